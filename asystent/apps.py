@@ -1,0 +1,16 @@
+"""App configs: Asystent itself, and Django's admin limited to the administrator role."""
+
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
+
+
+class AsystentConfig(AppConfig):
+    default = True
+    name = "asystent"
+    verbose_name = _("Users and the centre")
+
+
+class AsystentAdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "asystent.sites.AsystentAdminSite"

@@ -1,0 +1,49 @@
+"""Demo data of the asystent app: a fictional centre and one user per role."""
+
+from collections.abc import Callable
+
+from django.utils.translation import gettext as _
+
+from .enums import EmploymentForm
+from .models import Centre, User
+
+DEMO_PASSWORD = "demo"
+
+# username: (first name, last name, role flags, form of employment)
+DEMO_USERS: dict[str, tuple[str, str, dict[str, bool], str]] = {
+    "admin": ("Adam", "Administracyjny", {"is_administrator": True}, ""),
+    "kierownik": ("Katarzyna", "Kierownicka", {"is_manager": True}, ""),
+    "pracownik1": ("Paulina", "Socjalna", {"is_social_worker": True}, ""),
+    "pracownik2": ("Piotr", "Wywiadowski", {"is_social_worker": True}, ""),
+    "asystent1": ("Anna", "Wspierająca", {"is_assistant": True}, EmploymentForm.EMPLOYMENT_CONTRACT),
+    "asystent2": ("Andrzej", "Rodzinny", {"is_assistant": True}, EmploymentForm.EMPLOYMENT_CONTRACT),
+    "asystent3": ("Agata", "Pomocna", {"is_assistant": True}, EmploymentForm.CIVIL_LAW_CONTRACT),
+}
+
+
+def seed(say: Callable[[str], None]) -> None:
+    centre = Centre.load()
+    if not centre.street:
+        centre.name = "Miejski Ośrodek Pomocy Społecznej w Zielonej Dolinie"
+        centre.street = "ul. Słoneczna 12"
+        centre.postal_code = "00-950"
+        centre.city = "Zielona Dolina"
+        centre.phone = "+48 22 000 00 00"
+        centre.email = "mops@zielona-dolina.example"
+        centre.save()
+    for username, (first, last, roles, employment) in DEMO_USERS.items():
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@zielona-dolina.example",
+                "employment_form": employment,
+                **roles,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+    say(_("Demo users (password “%(password)s”): %(users)s")
+        % {"password": DEMO_PASSWORD, "users": ", ".join(DEMO_USERS)})

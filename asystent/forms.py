@@ -1,0 +1,24 @@
+"""Forms of the asystent app: the centre's details."""
+
+from django import forms
+
+from .models import Centre
+
+
+class CentreForm(forms.ModelForm):
+    class Meta:
+        model = Centre
+        fields = [
+            "name",
+            "street",
+            "postal_code",
+            "city",
+            "phone",
+            "email",
+            "logo",
+            "caseload_limit",
+            "count_monitoring_in_caseload",
+            "monitoring_months",
+            "retention_years",
+        ]
+        widgets = {"postal_code": forms.TextInput(attrs={"placeholder": "00-000"})}

@@ -1,0 +1,128 @@
+"""The user model with its roles, and the centre's details."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .enums import EmploymentForm, Role
+
+# art. 15 ust. 4 of the Act: an assistant works with at most 15 families at the same time.
+STATUTORY_CASELOAD_LIMIT = 15
+
+postal_code_validator = RegexValidator(
+    r"^\d{2}-\d{3}$", _("Enter the postal code in the form 00-000.")
+)
+
+
+class User(AbstractUser):
+    """A member of the centre's staff; roles are flags because one person may hold several."""
+
+    is_social_worker = models.BooleanField(_("social worker"), default=False)
+    is_assistant = models.BooleanField(_("family assistant"), default=False)
+    is_manager = models.BooleanField(_("manager"), default=False)
+    is_administrator = models.BooleanField(_("administrator"), default=False)
+    employment_form = models.CharField(
+        _("form of employment"),
+        max_length=20,
+        choices=EmploymentForm.choices,
+        blank=True,
+        help_text=_("For family assistants: needed for the semi-annual report."),
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            # art. 17 of the Act: an assistant may not be the same gmina's social worker.
+            models.CheckConstraint(
+                condition=~Q(is_social_worker=True, is_assistant=True),
+                name="user_not_social_worker_and_assistant",
+                violation_error_message=_(
+                    "One person cannot be both a social worker and a family assistant "
+                    "(art. 17 of the Act on family support)."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def roles(self) -> list[Role]:
+        flags = {
+            Role.SOCIAL_WORKER: self.is_social_worker,
+            Role.ASSISTANT: self.is_assistant,
+            Role.MANAGER: self.is_manager,
+            Role.ADMINISTRATOR: self.is_administrator,
+        }
+        return [role for role, held in flags.items() if held]
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.is_active and any(role in self.roles for role in roles)
+
+    @property
+    def role_labels(self) -> str:
+        return ", ".join(str(role.label) for role in self.roles)
+
+
+class Centre(models.Model):
+    """The social welfare centre's details: one row, edited by the administrator."""
+
+    name = models.CharField(_("name"), max_length=200)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=6, blank=True, validators=[postal_code_validator]
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    logo = models.ImageField(_("logo for letterheads"), upload_to="centre/", blank=True)
+    caseload_limit = models.PositiveSmallIntegerField(
+        _("caseload limit per assistant"),
+        default=STATUTORY_CASELOAD_LIMIT,
+        validators=[MinValueValidator(1), MaxValueValidator(STATUTORY_CASELOAD_LIMIT)],
+        help_text=_("At most 15 families at the same time (art. 15 ust. 4 of the Act)."),
+    )
+    count_monitoring_in_caseload = models.BooleanField(
+        _("families in monitoring count towards the limit"), default=False
+    )
+    monitoring_months = models.PositiveSmallIntegerField(
+        _("monitoring period after closure (months)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention period of closed files (years)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        verbose_name = _("centre")
+        verbose_name_plural = _("centre")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(caseload_limit__gte=1, caseload_limit__lte=STATUTORY_CASELOAD_LIMIT),
+                name="centre_caseload_limit_statutory",
+                violation_error_message=_("The caseload limit must be between 1 and 15."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def load(cls) -> "Centre":
+        """The centre's single row, created with defaults on first use."""
+        centre = cls.objects.order_by("pk").first()
+        if centre is None:
+            centre = cls.objects.create(name=str(_("Social Welfare Centre")))
+        return centre
+
+    @property
+    def address_line(self) -> str:
+        return ", ".join(p for p in [self.street, f"{self.postal_code} {self.city}".strip()] if p)
