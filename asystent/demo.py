@@ -45,5 +45,7 @@ def seed(say: Callable[[str], None]) -> None:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-    say(_("Demo users (password “%(password)s”): %(users)s")
-        % {"password": DEMO_PASSWORD, "users": ", ".join(DEMO_USERS)})
+    say(
+        _("Demo users (password “%(password)s”): %(users)s")
+        % {"password": DEMO_PASSWORD, "users": ", ".join(DEMO_USERS)}
+    )

@@ -11,9 +11,7 @@ from .enums import EmploymentForm, Role
 # art. 15 ust. 4 of the Act: an assistant works with at most 15 families at the same time.
 STATUTORY_CASELOAD_LIMIT = 15
 
-postal_code_validator = RegexValidator(
-    r"^\d{2}-\d{3}$", _("Enter the postal code in the form 00-000.")
-)
+postal_code_validator = RegexValidator(r"^\d{2}-\d{3}$", _("Enter the postal code in the form 00-000."))
 
 
 class User(AbstractUser):
@@ -126,3 +124,27 @@ class Centre(models.Model):
     @property
     def address_line(self) -> str:
         return ", ".join(p for p in [self.street, f"{self.postal_code} {self.city}".strip()] if p)
+
+
+class AccessLog(models.Model):
+    """One read or download of a family's file: who, in which role, what, when, from where.
+
+    Written in the same request as the content it records; never edited or deleted by the app.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    roles = models.CharField(_("roles"), max_length=100)
+    family_id = models.PositiveBigIntegerField(_("family"), null=True, db_index=True)
+    object_type = models.CharField(_("object"), max_length=50)
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True)
+    action = models.CharField(_("action"), max_length=30)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("access record")
+        verbose_name_plural = _("access records")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type}#{self.object_id}"

@@ -53,6 +53,4 @@ class RoleBackend(ModelBackend):
         return super().has_perm(user_obj, perm, obj)
 
     def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
-        return self._administers(user_obj, app_label) or super().has_module_perms(
-            user_obj, app_label
-        )
+        return self._administers(user_obj, app_label) or super().has_module_perms(user_obj, app_label)

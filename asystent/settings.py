@@ -18,9 +18,7 @@ DEBUG = env.bool("DEBUG", default=False)
 
 _DEV_SECRET_KEY = "insecure-dev-key-only-for-the-embedded-mode"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
-)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG:
     # Production refuses to start half-configured rather than run with a guessable key.
     if len(SECRET_KEY) < 32 or SECRET_KEY == _DEV_SECRET_KEY or SECRET_KEY.startswith("insecure"):

@@ -1,1 +1,288 @@
-"""Models of the cases app."""
+"""Families and their members, cases, assignments and consent."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from asystent.files import private_storage, validate_scan
+from asystent.models import postal_code_validator
+
+from . import pesel as pesel_rules
+from .enums import CaseStatus, ClosureReason, ConsentDecision, LegalBasis, Placement, Relation, Sex
+
+# Statuses in which a family takes a place in the assistant's caseload (art. 15 ust. 4).
+OPEN_STATUSES = (CaseStatus.AWAITING_CONSENT, CaseStatus.ACTIVE)
+
+
+class ProblemArea(models.Model):
+    """A dictionary of the areas of help (seeded from the leaflet; the administrator extends it)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("problem area")
+        verbose_name_plural = _("problem areas")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FamilyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "FamilyQuerySet":  # noqa: ANN001
+        """Least privilege: managers see all; others see the families their work gives them."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_manager:
+            return self.all()
+        condition = Q(pk__in=[])
+        if user.is_assistant:
+            condition |= Exists(Case.objects.filter(family=OuterRef("pk"), assistant=user))
+        if user.is_social_worker:
+            referral_model = Family._meta.get_field("referrals").related_model
+            condition |= (
+                Q(registered_by=user)
+                | Exists(Case.objects.filter(family=OuterRef("pk"), social_worker=user))
+                | Exists(referral_model.objects.filter(family=OuterRef("pk"), social_worker=user))
+            )
+        return self.filter(condition)
+
+
+class Family(models.Model):
+    """A family registered by the centre, with its address."""
+
+    name = models.CharField(
+        _("family name"), max_length=150, help_text=_("Usually the surname, e.g. Kowalscy.")
+    )
+    street = models.CharField(_("street and number"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=6, validators=[postal_code_validator])
+    city = models.CharField(_("city"), max_length=100)
+    gmina = models.CharField(_("municipality (gmina)"), max_length=100, blank=True)
+    teryt = models.CharField(_("TERYT code"), max_length=7, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="registered_families",
+        verbose_name=_("registered by"),
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = FamilyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("family")
+        verbose_name_plural = _("families")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["city", "street"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:family-detail", args=[self.pk])
+
+    @property
+    def address(self) -> str:
+        return f"{self.street}, {self.postal_code} {self.city}"
+
+
+class FamilyMember(models.Model):
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, related_name="members", verbose_name=_("family")
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    relation = models.CharField(_("relation in the family"), max_length=20, choices=Relation.choices)
+    pesel = models.CharField(_("PESEL"), max_length=11, blank=True, validators=[pesel_rules.validate_pesel])
+    birth_date = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    placement = models.CharField(
+        _("where the child lives"),
+        max_length=20,
+        choices=Placement.choices,
+        default=Placement.HOME,
+    )
+    foster_coordinator = models.CharField(
+        _("foster-care coordinator (name and contact)"), max_length=300, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("family member")
+        verbose_name_plural = _("family members")
+        ordering = ["family", "birth_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pesel"],
+                condition=~Q(pesel=""),
+                name="member_pesel_unique",
+                violation_error_message=_("A person with this PESEL number is already on file."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def masked_pesel(self) -> str:
+        return pesel_rules.mask(self.pesel)
+
+    @property
+    def is_child(self) -> bool:
+        return self.relation == Relation.CHILD
+
+    @property
+    def in_foster_care(self) -> bool:
+        return self.placement in (Placement.FOSTER_FAMILY, Placement.RESIDENTIAL)
+
+    def age_on(self, day: dt.date) -> int:
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CaseQuerySet":  # noqa: ANN001
+        return self.filter(family__in=Family.objects.visible_to(user))
+
+    def open(self) -> "CaseQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Case(models.Model):
+    """The work of one assistant with one family, opened by the manager's assignment."""
+
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, related_name="cases", verbose_name=_("family")
+    )
+    assistant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assisted_cases",
+        verbose_name=_("family assistant"),
+    )
+    social_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="social_work_cases",
+        verbose_name=_("social worker"),
+        null=True,
+        blank=True,
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.ACTIVE
+    )
+    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    started_on = models.DateField(_("work started on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closure_reason = models.CharField(
+        _("reason for closure"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
+    court_notice_needed = models.BooleanField(
+        _("the court must be informed"),
+        default=False,
+        help_text=_("A court-ordered family refused or withdrew from the work."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-opened_on", "-pk"]
+        indexes = [
+            models.Index(fields=["assistant", "status"]),
+            models.Index(fields=["status", "opened_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=[CaseStatus.CLOSED, CaseStatus.ENDED]) | ~Q(closure_reason=""),
+                name="case_closed_has_reason",
+                violation_error_message=_("A closed case needs a reason for closure."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Case of %(family)s") % {"family": self.family}
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case-detail", args=[self.pk])
+
+    @property
+    def is_voluntary(self) -> bool:
+        return self.legal_basis in (LegalBasis.VOLUNTARY, LegalBasis.ZA_ZYCIEM)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def awaiting_consent(self) -> bool:
+        return self.status == CaseStatus.AWAITING_CONSENT
+
+
+class Assignment(models.Model):
+    """Who was the family's assistant when, and why it changed (reassignments are recorded)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assignments")
+    assistant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["case", "started_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.assistant} ({self.started_on:%d.%m.%Y})"
+
+
+class Consent(models.Model):
+    """The family's decision on the work (art. 8 ust. 3); not consent to data processing."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents", verbose_name=_("case"))
+    decision = models.CharField(_("decision"), max_length=20, choices=ConsentDecision.choices)
+    date = models.DateField(_("date"))
+    signed_by = models.ManyToManyField(
+        FamilyMember, related_name="consents", verbose_name=_("signed by"), blank=True
+    )
+    scope = models.TextField(_("scope"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    scan = models.FileField(
+        _("scan of the signed form"),
+        storage=private_storage,
+        upload_to="consents/%Y/%m/",
+        validators=[validate_scan],
+        blank=True,
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[signed_by])
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["case", "date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.date:%d.%m.%Y})"

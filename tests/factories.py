@@ -1,9 +1,18 @@
 """factory-boy factories with named users per role (the healthchecks style: alice, bob...)."""
 
+import datetime as dt
+import random
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from asystent.models import User
+from cases import pesel as pesel_rules
+from cases.enums import CaseStatus, LegalBasis, Relation, Sex
+from cases.models import Assignment, Case, Consent, Family, FamilyMember, ProblemArea
+from referrals.enums import ReferralStatus
+from referrals.models import CommunityInterview, CourtOrder, Referral
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -24,3 +33,130 @@ class UserFactory(DjangoModelFactory):
         assistant = factory.Trait(is_assistant=True, employment_form="employment")
         manager = factory.Trait(is_manager=True)
         administrator = factory.Trait(is_administrator=True)
+
+
+_rng = random.Random(20261129)
+
+
+def make_pesel(birth_date: dt.date, sex: str) -> str:
+    return pesel_rules.generate(birth_date, sex, _rng)
+
+
+class FamilyFactory(DjangoModelFactory):
+    class Meta:
+        model = Family
+
+    name = factory.Faker("last_name", locale="pl_PL")
+    street = factory.Faker("street_address", locale="pl_PL")
+    postal_code = factory.Sequence(lambda n: f"{(n % 90) + 10:02d}-{n % 1000:03d}")
+    city = "Zielona Dolina"
+    gmina = "Zielona Dolina"
+    registered_by = factory.SubFactory(UserFactory, social_worker=True)
+
+
+class FamilyMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = FamilyMember
+
+    family = factory.SubFactory(FamilyFactory)
+    first_name = factory.Faker("first_name_female", locale="pl_PL")
+    last_name = factory.LazyAttribute(lambda m: m.family.name)
+    relation = Relation.PARENT
+    sex = Sex.FEMALE
+    birth_date = dt.date(1988, 4, 12)
+    pesel = factory.LazyAttribute(lambda m: make_pesel(m.birth_date, m.sex))
+
+    class Params:
+        child = factory.Trait(relation=Relation.CHILD, birth_date=dt.date(2015, 9, 3))
+        no_pesel = factory.Trait(pesel="")
+
+
+class CaseFactory(DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    family = factory.SubFactory(FamilyFactory)
+    assistant = factory.SubFactory(UserFactory, assistant=True)
+    social_worker = factory.SelfAttribute("family.registered_by")
+    legal_basis = LegalBasis.VOLUNTARY
+    status = CaseStatus.ACTIVE
+    opened_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=60))
+    started_on = factory.SelfAttribute("opened_on")
+
+    class Params:
+        awaiting_consent = factory.Trait(status=CaseStatus.AWAITING_CONSENT, started_on=None)
+        court_ordered = factory.Trait(legal_basis=LegalBasis.COURT_ORDER)
+        closed = factory.Trait(
+            status=CaseStatus.CLOSED,
+            closed_on=factory.LazyFunction(timezone.localdate),
+            closure_reason="goals_achieved",
+        )
+
+    @factory.post_generation
+    def assignment(self, create, extracted, **kwargs):
+        if create:
+            Assignment.objects.create(
+                case=self, assistant=self.assistant, started_on=self.opened_on, assigned_by=self.assistant
+            )
+
+
+class ConsentFactory(DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    case = factory.SubFactory(CaseFactory)
+    decision = "given"
+    date = factory.LazyFunction(timezone.localdate)
+    recorded_by = factory.SelfAttribute("case.assistant")
+
+
+class CommunityInterviewFactory(DjangoModelFactory):
+    class Meta:
+        model = CommunityInterview
+
+    family = factory.SubFactory(FamilyFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=10))
+    social_worker = factory.SelfAttribute("family.registered_by")
+    summary = "Rodzina ma trudności w prowadzeniu gospodarstwa domowego."
+
+    @factory.post_generation
+    def problem_areas(self, create, extracted, **kwargs):
+        if create:
+            self.problem_areas.set(extracted or ProblemArea.objects.all()[:2])
+
+
+class CourtOrderFactory(DjangoModelFactory):
+    class Meta:
+        model = CourtOrder
+
+    family = factory.SubFactory(FamilyFactory)
+    court = "Sąd Rejonowy w Zielonej Dolinie"
+    division = "III Wydział Rodzinny i Nieletnich"
+    case_number = factory.Sequence(lambda n: f"III Nsm {n + 100}/26")
+    order_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=14))
+    received_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=7))
+    registered_by = factory.SelfAttribute("family.registered_by")
+
+
+class ReferralFactory(DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    family = factory.SubFactory(FamilyFactory)
+    interview = factory.SubFactory(CommunityInterviewFactory, family=factory.SelfAttribute("..family"))
+    social_worker = factory.SelfAttribute("family.registered_by")
+    legal_basis = LegalBasis.VOLUNTARY
+    justification = "Rodzina wymaga wsparcia w opiece nad dziećmi."
+    status = ReferralStatus.DRAFT
+
+    class Params:
+        submitted = factory.Trait(
+            status=ReferralStatus.SUBMITTED, submitted_at=factory.LazyFunction(timezone.now)
+        )
+        court_ordered = factory.Trait(
+            legal_basis=LegalBasis.COURT_ORDER,
+            interview=None,
+            court_order=factory.SubFactory(CourtOrderFactory, family=factory.SelfAttribute("..family")),
+            status=ReferralStatus.SUBMITTED,
+            submitted_at=factory.LazyFunction(timezone.now),
+        )

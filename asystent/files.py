@@ -1,0 +1,49 @@
+"""Uploaded scans: private storage outside public paths, and content checks of what is uploaded."""
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.utils.deconstruct import deconstructible
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+
+ALLOWED_SCAN_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+
+
+class PrivateStorage(LazyObject):
+    """Files under MEDIA_ROOT/private with no URL: served only by views that check access."""
+
+    def _setup(self) -> None:
+        self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT / "private", base_url=None)
+
+
+private_storage = PrivateStorage()
+
+
+def scan_mime_type(upload) -> str | None:  # noqa: ANN001 - any Django File
+    upload.seek(0)
+    kind = filetype.guess(upload.read(261))
+    upload.seek(0)
+    return kind.mime if kind else None
+
+
+@deconstructible
+class ScanValidator:
+    """PDF, JPEG or PNG only, judged by the content rather than the name, and not too large."""
+
+    def __call__(self, upload) -> None:  # noqa: ANN001
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise ValidationError(
+                _("The file is too large (at most %(mb)d MB)."),
+                params={"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
+                code="file_too_large",
+            )
+        if scan_mime_type(upload) not in ALLOWED_SCAN_TYPES:
+            raise ValidationError(_("Only PDF, JPEG or PNG scans can be uploaded."), code="file_type")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ScanValidator)
+
+
+validate_scan = ScanValidator()

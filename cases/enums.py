@@ -1,0 +1,54 @@
+"""Choices of the cases app: family members, legal bases, case statuses and reasons."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Relation(models.TextChoices):
+    PARENT = "parent", _("parent")
+    LEGAL_GUARDIAN = "guardian", _("legal guardian")
+    CHILD = "child", _("child")
+    OTHER = "other", _("other")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("female")
+    MALE = "M", _("male")
+
+
+class Placement(models.TextChoices):
+    HOME = "home", _("lives at home")
+    FOSTER_FAMILY = "foster_family", _("foster family")
+    RESIDENTIAL = "residential", _("residential care facility")
+
+
+class LegalBasis(models.TextChoices):
+    VOLUNTARY = "voluntary", _("voluntary (the family's consent)")
+    COURT_ORDER = "court_order", _("court order (art. 109 § 2 pkt 1 KRO)")
+    MINOR_PARENT = "minor_parent", _("minor parent leaving an institution (art. 11 ust. 1a)")
+    ZA_ZYCIEM = "za_zyciem", _("“Za życiem” support on request")
+
+
+class CaseStatus(models.TextChoices):
+    AWAITING_CONSENT = "awaiting_consent", _("awaiting consent")
+    ACTIVE = "active", _("active")
+    CLOSED = "closed", _("closed")
+    MONITORING = "monitoring", _("monitoring")
+    ENDED = "ended", _("ended")
+
+
+class ClosureReason(models.TextChoices):
+    GOALS_ACHIEVED = "goals_achieved", _("goals achieved")
+    REFUSED = "refused", _("the family refused consent")
+    WITHDREW = "withdrew", _("the family withdrew or stopped cooperating")
+    NO_EFFECTS = "no_effects", _("no effects / change of method")
+    MOVED_AWAY = "moved_away", _("moved away")
+    FOSTER_CARE = "foster_care", _("child placed in foster care")
+    COURT_DECISION = "court_decision", _("court decision")
+    OTHER = "other", _("other")
+
+
+class ConsentDecision(models.TextChoices):
+    GIVEN = "given", _("consent given")
+    REFUSED = "refused", _("consent refused")
+    WITHDRAWN = "withdrawn", _("consent withdrawn")

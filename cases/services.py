@@ -1,0 +1,203 @@
+"""Every state change of families, cases and consent: one transaction each, history recorded."""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from asystent.errors import CaseloadFull, InvalidTransition
+from asystent.models import Centre
+
+from .enums import CaseStatus, ClosureReason, ConsentDecision, LegalBasis
+from .models import OPEN_STATUSES, Assignment, Case, Consent, Family, FamilyMember
+
+User = get_user_model()
+
+# The single table of allowed case transitions.
+CASE_TRANSITIONS: dict[str, set[str]] = {
+    CaseStatus.AWAITING_CONSENT: {CaseStatus.ACTIVE, CaseStatus.CLOSED, CaseStatus.MONITORING},
+    CaseStatus.ACTIVE: {CaseStatus.CLOSED, CaseStatus.MONITORING},
+    CaseStatus.MONITORING: {CaseStatus.ENDED},
+    CaseStatus.CLOSED: set(),
+    CaseStatus.ENDED: set(),
+}
+
+
+def _move(case: Case, status: str) -> None:
+    if status not in CASE_TRANSITIONS[case.status]:
+        raise InvalidTransition(
+            _("A case that is “%(current)s” cannot become “%(new)s”.")
+            % {"current": case.get_status_display(), "new": CaseStatus(status).label}
+        )
+    case.status = status
+    case.version += 1
+
+
+def caseload_statuses(centre: Centre) -> tuple[str, ...]:
+    if centre.count_monitoring_in_caseload:
+        return (*OPEN_STATUSES, CaseStatus.MONITORING)
+    return OPEN_STATUSES
+
+
+def caseloads(assistants=None) -> dict[int, int]:  # noqa: ANN001
+    """Number of families counted against the limit, per assistant id (one query)."""
+    statuses = caseload_statuses(Centre.load())
+    qs = User.objects.filter(is_assistant=True, is_active=True)
+    if assistants is not None:
+        qs = qs.filter(pk__in=[a.pk for a in assistants])
+    rows = qs.annotate(
+        load=Count("assisted_cases", filter=Q(assisted_cases__status__in=statuses))
+    ).values_list("pk", "load")
+    return dict(rows)
+
+
+def _ensure_capacity(assistant: User, centre: Centre) -> None:
+    """Lock the assistant's row, then count: two managers cannot both take the last place."""
+    User.objects.select_for_update().filter(pk=assistant.pk).first()
+    load = Case.objects.filter(assistant=assistant, status__in=caseload_statuses(centre)).count()
+    if load >= centre.caseload_limit:
+        raise CaseloadFull(
+            _(
+                "%(assistant)s already works with %(load)d families; the limit is %(limit)d "
+                "(art. 15 ust. 4 of the Act). Choose another assistant."
+            )
+            % {"assistant": assistant, "load": load, "limit": centre.caseload_limit},
+            code="caseload_full",
+        )
+
+
+def _check_assistant(assistant: User) -> None:
+    if not (assistant.is_active and assistant.is_assistant):
+        raise InvalidTransition(_("The chosen person is not an active family assistant."))
+
+
+def open_case(
+    *,
+    family: Family,
+    assistant: User,
+    social_worker: User | None,
+    legal_basis: str,
+    by: User,
+    on: dt.date | None = None,
+) -> Case:
+    """Open a case by assignment. Court-ordered and art. 11 ust. 1a cases start active;
+    voluntary ones wait for the family's consent (art. 8 ust. 3)."""
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        _check_assistant(assistant)
+        _ensure_capacity(assistant, Centre.load())
+        starts_active = legal_basis in (LegalBasis.COURT_ORDER, LegalBasis.MINOR_PARENT)
+        case = Case.objects.create(
+            family=family,
+            assistant=assistant,
+            social_worker=social_worker,
+            legal_basis=legal_basis,
+            status=CaseStatus.ACTIVE if starts_active else CaseStatus.AWAITING_CONSENT,
+            opened_on=on,
+            started_on=on if starts_active else None,
+        )
+        Assignment.objects.create(case=case, assistant=assistant, started_on=on, assigned_by=by)
+    return case
+
+
+def reassign_case(*, case: Case, assistant: User, by: User, reason: str) -> Case:
+    """Hand the case to another assistant, within the limit, with the reason recorded."""
+    if not reason.strip():
+        raise InvalidTransition(_("Give the reason for the reassignment."))
+    today = timezone.localdate()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.status not in (*OPEN_STATUSES, CaseStatus.MONITORING):
+            raise InvalidTransition(_("Only a case in progress can be reassigned."))
+        if assistant.pk == case.assistant_id:
+            raise InvalidTransition(_("The case is already assigned to this assistant."))
+        _check_assistant(assistant)
+        _ensure_capacity(assistant, Centre.load())
+        Assignment.objects.filter(case=case, ended_on__isnull=True).update(ended_on=today)
+        Assignment.objects.create(
+            case=case, assistant=assistant, started_on=today, assigned_by=by, reason=reason
+        )
+        case.assistant = assistant
+        case.version += 1
+        case._change_reason = reason
+        case.save()
+    return case
+
+
+def close_case(*, case: Case, reason: str, on: dt.date, by: User, monitoring: bool = False) -> Case:
+    """Close the work; with monitoring the case stays open to monitoring contacts (art. 15 ust. 1
+    pkt 16) until the monitoring ends."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        _move(case, CaseStatus.MONITORING if monitoring else CaseStatus.CLOSED)
+        case.closed_on = on
+        case.closure_reason = reason
+        case.save()
+        Assignment.objects.filter(case=case, ended_on__isnull=True).update(ended_on=on)
+    return case
+
+
+def record_consent(
+    *,
+    case: Case,
+    decision: str,
+    date: dt.date,
+    by: User,
+    signed_by: list[FamilyMember] | tuple = (),
+    scope: str = "",
+    reason: str = "",
+    scan=None,  # noqa: ANN001 - an uploaded file
+) -> Consent:
+    """Record the family's consent, refusal or withdrawal and its effect on the case.
+
+    Voluntary work starts with consent and closes on refusal or withdrawal; a court-ordered
+    family's refusal is a fact the court must learn of, so the case is flagged, not closed.
+    """
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.status not in (*OPEN_STATUSES,):
+            raise InvalidTransition(_("Consent can be recorded only for a case in progress."))
+        if (
+            decision == ConsentDecision.GIVEN
+            and case.status != CaseStatus.AWAITING_CONSENT
+            and case.is_voluntary
+        ):
+            raise InvalidTransition(_("Consent has already been given for this case."))
+        if (
+            decision == ConsentDecision.WITHDRAWN
+            and not case.consents.filter(decision=ConsentDecision.GIVEN).exists()
+            and case.is_voluntary
+        ):
+            raise InvalidTransition(_("Consent that was never given cannot be withdrawn."))
+        if decision != ConsentDecision.GIVEN and not reason.strip():
+            raise InvalidTransition(_("Give the reason for the refusal or withdrawal."))
+        consent = Consent.objects.create(
+            case=case,
+            decision=decision,
+            date=date,
+            scope=scope,
+            reason=reason,
+            scan=scan or "",
+            recorded_by=by,
+        )
+        if signed_by:
+            consent.signed_by.set(signed_by)
+        if decision == ConsentDecision.GIVEN:
+            if case.status == CaseStatus.AWAITING_CONSENT:
+                _move(case, CaseStatus.ACTIVE)
+                case.started_on = date
+        elif case.is_voluntary:
+            _move(case, CaseStatus.CLOSED)
+            case.closed_on = date
+            case.closure_reason = (
+                ClosureReason.REFUSED if decision == ConsentDecision.REFUSED else ClosureReason.WITHDREW
+            )
+            Assignment.objects.filter(case=case, ended_on__isnull=True).update(ended_on=date)
+        else:
+            case.court_notice_needed = True
+            case.version += 1
+        case.save()
+    return consent

@@ -1,0 +1,134 @@
+"""Every state change of intake: submitting and withdrawing referrals, court orders, decisions."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from asystent.errors import InvalidTransition
+from asystent.models import User
+from cases.enums import LegalBasis
+from cases.models import Family
+from cases.services import open_case
+
+from .enums import DECISION_STATUS, TRANSITIONS, Decision, ReferralStatus
+from .models import CourtOrder, Referral
+
+
+def _move(referral: Referral, status: str) -> None:
+    if status not in TRANSITIONS[referral.status]:
+        raise InvalidTransition(
+            _("A referral that is “%(current)s” cannot become “%(new)s”.")
+            % {"current": referral.get_status_display(), "new": ReferralStatus(status).label}
+        )
+    referral.status = status
+    referral.version += 1
+
+
+def _locked(referral: Referral) -> Referral:
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+def submit_referral(*, referral: Referral, by: User) -> Referral:
+    with transaction.atomic():
+        referral = _locked(referral)
+        _move(referral, ReferralStatus.SUBMITTED)
+        referral.submitted_at = timezone.now()
+        referral.save()
+    return referral
+
+
+def withdraw_referral(*, referral: Referral, by: User) -> Referral:
+    """The social worker may withdraw a referral until the manager has decided."""
+    with transaction.atomic():
+        referral = _locked(referral)
+        _move(referral, ReferralStatus.WITHDRAWN)
+        referral.save()
+    return referral
+
+
+def register_court_order(
+    *,
+    family: Family,
+    court: str,
+    division: str,
+    case_number: str,
+    order_date: dt.date,
+    received_on: dt.date,
+    by: User,
+    scan=None,  # noqa: ANN001
+    justification: str = "",
+    social_worker: User | None = None,
+) -> Referral:
+    """A court order goes straight to the manager's queue as a submitted, court-ordered referral."""
+    with transaction.atomic():
+        order = CourtOrder(
+            family=family,
+            court=court,
+            division=division,
+            case_number=case_number,
+            order_date=order_date,
+            received_on=received_on,
+            scan=scan or "",
+            registered_by=by,
+        )
+        order.full_clean()
+        order.save()
+        return Referral.objects.create(
+            family=family,
+            court_order=order,
+            social_worker=social_worker or by,
+            legal_basis=LegalBasis.COURT_ORDER,
+            justification=justification
+            or _("Court order %(number)s of %(court)s.") % {"number": case_number, "court": court},
+            status=ReferralStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+
+
+def decide_referral(
+    *,
+    referral: Referral,
+    decision: str,
+    by: User,
+    assistant: User | None = None,
+    note: str = "",
+) -> Referral:
+    """The head of the centre decides (art. 11 ust. 4): assign, waiting list, refer elsewhere,
+    or reject. Assigning opens the case under the caseload limit."""
+    with transaction.atomic():
+        referral = _locked(referral)
+        if decision in (Decision.REJECT, Decision.REFER) and not note.strip():
+            raise InvalidTransition(
+                _("Give the reason for the rejection.")
+                if decision == Decision.REJECT
+                else _("Name the unit or organisation the family is referred to.")
+            )
+        if (
+            decision in (Decision.REJECT, Decision.WAITLIST)
+            and referral.legal_basis == LegalBasis.MINOR_PARENT
+        ):
+            # art. 11 ust. 1a: a minor parent leaving an institution must get an assistant.
+            raise InvalidTransition(
+                _(
+                    "A minor parent leaving an institution must be assigned an assistant "
+                    "(art. 11 ust. 1a of the Act)."
+                )
+            )
+        _move(referral, DECISION_STATUS[Decision(decision)])
+        if decision == Decision.ASSIGN:
+            if assistant is None:
+                raise InvalidTransition(_("Choose the assistant."))
+            referral.case = open_case(
+                family=referral.family,
+                assistant=assistant,
+                social_worker=referral.social_worker if referral.social_worker.is_social_worker else None,
+                legal_basis=referral.legal_basis,
+                by=by,
+            )
+        referral.decided_at = timezone.now()
+        referral.decided_by = by
+        referral.decision_note = note
+        referral.save()
+    return referral

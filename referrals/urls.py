@@ -1,0 +1,9 @@
+"""URLs of the referrals app."""
+
+from django.urls import path  # noqa: F401
+
+from . import views  # noqa: F401
+
+app_name = "referrals"
+
+urlpatterns: list = []
