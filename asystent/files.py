@@ -1,21 +1,33 @@
 """Uploaded scans: private storage outside public paths, and content checks of what is uploaded."""
 
+import os
+
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
-from django.utils.functional import LazyObject
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 ALLOWED_SCAN_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
-class PrivateStorage(LazyObject):
+@deconstructible(path="asystent.files.PrivateStorage")
+class PrivateStorage(FileSystemStorage):
     """Files under MEDIA_ROOT/private with no URL: served only by views that check access."""
 
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT / "private", base_url=None)
+    @cached_property
+    def base_location(self) -> str:
+        # Follows MEDIA_ROOT (Django resets this cache when the setting changes in tests).
+        return os.path.join(settings.MEDIA_ROOT, "private")
+
+    @cached_property
+    def base_url(self) -> None:
+        return None
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("Private files have no URL; serve them through a view that checks access.")
 
 
 private_storage = PrivateStorage()

@@ -56,3 +56,9 @@ def role_users(admin_user, manager, social_worker, assistant):
         "social_worker": social_worker,
         "assistant": assistant,
     }
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
