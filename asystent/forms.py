@@ -19,6 +19,8 @@ class CentreForm(forms.ModelForm):
             "caseload_limit",
             "count_monitoring_in_caseload",
             "monitoring_months",
+            "assessment_scale_max",
+            "assessment_interval_months",
             "retention_years",
         ]
         widgets = {"postal_code": forms.TextInput(attrs={"placeholder": "00-000"})}

@@ -93,6 +93,18 @@ class Centre(models.Model):
         default=6,
         validators=[MinValueValidator(1), MaxValueValidator(36)],
     )
+    assessment_scale_max = models.PositiveSmallIntegerField(
+        _("highest rating in assessments"),
+        default=5,
+        validators=[MinValueValidator(3), MaxValueValidator(10)],
+        help_text=_("Areas are rated from 1 to this number."),
+    )
+    assessment_interval_months = models.PositiveSmallIntegerField(
+        _("assessment at least every (months)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+        help_text=_("At most 6 months (art. 15 ust. 1 pkt 15 of the Act)."),
+    )
     retention_years = models.PositiveSmallIntegerField(
         _("retention period of closed files (years)"),
         default=10,

@@ -52,3 +52,30 @@ class ConsentDecision(models.TextChoices):
     GIVEN = "given", _("consent given")
     REFUSED = "refused", _("consent refused")
     WITHDRAWN = "withdrawn", _("consent withdrawn")
+
+
+class Responsible(models.TextChoices):
+    FAMILY_MEMBER = "family_member", _("a family member")
+    ASSISTANT = "assistant", _("the family assistant")
+    SOCIAL_WORKER = "social_worker", _("the social worker")
+    INSTITUTION = "institution", _("another institution")
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    IN_PROGRESS = "in_progress", _("in progress")
+    DONE = "done", _("done")
+    NOT_DONE = "not_done", _("not done")
+
+
+class Recommendation(models.TextChoices):
+    CONTINUE = "continue", _("continue the work")
+    REVISE_PLAN = "revise_plan", _("revise the work plan")
+    END = "end", _("end the work")
+    NOTIFY_COURT = "notify_court", _("notify the court")
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted to the manager")
+    ACKNOWLEDGED = "acknowledged", _("acknowledged by the manager")

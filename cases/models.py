@@ -14,7 +14,19 @@ from asystent.files import private_storage, validate_scan
 from asystent.models import postal_code_validator
 
 from . import pesel as pesel_rules
-from .enums import CaseStatus, ClosureReason, ConsentDecision, LegalBasis, Placement, Relation, Sex
+from .enums import (
+    ActionStatus,
+    AssessmentStatus,
+    CaseStatus,
+    ClosureReason,
+    ConsentDecision,
+    LegalBasis,
+    Placement,
+    Recommendation,
+    Relation,
+    Responsible,
+    Sex,
+)
 
 # Statuses in which a family takes a place in the assistant's caseload (art. 15 ust. 4).
 OPEN_STATUSES = (CaseStatus.AWAITING_CONSENT, CaseStatus.ACTIVE)
@@ -189,6 +201,11 @@ class Case(models.Model):
     closure_reason = models.CharField(
         _("reason for closure"), max_length=20, choices=ClosureReason.choices, blank=True
     )
+    final_assessment = models.TextField(_("final assessment"), blank=True)
+    recommendations = models.TextField(_("recommendations"), blank=True)
+    monitoring_until = models.DateField(_("monitoring planned until"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    has_intervention = models.BooleanField(_("intervention recorded"), default=False)
     court_notice_needed = models.BooleanField(
         _("the court must be informed"),
         default=False,
@@ -286,3 +303,147 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} ({self.date:%d.%m.%Y})"
+
+
+class AssessmentArea(models.Model):
+    """A dictionary of the areas rated in periodic assessments (the administrator edits it)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("assessment area")
+        verbose_name_plural = _("assessment areas")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkPlan(models.Model):
+    """The work plan made with the family (art. 15 ust. 1 pkt 1-2, ust. 3); a revision is a new
+    version and earlier versions stay readable."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plans")
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    main_goal = models.TextField(_("main goal"))
+    social_worker_consulted_on = models.DateField(
+        _("consulted with the social worker on"), null=True, blank=True
+    )
+    social_worker_confirmed_at = models.DateTimeField(
+        _("consultation confirmed by the social worker at"), null=True, blank=True
+    )
+    social_worker_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    foster_coordinator_consulted_on = models.DateField(
+        _("consulted with the foster-care coordinator on"), null=True, blank=True
+    )
+    foster_coordinator_name = models.CharField(_("foster-care coordinator"), max_length=200, blank=True)
+    revision_reason = models.TextField(_("reason for the revision"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("work plan")
+        verbose_name_plural = _("work plans")
+        ordering = ["case", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="plan_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Work plan, version %(version)d") % {"version": self.version}
+
+
+class Goal(models.Model):
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="goals")
+    area = models.ForeignKey(ProblemArea, on_delete=models.PROTECT, related_name="+", verbose_name=_("area"))
+    description = models.TextField(_("specific goal"))
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["plan", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class PlanAction(models.Model):
+    """An action of the plan: the statute requires its deadline and expected effect."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField(_("action"))
+    responsible = models.CharField(_("who is responsible"), max_length=20, choices=Responsible.choices)
+    responsible_name = models.CharField(_("name of the person or institution"), max_length=200, blank=True)
+    deadline = models.DateField(_("deadline"))
+    expected_effect = models.TextField(_("expected effect"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["goal", "deadline", "pk"]
+        indexes = [models.Index(fields=["deadline", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(expected_effect=""),
+                name="action_has_expected_effect",
+                violation_error_message=_("Describe the expected effect of the action."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Assessment(models.Model):
+    """The periodic assessment of the family's situation, at least every 6 months
+    (art. 15 ust. 1 pkt 15), handed to the head of the centre."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments")
+    date = models.DateField(_("date of the assessment"))
+    narrative = models.TextField(_("description of the family's situation"))
+    recommendation = models.CharField(_("recommendation"), max_length=20, choices=Recommendation.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("periodic assessment")
+        verbose_name_plural = _("periodic assessments")
+        ordering = ["case", "-date", "-pk"]
+        indexes = [models.Index(fields=["case", "status", "date"])]
+
+    def __str__(self) -> str:
+        return _("Assessment of %(date)s") % {"date": self.date.strftime("%d.%m.%Y")}
+
+
+class AssessmentRating(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
+    area = models.ForeignKey(AssessmentArea, on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["assessment", "area__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "area"], name="rating_once_per_area"),
+            models.CheckConstraint(condition=Q(rating__gte=1), name="rating_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.rating}"
