@@ -74,6 +74,7 @@ class FamilyMemberFactory(DjangoModelFactory):
 class CaseFactory(DjangoModelFactory):
     class Meta:
         model = Case
+        skip_postgeneration_save = True
 
     family = factory.SubFactory(FamilyFactory)
     assistant = factory.SubFactory(UserFactory, assistant=True)
@@ -113,6 +114,7 @@ class ConsentFactory(DjangoModelFactory):
 class CommunityInterviewFactory(DjangoModelFactory):
     class Meta:
         model = CommunityInterview
+        skip_postgeneration_save = True
 
     family = factory.SubFactory(FamilyFactory)
     date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=10))
