@@ -18,6 +18,12 @@ def require_service(available: bool, what: str) -> None:
     pytest.skip(f"{what} is not reachable here (set it up, or run in CI)")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Production's PBKDF2 costs ~0.3 s per password; tests hash many, and test nothing by it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="adam", administrator=True)
@@ -62,3 +68,37 @@ def role_users(admin_user, manager, social_worker, assistant):
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process():
+    """Tasks run in-process unless a test starts a real worker (see `real_worker`): with REDIS_URL
+    set, a queued task would otherwise wait for a worker that is not there."""
+    from asystent.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def real_worker(transactional_db, settings):
+    """A real Celery worker (solo pool, in a thread) consuming from the Redis broker."""
+    import redis
+    from celery.contrib.testing.worker import start_worker
+
+    from asystent.celery import app
+
+    url = settings.REDIS_URL
+    reachable = False
+    if url:
+        try:
+            reachable = bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+        except (redis.RedisError, OSError):
+            reachable = False
+    require_service(reachable, "Redis (REDIS_URL)")
+    app.conf.task_always_eager = False
+    app.conf.broker_url = url
+    with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10) as worker:
+        yield worker
