@@ -14,3 +14,9 @@ class Role(models.TextChoices):
 class EmploymentForm(models.TextChoices):
     EMPLOYMENT_CONTRACT = "employment", _("employment contract")
     CIVIL_LAW_CONTRACT = "civil_law", _("civil-law contract")
+
+
+class EmailNotifications(models.TextChoices):
+    IMMEDIATE = "immediate", _("immediately, one e-mail per notification")
+    DIGEST = "digest", _("once a day, in a digest")
+    NONE = "none", _("no e-mails (only in the application)")

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .enums import EmploymentForm, Role
+from .enums import EmailNotifications, EmploymentForm, Role
 
 # art. 15 ust. 4 of the Act: an assistant works with at most 15 families at the same time.
 STATUTORY_CASELOAD_LIMIT = 15
@@ -29,6 +29,12 @@ class User(AbstractUser):
         help_text=_("For family assistants: needed for the semi-annual report."),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email_notifications = models.CharField(
+        _("e-mail notifications"),
+        max_length=20,
+        choices=EmailNotifications.choices,
+        default=EmailNotifications.IMMEDIATE,
+    )
 
     class Meta:
         verbose_name = _("user")
