@@ -10,6 +10,13 @@ class AsystentConfig(AppConfig):
     name = "asystent"
     verbose_name = _("Users and the centre")
 
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from .schedules import ensure_schedules
+
+        post_migrate.connect(ensure_schedules, sender=self)
+
 
 class AsystentAdminConfig(admin_apps.AdminConfig):
     default = False
