@@ -3,11 +3,15 @@
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .enums import EmploymentForm
 from .models import Centre, User
 
 DEMO_PASSWORD = "demo"
+# RFC 6238's published test key ("12345678901234567890"), base32 GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ:
+# demo managers and administrators need two-step login, and the key must be public to be usable.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
 
 # username: (first name, last name, role flags, form of employment)
 DEMO_USERS: dict[str, tuple[str, str, dict[str, bool], str]] = {
@@ -45,6 +49,10 @@ def seed(say: Callable[[str], None]) -> None:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        if user.is_manager or user.is_administrator:
+            TOTPDevice.objects.get_or_create(
+                user=user, defaults={"name": "Demo", "key": DEMO_TOTP_KEY, "confirmed": True}
+            )
     say(
         _("Demo users (password “%(password)s”): %(users)s")
         % {"password": DEMO_PASSWORD, "users": ", ".join(DEMO_USERS)}

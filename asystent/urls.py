@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import two_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,6 +28,10 @@ urlpatterns = [
     ),
     path("families/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
+    path("visits/", include("visits.urls")),
+    path("login/verify/", two_factor.verify, name="two-factor-verify"),
+    path("account/two-factor/", two_factor.setup, name="two-factor-setup"),
+    path("account/recovery-codes/", two_factor.recovery_codes, name="two-factor-recovery"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

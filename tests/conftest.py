@@ -18,6 +18,21 @@ def require_service(available: bool, what: str) -> None:
     pytest.skip(f"{what} is not reachable here (set it up, or run in CI)")
 
 
+@pytest.fixture
+def redis_url():
+    """REDIS_URL of this run when Redis answers there (in CI it must)."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        require_service(False, "Redis (REDIS_URL is not set)")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except (redis.RedisError, OSError) as error:
+        require_service(False, f"Redis at {url} ({error})")
+    return url
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Production's PBKDF2 costs ~0.3 s per password; tests hash many, and test nothing by it."""
@@ -102,3 +117,9 @@ def real_worker(transactional_db, settings):
     app.conf.broker_url = url
     with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10) as worker:
         yield worker
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_off_by_default(settings):
+    """Two-step login is tested in test_two_factor.py; elsewhere managers log in with force_login."""
+    settings.OTP_REQUIRED_FOR_STAFF = False
