@@ -1,7 +1,10 @@
 """The read audit: every view of a family file, download and export writes one AccessLog row."""
 
-from django.db import models
-from django.http import HttpRequest
+from collections.abc import Callable
+
+from django.db import DatabaseError, models, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from .models import AccessLog
 
@@ -13,8 +16,21 @@ class AccessAction(models.TextChoices):
 
 
 def log_access(request: HttpRequest, *, family_id: int | None, obj: models.Model, action: str) -> AccessLog:
-    """Record the access; a failure propagates so that the content is not served unrecorded."""
+    """Record the access; if it cannot be written, AuditUnavailable stops the content from being
+    served (AuditMiddleware answers 503 instead)."""
     user = request.user
+    try:
+        with transaction.atomic():
+            return _write(request, user, family_id, obj, action)
+    except DatabaseError as error:
+        raise AuditUnavailable from error
+
+
+class AuditUnavailable(Exception):
+    """The access record could not be written."""
+
+
+def _write(request: HttpRequest, user, family_id: int | None, obj: models.Model, action: str) -> AccessLog:  # noqa: ANN001
     return AccessLog.objects.create(
         user=user,
         roles=",".join(user.roles),
@@ -24,3 +40,18 @@ def log_access(request: HttpRequest, *, family_id: int | None, obj: models.Model
         action=action,
         ip_address=request.META.get("REMOTE_ADDR") or None,
     )
+
+
+class AuditMiddleware:
+    """Content whose access could not be recorded is not served: a 503 page instead."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, AuditUnavailable):
+            return render(request, "audit_unavailable.html", status=503)
+        return None

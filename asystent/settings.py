@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "asystent.middleware.SessionLifetimeMiddleware",
     "asystent.middleware.NoStoreMiddleware",
+    "asystent.audit.AuditMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import two_factor, views
+from . import access_log, two_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -32,6 +32,8 @@ urlpatterns = [
     path("login/verify/", two_factor.verify, name="two-factor-verify"),
     path("account/two-factor/", two_factor.setup, name="two-factor-setup"),
     path("account/recovery-codes/", two_factor.recovery_codes, name="two-factor-recovery"),
+    path("access-log/", access_log.access_log, name="access-log"),
+    path("access-log/export.csv", access_log.access_log_csv, name="access-log-csv"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
