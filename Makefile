@@ -7,6 +7,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint messages compilemessages install bench clean
 
+# Tooling targets run in the embedded mode: with DEBUG off, settings refuse to load without a
+# production SECRET_KEY and ALLOWED_HOSTS, which compilemessages or makemigrations never need.
+compilemessages lint messages: export DEBUG = true
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv

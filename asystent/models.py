@@ -1,6 +1,6 @@
 """The user model with its roles, and the centre's details."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -12,6 +12,13 @@ from .enums import EmailNotifications, EmploymentForm, Role
 STATUTORY_CASELOAD_LIMIT = 15
 
 postal_code_validator = RegexValidator(r"^\d{2}-\d{3}$", _("Enter the postal code in the form 00-000."))
+
+
+class StaffManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):  # noqa: ANN001, ANN201
+        """`createsuperuser` makes the first administrator (the role, not only Django's flags)."""
+        extra_fields.setdefault("is_administrator", True)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -35,6 +42,8 @@ class User(AbstractUser):
         choices=EmailNotifications.choices,
         default=EmailNotifications.IMMEDIATE,
     )
+
+    objects = StaffManager()
 
     class Meta:
         verbose_name = _("user")

@@ -98,25 +98,38 @@ def _celery_in_process():
 
 
 @pytest.fixture
-def real_worker(transactional_db, settings):
-    """A real Celery worker (solo pool, in a thread) consuming from the Redis broker."""
+def real_worker(transactional_db, redis_url):
+    """A real Celery worker (solo pool, in a thread) consuming from Redis on a private queue.
+
+    The app read its configuration when it was imported, so it is switched here and put back
+    afterwards; the private queue keeps a developer's running worker from taking the tasks."""
+    import uuid
+
     import redis
     from celery.contrib.testing.worker import start_worker
 
     from asystent.celery import app
 
-    url = settings.REDIS_URL
-    reachable = False
-    if url:
-        try:
-            reachable = bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
-        except (redis.RedisError, OSError):
-            reachable = False
-    require_service(reachable, "Redis (REDIS_URL)")
-    app.conf.task_always_eager = False
-    app.conf.broker_url = url
-    with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10) as worker:
-        yield worker
+    queue = f"asystent-test-{uuid.uuid4().hex}"
+    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "task_default_queue")}
+    app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
+    app._pool = None
+    try:
+        with start_worker(
+            app,
+            pool="solo",
+            queues=[queue],
+            perform_ping_check=False,
+            loglevel="WARNING",
+            shutdown_timeout=10,
+        ) as worker:
+            yield worker
+    finally:
+        app.conf.update(saved)
+        app._pool = None
+        client = redis.Redis.from_url(redis_url)
+        for key in client.scan_iter(f"*{queue}*"):
+            client.delete(key)
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,105 @@
+"""`seed_demo`: the fictional centre, idempotent, refused in production unless forced."""
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from asystent.enums import Role
+from asystent.models import Centre, User
+
+DEMO_ROLES = {
+    "admin": [Role.ADMINISTRATOR],
+    "kierownik": [Role.MANAGER],
+    "pracownik1": [Role.SOCIAL_WORKER],
+    "pracownik2": [Role.SOCIAL_WORKER],
+    "asystent1": [Role.ASSISTANT],
+    "asystent2": [Role.ASSISTANT],
+    "asystent3": [Role.ASSISTANT],
+}
+
+
+def seed(**options) -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every model of the project, so demo data added by later apps is covered too."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
+    }
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_the_demo_users_with_their_roles(settings):
+    settings.DEBUG = True
+    output = seed()
+    for username, roles in DEMO_ROLES.items():
+        user = User.objects.get(username=username)
+        assert user.roles == roles, username
+        assert user.check_password("demo"), username
+        assert user.is_active
+        assert username in output
+    assert User.objects.filter(is_assistant=True).exclude(employment_form="").count() == 3
+    assert "demo" in output  # the password is printed at the end
+
+
+@pytest.mark.django_db
+def test_seed_demo_sets_up_a_polish_centre(settings):
+    settings.DEBUG = True
+    seed()
+    centre = Centre.objects.get()
+    assert centre.street and centre.city
+    assert centre.postal_code[2] == "-"
+    assert centre.caseload_limit <= 15
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent(settings):
+    settings.DEBUG = True
+    seed()
+    first = row_counts()
+    seed()
+    assert row_counts() == first
+    assert first["asystent.User"] == len(DEMO_ROLES)
+    assert first["asystent.Centre"] == 1
+
+
+@pytest.mark.django_db
+def test_seed_demo_keeps_changes_made_since(settings):
+    settings.DEBUG = True
+    seed()
+    kierownik = User.objects.get(username="kierownik")
+    kierownik.set_password("zmienione-haslo-kierownika")
+    kierownik.save()
+    seed()
+    kierownik.refresh_from_db()
+    assert kierownik.check_password("zmienione-haslo-kierownika")
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        seed()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_runs_with_debug_off_when_forced(settings):
+    settings.DEBUG = False
+    seed(force=True)
+    assert set(User.objects.values_list("username", flat=True)) == set(DEMO_ROLES)
+
+
+@pytest.mark.django_db
+def test_the_force_flag_works_from_the_command_line(settings):
+    settings.DEBUG = False
+    call_command("seed_demo", "--force", stdout=StringIO())
+    assert User.objects.filter(username="admin", is_administrator=True).exists()
