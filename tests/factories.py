@@ -162,3 +162,142 @@ class ReferralFactory(DjangoModelFactory):
             status=ReferralStatus.SUBMITTED,
             submitted_at=factory.LazyFunction(timezone.now),
         )
+
+
+class VisitFactory(DjangoModelFactory):
+    """A saved home visit last week; `draft=True` for an unfinished one."""
+
+    class Meta:
+        model = "visits.Visit"
+
+    case = factory.SubFactory(CaseFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=7))
+    start_time = dt.time(10, 0)
+    end_time = dt.time(11, 30)
+    duration_minutes = 90
+    kind = "home_visit"
+    place = "home"
+    topics = "Rozmowa o organizacji dnia dzieci i o budżecie domowym."
+    tasks_agreed = "Pani zapisze wydatki z tygodnia."
+    status = "final"
+    finalised_at = factory.LazyFunction(timezone.now)
+    author = factory.SelfAttribute("case.assistant")
+
+    class Params:
+        draft = factory.Trait(status="draft", finalised_at=None, topics="")
+        phone = factory.Trait(kind="phone", place="", start_time=None, end_time=None, duration_minutes=15)
+
+
+class InterventionFactory(DjangoModelFactory):
+    class Meta:
+        model = "visits.Intervention"
+
+    case = factory.SubFactory(CaseFactory)
+    date = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=3))
+    description = "Dzieci pozostawione bez opieki; wezwano patrol policji."
+    informed_police = True
+    informed_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=2))
+    reference_numbers = "KPP Zielona Dolina RSD-123/26"
+    author = factory.SelfAttribute("case.assistant")
+
+
+class ProblemAreaFactory(DjangoModelFactory):
+    """An area of the dictionary; the migration seeds the leaflet's list, transactional tests flush it."""
+
+    class Meta:
+        model = ProblemArea
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Obszar problemowy {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class WorkPlanFactory(DjangoModelFactory):
+    """A plan version without goals; `casework.save_plan_version` makes complete plans in tests."""
+
+    class Meta:
+        model = "cases.WorkPlan"
+
+    case = factory.SubFactory(CaseFactory)
+    version = 1
+    main_goal = "Poprawa organizacji życia rodziny i opieki nad dziećmi."
+    created_by = factory.SelfAttribute("case.assistant")
+
+
+class GoalFactory(DjangoModelFactory):
+    class Meta:
+        model = "cases.Goal"
+
+    plan = factory.SubFactory(WorkPlanFactory)
+    area = factory.SubFactory(ProblemAreaFactory)
+    description = "Regularne uczęszczanie dzieci do szkoły."
+    order = factory.Sequence(lambda n: n)
+
+
+class PlanActionFactory(DjangoModelFactory):
+    class Meta:
+        model = "cases.PlanAction"
+
+    goal = factory.SubFactory(GoalFactory)
+    description = "Ustalenie planu dnia z dziećmi."
+    responsible = "family_member"
+    responsible_name = "matka"
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+    expected_effect = "Dzieci wstają na czas i chodzą do szkoły."
+    status = "planned"
+
+
+class AssessmentAreaFactory(DjangoModelFactory):
+    class Meta:
+        model = "cases.AssessmentArea"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Obszar oceny {n}")
+    order = factory.Sequence(lambda n: 100 + n)
+
+
+class AssessmentFactory(DjangoModelFactory):
+    """A draft assessment without ratings; `submitted=True` for one handed to the manager."""
+
+    class Meta:
+        model = "cases.Assessment"
+
+    case = factory.SubFactory(CaseFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=1))
+    narrative = "Sytuacja rodziny stopniowo się poprawia."
+    recommendation = "continue"
+    status = "draft"
+    author = factory.SelfAttribute("case.assistant")
+
+    class Params:
+        submitted = factory.Trait(status="submitted", submitted_at=factory.LazyFunction(timezone.now))
+
+
+class AssessmentRatingFactory(DjangoModelFactory):
+    class Meta:
+        model = "cases.AssessmentRating"
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    area = factory.SubFactory(AssessmentAreaFactory)
+    rating = 3
+
+
+class CourtRequestFactory(DjangoModelFactory):
+    """A family court's letter asking for an opinion (reports.CourtRequest), on a court-ordered case."""
+
+    class Meta:
+        model = "reports.CourtRequest"
+
+    case = factory.SubFactory(CaseFactory, court_ordered=True)
+    court = "Sąd Rejonowy dla Łodzi-Śródmieścia w Łodzi"
+    division = "III Wydział Rodzinny i Nieletnich"
+    court_address = "ul. Kopcińskiego 56, 90-032 Łódź"
+    case_number = factory.Sequence(lambda n: f"III Nsm {n + 200}/26")
+    letter_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=10))
+    received_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=7))
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=21))
+    request_text = "Sąd zwraca się o opinię o rodzinie i jej członkach."
+    registered_by = factory.SelfAttribute("case.assistant")
+
+    class Params:
+        answered = factory.Trait(status="answered", answered_on=factory.LazyFunction(timezone.localdate))

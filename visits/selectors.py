@@ -1,0 +1,67 @@
+"""Scoped reads of visits and interventions: 404 for what the user may not see."""
+
+import datetime as dt
+import re
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from asystent.models import User
+from cases.casework import current_plan
+from cases.models import Case, Goal
+
+from .models import Intervention, Visit
+
+ISO_WEEK = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{1,2})$")
+
+
+def get_visit_for(user: User, pk: int) -> Visit:
+    return get_object_or_404(Visit.objects.visible_to(user).select_related("case__family", "author"), pk=pk)
+
+
+def get_intervention_for(user: User, pk: int) -> Intervention:
+    return get_object_or_404(
+        Intervention.objects.visible_to(user).select_related("case__family", "author"), pk=pk
+    )
+
+
+def visits_of_case(case: Case) -> QuerySet[Visit]:
+    """The case's visit log, newest first; the case was reached through `get_case_for`."""
+    return case.visits.select_related("author").order_by("-date", "-start_time", "-pk")
+
+
+def interventions_of_case(case: Case) -> QuerySet[Intervention]:
+    return case.interventions.select_related("author").order_by("-date", "-pk")
+
+
+def goals_of_current_plan(case: Case) -> QuerySet[Goal]:
+    plan = current_plan(case)
+    if plan is None:
+        return Goal.objects.none()
+    return plan.goals.select_related("area").order_by("order", "pk")
+
+
+def week_start(value: str | None, today: dt.date) -> dt.date:
+    """The Monday of the ISO week `value` ("2026-W48"); the current week if it is missing or invalid."""
+    match = ISO_WEEK.match(value or "")
+    if match:
+        try:
+            return dt.date.fromisocalendar(int(match["year"]), int(match["week"]), 1)
+        except ValueError:
+            pass
+    return today - dt.timedelta(days=today.weekday())
+
+
+def iso_week_label(monday: dt.date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def my_visits_in_week(user: User, monday: dt.date) -> QuerySet[Visit]:
+    """The user's own visits from Monday to Sunday, in the families they may still see."""
+    return (
+        Visit.objects.visible_to(user)
+        .filter(author=user, date__range=(monday, monday + dt.timedelta(days=6)))
+        .select_related("case__family")
+        .order_by("date", "start_time", "pk")
+    )

@@ -1,0 +1,195 @@
+"""Views of the visits app: the visit log from the field, the assistant's week, interventions.
+
+Objects are reached through the scoped selectors (404 when not visible); writing is for the
+case's own assistant (403 for others who may see the case).
+"""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from asystent.audit import AccessAction, log_access
+from asystent.enums import Role
+from asystent.roles import role_required
+from cases.models import Case
+from cases.selectors import get_case_for
+
+from .forms import InterventionForm, VisitForm
+from .models import Visit
+from .selectors import (
+    get_intervention_for,
+    get_visit_for,
+    interventions_of_case,
+    iso_week_label,
+    my_visits_in_week,
+    visits_of_case,
+    week_start,
+)
+from .services import intervention_blocker, record_intervention, save_visit, visit_blocker
+
+VISITS_PER_PAGE = 25
+
+
+def _is_case_assistant(user, case: Case) -> bool:  # noqa: ANN001
+    return user.has_role(Role.ASSISTANT) and case.assistant_id == user.pk
+
+
+def _case_for_work(request: HttpRequest, case_pk: int) -> Case:
+    """The case, if the user may see it (else 404) and is its assistant (else 403)."""
+    case = get_case_for(request.user, case_pk)
+    if not _is_case_assistant(request.user, case):
+        raise PermissionDenied
+    return case
+
+
+def _wants_final(request: HttpRequest) -> bool:
+    return request.POST.get("action") == "final"
+
+
+def _saved_message(request: HttpRequest, visit: Visit) -> None:
+    if visit.is_draft:
+        messages.success(request, _("The draft has been saved. You can finish it later."))
+    else:
+        messages.success(request, _("The visit has been saved."))
+
+
+@require_http_methods(["GET", "POST"])
+def visit_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = _case_for_work(request, case_pk)
+    blocker = visit_blocker(case)
+    final = _wants_final(request)
+    form = VisitForm(request.POST or None, case=case, final=final)
+    if request.method == "POST" and blocker is None and form.is_valid():
+        try:
+            visit = save_visit(case=case, data=form.cleaned_data, by=request.user, final=final)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _saved_message(request, visit)
+            return redirect(visit)
+    return render(request, "visits/visit_form.html", {"case": case, "form": form, "blocker": blocker})
+
+
+@require_http_methods(["GET", "POST"])
+def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_visit_for(request.user, pk)
+    case = visit.case
+    if visit.author_id != request.user.pk or not _is_case_assistant(request.user, case):
+        raise PermissionDenied
+    if not visit.is_editable():
+        messages.error(
+            request, _("A saved visit can be corrected only for 7 days; this one can no longer be changed.")
+        )
+        return redirect(visit)
+    blocker = visit_blocker(case, visit=visit)
+    was_draft = visit.is_draft
+    final = _wants_final(request)
+    form = VisitForm(request.POST or None, case=case, final=final, instance=visit)
+    if request.method == "POST" and blocker is None and form.is_valid():
+        try:
+            saved = save_visit(case=case, data=form.cleaned_data, by=request.user, final=final, visit=visit)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _saved_message(request, saved)
+            return redirect(saved)
+    if request.method == "GET":
+        log_access(request, family_id=case.family_id, obj=visit, action=AccessAction.VIEW)
+    context = {"case": case, "form": form, "blocker": blocker, "visit": visit, "was_draft": was_draft}
+    return render(request, "visits/visit_form.html", context)
+
+
+@require_GET
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_visit_for(request.user, pk)
+    log_access(request, family_id=visit.case.family_id, obj=visit, action=AccessAction.VIEW)
+    can_edit = (
+        visit.author_id == request.user.pk
+        and _is_case_assistant(request.user, visit.case)
+        and visit.is_editable()
+        and visit_blocker(visit.case, visit=visit) is None
+    )
+    context = {
+        "visit": visit,
+        "case": visit.case,
+        "participants": visit.participants.all(),
+        "areas": visit.areas.all(),
+        "goals": visit.goals.select_related("area"),
+        "can_edit": can_edit,
+    }
+    return render(request, "visits/visit_detail.html", context)
+
+
+@require_GET
+def case_visits(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = get_case_for(request.user, case_pk)
+    page = Paginator(visits_of_case(case), VISITS_PER_PAGE).get_page(request.GET.get("page"))
+    log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
+    is_assistant = _is_case_assistant(request.user, case)
+    context = {
+        "case": case,
+        "page": page,
+        "interventions": interventions_of_case(case),
+        "can_log_visit": is_assistant and visit_blocker(case) is None,
+        "can_record_intervention": is_assistant and intervention_blocker(case) is None,
+    }
+    return render(request, "visits/case_visits.html", context)
+
+
+@role_required(Role.ASSISTANT)
+@require_GET
+def my_week(request: HttpRequest) -> HttpResponse:
+    """The assistant's own visits of one ISO week (?week=2026-W48), day by day."""
+    today = timezone.localdate()
+    monday = week_start(request.GET.get("week"), today)
+    visits = list(my_visits_in_week(request.user, monday))
+    days = []
+    for offset in range(7):
+        day = monday + dt.timedelta(days=offset)
+        days.append({"date": day, "is_today": day == today, "visits": [v for v in visits if v.date == day]})
+    minutes = sum(visit.length_minutes or 0 for visit in visits)
+    context = {
+        "days": days,
+        "monday": monday,
+        "sunday": monday + dt.timedelta(days=6),
+        "week_number": monday.isocalendar()[1],
+        "previous_week": iso_week_label(monday - dt.timedelta(days=7)),
+        "next_week": iso_week_label(monday + dt.timedelta(days=7)),
+        "is_current_week": monday <= today <= monday + dt.timedelta(days=6),
+        "visit_count": len(visits),
+        "hours": minutes // 60,
+        "minutes": minutes % 60,
+    }
+    return render(request, "visits/my_week.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def intervention_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = _case_for_work(request, case_pk)
+    blocker = intervention_blocker(case)
+    form = InterventionForm(request.POST or None)
+    if request.method == "POST" and blocker is None and form.is_valid():
+        try:
+            intervention = record_intervention(case=case, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The intervention has been recorded. The manager has been notified."))
+            return redirect(intervention)
+    return render(request, "visits/intervention_form.html", {"case": case, "form": form, "blocker": blocker})
+
+
+@require_GET
+def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = get_intervention_for(request.user, pk)
+    log_access(request, family_id=intervention.case.family_id, obj=intervention, action=AccessAction.VIEW)
+    return render(
+        request, "visits/intervention_detail.html", {"intervention": intervention, "case": intervention.case}
+    )
