@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "asystent.context_processors.centre",
+                "asystent.notification_views.unread_notifications",
             ],
         },
     },

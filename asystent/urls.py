@@ -29,11 +29,13 @@ urlpatterns = [
     path("families/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
     path("visits/", include("visits.urls")),
+    path("reports/", include("reports.urls")),
     path("login/verify/", two_factor.verify, name="two-factor-verify"),
     path("account/two-factor/", two_factor.setup, name="two-factor-setup"),
     path("account/recovery-codes/", two_factor.recovery_codes, name="two-factor-recovery"),
     path("access-log/", access_log.access_log, name="access-log"),
     path("access-log/export.csv", access_log.access_log_csv, name="access-log-csv"),
+    path("notifications/", include("asystent.notification_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -87,6 +87,7 @@ class Family(models.Model):
         verbose_name=_("registered by"),
     )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    anonymised_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
@@ -447,3 +448,30 @@ class AssessmentRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area}: {self.rating}"
+
+
+class DestructionProtocol(models.Model):
+    """A record of erasing the personal data of cases past the retention period. The protocol
+    itself is kept (date, who approved, which case numbers) and holds no personal data."""
+
+    number = models.CharField(_("protocol number"), max_length=30, unique=True)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    prepared_at = models.DateTimeField(_("prepared at"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    executed_at = models.DateTimeField(_("data erased at"), null=True, blank=True)
+    retention_years = models.PositiveSmallIntegerField(_("retention period (years)"))
+    case_ids = models.JSONField(_("case numbers"), default=list)
+    family_ids = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("destruction protocol")
+        verbose_name_plural = _("destruction protocols")
+        ordering = ["-prepared_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:retention-protocol", args=[self.pk])

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asystent.models import User
+from cases import casework
 from cases import pesel as pesel_rules
-from cases.enums import ConsentDecision, LegalBasis, Placement, Relation, Sex
-from cases.models import Family, FamilyMember, ProblemArea
+from cases.enums import ClosureReason, ConsentDecision, LegalBasis, Placement, Recommendation, Relation, Sex
+from cases.models import AssessmentArea, Case, Family, FamilyMember, ProblemArea, WorkPlan
 from cases.services import record_consent
 
 from .enums import Decision
@@ -182,7 +183,7 @@ def seed(say: Callable[[str], None]) -> None:
         by=worker2,
     )
 
-    def assign(index: int, assistant: User, basis: str, days_ago: int, consent: bool) -> None:
+    def assign(index: int, assistant: User, basis: str, days_ago: int, consent: bool) -> Case:
         worker = worker1 if index % 2 else worker2
         family = _family(rng, index, worker)
         if basis == LegalBasis.COURT_ORDER:
@@ -202,6 +203,8 @@ def seed(say: Callable[[str], None]) -> None:
         )
         case = referral.case
         case.opened_on = today - dt.timedelta(days=days_ago)
+        decided = timezone.make_aware(dt.datetime.combine(case.opened_on, dt.time(10, 0)))
+        Referral.objects.filter(pk=referral.pk).update(decided_at=decided)
         if case.started_on:
             case.started_on = case.opened_on
         case.save()
@@ -216,15 +219,123 @@ def seed(say: Callable[[str], None]) -> None:
                 signed_by=adults,
                 scope="Współpraca z asystentem rodziny zgodnie z planem pracy.",
             )
+        case.refresh_from_db()
+        if case.started_on:
+            _plan(case, assistant, version_note="")
+        return case
 
     # 4: awaiting consent (asystent1); 5-9: active work of asystent1 and asystent3.
     assign(4, a1, LegalBasis.VOLUNTARY, days_ago=5, consent=False)
-    assign(5, a1, LegalBasis.VOLUNTARY, days_ago=200, consent=True)
+    # 5: 200 days of work, a revised plan and no assessment yet: the assessment is overdue.
+    revised = assign(5, a1, LegalBasis.VOLUNTARY, days_ago=200, consent=True)
+    _plan(revised, a1, version_note="Po trzech miesiącach pracy cele dotyczące szkoły zostały rozszerzone.")
     assign(6, a1, LegalBasis.COURT_ORDER, days_ago=120, consent=False)
     assign(7, a1, LegalBasis.ZA_ZYCIEM, days_ago=60, consent=True)
     assign(8, a3, LegalBasis.MINOR_PARENT, days_ago=30, consent=False)
-    assign(9, a3, LegalBasis.VOLUNTARY, days_ago=90, consent=True)
+    assessed = assign(9, a3, LegalBasis.VOLUNTARY, days_ago=90, consent=True)
+    ratings = {area.pk: (rng.randint(2, 4), "") for area in AssessmentArea.objects.filter(is_active=True)}
+    casework.save_assessment(
+        case=assessed,
+        by=a3,
+        date=today - dt.timedelta(days=10),
+        ratings=ratings,
+        submit=True,
+        narrative="Rodzina współpracuje, poprawiła się organizacja dnia dzieci; utrzymują się "
+        "zaległości czynszowe.",
+        recommendation=Recommendation.CONTINUE,
+    )
     # asystent2 works at the statutory limit of 15 families.
     for index in range(10, 25):
         assign(index, a2, LegalBasis.VOLUNTARY, days_ago=20 + 17 * (index - 10), consent=True)
+    # A year and more of history: work that ended, with monitoring after it.
+    reasons = [
+        ClosureReason.GOALS_ACHIEVED,
+        ClosureReason.GOALS_ACHIEVED,
+        ClosureReason.WITHDREW,
+        ClosureReason.NO_EFFECTS,
+        ClosureReason.MOVED_AWAY,
+        ClosureReason.FOSTER_CARE,
+        ClosureReason.COURT_DECISION,
+        ClosureReason.GOALS_ACHIEVED,
+    ]
+    for offset, reason in enumerate(reasons):
+        assistant = a1 if offset % 2 else a3
+        basis = LegalBasis.COURT_ORDER if offset == 6 else LegalBasis.VOLUNTARY
+        case = assign(
+            25 + offset, assistant, basis, days_ago=720 - 60 * offset, consent=basis != LegalBasis.COURT_ORDER
+        )
+        closed_on = min(case.opened_on + dt.timedelta(days=150 + 45 * offset), today - dt.timedelta(days=20))
+        case = casework.close_with_monitoring(
+            case=case,
+            by=assistant,
+            on=closed_on,
+            reason=reason,
+            final_assessment="Rodzina osiągnęła część celów planu; sytuacja dzieci jest stabilna.",
+            recommendations="Dalsze wsparcie pracownika socjalnego.",
+        )
+        if case.monitoring_until < today:
+            casework.end_monitoring(case=case, by=assistant, on=case.monitoring_until)
     say(_("Demo families created: %(count)d.") % {"count": Family.objects.count()})
+
+
+def _plan(case: Case, assistant: User, version_note: str) -> WorkPlan:
+    areas = list(ProblemArea.objects.filter(is_active=True)[:3])
+    start = case.started_on or case.opened_on
+    goals = [
+        casework.GoalData(
+            area=areas[0],
+            description="Dzieci regularnie uczęszczają do szkoły i odrabiają lekcje.",
+            actions=[
+                casework.ActionData(
+                    description="Wspólne ustalenie planu dnia dzieci i pilnowanie godzin nauki.",
+                    responsible="family_member",
+                    responsible_name="Matka",
+                    deadline=start + dt.timedelta(days=60),
+                    expected_effect="Frekwencja dzieci w szkole powyżej 90%.",
+                    status="done" if version_note else "in_progress",
+                ),
+                casework.ActionData(
+                    description="Spotkanie z wychowawcą klasy.",
+                    responsible="assistant",
+                    deadline=timezone.localdate() + dt.timedelta(days=10),
+                    expected_effect="Ustalony sposób informowania o postępach dzieci.",
+                ),
+            ],
+        ),
+        casework.GoalData(
+            area=areas[1],
+            description="Rodzina reguluje opłaty za mieszkanie na bieżąco.",
+            actions=[
+                casework.ActionData(
+                    description="Przygotowanie miesięcznego budżetu domowego.",
+                    responsible="family_member",
+                    deadline=start + dt.timedelta(days=30),
+                    expected_effect="Brak nowych zaległości czynszowych.",
+                )
+            ],
+        ),
+    ]
+    if version_note:
+        goals.append(
+            casework.GoalData(
+                area=areas[2],
+                description="Konsultacja psychologiczna dla starszego dziecka.",
+                actions=[
+                    casework.ActionData(
+                        description="Umówienie wizyty w poradni psychologiczno-pedagogicznej.",
+                        responsible="institution",
+                        responsible_name="Poradnia psychologiczno-pedagogiczna",
+                        deadline=timezone.localdate() - dt.timedelta(days=5),
+                        expected_effect="Dziecko objęte pomocą psychologiczną.",
+                    )
+                ],
+            )
+        )
+    return casework.save_plan_version(
+        case=case,
+        by=assistant,
+        main_goal="Poprawa opieki nad dziećmi i stabilizacja sytuacji bytowej rodziny.",
+        goals=goals,
+        social_worker_consulted_on=start + dt.timedelta(days=7),
+        revision_reason=version_note,
+    )

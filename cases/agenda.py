@@ -1,0 +1,219 @@
+"""The assistant's agenda for the home page: my families, assessments due, plan deadlines, this week.
+
+A fixed number of queries whatever the caseload. Visits live in the visits app, above `cases`,
+so they are reached through the `visits` reverse relation of `Case` and its related model, never
+imported (style.md, "Apps are rooms").
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.urls import NoReverseMatch
+
+from asystent.models import Centre, User
+
+from .enums import ActionStatus, AssessmentStatus, CaseStatus
+from .models import OPEN_STATUSES, Case, PlanAction, WorkPlan
+
+# Assessments due within this many days are listed (overdue ones always are).
+ASSESSMENT_HORIZON_DAYS = 30
+# Plan actions whose deadline falls within this many days from today are listed.
+DEADLINE_HORIZON_DAYS = 14
+# Actions still to do; "done" and "not done" are outcomes already recorded.
+PENDING_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+AGENDA_STATUSES = (*OPEN_STATUSES, CaseStatus.MONITORING)
+
+
+@dataclass
+class FamilyRow:
+    case: Case
+    last_visit: dt.date | None
+    next_meeting: dt.date | None
+
+
+@dataclass
+class AssessmentDue:
+    case: Case
+    due: dt.date
+    overdue: bool
+    draft_id: int | None
+
+
+@dataclass
+class WeekEntry:
+    case: Case
+    kind: str  # "visit" or "planned"
+    title: str
+    start_time: dt.time | None = None
+    draft: bool = False
+    url: str = ""
+
+
+@dataclass
+class WeekDay:
+    date: dt.date
+    is_today: bool
+    entries: list[WeekEntry] = field(default_factory=list)
+
+
+@dataclass
+class Agenda:
+    today: dt.date
+    families: list[FamilyRow]
+    assessments_due: list[AssessmentDue]
+    deadlines: list[PlanAction]
+    week: list[WeekDay]
+
+    @property
+    def week_start(self) -> dt.date:
+        return self.week[0].date
+
+    @property
+    def week_end(self) -> dt.date:
+        return self.week[-1].date
+
+
+def _visit_model() -> type[models.Model] | None:
+    try:
+        return Case._meta.get_field("visits").related_model
+    except FieldDoesNotExist:
+        return None
+
+
+def assessment_due_on(case: Case, last_assessment: dt.date | None, centre: Centre) -> dt.date:
+    """The same rule as `casework.next_assessment_due`, from an annotated last assessment date
+    (so that a whole caseload costs one query)."""
+    base = last_assessment or case.started_on or case.opened_on
+    return base + relativedelta(months=centre.assessment_interval_months)
+
+
+def _families(user: User, today: dt.date, visit_model: type[models.Model] | None) -> list[FamilyRow]:
+    cases = (
+        Case.objects.filter(assistant=user, status__in=AGENDA_STATUSES)
+        .select_related("family")
+        .annotate(
+            last_assessment=Max("assessments__date", filter=~Q(assessments__status=AssessmentStatus.DRAFT)),
+            draft_assessment_id=Max("assessments__pk", filter=Q(assessments__status=AssessmentStatus.DRAFT)),
+        )
+        .order_by("family__name", "pk")
+    )
+    if visit_model is not None:
+        visits = visit_model.objects.filter(case=OuterRef("pk"))
+        # The next meeting is the one agreed at the latest visit: older agreements are superseded.
+        cases = cases.annotate(
+            last_visit=Subquery(visits.filter(date__lte=today).order_by("-date").values("date")[:1]),
+            agreed_next=Subquery(visits.order_by("-date", "-pk").values("next_meeting")[:1]),
+        )
+    rows = []
+    for case in cases:
+        agreed = getattr(case, "agreed_next", None)
+        rows.append(
+            FamilyRow(
+                case=case,
+                last_visit=getattr(case, "last_visit", None),
+                next_meeting=agreed if agreed and agreed >= today else None,
+            )
+        )
+    return rows
+
+
+def _assessments_due(families: list[FamilyRow], today: dt.date) -> list[AssessmentDue]:
+    centre = Centre.load()
+    horizon = today + dt.timedelta(days=ASSESSMENT_HORIZON_DAYS)
+    due = []
+    for row in families:
+        case = row.case
+        if case.status not in OPEN_STATUSES:
+            continue
+        on = assessment_due_on(case, case.last_assessment, centre)
+        if on <= horizon:
+            due.append(
+                AssessmentDue(case=case, due=on, overdue=on < today, draft_id=case.draft_assessment_id)
+            )
+    due.sort(key=lambda item: (item.due, item.case.family.name))
+    return due
+
+
+def _deadlines(user: User, today: dt.date) -> list[PlanAction]:
+    latest_version = (
+        WorkPlan.objects.filter(case=OuterRef("goal__plan__case")).order_by("-version").values("version")[:1]
+    )
+    return list(
+        PlanAction.objects.filter(
+            goal__plan__case__assistant=user,
+            goal__plan__case__status__in=OPEN_STATUSES,
+            goal__plan__version=Subquery(latest_version),
+            deadline__range=(today, today + dt.timedelta(days=DEADLINE_HORIZON_DAYS)),
+            status__in=PENDING_ACTION_STATUSES,
+        )
+        .select_related("goal__plan__case__family")
+        .order_by("deadline", "goal__plan__case__family__name", "pk")
+    )
+
+
+def _week(
+    user: User,
+    today: dt.date,
+    families: list[FamilyRow],
+    visit_model: type[models.Model] | None,
+) -> list[WeekDay]:
+    """Monday to Sunday of the ISO week of `today`: the visits logged and the meetings agreed."""
+    monday = today - dt.timedelta(days=today.weekday())
+    days = [WeekDay(date=monday + dt.timedelta(days=n), is_today=False) for n in range(7)]
+    for day in days:
+        day.is_today = day.date == today
+    by_date = {day.date: day for day in days}
+    seen: set[tuple[int, dt.date]] = set()
+    if visit_model is not None:
+        visits = (
+            visit_model.objects.filter(
+                case__assistant=user,
+                case__status__in=AGENDA_STATUSES,
+                date__range=(monday, monday + dt.timedelta(days=6)),
+            )
+            .select_related("case__family")
+            .order_by("date", "start_time", "pk")
+        )
+        for visit in visits:
+            seen.add((visit.case_id, visit.date))
+            by_date[visit.date].entries.append(
+                WeekEntry(
+                    case=visit.case,
+                    kind="visit",
+                    title=visit.get_kind_display(),
+                    start_time=visit.start_time,
+                    draft=visit.status == "draft",
+                    url=_safe_url(visit),
+                )
+            )
+    for row in families:
+        meeting = row.next_meeting
+        if meeting in by_date and (row.case.pk, meeting) not in seen:
+            by_date[meeting].entries.append(WeekEntry(case=row.case, kind="planned", title=""))
+    return days
+
+
+def _safe_url(obj: models.Model) -> str:
+    try:
+        return obj.get_absolute_url()  # type: ignore[attr-defined]
+    except NoReverseMatch:
+        return ""
+
+
+def assistant_agenda(user: User, today: dt.date) -> Agenda:
+    """What the assistant has on: their families (open and in monitoring) with the last visit and
+    the next meeting, assessments due within 30 days or overdue, plan actions due within 14 days,
+    and this week's visits and agreed meetings."""
+    visit_model = _visit_model()
+    families = _families(user, today, visit_model)
+    return Agenda(
+        today=today,
+        families=families,
+        assessments_due=_assessments_due(families, today),
+        deadlines=_deadlines(user, today),
+        week=_week(user, today, families, visit_model),
+    )

@@ -1,0 +1,167 @@
+"""Retention of closed files and the destruction protocol.
+
+Files are kept for the centre's retention period (default 10 years) counted from 1 January of
+the year after the case ended; then a manager approves a protocol and the personal data of those
+families is erased. Counts the statistics need stay: cases with their dates, legal basis and
+closure reason, members with their relation, sex and year of birth.
+
+Each app erases its own data: after this module has done the cases app's part, the function
+`anonymise(family_ids)` of every installed app's `retention` module is called (in INSTALLED_APPS
+order), so that `cases` imports none of the apps above it.
+"""
+
+import datetime as dt
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce, TruncYear
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from asystent.errors import InvalidTransition
+from asystent.models import Centre, User
+
+from .enums import CaseStatus
+from .models import (
+    Assessment,
+    AssessmentRating,
+    Case,
+    Consent,
+    DestructionProtocol,
+    Family,
+    FamilyMember,
+    Goal,
+    PlanAction,
+    WorkPlan,
+)
+
+ERASED = "—"
+FINISHED = (CaseStatus.CLOSED, CaseStatus.ENDED)
+
+
+def retention_cutoff(today: dt.date, years: int) -> dt.date:
+    """Cases that ended before this date are past retention: ended in year Y, kept until
+    1 January of Y + 1 + years."""
+    return dt.date(today.year - years, 1, 1)
+
+
+def families_past_retention(today: dt.date | None = None):  # noqa: ANN201
+    """Families not yet erased whose every case ended before the cutoff (one query)."""
+    today = today or timezone.localdate()
+    cutoff = retention_cutoff(today, Centre.load().retention_years)
+    ended_on = Coalesce("ended_on", "closed_on")
+    kept = (
+        Case.objects.filter(family=OuterRef("pk"))
+        .annotate(end=ended_on)
+        .filter(~Q(status__in=FINISHED) | Q(end__isnull=True) | Q(end__gte=cutoff))
+    )
+    return (
+        Family.objects.filter(anonymised_at__isnull=True, cases__isnull=False)
+        .exclude(Exists(kept))
+        .distinct()
+    )
+
+
+def cases_past_retention(today: dt.date | None = None):  # noqa: ANN201
+    return (
+        Case.objects.filter(family__in=families_past_retention(today))
+        .annotate(end=Coalesce("ended_on", "closed_on"))
+        .select_related("family")
+        .order_by("end", "pk")
+    )
+
+
+def prepare_protocol(*, by: User, today: dt.date | None = None) -> DestructionProtocol:
+    today = today or timezone.localdate()
+    case_ids = list(cases_past_retention(today).values_list("pk", flat=True))
+    if not case_ids:
+        raise InvalidTransition(_("No case is past the retention period."))
+    family_ids = sorted(set(Case.objects.filter(pk__in=case_ids).values_list("family_id", flat=True)))
+    with transaction.atomic():
+        number = (
+            f"PZ/{today.year}/{DestructionProtocol.objects.filter(prepared_at__year=today.year).count() + 1}"
+        )
+        return DestructionProtocol.objects.create(
+            number=number,
+            prepared_by=by,
+            retention_years=Centre.load().retention_years,
+            case_ids=case_ids,
+            family_ids=family_ids,
+        )
+
+
+def execute_protocol(*, protocol: DestructionProtocol, by: User) -> DestructionProtocol:
+    """Approve the protocol and erase the personal data of its families, in one transaction."""
+    if not by.is_manager:
+        raise InvalidTransition(_("Only a manager approves a destruction protocol."))
+    with transaction.atomic():
+        protocol = DestructionProtocol.objects.select_for_update().get(pk=protocol.pk)
+        if protocol.executed_at is not None:
+            raise InvalidTransition(_("This protocol has already been carried out."))
+        # Files may have changed since the protocol was prepared: erase only what is still past.
+        still_past = set(families_past_retention().values_list("pk", flat=True))
+        if not set(protocol.family_ids) <= still_past:
+            raise InvalidTransition(
+                _("Some families on the protocol are no longer past retention; prepare a new protocol.")
+            )
+        anonymise(protocol.family_ids)
+        for config in apps.get_app_configs():
+            module_name = f"{config.name}.retention"
+            if config.name != "cases" and find_spec(module_name) is not None:
+                import_module(module_name).anonymise(protocol.family_ids)
+        protocol.approved_by = by
+        protocol.executed_at = timezone.now()
+        protocol.save()
+    return protocol
+
+
+def _drop_history(model, ids) -> None:  # noqa: ANN001
+    model.history.model.objects.filter(id__in=list(ids)).delete()
+
+
+def anonymise(family_ids: list[int]) -> None:
+    """Erase the cases app's personal data of these families; `update()` writes no new history."""
+    families = Family.objects.filter(pk__in=family_ids)
+    members = FamilyMember.objects.filter(family__in=families)
+    cases = Case.objects.filter(family__in=families)
+    consents = Consent.objects.filter(case__in=cases)
+    plans = WorkPlan.objects.filter(case__in=cases)
+    assessments = Assessment.objects.filter(case__in=cases)
+    for consent in consents.exclude(scan=""):
+        consent.scan.delete(save=False)
+    _drop_history(Family, family_ids)
+    _drop_history(FamilyMember, members.values_list("pk", flat=True))
+    _drop_history(Case, cases.values_list("pk", flat=True))
+    _drop_history(Consent, consents.values_list("pk", flat=True))
+    _drop_history(WorkPlan, plans.values_list("pk", flat=True))
+    _drop_history(Assessment, assessments.values_list("pk", flat=True))
+    Consent.signed_by.through.objects.filter(consent__in=consents).delete()
+    consents.update(scope="", reason="", scan="")
+    PlanAction.objects.filter(goal__plan__in=plans).update(
+        description=ERASED, expected_effect=ERASED, responsible_name=""
+    )
+    Goal.objects.filter(plan__in=plans).update(description=ERASED)
+    plans.update(main_goal=ERASED, foster_coordinator_name="", revision_reason="")
+    AssessmentRating.objects.filter(assessment__in=assessments).update(comment="")
+    assessments.update(narrative=ERASED)
+    cases.update(final_assessment="", recommendations="")
+    # The year of birth stays for age statistics; everything that identifies the person goes.
+    members.update(
+        first_name=ERASED,
+        last_name=ERASED,
+        pesel="",
+        foster_coordinator="",
+        birth_date=TruncYear("birth_date"),
+    )
+    families.update(
+        name=ERASED,
+        street=ERASED,
+        postal_code="00-000",
+        city=ERASED,
+        phone="",
+        anonymised_at=timezone.now(),
+        version=F("version") + 1,
+    )

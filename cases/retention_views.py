@@ -1,0 +1,65 @@
+"""The manager's retention pages: cases past the retention period and destruction protocols."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from asystent.enums import Role
+from asystent.errors import InvalidTransition
+from asystent.models import Centre
+from asystent.roles import role_required
+
+from . import retention
+from .models import Case, DestructionProtocol
+
+
+@role_required(Role.MANAGER)
+@require_GET
+def retention_list(request: HttpRequest) -> HttpResponse:
+    cases = retention.cases_past_retention()
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/retention/list.html",
+        {
+            "page": page,
+            "total": page.paginator.count,
+            "centre": Centre.load(),
+            "protocols": DestructionProtocol.objects.select_related("prepared_by", "approved_by")[:20],
+        },
+    )
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def protocol_prepare(request: HttpRequest) -> HttpResponse:
+    try:
+        protocol = retention.prepare_protocol(by=request.user)
+    except InvalidTransition as error:
+        messages.error(request, error.message)
+        return redirect("cases:retention")
+    return redirect(protocol)
+
+
+@role_required(Role.MANAGER)
+@require_http_methods(["GET", "POST"])
+def protocol_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    protocol = get_object_or_404(DestructionProtocol, pk=pk)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Tick the confirmation to erase the data."))
+        else:
+            try:
+                retention.execute_protocol(protocol=protocol, by=request.user)
+            except InvalidTransition as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request, _("The personal data of the cases on the protocol has been erased.")
+                )
+        return redirect(protocol)
+    cases = Case.objects.filter(pk__in=protocol.case_ids).select_related("family").order_by("pk")
+    return render(request, "cases/retention/protocol.html", {"protocol": protocol, "cases": cases})
