@@ -14,6 +14,7 @@ from .enums import Role
 ADMINISTRATOR_APP_MODELS = {
     "asystent": {"user", "centre"},
     "cases": {"problemarea", "assessmentarea"},
+    "reports": {"remindersettings"},
     "django_celery_beat": None,
 }
 

@@ -7,10 +7,11 @@ import datetime as dt
 import random
 from collections.abc import Callable
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from asystent.models import User
+from asystent.models import Centre, User
 from cases import casework
 from cases import pesel as pesel_rules
 from cases.enums import ClosureReason, ConsentDecision, LegalBasis, Placement, Recommendation, Relation, Sex
@@ -226,6 +227,8 @@ def seed(say: Callable[[str], None]) -> None:
 
     # 4: awaiting consent (asystent1); 5-9: active work of asystent1 and asystent3.
     assign(4, a1, LegalBasis.VOLUNTARY, days_ago=5, consent=False)
+    # Waiting for consent for three weeks: a reminder goes to the assistant and the manager.
+    assign(33, a3, LegalBasis.VOLUNTARY, days_ago=21, consent=False)
     # 5: 200 days of work, a revised plan and no assessment yet: the assessment is overdue.
     revised = assign(5, a1, LegalBasis.VOLUNTARY, days_ago=200, consent=True)
     _plan(revised, a1, version_note="Po trzech miesiącach pracy cele dotyczące szkoły zostały rozszerzone.")
@@ -275,6 +278,15 @@ def seed(say: Callable[[str], None]) -> None:
         )
         if case.monitoring_until < today:
             casework.end_monitoring(case=case, by=assistant, on=case.monitoring_until)
+    # Monitoring that ends in three days.
+    case = assign(34, a1, LegalBasis.VOLUNTARY, days_ago=400, consent=True)
+    casework.close_with_monitoring(
+        case=case,
+        by=a1,
+        on=today - relativedelta(months=Centre.load().monitoring_months) + dt.timedelta(days=3),
+        reason=ClosureReason.GOALS_ACHIEVED,
+        final_assessment="Cele planu zostały osiągnięte; rodzina samodzielnie organizuje opiekę nad dziećmi.",
+    )
     say(_("Demo families created: %(count)d.") % {"count": Family.objects.count()})
 
 
@@ -292,7 +304,7 @@ def _plan(case: Case, assistant: User, version_note: str) -> WorkPlan:
                     responsible_name="Matka",
                     deadline=start + dt.timedelta(days=60),
                     expected_effect="Frekwencja dzieci w szkole powyżej 90%.",
-                    status="done" if version_note else "in_progress",
+                    status="done" if start + dt.timedelta(days=60) < timezone.localdate() else "in_progress",
                 ),
                 casework.ActionData(
                     description="Spotkanie z wychowawcą klasy.",
@@ -310,6 +322,7 @@ def _plan(case: Case, assistant: User, version_note: str) -> WorkPlan:
                     description="Przygotowanie miesięcznego budżetu domowego.",
                     responsible="family_member",
                     deadline=start + dt.timedelta(days=30),
+                    status="done" if start + dt.timedelta(days=30) < timezone.localdate() else "planned",
                     expected_effect="Brak nowych zaległości czynszowych.",
                 )
             ],

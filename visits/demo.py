@@ -146,7 +146,7 @@ def _visit(rng: random.Random, case: Case, day: dt.date, kind: str, *, draft: bo
     return visit
 
 
-def _schedule(rng: random.Random, case: Case, today: dt.date) -> list[tuple[dt.date, str]]:
+def _schedule(rng: random.Random, case: Case, today: dt.date, gap_days: int = 0) -> list[tuple[dt.date, str]]:
     """Weekly contacts back from today to the start of the work; monthly monitoring after closure."""
     start = case.started_on or case.opened_on
     plan: list[tuple[dt.date, str]] = []
@@ -160,7 +160,7 @@ def _schedule(rng: random.Random, case: Case, today: dt.date) -> list[tuple[dt.d
             plan.append((_weekday_on_or_before(day), VisitKind.MONITORING))
             day -= dt.timedelta(days=30)
         plan = [(d, k) for d, k in plan if d > closed]
-    last = closed or today
+    last = closed or today - dt.timedelta(days=gap_days)
     week = 0
     while True:
         day = _weekday_on_or_before(last - dt.timedelta(days=7 * week + rng.randint(0, 3)))
@@ -198,7 +198,9 @@ def seed(say: Callable[[str], None]) -> None:
             "goals": list(goals_of_current_plan(case)),
             "links": links,
         }
-        schedule = sorted(_schedule(rng, case, today))
+        # Two families nobody has visited lately: 20 and 35 days (the reminders' thresholds).
+        gap_days = {1: 20, 2: 35}.get(index % 8, 0) if case.status == CaseStatus.ACTIVE else 0
+        schedule = sorted(_schedule(rng, case, today, gap_days=gap_days))
         for position, (day, kind) in enumerate(schedule):
             # Every third family has its most recent visit still as a draft, to be finished.
             draft = position == len(schedule) - 1 and index % 3 == 0 and kind != VisitKind.MONITORING
