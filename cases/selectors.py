@@ -15,9 +15,7 @@ def get_case_for(user, pk: int) -> Case:  # noqa: ANN001
 
 def get_member_for(user, pk: int) -> FamilyMember:  # noqa: ANN001
     return get_object_or_404(
-        FamilyMember.objects.filter(family__in=Family.objects.visible_to(user)).select_related(
-            "family"
-        ),
+        FamilyMember.objects.filter(family__in=Family.objects.visible_to(user)).select_related("family"),
         pk=pk,
     )
 

@@ -3,9 +3,11 @@
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from asystent.errors import CaseloadFull, InvalidTransition
@@ -122,7 +124,8 @@ def reassign_case(*, case: Case, assistant: User, by: User, reason: str) -> Case
         )
         case.assistant = assistant
         case.version += 1
-        case._change_reason = reason
+        # simple_history keeps at most 100 characters; the full reason is in the Assignment.
+        case._change_reason = Truncator(reason).chars(100)
         case.save()
     return case
 
@@ -130,6 +133,9 @@ def reassign_case(*, case: Case, assistant: User, by: User, reason: str) -> Case
 def close_case(*, case: Case, reason: str, on: dt.date, by: User, monitoring: bool = False) -> Case:
     """Close the work; with monitoring the case stays open to monitoring contacts (art. 15 ust. 1
     pkt 16) until the monitoring ends."""
+    if not reason:
+        # Without it the database refuses the closed case (case_closed_has_reason) with a bare error.
+        raise InvalidTransition(_("Give the reason for closing the case."))
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         _move(case, CaseStatus.MONITORING if monitoring else CaseStatus.CLOSED)
@@ -201,3 +207,59 @@ def record_consent(
             case.version += 1
         case.save()
     return consent
+
+
+def register_family(*, family_data: dict, members: list[dict], by: User) -> Family:
+    """Register a family with its members in one transaction (all of them or none)."""
+    with transaction.atomic():
+        family = Family(**family_data, registered_by=by)
+        family.full_clean()
+        family._history_user = by
+        family.save()
+        for data in members:
+            _save_member(FamilyMember(family=family, **data), by)
+    return family
+
+
+def update_family(*, family: Family, data: dict, version: int, by: User) -> Family:
+    """Change the family's details unless someone else changed them since `version` was read."""
+    with transaction.atomic():
+        family = Family.objects.select_for_update().get(pk=family.pk)
+        if family.version != version:
+            raise ValidationError(
+                _(
+                    "Someone else changed this family's details while you were editing them. "
+                    "Your changes have not been saved."
+                ),
+                code="stale_version",
+            )
+        for name, value in data.items():
+            setattr(family, name, value)
+        family.version += 1
+        family.full_clean()
+        family._history_user = by
+        family.save()
+    return family
+
+
+def add_member(*, family: Family, data: dict, by: User) -> FamilyMember:
+    """Add a person to a family already on file."""
+    with transaction.atomic():
+        return _save_member(FamilyMember(family=family, **data), by)
+
+
+def update_member(*, member: FamilyMember, data: dict, by: User) -> FamilyMember:
+    """Correct a family member's details."""
+    with transaction.atomic():
+        member = FamilyMember.objects.select_for_update().get(pk=member.pk)
+        for name, value in data.items():
+            setattr(member, name, value)
+        return _save_member(member, by)
+
+
+def _save_member(member: FamilyMember, by: User) -> FamilyMember:
+    # full_clean checks the PESEL rules and the one-person-one-PESEL constraint again.
+    member.full_clean()
+    member._history_user = by
+    member.save()
+    return member

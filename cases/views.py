@@ -1,1 +1,351 @@
-"""Views of the cases app."""
+"""Views of the cases app: the family list and file, members, the case page, consent, reassignment.
+
+Views parse input with a form and call cases.services; every object is reached through the
+user's scoped querysets (cases.selectors), so what the user may not see answers 404.
+"""
+
+import copy
+import os
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from asystent.audit import AccessAction, log_access
+from asystent.enums import Role
+from asystent.errors import CaseloadFull
+from asystent.files import scan_mime_type
+from asystent.history import HistorySource, history_rows
+from asystent.models import Centre
+from asystent.roles import role_required
+
+from . import services
+from .enums import CaseStatus, ConsentDecision, LegalBasis, Sex
+from .filters import FamilyFilter, family_rows
+from .forms import (
+    FAMILY_FIELDS,
+    ConsentForm,
+    FamilyEditForm,
+    FamilyForm,
+    MemberForm,
+    MemberFormSet,
+    PeselField,
+    ReassignForm,
+    on_file_message,
+)
+from .models import OPEN_STATUSES, Case, Consent, Family, FamilyMember
+from .pesel import decode
+from .selectors import find_member_by_pesel, get_case_for, get_family_for, get_member_for
+from .work_views import case_panel_context
+
+# Roles that work with families; the administrator manages the system, not case files.
+CASE_ROLES = (Role.SOCIAL_WORKER, Role.ASSISTANT, Role.MANAGER)
+# Who registers families and corrects their details.
+REGISTRAR_ROLES = (Role.SOCIAL_WORKER, Role.MANAGER)
+FAMILIES_PER_PAGE = 25
+HISTORY_ROWS = 50
+
+
+@role_required(*CASE_ROLES)
+@require_GET
+def family_list(request: HttpRequest) -> HttpResponse:
+    members = Prefetch("members", queryset=FamilyMember.objects.order_by("birth_date", "pk"))
+    filterset = FamilyFilter(
+        request.GET or None,
+        queryset=family_rows(request.user).prefetch_related(members),
+        user=request.user,
+        request=request,
+    )
+    page = Paginator(filterset.qs, FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
+    for family in page.object_list:
+        family.case_status_label = CaseStatus(family.case_status).label if family.case_status else ""
+    return render(
+        request,
+        "cases/family_list.html",
+        {"filter": filterset, "page": page, "can_register": request.user.has_role(*REGISTRAR_ROLES)},
+    )
+
+
+@role_required(*REGISTRAR_ROLES)
+@require_http_methods(["GET", "POST"])
+def family_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        form = FamilyForm()
+        formset = MemberFormSet(form_kwargs={"user": request.user})
+    elif "add_member" in request.POST:
+        # Without JavaScript a new row comes from the server; what was typed is shown again.
+        form = FamilyForm(initial={name: request.POST.get(name, "") for name in FAMILY_FIELDS})
+        formset = MemberFormSet.with_rows(request.POST, user=request.user)
+    else:
+        form = FamilyForm(request.POST)
+        formset = MemberFormSet(request.POST, form_kwargs={"user": request.user})
+        if form.is_valid() and formset.is_valid():
+            try:
+                family = services.register_family(
+                    family_data=form.cleaned_data, members=formset.members_data(), by=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The family has been registered."))
+                return redirect(family)
+    return render(request, "cases/family_create.html", {"form": form, "formset": formset})
+
+
+@role_required(*REGISTRAR_ROLES)
+@require_GET
+def pesel_check(request: HttpRequest) -> HttpResponse:
+    """The htmx fragment under a PESEL input: what the number encodes, or what is wrong with it."""
+    raw = request.GET.get("pesel") or next(
+        (value for name, value in request.GET.items() if name.endswith("-pesel")), ""
+    )
+    context: dict = {}
+    try:
+        pesel = PeselField(required=False).clean(raw)
+    except ValidationError as error:
+        context["error"] = error.messages[0]
+    else:
+        if pesel:
+            info = decode(pesel)
+            context["info"] = info
+            context["sex_label"] = Sex(info.sex).label
+            on_file = find_member_by_pesel(pesel)
+            if on_file is not None and str(on_file.pk) != request.GET.get("member"):
+                context["on_file"] = on_file_message(on_file, request.user)
+    return render(request, "cases/_pesel_check.html", context)
+
+
+def _history_sources(family: Family, case_ids: list[int]) -> list[HistorySource]:
+    # Referrals belong to the app above this one: reached through the reverse relation.
+    referral_model = Family._meta.get_field("referrals").related_model
+
+    def basis(record: object) -> str:
+        return str(LegalBasis(record.legal_basis).label)
+
+    return [
+        HistorySource(
+            Family.history.filter(id=family.pk),
+            label=lambda r: _("Family %(name)s") % {"name": r.name},
+        ),
+        HistorySource(
+            FamilyMember.history.filter(family_id=family.pk),
+            label=lambda r: _("Member %(name)s") % {"name": f"{r.first_name} {r.last_name}"},
+        ),
+        HistorySource(
+            referral_model.history.filter(family_id=family.pk),
+            label=lambda r: _("Referral: %(basis)s") % {"basis": basis(r)},
+        ),
+        HistorySource(
+            Case.history.filter(family_id=family.pk),
+            label=lambda r: _("Case: %(basis)s") % {"basis": basis(r)},
+        ),
+        HistorySource(
+            Consent.history.filter(case_id__in=case_ids),
+            label=lambda r: _("Consent of %(date)s") % {"date": r.date.strftime("%d.%m.%Y")},
+        ),
+    ]
+
+
+@role_required(*CASE_ROLES)
+@require_GET
+def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    family = get_family_for(request.user, pk)
+    log_access(request, family_id=family.pk, obj=family, action=AccessAction.VIEW)
+    consents = Consent.objects.prefetch_related("signed_by").order_by("date", "pk")
+    cases = list(
+        family.cases.select_related("assistant", "social_worker").prefetch_related(
+            Prefetch("consents", queryset=consents)
+        )
+    )
+    user = request.user
+    context = {
+        "family": family,
+        "members": family.members.order_by("birth_date", "pk"),
+        "interviews": family.interviews.select_related("social_worker").prefetch_related("problem_areas"),
+        "referrals": family.referrals.select_related("social_worker", "case").order_by("-created_at", "-pk"),
+        "court_orders": family.court_orders.all(),
+        "cases": cases,
+        "history": history_rows(_history_sources(family, [c.pk for c in cases]), limit=HISTORY_ROWS),
+        "can_edit": user.has_role(*REGISTRAR_ROLES),
+        "can_refer": user.has_role(Role.SOCIAL_WORKER),
+    }
+    return render(request, "cases/family_detail.html", context)
+
+
+@role_required(*REGISTRAR_ROLES)
+@require_http_methods(["GET", "POST"])
+def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    family = get_family_for(request.user, pk)
+    # The form edits a copy: the page keeps showing the family as it is on file.
+    form = FamilyEditForm(
+        request.POST or None, instance=copy.copy(family), initial={"version": family.version}
+    )
+    changed_meanwhile = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            family = services.update_family(
+                family=family, data=form.family_data(), version=form.cleaned_data["version"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            if error.code == "stale_version":
+                # Show what is on file now next to what the user typed; their input stays in the form.
+                current = get_family_for(request.user, pk)
+                changed_meanwhile = [
+                    (current._meta.get_field(name).verbose_name, getattr(current, name))
+                    for name in FAMILY_FIELDS
+                    if getattr(current, name) != form.cleaned_data[name]
+                ]
+        else:
+            messages.success(request, _("The family's details have been saved."))
+            return redirect(family)
+    return render(
+        request,
+        "cases/family_edit.html",
+        {"form": form, "family": family, "changed_meanwhile": changed_meanwhile},
+    )
+
+
+@role_required(*REGISTRAR_ROLES)
+@require_http_methods(["GET", "POST"])
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    family = get_family_for(request.user, pk)
+    form = MemberForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_member(family=family, data=form.member_data(), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The family member has been added."))
+            return redirect(family)
+    return render(request, "cases/member_form.html", {"form": form, "family": family, "member": None})
+
+
+@role_required(*REGISTRAR_ROLES)
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_member_for(request.user, pk)
+    family = member.family
+    form = MemberForm(request.POST or None, instance=member, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_member(member=member, data=form.member_data(), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The family member's details have been saved."))
+            return redirect(family)
+    return render(request, "cases/member_form.html", {"form": form, "family": family, "member": member})
+
+
+def _may_record_consent(user: object, case: Case) -> bool:
+    return user.is_manager or (user.is_assistant and case.assistant_id == user.pk)
+
+
+@role_required(*CASE_ROLES)
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for(request.user, pk)
+    log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
+    user = request.user
+    context = {
+        "case": case,
+        "family": case.family,
+        # The referral lives in the app above: reached through the reverse one-to-one relation.
+        "referral": getattr(case, "referral", None),
+        "assignments": case.assignments.select_related("assistant", "assigned_by"),
+        "consents": case.consents.select_related("recorded_by").prefetch_related("signed_by"),
+        "can_record_consent": case.is_open and _may_record_consent(user, case),
+        "can_reassign": user.is_manager and case.status in (*OPEN_STATUSES, CaseStatus.MONITORING),
+        "can_log_visits": case.assistant_id == user.pk
+        and case.status in (*OPEN_STATUSES, CaseStatus.MONITORING),
+        "work_panel": case_panel_context(case, user),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@role_required(Role.ASSISTANT, Role.MANAGER)
+@require_http_methods(["GET", "POST"])
+def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for(request.user, pk)
+    if not _may_record_consent(request.user, case):
+        raise PermissionDenied
+    form = ConsentForm(request.POST or None, request.FILES or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            consent = services.record_consent(
+                case=case,
+                decision=data["decision"],
+                date=data["date"],
+                by=request.user,
+                signed_by=list(data["signed_by"]),
+                scope=data["scope"],
+                reason=data["reason"],
+                scan=data["scan"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            done = {
+                ConsentDecision.GIVEN: _("The family's consent has been recorded."),
+                ConsentDecision.REFUSED: _("The family's refusal has been recorded."),
+                ConsentDecision.WITHDRAWN: _("The withdrawal of consent has been recorded."),
+            }
+            messages.success(request, done[consent.decision])
+            return redirect(case)
+    return render(request, "cases/consent_form.html", {"form": form, "case": case, "family": case.family})
+
+
+@role_required(*CASE_ROLES)
+@require_GET
+def consent_scan(request: HttpRequest, pk: int) -> FileResponse:
+    consent = get_object_or_404(
+        Consent.objects.filter(case__in=Case.objects.visible_to(request.user)).select_related("case"), pk=pk
+    )
+    if not consent.scan:
+        raise Http404
+    try:
+        scan = consent.scan.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    log_access(request, family_id=consent.case.family_id, obj=consent, action=AccessAction.DOWNLOAD)
+    response = FileResponse(
+        scan,
+        as_attachment=True,
+        filename=os.path.basename(consent.scan.name),
+        content_type=scan_mime_type(scan) or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@role_required(Role.MANAGER)
+@require_http_methods(["GET", "POST"])
+def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for(request.user, pk)
+    form = ReassignForm(
+        request.POST or None, case=case, loads=services.caseloads(), limit=Centre.load().caseload_limit
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reassign_case(
+                case=case,
+                assistant=form.cleaned_data["assistant"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except CaseloadFull as error:
+            form.add_error("assistant", error)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The case has been handed to another family assistant."))
+            return redirect(case)
+    return render(request, "cases/case_reassign.html", {"form": form, "case": case, "family": case.family})
