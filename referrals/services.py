@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from asystent.errors import InvalidTransition
 from asystent.models import User
 from cases.enums import LegalBasis
-from cases.models import Family
+from cases.models import Case, Family
 from cases.services import open_case
 
 from .enums import DECISION_STATUS, TRANSITIONS, Decision, ReferralStatus
@@ -34,6 +34,9 @@ def submit_referral(*, referral: Referral, by: User) -> Referral:
     with transaction.atomic():
         referral = _locked(referral)
         _move(referral, ReferralStatus.SUBMITTED)
+        if referral.interview_id is None and referral.legal_basis != LegalBasis.COURT_ORDER:
+            # art. 11 ust. 1-3: the community interview and its analysis precede the referral.
+            raise InvalidTransition(_("Record the community interview before submitting the referral."))
         referral.submitted_at = timezone.now()
         referral.save()
     return referral
@@ -120,6 +123,11 @@ def decide_referral(
         if decision == Decision.ASSIGN:
             if assistant is None:
                 raise InvalidTransition(_("Choose the assistant."))
+            if Case.objects.open().filter(family=referral.family_id).exists():
+                # One family, one assistant: a second open case would take a second place too.
+                raise InvalidTransition(
+                    _("This family already has a case in progress; reassign that case instead.")
+                )
             referral.case = open_case(
                 family=referral.family,
                 assistant=assistant,

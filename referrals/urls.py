@@ -1,9 +1,21 @@
-"""URLs of the referrals app."""
+"""URLs of the referrals app: interviews, referrals, court orders, the queue and decisions."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "referrals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.referral_list, name="referral-list"),
+    path("queue/", views.queue, name="queue"),
+    path("family/<int:family_pk>/interview/", views.interview_create, name="interview-create"),
+    path("family/<int:family_pk>/new/", views.referral_create, name="referral-create"),
+    path("family/<int:family_pk>/court-order/", views.court_order_create, name="court-order-create"),
+    path("<int:pk>/", views.referral_detail, name="referral-detail"),
+    path("<int:pk>/edit/", views.referral_edit, name="referral-edit"),
+    path("<int:pk>/submit/", views.referral_submit, name="referral-submit"),
+    path("<int:pk>/withdraw/", views.referral_withdraw, name="referral-withdraw"),
+    path("<int:pk>/decide/", views.referral_decide, name="referral-decide"),
+    path("court-orders/<int:pk>/scan/", views.court_order_scan, name="court-order-scan"),
+]

@@ -1,1 +1,307 @@
-"""Views of the referrals app."""
+"""Views of intake: interviews, referrals, court orders, the manager's queue and decision.
+
+Thin on purpose: forms parse the input, `referrals.services` change state, selectors scope every
+read to the user (404 for what the user may not see), and `role_required` answers 403 to a role
+that has no business on the page.
+"""
+
+import os
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import prefetch_related_objects
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from asystent.audit import AccessAction, log_access
+from asystent.enums import Role
+from asystent.errors import CaseloadFull, InvalidTransition
+from asystent.models import Centre, User
+from asystent.roles import role_required
+from cases.selectors import get_family_for
+from cases.services import caseloads
+
+from .enums import TRANSITIONS, Decision, ReferralStatus
+from .filters import ReferralFilter
+from .forms import CourtOrderForm, DecisionForm, InterviewForm, ReferralForm
+from .models import CommunityInterview, CourtOrder, Referral
+from .selectors import get_court_order_for, get_referral_for
+from .services import decide_referral, register_court_order, submit_referral, withdraw_referral
+
+PAGE_SIZE = 25
+
+
+def _own_referral(request: HttpRequest, pk: int) -> Referral:
+    """A referral the user may see and wrote: only its author edits, submits or withdraws it."""
+    referral = get_referral_for(request.user, pk)
+    if referral.social_worker_id != request.user.pk:
+        raise PermissionDenied
+    return referral
+
+
+def _days_waiting(referral: Referral) -> int:
+    if referral.submitted_at is None:
+        return 0
+    return (timezone.localdate() - timezone.localdate(referral.submitted_at)).days
+
+
+# --- community interview ----------------------------------------------------------------------
+
+
+@role_required(Role.SOCIAL_WORKER)
+@require_http_methods(["GET", "POST"])
+def interview_create(request: HttpRequest, family_pk: int) -> HttpResponse:
+    family = get_family_for(request.user, family_pk)
+    interview = CommunityInterview(family=family, social_worker=request.user)
+    form = InterviewForm(request.POST or None, instance=interview)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The community interview has been recorded."))
+        return redirect(family.get_absolute_url())
+    return render(request, "referrals/interview_form.html", {"form": form, "family": family})
+
+
+# --- referral by a social worker --------------------------------------------------------------
+
+
+def _save_referral(request: HttpRequest, form: ReferralForm) -> Referral | None:
+    """Save the draft and, with the second button, submit it; a refusal becomes a form error."""
+    submit = request.POST.get("action") == "submit"
+    try:
+        with transaction.atomic():
+            if form.instance.pk:
+                locked = Referral.objects.select_for_update().get(pk=form.instance.pk)
+                if locked.status != ReferralStatus.DRAFT:
+                    raise InvalidTransition(_("Only a draft referral can be changed."))
+                form.instance.version = locked.version + 1
+            referral = form.save()
+            if submit:
+                referral = submit_referral(referral=referral, by=request.user)
+    except InvalidTransition as error:
+        form.add_error(None, error)
+        return None
+    if submit:
+        messages.success(request, _("The referral has been submitted to the manager."))
+    else:
+        messages.success(request, _("The draft referral has been saved."))
+    return referral
+
+
+@role_required(Role.SOCIAL_WORKER)
+@require_http_methods(["GET", "POST"])
+def referral_create(request: HttpRequest, family_pk: int) -> HttpResponse:
+    family = get_family_for(request.user, family_pk)
+    referral = Referral(family=family, social_worker=request.user)
+    form = ReferralForm(request.POST or None, instance=referral, family=family)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_referral(request, form)
+        if saved is not None:
+            return redirect(saved)
+    return render(request, "referrals/referral_form.html", {"form": form, "family": family})
+
+
+@role_required(Role.SOCIAL_WORKER)
+@require_http_methods(["GET", "POST"])
+def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _own_referral(request, pk)
+    if referral.status != ReferralStatus.DRAFT:
+        messages.error(request, _("Only a draft referral can be changed."))
+        return redirect(referral)
+    form = ReferralForm(request.POST or None, instance=referral, family=referral.family)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_referral(request, form)
+        if saved is not None:
+            return redirect(saved)
+    return render(
+        request,
+        "referrals/referral_form.html",
+        {"form": form, "family": referral.family, "referral": referral},
+    )
+
+
+@role_required(Role.SOCIAL_WORKER)
+@require_POST
+def referral_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _own_referral(request, pk)
+    try:
+        submit_referral(referral=referral, by=request.user)
+    except InvalidTransition as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The referral has been submitted to the manager."))
+    return redirect(referral)
+
+
+@role_required(Role.SOCIAL_WORKER)
+@require_POST
+def referral_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _own_referral(request, pk)
+    try:
+        withdraw_referral(referral=referral, by=request.user)
+    except InvalidTransition as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The referral has been withdrawn."))
+    return redirect(referral)
+
+
+@role_required(Role.SOCIAL_WORKER, Role.ASSISTANT, Role.MANAGER)
+@require_GET
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_referral_for(request.user, pk)
+    prefetch_related_objects(
+        [referral],
+        "social_worker",
+        "decided_by",
+        "case__assistant",
+        "problem_areas",
+        "interview__social_worker",
+        "interview__problem_areas",
+    )
+    log_access(request, family_id=referral.family_id, obj=referral, action=AccessAction.VIEW)
+    is_author = referral.social_worker_id == request.user.pk and request.user.is_social_worker
+    context = {
+        "referral": referral,
+        "family": referral.family,
+        "days_waiting": _days_waiting(referral),
+        "can_edit": is_author and referral.status == ReferralStatus.DRAFT,
+        "can_withdraw": is_author and ReferralStatus.WITHDRAWN in TRANSITIONS[referral.status],
+        "can_decide": request.user.is_manager and referral.awaiting_decision,
+    }
+    return render(request, "referrals/referral_detail.html", context)
+
+
+@role_required(Role.SOCIAL_WORKER, Role.MANAGER)
+@require_GET
+def referral_list(request: HttpRequest) -> HttpResponse:
+    referrals = Referral.objects.visible_to(request.user).select_related("family", "social_worker")
+    if not request.user.is_manager:
+        referrals = referrals.filter(social_worker=request.user)
+    referral_filter = ReferralFilter(request.GET or None, queryset=referrals.order_by("-created_at", "-pk"))
+    page = Paginator(referral_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": referral_filter,
+        "page": page,
+        "query": query.urlencode(),
+        "everyone": request.user.is_manager,
+    }
+    return render(request, "referrals/referral_list.html", context)
+
+
+# --- court order ----------------------------------------------------------------------------
+
+
+@role_required(Role.SOCIAL_WORKER, Role.MANAGER)
+@require_http_methods(["GET", "POST"])
+def court_order_create(request: HttpRequest, family_pk: int) -> HttpResponse:
+    family = get_family_for(request.user, family_pk)
+    order = CourtOrder(family=family, registered_by=request.user)
+    form = CourtOrderForm(request.POST or None, request.FILES or None, instance=order, by=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        social_worker = data.get("social_worker") or (request.user if request.user.is_social_worker else None)
+        referral = register_court_order(
+            family=family,
+            court=data["court"],
+            division=data["division"],
+            case_number=data["case_number"],
+            order_date=data["order_date"],
+            received_on=data["received_on"],
+            scan=data["scan"],
+            justification=data["justification"],
+            by=request.user,
+            social_worker=social_worker,
+        )
+        messages.success(
+            request, _("The court order has been registered and is first in the manager's queue.")
+        )
+        return redirect(referral)
+    return render(request, "referrals/court_order_form.html", {"form": form, "family": family})
+
+
+@role_required(Role.SOCIAL_WORKER, Role.ASSISTANT, Role.MANAGER)
+@never_cache
+@require_GET
+def court_order_scan(request: HttpRequest, pk: int) -> FileResponse:
+    order = get_court_order_for(request.user, pk)
+    if not order.scan:
+        raise Http404
+    log_access(request, family_id=order.family_id, obj=order, action=AccessAction.DOWNLOAD)
+    return FileResponse(order.scan.open("rb"), as_attachment=True, filename=os.path.basename(order.scan.name))
+
+
+# --- the manager's queue and decision ---------------------------------------------------------
+
+
+@role_required(Role.MANAGER)
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """Referrals awaiting a decision, court orders first, then the longest waiting."""
+    referrals = list(
+        Referral.objects.visible_to(request.user)
+        .queue()
+        .select_related("family", "interview", "court_order", "social_worker")
+    )
+    for referral in referrals:
+        referral.days_waiting = _days_waiting(referral)
+    context = {
+        "submitted": [r for r in referrals if r.status == ReferralStatus.SUBMITTED],
+        "waitlisted": [r for r in referrals if r.status == ReferralStatus.WAITLISTED],
+    }
+    return render(request, "referrals/queue.html", context)
+
+
+@role_required(Role.MANAGER)
+@require_http_methods(["GET", "POST"])
+def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_referral_for(request.user, pk)
+    if not referral.awaiting_decision:
+        messages.error(request, _("This referral is not awaiting a decision."))
+        return redirect(referral)
+    centre = Centre.load()
+    form = DecisionForm(
+        request.POST or None, referral=referral, loads=caseloads(), limit=centre.caseload_limit
+    )
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        assistant: User | None = form.cleaned_data["assistant"] if decision == Decision.ASSIGN else None
+        try:
+            referral = decide_referral(
+                referral=referral,
+                decision=decision,
+                by=request.user,
+                assistant=assistant,
+                note=form.cleaned_data["note"],
+            )
+        except CaseloadFull as error:
+            form.add_error("assistant", error)
+        except InvalidTransition as error:
+            form.add_error(None, error)
+        else:
+            if referral.case is not None:
+                messages.success(
+                    request,
+                    _("%(assistant)s has been assigned; the case is open.") % {"assistant": assistant},
+                )
+                return redirect(referral.case)
+            messages.success(request, _("The decision has been recorded."))
+            return redirect("referrals:queue")
+        # Refused: show the current loads again, with what the manager chose still selected.
+        form.fields["assistant"].loads = caseloads()
+    log_access(request, family_id=referral.family_id, obj=referral, action=AccessAction.VIEW)
+    context = {
+        "form": form,
+        "referral": referral,
+        "family": referral.family,
+        "days_waiting": _days_waiting(referral),
+        "limit": centre.caseload_limit,
+    }
+    return render(request, "referrals/decide.html", context)
