@@ -20,6 +20,12 @@ from .factories import CaseFactory, InterventionFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(client):
+    """These tests read the English source texts; Polish rendering is tested elsewhere."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture
 def case(assistant, social_worker):
     return CaseFactory(assistant=assistant, family__registered_by=social_worker, family__name="Wiśniewscy")

@@ -25,6 +25,13 @@ from .factories import CaseFactory, FamilyMemberFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """These tests read the English source texts; Polish rendering is tested elsewhere."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 WARSAW = ZoneInfo("Europe/Warsaw")
 
 
