@@ -225,7 +225,7 @@ def _intervention(today: dt.date) -> None:
     case = active.filter(legal_basis=LegalBasis.COURT_ORDER).first() or active.first()
     if assistant is None or case is None:
         return
-    day = max(case.opened_on, today - dt.timedelta(days=40))
+    day = max(case.opened_on, today - dt.timedelta(days=12))
     event = timezone.make_aware(dt.datetime.combine(day, dt.time(18, 30)))
     record_intervention(
         case=case,
