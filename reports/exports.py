@@ -1,0 +1,73 @@
+"""The semi-annual report as CSV and XLSX (openpyxl), for manual entry into the ministry's system.
+
+Callers render inside `translation.override("pl")`: the headers and labels are the Polish ones.
+The CSV is UTF-8 with a byte-order mark and semicolons, as Excel in a Polish locale opens it.
+"""
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from asystent.models import Centre
+
+from .statistics import Figure, Period
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def headers() -> list[str]:
+    return [_("Section"), _("Figure"), _("Number")]
+
+
+def figure_rows(figures: list[Figure]) -> list[list]:
+    """One row per figure: section, label ("of which" rows indented), value."""
+    return [[f.section, ("    " if f.indent else "") + f.label, f.value] for f in figures]
+
+
+def filename(period: Period, extension: str) -> str:
+    return f"sprawozdanie-asystent-{period.key}.{extension}"
+
+
+def report_csv(period: Period, figures: list[Figure]) -> str:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers())
+    writer.writerows(figure_rows(figures))
+    return buffer.getvalue()
+
+
+def report_xlsx(period: Period, figures: list[Figure], *, centre: Centre) -> bytes:
+    """One sheet: the title, the centre and the period, then the table with a frozen header."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Report")[:31]
+    sheet["A1"] = _("Semi-annual report on the family assistant programme")
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A2"] = centre.name
+    sheet["A3"] = _("Period: %(part)s %(year)d (%(dates)s)") % {
+        "part": period.part_label,
+        "year": period.year,
+        "dates": period.label,
+    }
+    header_row = 5
+    for column, title in enumerate(headers(), start=1):
+        cell = sheet.cell(row=header_row, column=column, value=title)
+        cell.font = Font(bold=True)
+    for offset, (section, label, value) in enumerate(figure_rows(figures), start=1):
+        row = header_row + offset
+        sheet.cell(row=row, column=1, value=section).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.cell(row=row, column=2, value=label.strip()).alignment = Alignment(
+            indent=2 if label.startswith(" ") else 0, wrap_text=True, vertical="top"
+        )
+        sheet.cell(row=row, column=3, value=value)
+    for column, width in enumerate((45, 60, 12), start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,276 @@
+"""The manager's pages: the caseload dashboard, the lists behind its figures, reassignment, charts
+and the semi-annual report with its exports.
+
+Figures are aggregates, open to managers and administrators. Lists that name families and the
+reassignment are the manager's alone (the administrator manages users and settings, never case
+files), and every list is also narrowed to the families the user may see, so a figure never opens
+a family its reader could not open elsewhere.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from asystent.audit import AccessAction, log_access
+from asystent.enums import Role
+from asystent.errors import CaseloadFull, InvalidTransition
+from asystent.models import Centre
+from asystent.roles import role_required
+from cases.models import Family
+from cases.selectors import get_case_for
+from cases.services import reassign_case
+
+from . import charts, dashboard, exports
+from .manager_filters import CaseFilter, ReferralFilter
+from .manager_forms import PeriodForm, ReassignForm
+from .statistics import (
+    FIGURES,
+    Period,
+    attach_cases,
+    children_of,
+    figure_assistants,
+    figure_cases,
+    figure_families,
+    semiannual_report,
+)
+
+PAGE_SIZE = 25
+# Figures are for managers and administrators; lists naming families are the manager's alone.
+_figures_readers = role_required(Role.MANAGER, Role.ADMINISTRATOR)
+_managers = role_required(Role.MANAGER)
+
+
+def _page(request: HttpRequest, queryset: QuerySet) -> Page:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- the dashboard ----------------------------------------------------------------------------
+
+
+@_figures_readers
+@require_GET
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    ctx = dashboard.Context.load()
+    return render(
+        request,
+        "reports/manager/dashboard.html",
+        {
+            "rows": dashboard.assistant_rows(ctx),
+            "panels": dashboard.panels(ctx),
+            "limit": ctx.centre.caseload_limit,
+            "show_names": request.user.is_manager,
+        },
+    )
+
+
+@_managers
+@require_GET
+def drilldown_view(request: HttpRequest) -> HttpResponse:
+    """The cases (or referrals) behind a figure of the dashboard, filtered and paginated."""
+    metric = request.GET.get("metric", "")
+    kind = dashboard.list_kind(metric)
+    if kind is None:
+        raise Http404
+    ctx = dashboard.Context.load()
+    visible = Family.objects.visible_to(request.user)
+    if kind == "referrals":
+        filterset = ReferralFilter(
+            request.GET, queryset=dashboard.referrals_behind(metric).filter(family__in=visible)
+        )
+        total = None
+        page = _page(request, filterset.qs)
+        dashboard.describe_referrals(page, ctx)
+    else:
+        filterset = CaseFilter(
+            request.GET, queryset=dashboard.cases_behind(metric, ctx).filter(family__in=visible)
+        )
+        total = dashboard.total_of(metric, filterset.qs)
+        page = _page(request, filterset.qs)
+        dashboard.describe_cases(page, ctx)
+    return render(
+        request,
+        "reports/manager/drilldown.html",
+        {
+            "metric": metric,
+            "kind": kind,
+            "title": dashboard.list_label(metric),
+            "filter": filterset,
+            "page": page,
+            "total": total,
+            "keep": [("metric", metric)],
+        },
+    )
+
+
+@_managers
+@require_http_methods(["GET", "POST"])
+def reassign_view(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = get_case_for(request.user, case_pk)
+    form = ReassignForm(request.POST or None, current_assistant_id=case.assistant_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reassign_case(
+                case=case,
+                assistant=form.cleaned_data["assistant"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except CaseloadFull as error:
+            form.add_error("assistant", error)
+        except InvalidTransition as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The case of %(family)s has been handed to %(assistant)s.")
+                % {"family": case.family, "assistant": form.cleaned_data["assistant"]},
+            )
+            return redirect("reports:dashboard")
+    return render(request, "reports/manager/reassign.html", {"case": case, "form": form})
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+
+@_figures_readers
+@require_GET
+def charts_view(request: HttpRequest) -> HttpResponse:
+    ctx = dashboard.Context.load()
+    rows = dashboard.assistant_rows(ctx)
+    months, referred, closed = dashboard.monthly_flow(ctx)
+    month_labels = [f"{m:%m.%Y}" for m in months]
+    reasons = dashboard.closure_reasons(ctx)
+    limit = ctx.centre.caseload_limit
+    blocks = [
+        {
+            "id": "chart-caseload",
+            "title": _("Families per assistant"),
+            "svg": charts.bar_chart(
+                chart_id="chart-caseload",
+                title=_("Families per assistant"),
+                description=_(
+                    "Families in each assistant's caseload today; the dashed line is the limit of %(limit)d."
+                )
+                % {"limit": limit},
+                bars=[charts.Bar(str(r.assistant), r.load) for r in rows],
+                reference=(limit, _("limit %(limit)d") % {"limit": limit}),
+            ),
+            "headers": [_("Assistant"), _("Families"), _("Limit")],
+            "rows": [[str(r.assistant), r.load, limit] for r in rows],
+        },
+        {
+            "id": "chart-flow",
+            "title": _("New referrals and closures per month"),
+            "svg": charts.grouped_bar_chart(
+                chart_id="chart-flow",
+                title=_("New referrals and closures per month"),
+                description=_("Referrals submitted and cases closed in each of the last 12 months."),
+                categories=month_labels,
+                series=[charts.Series(_("New referrals"), referred), charts.Series(_("Closures"), closed)],
+            ),
+            "headers": [_("Month"), _("New referrals"), _("Closures")],
+            "rows": [list(row) for row in zip(month_labels, referred, closed, strict=True)],
+        },
+        {
+            "id": "chart-reasons",
+            "title": _("Reasons for closure"),
+            "svg": charts.bar_chart(
+                chart_id="chart-reasons",
+                title=_("Reasons for closure"),
+                description=_("Cases closed in the last 12 months, by the reason for closure."),
+                bars=[charts.Bar(label, n) for label, n in reasons],
+            ),
+            "headers": [_("Reason for closure"), _("Cases")],
+            "rows": [[label, n] for label, n in reasons],
+        },
+    ]
+    return render(request, "reports/manager/charts.html", {"blocks": blocks, "first_month": months[0]})
+
+
+# --- the semi-annual report -------------------------------------------------------------------
+
+
+def _period_from(request: HttpRequest) -> Period:
+    """The `period` parameter (e.g. 2025-H1) of the report's lists and exports; 404 if invalid."""
+    try:
+        return Period.parse(request.GET.get("period", ""))
+    except ValueError:
+        raise Http404 from None
+
+
+@_figures_readers
+@require_GET
+def semiannual_view(request: HttpRequest) -> HttpResponse:
+    if "year" in request.GET or "part" in request.GET:
+        form = PeriodForm(request.GET)
+        period = form.cleaned_data["period"] if form.is_valid() else None
+    else:
+        period = Period.last_complete_half()
+        form = PeriodForm.for_period(period)
+        form.is_valid()
+    figures = semiannual_report(period) if period else []
+    return render(
+        request,
+        "reports/manager/semiannual.html",
+        {
+            "form": form,
+            "period": period,
+            "figures": figures,
+            "ongoing": bool(period and period.end >= timezone.localdate()),
+        },
+    )
+
+
+@_managers
+@require_GET
+def semiannual_drilldown_view(request: HttpRequest) -> HttpResponse:
+    period = _period_from(request)
+    key = request.GET.get("figure", "")
+    if key not in FIGURES:
+        raise Http404
+    definition = FIGURES[key]
+    visible = Family.objects.visible_to(request.user)
+    context = {"period": period, "figure": definition, "keep": [("figure", key), ("period", period.key)]}
+    if definition.kind == "assistants":
+        page = _page(request, figure_assistants(key, period))
+        context.update(page=page, total=page.paginator.count, filter=None)
+    else:
+        filterset = CaseFilter(
+            request.GET, queryset=figure_cases(key, period).filter(family__in=visible), with_period=False
+        )
+        families = figure_families(key, period, cases=filterset.qs).order_by("name", "pk")
+        total = children_of(families, period).count() if key == "children" else families.count()
+        page = _page(request, families)
+        attach_cases(page, filterset.qs, period)
+        context.update(page=page, total=total, filter=filterset)
+    return render(request, "reports/manager/semiannual_drilldown.html", context)
+
+
+@_figures_readers
+@require_GET
+def semiannual_csv_view(request: HttpRequest) -> HttpResponse:
+    period = _period_from(request)
+    with translation.override("pl"):
+        content = exports.report_csv(period, semiannual_report(period))
+    log_access(request, family_id=None, obj=Centre.load(), action=AccessAction.EXPORT)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(period, "csv")}"'
+    return response
+
+
+@_figures_readers
+@require_GET
+def semiannual_xlsx_view(request: HttpRequest) -> HttpResponse:
+    period = _period_from(request)
+    centre = Centre.load()
+    with translation.override("pl"):
+        content = exports.report_xlsx(period, semiannual_report(period), centre=centre)
+    log_access(request, family_id=None, obj=centre, action=AccessAction.EXPORT)
+    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(period, "xlsx")}"'
+    return response

@@ -1,0 +1,21 @@
+"""Celery tasks of the reports app: thin wrappers around the services."""
+
+from celery import shared_task
+
+# The daily reminder sweep's task is defined beside its rules; Celery's autodiscovery imports only
+# this module, so a worker knows "reports.send_reminders" only through this import.
+from .reminders import send_reminders_task  # noqa: F401
+from .services import RENDER_SOFT_TIME_LIMIT, RENDER_TIME_LIMIT, render_stored_document
+
+
+@shared_task(
+    name="reports.render_document",
+    acks_late=True,
+    # A worker killed mid-render gives the message back; the rendering is idempotent.
+    reject_on_worker_lost=True,
+    soft_time_limit=RENDER_SOFT_TIME_LIMIT,
+    time_limit=RENDER_TIME_LIMIT,
+)
+def render_document(document_id: int) -> str:
+    """Render one RenderedDocument's PDF (a no-op when its file is already there and intact)."""
+    return render_stored_document(document_id)

@@ -1,0 +1,121 @@
+"""The opinion's PDF rendered by a real Celery worker through Redis, and the same document rendered
+in-process (the embedded mode): both read back as the same text."""
+
+import subprocess
+import time
+import uuid
+
+import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
+from django.utils import translation
+
+from asystent.celery import app as celery_app
+from reports import services
+from reports.enums import DocumentKind, DocumentStatus
+from reports.models import RenderedDocument
+from reports.tasks import render_document
+
+from .factories import CourtRequestFactory, FamilyMemberFactory
+
+pytestmark = pytest.mark.services
+
+SWITCHED = ("broker_url", "task_always_eager", "task_default_queue")
+
+
+@pytest.fixture
+def redis_worker(redis_url):
+    """The project's Celery app sending to Redis on a private queue, and a solo-pool worker
+    consuming it; the app's configuration is put back afterwards. The private queue keeps a
+    developer's running worker (on another database) from taking the task."""
+    queue = f"asystent-test-pdf-{uuid.uuid4().hex}"
+    saved = {key: celery_app.conf[key] for key in SWITCHED}
+    celery_app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
+    _reset_connections()
+    try:
+        with start_worker(
+            celery_app,
+            perform_ping_check=False,
+            pool="solo",
+            queues=[queue],
+            loglevel="WARNING",
+            shutdown_timeout=10,
+        ) as worker:
+            yield worker
+    finally:
+        celery_app.conf.update(saved)
+        _reset_connections()
+        client = redis.Redis.from_url(redis_url)
+        for key in client.scan_iter(f"*{queue}*"):
+            client.delete(key)
+        for key in client.scan_iter("_kombu.binding*"):
+            if client.type(key) == b"set":
+                ours = [member for member in client.smembers(key) if queue.encode() in member]
+                if ours:
+                    client.srem(key, *ours)
+
+
+def _reset_connections() -> None:
+    """Connections and producers made with the previous broker URL must not be reused."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def pdf_text(document: RenderedDocument) -> str:
+    with document.file.open("rb") as handle:
+        data = handle.read()
+    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)
+    return " ".join(out.stdout.decode().split())
+
+
+def wait_until_done(document: RenderedDocument, seconds: float = 30.0) -> RenderedDocument:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        document.refresh_from_db()
+        if document.status in (DocumentStatus.READY, DocumentStatus.FAILED):
+            break
+        time.sleep(0.2)
+    return document
+
+
+@pytest.mark.django_db(transaction=True)  # the worker thread must see committed rows
+def test_the_worker_renders_the_approved_opinion_like_the_embedded_mode(
+    redis_worker, settings, assistant, manager
+):
+    settings.LANGUAGE_CODE = "en"
+    court_request = CourtRequestFactory(
+        case__assistant=assistant,
+        case__family__name="Wiśniewscy",
+        case__family__city="Łódź",
+        case_number="III Nsm 7/26",
+    )
+    FamilyMemberFactory(family=court_request.case.family, first_name="Łucja", last_name="Wiśniewska")
+    opinion = services.draft_opinion(request=court_request, by=assistant)
+    version = services.save_opinion(
+        opinion=opinion,
+        by=assistant,
+        sections={"attitude": "Współpraca dobra.", "conclusions": "Żadnych zastrzeżeń."},
+    )
+    services.submit_opinion(version=version, by=assistant)
+    assert not celery_app.conf.task_always_eager
+    started = time.monotonic()
+    services.approve_opinion(version=version, by=manager)  # queues the rendering after its commit
+    document = RenderedDocument.objects.get(kind=DocumentKind.OPINION, object_id=opinion.pk)
+    document = wait_until_done(document)
+    worker_seconds = time.monotonic() - started
+    assert document.status == DocumentStatus.READY, document.error
+    assert document.attempts == 1
+    by_worker = pdf_text(document)
+    assert "Sąd Rejonowy dla Łodzi-Śródmieścia w Łodzi" in by_worker and "Sygn. akt III Nsm 7/26" in by_worker
+    assert "Wiśniewscy" in by_worker and "Łucja Wiśniewska" in by_worker and "Strona 1 z" in by_worker
+    assert "Żadnych zastrzeżeń." in by_worker
+    assert worker_seconds < 30
+
+    # The embedded mode: the same task, in-process, on the same document.
+    celery_app.conf.task_always_eager = True
+    RenderedDocument.objects.filter(pk=document.pk).update(status=DocumentStatus.PENDING)
+    with translation.override("en"):
+        assert render_document.delay(document.pk).get() == "rendered"
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.READY and document.attempts == 2
+    assert pdf_text(document) == by_worker
