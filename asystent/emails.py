@@ -55,6 +55,9 @@ class NotificationKind(models.TextChoices):
     ACTION_OVERDUE = "action_overdue", gettext_lazy("Plan action overdue")
     MONITORING_ENDING = "monitoring_ending", gettext_lazy("Monitoring ending soon")
     INTERVENTION = "intervention", gettext_lazy("Intervention recorded")
+    OPINION_SUBMITTED = "opinion_submitted", gettext_lazy("Court opinion submitted for approval")
+    OPINION_APPROVED = "opinion_approved", gettext_lazy("Court opinion approved")
+    OPINION_RETURNED = "opinion_returned", gettext_lazy("Court opinion returned for corrections")
 
 
 def kind_label(rule: str) -> str:
