@@ -145,10 +145,13 @@ class TwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
+        has_device = any(d.confirmed for d in devices_for_user(user))
+        # Until the second step is done the layout shows no navigation into the application.
+        request.two_factor_pending = has_device or requires_two_factor(user)
         match = request.resolver_match
         if match is not None and match.view_name in EXEMPT_URL_NAMES:
             return None
-        if any(d.confirmed for d in devices_for_user(user)):
+        if has_device:
             return redirect(f"{reverse('two-factor-verify')}?next={request.path}")
         if requires_two_factor(user):
             return redirect("two-factor-setup")

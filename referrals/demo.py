@@ -344,7 +344,7 @@ def _plan(case: Case, assistant: User, version_note: str) -> WorkPlan:
                 ],
             )
         )
-    return casework.save_plan_version(
+    plan = casework.save_plan_version(
         case=case,
         by=assistant,
         main_goal="Poprawa opieki nad dziećmi i stabilizacja sytuacji bytowej rodziny.",
@@ -352,3 +352,9 @@ def _plan(case: Case, assistant: User, version_note: str) -> WorkPlan:
         social_worker_consulted_on=start + dt.timedelta(days=7),
         revision_reason=version_note,
     )
+    # The plan was written some days into the work (a revision months later), not on seeding day.
+    written = start + dt.timedelta(days=100 if version_note else 10)
+    WorkPlan.objects.filter(pk=plan.pk).update(
+        created_at=timezone.make_aware(dt.datetime.combine(min(written, timezone.localdate()), dt.time(12)))
+    )
+    return plan

@@ -124,3 +124,12 @@ def test_wrong_codes_slow_down_the_next_try(client, settings):
     assert client.post(reverse("two-factor-verify"), {"token": _code(device)}).status_code == 200
     device.refresh_from_db()
     assert device.throttling_failure_count >= 1
+
+
+def test_no_navigation_into_the_application_before_the_second_step(client):
+    manager = UserFactory(username="kasia", manager=True)
+    TOTPDevice.objects.create(user=manager, name="app", confirmed=True)
+    _login(client, manager)
+    page = client.get(reverse("two-factor-verify")).content.decode()
+    assert reverse("referrals:queue") not in page
+    assert reverse("logout") in page
