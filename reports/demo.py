@@ -59,7 +59,7 @@ def _approved_opinion(case: Case, assistant: User, manager: User, today: dt.date
             "case_number": order.case_number if order else "III Nsm 233/26",
             "letter_date": today - dt.timedelta(days=20),
             "received_on": today - dt.timedelta(days=17),
-            "due_date": today + dt.timedelta(days=10),
+            "due_date": today + dt.timedelta(days=5),
             "request_text": (
                 "Sąd zwraca się o nadesłanie opinii o rodzinie i jej członkach, ze szczególnym "
                 "uwzględnieniem realizacji planu pracy, opieki nad dziećmi i postawy rodziców wobec "
@@ -102,9 +102,10 @@ def _draft_opinion(case: Case, assistant: User, today: dt.date) -> None:
             "division": DIVISION,
             "court_address": COURT_ADDRESS,
             "case_number": "III Nsm 518/26",
-            "letter_date": today - dt.timedelta(days=6),
-            "received_on": today - dt.timedelta(days=3),
-            "due_date": today + dt.timedelta(days=25),
+            # Overdue: the draft has been waiting too long (the reminders escalate it).
+            "letter_date": today - dt.timedelta(days=35),
+            "received_on": today - dt.timedelta(days=31),
+            "due_date": today - dt.timedelta(days=2),
             "request_text": (
                 "Sąd prosi o informację o sytuacji małoletnich dzieci i o przebiegu pracy z rodziną."
             ),
