@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -347,5 +348,17 @@ def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("The case has been handed to another family assistant."))
-            return redirect(case)
-    return render(request, "cases/case_reassign.html", {"form": form, "case": case, "family": case.family})
+            return redirect(_safe_next(request) or case)
+    return render(
+        request,
+        "cases/case_reassign.html",
+        {"form": form, "case": case, "family": case.family, "next": _safe_next(request)},
+    )
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """Where to return after a form opened from another page (the dashboard's lists); local only."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return ""

@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from asystent.models import Centre, User
-from cases.services import caseloads
+from asystent.models import User
 
 from .statistics import PARTS, Period
 
@@ -55,38 +54,3 @@ class AssistantChoiceField(forms.ModelChoiceField):
             "load": self.loads.get(obj.pk, 0),
             "limit": self.limit,
         }
-
-
-class ReassignForm(forms.Form):
-    """Hand a case to another assistant; the reason is recorded on the assignment."""
-
-    assistant = forms.Field()  # replaced in __init__, which knows the case and the loads
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for the reassignment"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("For example: the assistant's long leave, a conflict, a lighter caseload."),
-        error_messages={"required": gettext_lazy("Give the reason for the reassignment.")},
-    )
-
-    def __init__(self, *args, current_assistant_id: int, **kwargs) -> None:  # noqa: ANN002, ANN003
-        super().__init__(*args, **kwargs)
-        centre = Centre.load()
-        queryset = (
-            User.objects.filter(is_assistant=True, is_active=True)
-            .exclude(pk=current_assistant_id)
-            .order_by("last_name", "first_name", "pk")
-        )
-        self.fields["assistant"] = AssistantChoiceField(
-            queryset=queryset,
-            loads=caseloads(),
-            limit=centre.caseload_limit,
-            label=gettext_lazy("New assistant"),
-            empty_label=gettext_lazy("choose an assistant"),
-            error_messages={"required": gettext_lazy("Choose the assistant who will take over the case.")},
-        )
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Give the reason for the reassignment."))
-        return reason

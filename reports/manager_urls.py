@@ -7,7 +7,6 @@ from . import manager_views as views
 urlpatterns = [
     path("manager/", views.dashboard_view, name="dashboard"),
     path("manager/list/", views.drilldown_view, name="dashboard-drilldown"),
-    path("manager/cases/<int:case_pk>/reassign/", views.reassign_view, name="dashboard-reassign"),
     path("manager/charts/", views.charts_view, name="charts"),
     path("manager/report/", views.semiannual_view, name="semiannual"),
     path("manager/report/list/", views.semiannual_drilldown_view, name="semiannual-drilldown"),

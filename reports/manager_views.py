@@ -7,27 +7,23 @@ files), and every list is also narrowed to the families the user may see, so a f
 a family its reader could not open elsewhere.
 """
 
-from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
-from asystent.errors import CaseloadFull, InvalidTransition
 from asystent.models import Centre
 from asystent.roles import role_required
 from cases.models import Family
-from cases.selectors import get_case_for
-from cases.services import reassign_case
 
 from . import charts, dashboard, exports
 from .manager_filters import CaseFilter, ReferralFilter
-from .manager_forms import PeriodForm, ReassignForm
+from .manager_forms import PeriodForm
 from .statistics import (
     FIGURES,
     Period,
@@ -105,33 +101,6 @@ def drilldown_view(request: HttpRequest) -> HttpResponse:
             "keep": [("metric", metric)],
         },
     )
-
-
-@_managers
-@require_http_methods(["GET", "POST"])
-def reassign_view(request: HttpRequest, case_pk: int) -> HttpResponse:
-    case = get_case_for(request.user, case_pk)
-    form = ReassignForm(request.POST or None, current_assistant_id=case.assistant_id)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reassign_case(
-                case=case,
-                assistant=form.cleaned_data["assistant"],
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except CaseloadFull as error:
-            form.add_error("assistant", error)
-        except InvalidTransition as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("The case of %(family)s has been handed to %(assistant)s.")
-                % {"family": case.family, "assistant": form.cleaned_data["assistant"]},
-            )
-            return redirect("reports:dashboard")
-    return render(request, "reports/manager/reassign.html", {"case": case, "form": form})
 
 
 # --- charts -----------------------------------------------------------------------------------

@@ -331,55 +331,42 @@ def test_an_unknown_metric_is_not_found(client, manager):
     assert client.get(reverse(DRILLDOWN), {"metric": "salaries"}).status_code == 404
 
 
-# --- reassignment -------------------------------------------------------------------------------
+# --- reassignment (the dashboard's lists open the case's one reassignment page) -----------------
 
 
-def test_the_manager_reassigns_a_case_with_a_reason(client, team, manager):
+def test_the_drilldown_reassigns_through_the_case_page_and_comes_back(client, team, manager):
     client.force_login(manager)
-    url = reverse("reports:dashboard-reassign", args=[team["c3"].pk])
-    page = client.get(url)
-    assert page.status_code == 200
-    # Each assistant is offered with their load against the limit.
-    assert re.search(re.escape(str(team["dawid"])) + r" \([^)]*\b1 / 15\)<", page.content.decode())
-    assert re.search(re.escape(str(team["anna"])) + r" \([^)]*\b15 / 15\)<", page.content.decode())
-    response = client.post(url, {"assistant": team["dawid"].pk, "reason": "Długie zwolnienie lekarskie."})
-    assert response.status_code == 302
+    listing = client.get(reverse(DRILLDOWN), {"metric": "caseload", "assistant": team["celina"].pk})
+    url = reverse("cases:case-reassign", args=[team["c3"].pk])
+    assert url in listing.content.decode()
+    back = reverse(DRILLDOWN) + "?metric=caseload"
+    response = client.post(
+        url, {"assistant": team["dawid"].pk, "reason": "Długie zwolnienie lekarskie.", "next": back}
+    )
+    assert response.status_code == 302 and response["Location"] == back
     team["c3"].refresh_from_db()
     assert team["c3"].assistant == team["dawid"]
     assignment = Assignment.objects.filter(case=team["c3"]).latest("pk")
     assert (assignment.assistant, assignment.reason) == (team["dawid"], "Długie zwolnienie lekarskie.")
 
 
+def test_the_return_address_cannot_leave_the_site(client, team, manager):
+    client.force_login(manager)
+    url = reverse("cases:case-reassign", args=[team["c3"].pk])
+    response = client.post(
+        url, {"assistant": team["dawid"].pk, "reason": "x", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == team["c3"].get_absolute_url()
+
+
 def test_reassignment_to_an_assistant_at_the_limit_is_refused_next_to_the_field(client, team, manager):
     client.force_login(manager)
-    url = reverse("reports:dashboard-reassign", args=[team["c3"].pk])
+    url = reverse("cases:case-reassign", args=[team["c3"].pk])
     response = client.post(url, {"assistant": team["anna"].pk, "reason": "Odciążenie."})
     assert response.status_code == 200
     assert response.context["form"].errors["assistant"]
-    assert "15" in response.context["form"].errors["assistant"][0]
     team["c3"].refresh_from_db()
     assert team["c3"].assistant == team["celina"]
-
-
-def test_reassignment_needs_a_reason(client, team, manager):
-    client.force_login(manager)
-    url = reverse("reports:dashboard-reassign", args=[team["c3"].pk])
-    response = client.post(url, {"assistant": team["dawid"].pk, "reason": "   "})
-    assert response.status_code == 200
-    assert response.context["form"].errors["reason"]
-    team["c3"].refresh_from_db()
-    assert team["c3"].assistant == team["celina"]
-
-
-def test_a_closed_case_cannot_be_reassigned(client, team, manager):
-    client.force_login(manager)
-    closed = Case.objects.get(assistant=team["celina"], status=CaseStatus.CLOSED)
-    response = client.post(
-        reverse("reports:dashboard-reassign", args=[closed.pk]),
-        {"assistant": team["dawid"].pk, "reason": "Porządki."},
-    )
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
 
 
 # --- access -------------------------------------------------------------------------------------
@@ -401,15 +388,6 @@ def test_a_manager_who_is_also_an_assistant_sees_the_dashboard(client, team):
     both = UserFactory(username="kierownik_asystent", assistant=True, manager=True)
     client.force_login(both)
     assert client.get(reverse("reports:dashboard")).status_code == 200
-
-
-def test_the_reassignment_is_refused_to_others(client, role_users, team):
-    url = reverse("reports:dashboard-reassign", args=[team["c3"].pk])
-    for role in ["assistant", "social_worker", "administrator"]:
-        client.force_login(role_users[role])
-        assert client.post(url, {"assistant": team["dawid"].pk, "reason": "x"}).status_code == 403
-    team["c3"].refresh_from_db()
-    assert team["c3"].assistant == team["celina"]
 
 
 def test_the_administrator_sees_the_figures_but_not_the_families(client, role_users, team):
