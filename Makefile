@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint messages compilemessages install bench clean
+.PHONY: run test lint security messages compilemessages install bench clean
 
 # Tooling targets run in the embedded mode: with DEBUG off, settings refuse to load without a
 # production SECRET_KEY and ALLOWED_HOSTS, which compilemessages or makemigrations never need.
@@ -37,9 +37,23 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# bandit at medium severity and above; each accepted finding is justified in place (# nosec BXXX).
+security: $(STAMP)
+	$(BIN)/bandit -r asystent cases referrals visits reports -x '*/migrations/*' -ll -q
+
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l pl --ignore=.venv --ignore=tests --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV)
+
+# `make bench SCALE=small|city|national`: generate a data set into the PostgreSQL database named by
+# DATABASE_URL (emptied first), measure the key pages, the PDF, the reminder sweep and throughput,
+# print the table and write bench/results.json (see README, "Performance benchmark").
+SCALE ?= city
+bench: $(STAMP)
+	@case "$(DATABASE_URL)" in postgres://*|postgresql://*) ;; *) \
+		echo "make bench needs DATABASE_URL=postgres://user@host:5432/name, a PostgreSQL database it may empty (e.g. .../asystent_bench)." >&2; \
+		exit 2;; esac
+	DATABASE_URL="$(DATABASE_URL)" $(BIN)/python -m bench.run --scale $(SCALE)

@@ -147,6 +147,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# What axes writes to the log names no one: usernames and addresses are masked (its default, kept
+# explicit because the log is no place for personal data).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
 # Per username on purpose: a centre's staff share one public IP address, so an IP-based lockout
 # would lock out the whole office after one person's mistakes.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
@@ -264,6 +267,8 @@ SECURE_HSTS_PRELOAD = not DEBUG
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No PESEL in the log, whatever the message or traceback quotes (asystent/log_filters.py).
+    "filters": {"mask_pesel": {"()": "asystent.log_filters.MaskPesel"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_pesel"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

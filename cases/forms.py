@@ -85,6 +85,11 @@ class PeselField(forms.CharField):
 
 def on_file_message(member: FamilyMember, user: User) -> str:
     """Tell the user the person is on file; name and link the family only if they may see it."""
+    if member.is_removed:
+        return _(
+            "This person is on file but was removed from a family; ask the manager to restore them "
+            "instead of registering them again."
+        )
     if Family.objects.visible_to(user).filter(pk=member.family_id).exists():
         return format_html(
             '{} <a href="{}">{}</a>',
@@ -374,3 +379,14 @@ class ReassignForm(forms.Form):
         field = self.fields["assistant"]
         field.queryset = User.objects.filter(is_assistant=True, is_active=True).exclude(pk=case.assistant_id)
         field.loads, field.limit = loads, limit
+
+
+class RemovalForm(forms.Form):
+    """Why a record added by mistake is removed (kept with it; a manager may restore it)."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for removal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": gettext_lazy("Give the reason for removal.")},
+    )

@@ -110,6 +110,15 @@ class Family(models.Model):
         return f"{self.street}, {self.postal_code} {self.city}"
 
 
+class FamilyMemberManager(models.Manager):
+    """The family's members without those removed as added by mistake: the family page, forms,
+    documents and statistics read through it (also `family.members`). `FamilyMember.all_objects`
+    reaches all of them (the PESEL duplicate check, retention, the manager's removed records)."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class FamilyMember(models.Model):
     family = models.ForeignKey(
         Family, on_delete=models.PROTECT, related_name="members", verbose_name=_("family")
@@ -129,7 +138,23 @@ class FamilyMember(models.Model):
     foster_coordinator = models.CharField(
         _("foster-care coordinator (name and contact)"), max_length=300, blank=True
     )
+    # No hard delete: a person added by mistake is marked removed (who, when, why), a manager may
+    # restore them, and the history keeps both steps.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("removed by"),
+    )
+    removal_reason = models.TextField(_("reason for removal"), blank=True, editable=False)
     history = HistoricalRecords()
+
+    objects = FamilyMemberManager()  # the default manager: removed members are left out
+    all_objects = models.Manager()  # noqa: DJ012 - a second manager, not a field
 
     class Meta:
         verbose_name = _("family member")
@@ -142,10 +167,19 @@ class FamilyMember(models.Model):
                 name="member_pesel_unique",
                 violation_error_message=_("A person with this PESEL number is already on file."),
             ),
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True) | (Q(removed_by__isnull=False) & ~Q(removal_reason="")),
+                name="member_removal_recorded",
+                violation_error_message=_("A removed family member records who removed them and why."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
     @property
     def masked_pesel(self) -> str:

@@ -125,7 +125,7 @@ def _drop_history(model, ids) -> None:  # noqa: ANN001
 def anonymise(family_ids: list[int]) -> None:
     """Erase the cases app's personal data of these families; `update()` writes no new history."""
     families = Family.objects.filter(pk__in=family_ids)
-    members = FamilyMember.objects.filter(family__in=families)
+    members = FamilyMember.all_objects.filter(family__in=families)  # also those removed by mistake
     cases = Case.objects.filter(family__in=families)
     consents = Consent.objects.filter(case__in=cases)
     plans = WorkPlan.objects.filter(case__in=cases)
@@ -156,6 +156,7 @@ def anonymise(family_ids: list[int]) -> None:
         foster_coordinator="",
         birth_date=TruncYear("birth_date"),
     )
+    members.exclude(removal_reason="").update(removal_reason=ERASED)
     families.update(
         name=ERASED,
         street=ERASED,

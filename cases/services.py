@@ -3,13 +3,14 @@
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from asystent.enums import Role
 from asystent.errors import CaseloadFull, InvalidTransition
 from asystent.models import Centre
 
@@ -258,8 +259,89 @@ def update_member(*, member: FamilyMember, data: dict, by: User) -> FamilyMember
 
 
 def _save_member(member: FamilyMember, by: User) -> FamilyMember:
-    # full_clean checks the PESEL rules and the one-person-one-PESEL constraint again.
+    # full_clean checks the PESEL rules and the one-person-one-PESEL constraint again; it reads
+    # through the default manager, which leaves out removed members, so those are checked here.
+    if (
+        member.pesel
+        and FamilyMember.all_objects.filter(pesel=member.pesel, removed_at__isnull=False)
+        .exclude(pk=member.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            _(
+                "A person with this PESEL number is on file but was removed from a family; ask the "
+                "manager to restore them instead of registering them again."
+            ),
+            code="pesel_removed",
+        )
     member.full_clean()
     member._history_user = by
     member.save()
+    return member
+
+
+# --- no hard delete: members added by mistake -----------------------------------------------------
+
+
+def member_author_id(member: FamilyMember) -> int | None:
+    """Who added the person: the user of their first history record, else the family's registrar
+    (members registered before history named the user, or by a data import)."""
+    added_by = (
+        FamilyMember.history.filter(id=member.pk, history_type="+")
+        .order_by("history_date")
+        .values_list("history_user_id", flat=True)
+        .first()
+    )
+    return added_by or member.family.registered_by_id
+
+
+def may_remove_member(user: User, member: FamilyMember) -> bool:
+    """The person who added the member, or the assistant of the family's case."""
+    if user.has_role(Role.ASSISTANT) and member.family.cases.filter(assistant=user).exists():
+        return True
+    return user.has_role(Role.SOCIAL_WORKER, Role.MANAGER) and member_author_id(member) == user.pk
+
+
+def remove_member(*, member: FamilyMember, by: User, reason: str) -> FamilyMember:
+    """Mark a person added to the family by mistake as removed (who, when, why); nothing is
+    deleted and a manager may restore them."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidTransition(_("Give the reason for removing the person."))
+    with transaction.atomic():
+        member = FamilyMember.all_objects.select_for_update().select_related("family").get(pk=member.pk)
+        if member.is_removed:
+            raise InvalidTransition(_("This person has already been removed."))
+        if not may_remove_member(by, member):
+            raise PermissionDenied
+        if member.consents.exists():
+            raise InvalidTransition(
+                _(
+                    "This person signed the family's consent, which must keep their name: they "
+                    "cannot be removed."
+                )
+            )
+        member.removed_at = timezone.now()
+        member.removed_by = by
+        member.removal_reason = reason
+        member._history_user = by
+        member._change_reason = "removed"
+        member.save()
+    return member
+
+
+def restore_member(*, member: FamilyMember, by: User) -> FamilyMember:
+    """Undo a removal: the person is back in the family's file (a manager's decision)."""
+    if not by.has_role(Role.MANAGER):
+        raise PermissionDenied
+    with transaction.atomic():
+        member = FamilyMember.all_objects.select_for_update().get(pk=member.pk)
+        if not member.is_removed:
+            raise InvalidTransition(_("This person has not been removed."))
+        member.removed_at = None
+        member.removed_by = None
+        member.removal_reason = ""
+        member._history_user = by
+        member._change_reason = "restored"
+        member.save()
     return member

@@ -31,3 +31,11 @@ urlpatterns += [
     path("retention/protocols/new/", retention_views.protocol_prepare, name="retention-prepare"),
     path("retention/protocols/<int:pk>/", retention_views.protocol_detail, name="retention-protocol"),
 ]
+
+from . import removal_views  # noqa: E402
+
+urlpatterns += [
+    path("members/<int:pk>/remove/", removal_views.member_remove, name="member-remove"),
+    path("members/<int:pk>/restore/", removal_views.member_restore, name="member-restore"),
+    path("removed/", removal_views.removed_records, name="removed-records"),
+]

@@ -67,7 +67,10 @@ class CourtRequestForm(forms.ModelForm):
 
 
 class OpinionForm(forms.ModelForm):
-    """The opinion's sections; every one may be left empty while it is a draft."""
+    """The opinion's sections; every one may be left empty while it is a draft. `seen` carries the
+    version the form was opened at (`services.opinion_edit_token`)."""
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = OpinionVersion

@@ -463,7 +463,7 @@ def create_notifications(reminders: Iterable[Reminder]) -> Counter[str]:
     # Only quoted identifiers from the model's metadata are interpolated; the values are bound.
     # "WHERE true": SQLite needs it to parse ON CONFLICT after INSERT ... SELECT.
     sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(columns)}, {created_at}) "  # noqa: S608
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(columns)}, {created_at}) "  # noqa: S608  # nosec B608  # quoted identifiers only
         f"SELECT {select}, %s FROM {source} WHERE true "
         f"ON CONFLICT ({columns[0]}, {columns[2]}) DO NOTHING RETURNING {columns[1]}"
     )

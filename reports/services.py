@@ -125,14 +125,34 @@ def draft_opinion(*, request: CourtRequest, by: User) -> CourtOpinion:
     return opinion
 
 
-def save_opinion(*, opinion: CourtOpinion, by: User, sections: Mapping[str, str]) -> OpinionVersion:
+def opinion_edit_token(version: OpinionVersion) -> str:
+    """What the edit form carries to notice a save made elsewhere since it was opened: the version
+    it edits and when that version last changed (optimistic locking without a counter column)."""
+    return f"{version.pk}:{version.updated_at.isoformat()}"
+
+
+def save_opinion(
+    *, opinion: CourtOpinion, by: User, sections: Mapping[str, str], seen: str | None = None
+) -> OpinionVersion:
     """Save the opinion's text. A draft is changed in place; an approved or sent version is
-    frozen, so the text becomes the next version (a draft), and the frozen one stays as it was."""
+    frozen, so the text becomes the next version (a draft), and the frozen one stays as it was.
+
+    `seen` is the `opinion_edit_token` of the version the person opened; if the opinion was saved,
+    submitted, returned or approved since, nothing is saved and the first change stays."""
     if not is_case_assistant(by, opinion.request.case):
         raise PermissionDenied
     with transaction.atomic():
         opinion = CourtOpinion.objects.select_for_update().get(pk=opinion.pk)
         current = opinion.current_version()
+        if seen and seen != opinion_edit_token(current):
+            raise ValidationError(
+                _(
+                    "The opinion was changed elsewhere after you opened it (perhaps in another window). "
+                    "Your text has not been saved: copy it, open the opinion again and make your "
+                    "changes there."
+                ),
+                code="stale",
+            )
         if current.status == OpinionStatus.SUBMITTED:
             raise InvalidTransition(
                 _("The opinion is with the manager for approval; it can be changed when it is returned.")

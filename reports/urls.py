@@ -33,3 +33,7 @@ urlpatterns = [
     path("documents/<int:pk>/download/", views.document_download, name="document-download"),
     *manager_urlpatterns,
 ]
+
+from .subject_urls import urlpatterns as subject_urlpatterns  # noqa: E402
+
+urlpatterns += subject_urlpatterns

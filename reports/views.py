@@ -132,10 +132,16 @@ def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("The opinion is with the manager for approval; it cannot be changed now."))
         return redirect(current)
     initial = {name: getattr(current, name) for name in OPINION_SECTIONS}
+    initial["seen"] = services.opinion_edit_token(current)
     form = OpinionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            version = services.save_opinion(opinion=opinion, by=request.user, sections=form.cleaned_data)
+            version = services.save_opinion(
+                opinion=opinion,
+                by=request.user,
+                sections=form.cleaned_data,
+                seen=form.cleaned_data["seen"] or None,
+            )
             if request.POST.get("action") == "submit":
                 services.submit_opinion(version=version, by=request.user)
         except ValidationError as error:

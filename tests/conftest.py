@@ -136,3 +136,22 @@ def real_worker(transactional_db, redis_url):
 def _two_factor_off_by_default(settings):
     """Two-step login is tested in test_two_factor.py; elsewhere managers log in with force_login."""
     settings.OTP_REQUIRED_FOR_STAFF = False
+
+
+@pytest.fixture(autouse=True)
+def _dictionaries_after_flush(request):
+    """A transactional test starts after another one flushed the database, which also removes
+    the dictionaries the migrations seed (problem areas, assessment areas): put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server", "real_worker")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module in ("cases.migrations.0002_problem_areas", "cases.migrations.0004_assessment_areas"):
+        import_module(module).seed(apps, None)

@@ -161,7 +161,7 @@ def test_open_case_is_refused_at_the_limit_whatever_the_legal_basis(manager, ass
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_managers_cannot_both_give_away_the_last_place():
     require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     limit = 3

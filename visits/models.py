@@ -26,6 +26,17 @@ class VisitQuerySet(models.QuerySet):
     def visible_to(self, user) -> "VisitQuerySet":  # noqa: ANN001
         return self.filter(case__in=Case.objects.visible_to(user))
 
+    def removed(self) -> "VisitQuerySet":
+        return self.filter(removed_at__isnull=False)
+
+
+class VisitManager(models.Manager.from_queryset(VisitQuerySet)):
+    """The visit log without the entries removed as logged by mistake: every list, count, reminder
+    and statistic reads through it (also `case.visits`). `Visit.all_objects` reaches all of them."""
+
+    def get_queryset(self) -> VisitQuerySet:
+        return super().get_queryset().filter(removed_at__isnull=True)
+
 
 class Visit(models.Model):
     """One entry of the visit log: a visit or another contact with the family."""
@@ -83,9 +94,23 @@ class Visit(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # No hard delete: a visit logged by mistake is marked removed (who, when, why), a manager may
+    # restore it, and the history keeps both steps.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("removed by"),
+    )
+    removal_reason = models.TextField(_("reason for removal"), blank=True, editable=False)
     history = HistoricalRecords(m2m_fields=[participants, areas, goals])
 
-    objects = VisitQuerySet.as_manager()
+    objects = VisitManager()  # the default manager: removed visits are left out
+    all_objects = VisitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("visit")
@@ -135,6 +160,11 @@ class Visit(models.Model):
                 name="visit_next_meeting_later",
                 violation_error_message=_("The next meeting must be after this one."),
             ),
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True) | (Q(removed_by__isnull=False) & ~Q(removal_reason="")),
+                name="visit_removal_recorded",
+                violation_error_message=_("A removed visit records who removed it and why."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -183,6 +213,10 @@ class Visit(models.Model):
         if self.is_draft or self.finalised_at is None:
             return None
         return self.finalised_at + EDIT_WINDOW
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
     def is_editable(self, now: dt.datetime | None = None) -> bool:
         until = self.editable_until

@@ -6,7 +6,7 @@ ERASED = "—"
 
 
 def anonymise(family_ids: list[int]) -> None:
-    visits = Visit.objects.filter(case__family_id__in=family_ids)
+    visits = Visit.all_objects.filter(case__family_id__in=family_ids)  # also those removed by mistake
     interventions = Intervention.objects.filter(case__family_id__in=family_ids)
     for model, rows in ((Visit, visits), (Intervention, interventions)):
         model.history.model.objects.filter(id__in=list(rows.values_list("pk", flat=True))).delete()
@@ -20,3 +20,4 @@ def anonymise(family_ids: list[int]) -> None:
         child_safety_notes="",
     )
     interventions.update(description=ERASED, other_informed=ERASED, reference_numbers="")
+    visits.exclude(removal_reason="").update(removal_reason=ERASED)

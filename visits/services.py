@@ -249,3 +249,53 @@ def record_intervention(*, case: Case, data: Mapping[str, Any], by: User) -> Int
         case.save()
         notify_managers_of_intervention(intervention=intervention)
     return intervention
+
+
+# --- no hard delete: visits logged by mistake -----------------------------------------------------
+
+
+def may_remove_visit(user: User, visit: Visit) -> bool:
+    """The visit's author or the case's assistant (both assistants)."""
+    return user.has_role(Role.ASSISTANT) and user.pk in (visit.author_id, visit.case.assistant_id)
+
+
+def remove_visit(*, visit: Visit, by: User, reason: str) -> Visit:
+    """Mark a visit logged by mistake as removed (who, when, why): it no longer counts as a contact
+    anywhere, nothing is deleted, and a manager may restore it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidTransition(_("Give the reason for removing the visit."))
+    with transaction.atomic():
+        target = Visit.all_objects.select_for_update().select_related("case").get(pk=visit.pk)
+        if target.is_removed:
+            raise InvalidTransition(_("The visit has already been removed."))
+        if not may_remove_visit(by, target):
+            raise PermissionDenied
+        if target.case.status == CaseStatus.ENDED:
+            raise InvalidTransition(_("The monitoring of this case has ended: the case is read-only."))
+        target.removed_at = timezone.now()
+        target.removed_by = by
+        target.removal_reason = reason
+        target.version += 1
+        target._history_user = by
+        target._change_reason = "removed"
+        target.save()
+    return target
+
+
+def restore_visit(*, visit: Visit, by: User) -> Visit:
+    """Undo a removal: the visit is back in the log (a manager's decision)."""
+    if not by.has_role(Role.MANAGER):
+        raise PermissionDenied
+    with transaction.atomic():
+        target = Visit.all_objects.select_for_update().get(pk=visit.pk)
+        if not target.is_removed:
+            raise InvalidTransition(_("The visit has not been removed."))
+        target.removed_at = None
+        target.removed_by = None
+        target.removal_reason = ""
+        target.version += 1
+        target._history_user = by
+        target._change_reason = "restored"
+        target.save()
+    return target

@@ -15,3 +15,10 @@ urlpatterns = [
     path("<int:pk>/edit/", views.visit_edit, name="visit-edit"),
     path("interventions/<int:pk>/", views.intervention_detail, name="intervention-detail"),
 ]
+
+from . import removal_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/remove/", removal_views.visit_remove, name="visit-remove"),
+    path("<int:pk>/restore/", removal_views.visit_restore, name="visit-restore"),
+]

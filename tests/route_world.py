@@ -1,0 +1,219 @@
+"""One fixture world for the route × role matrix (test_route_matrix.py): two social workers and two
+assistants, each pair with a family, its case and one object of every kind, referrals in every
+state, and the files behind every download.
+
+Family "Alfowscy" belongs to `paulina` (social worker) and `anna` (assistant); family "Betowscy"
+to `piotr` and `andrzej`, the outsiders of the matrix. The names and the PESEL of the Alfowscy are
+the markers the matrix looks for in every page an outsider is shown.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from asystent.models import Notification, User
+from cases.enums import CaseStatus, LegalBasis, Relation, Sex
+from cases.models import DestructionProtocol
+from cases.services import remove_member
+from referrals.enums import ReferralStatus
+from reports.enums import DocumentKind, DocumentStatus, OpinionStatus
+from reports.models import CourtOpinion, OpinionVersion, RenderedDocument
+from visits.services import remove_visit
+
+from .factories import (
+    AssessmentFactory,
+    CaseFactory,
+    CommunityInterviewFactory,
+    ConsentFactory,
+    CourtOrderFactory,
+    CourtRequestFactory,
+    FamilyFactory,
+    FamilyMemberFactory,
+    GoalFactory,
+    InterventionFactory,
+    PlanActionFactory,
+    ReferralFactory,
+    UserFactory,
+    VisitFactory,
+    WorkPlanFactory,
+)
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# Every referral state but "assigned" (the one that opened the case) has its own referral.
+OTHER_REFERRAL_STATES = [s for s in ReferralStatus if s != ReferralStatus.ASSIGNED]
+
+
+@dataclass
+class FamilyWorld:
+    """A family with its case and one object of each kind."""
+
+    family: object
+    adult: object
+    child: object
+    case: object
+    interview: object
+    court_order: object
+    referral: object  # assigned: it opened the case
+    referrals: dict = field(default_factory=dict)  # status -> referral
+    consent: object = None
+    visit: object = None
+    draft_visit: object = None
+    intervention: object = None
+    plan: object = None
+    assessment: object = None  # submitted, awaiting the manager
+    draft_assessment: object = None
+    court_request: object = None
+    opinion: object = None
+    opinion_version: object = None
+    document: object = None
+    notification: object = None
+    removed_visit: object = None
+    removed_member: object = None
+
+
+def users() -> SimpleNamespace:
+    return SimpleNamespace(
+        social_worker=UserFactory(username="paulina", social_worker=True),
+        other_social_worker=UserFactory(username="piotr", social_worker=True),
+        assistant=UserFactory(username="anna", assistant=True),
+        other_assistant=UserFactory(username="andrzej", assistant=True),
+        manager=UserFactory(username="kasia", manager=True),
+        administrator=UserFactory(username="adam", administrator=True),
+    )
+
+
+def family_world(
+    name: str, member_name: str, social_worker: User, assistant: User, manager: User
+) -> FamilyWorld:
+    today = timezone.localdate()
+    family = FamilyFactory(name=name, registered_by=social_worker)
+    adult = FamilyMemberFactory(
+        family=family,
+        first_name="Halina",
+        last_name=member_name,
+        sex=Sex.FEMALE,
+        birth_date=dt.date(1985, 3, 9),
+    )
+    child = FamilyMemberFactory(
+        family=family,
+        first_name="Kacper",
+        last_name=member_name,
+        relation=Relation.CHILD,
+        sex=Sex.MALE,
+        birth_date=dt.date(2014, 6, 1),
+    )
+    interview = CommunityInterviewFactory(family=family, social_worker=social_worker)
+    court_order = CourtOrderFactory(family=family, registered_by=social_worker)
+    court_order.scan.save("postanowienie.png", ContentFile(PNG))
+    case = CaseFactory(
+        family=family,
+        assistant=assistant,
+        social_worker=social_worker,
+        legal_basis=LegalBasis.COURT_ORDER,
+        status=CaseStatus.ACTIVE,
+    )
+    referral = ReferralFactory(
+        family=family,
+        social_worker=social_worker,
+        interview=None,
+        court_order=court_order,
+        legal_basis=LegalBasis.COURT_ORDER,
+        status=ReferralStatus.ASSIGNED,
+        submitted_at=timezone.now() - dt.timedelta(days=61),
+        decided_at=timezone.now() - dt.timedelta(days=60),
+        decided_by=manager,
+        case=case,
+    )
+    world = FamilyWorld(
+        family=family,
+        adult=adult,
+        child=child,
+        case=case,
+        interview=interview,
+        court_order=court_order,
+        referral=referral,
+    )
+    for status in OTHER_REFERRAL_STATES:
+        submitted = status != ReferralStatus.DRAFT
+        world.referrals[status] = ReferralFactory(
+            family=family,
+            social_worker=social_worker,
+            interview=interview,
+            status=status,
+            submitted_at=timezone.now() - dt.timedelta(days=3) if submitted else None,
+        )
+    world.consent = ConsentFactory(case=case, recorded_by=assistant)
+    world.consent.signed_by.set([adult])
+    world.consent.scan.save("zgoda.png", ContentFile(PNG))
+    world.visit = VisitFactory(case=case, date=today - dt.timedelta(days=2), author=assistant)
+    world.visit.participants.set([adult, child])
+    world.draft_visit = VisitFactory(
+        case=case, draft=True, date=today - dt.timedelta(days=1), author=assistant
+    )
+    world.intervention = InterventionFactory(case=case, author=assistant)
+    world.plan = WorkPlanFactory(case=case, created_by=assistant)
+    PlanActionFactory(goal=GoalFactory(plan=world.plan))
+    world.assessment = AssessmentFactory(case=case, submitted=True, author=assistant)
+    world.draft_assessment = AssessmentFactory(case=case, author=assistant)
+    world.court_request = CourtRequestFactory(case=case, registered_by=assistant)
+    world.court_request.scan.save("pismo.png", ContentFile(PNG))
+    world.opinion = CourtOpinion.objects.create(request=world.court_request, created_by=assistant)
+    world.opinion_version = OpinionVersion.objects.create(
+        opinion=world.opinion,
+        number=1,
+        author=assistant,
+        status=OpinionStatus.DRAFT,
+        composition=f"Rodzina {name}.",
+        conclusions="Wnioski.",
+    )
+    # Records removed as added by mistake: only a manager's restore reaches them.
+    world.removed_visit = VisitFactory(case=case, date=today - dt.timedelta(days=3), author=assistant)
+    remove_visit(visit=world.removed_visit, by=assistant, reason="Wpis w złej rodzinie.")
+    world.removed_member = FamilyMemberFactory(family=family, first_name="Omyłkowa", last_name=member_name)
+    remove_member(member=world.removed_member, by=assistant, reason="Dopisana przez pomyłkę.")
+    document = RenderedDocument(
+        kind=DocumentKind.WORK_PLAN,
+        object_id=case.pk,
+        version=world.plan.version,
+        case=case,
+        status=DocumentStatus.READY,
+        sha256="0" * 64,
+        size=len(PDF),
+        requested_by=assistant,
+        rendered_at=timezone.now(),
+    )
+    document.file.save(document.storage_name, ContentFile(PDF), save=False)
+    document.save()
+    world.document = document
+    world.notification = Notification.objects.create(
+        recipient=assistant,
+        rule="intervention",
+        key=f"route-matrix:{family.pk}",
+        message="Przypomnienie",
+        url=case.get_absolute_url(),
+        family_id=family.pk,
+    )
+    return world
+
+
+def build() -> SimpleNamespace:
+    people = users()
+    alpha = family_world("Alfowscy", "Alfowska", people.social_worker, people.assistant, people.manager)
+    beta = family_world(
+        "Betowscy", "Betowska", people.other_social_worker, people.other_assistant, people.manager
+    )
+    protocol = DestructionProtocol.objects.create(
+        number="PZ/2026/1", prepared_by=people.manager, retention_years=10, case_ids=[], family_ids=[]
+    )
+    # A device of someone outside the matrix: the administrator's own would ask them for a code.
+    totp_device = TOTPDevice.objects.create(user=UserFactory(username="totp-owner"), name="telefon")
+    return SimpleNamespace(users=people, a=alpha, b=beta, protocol=protocol, totp_device=totp_device)

@@ -1,0 +1,108 @@
+"""`make bench` at the tiny scale, on PostgreSQL: the data set is generated, every figure is
+measured and written to the JSON file, and the numbers make sense (not how fast they are)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.db import connection
+
+from bench import run
+from bench.generate import SCALES, GenerationRefused, check_overwrite
+from bench.measure import EXTRA_PAGES, PAGES
+from cases.models import FamilyMember
+from cases.pesel import decode
+
+from .conftest import require_service
+from .settings_env import BASE_DIR, clean_env
+
+
+@pytest.fixture
+def results(transactional_db, tmp_path, monkeypatch):
+    """One run at the tiny scale into the test database (emptied first; it is a test database)."""
+    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    monkeypatch.setenv("BENCH_OVERWRITE", "yes")
+    output = tmp_path / "results.json"
+    returned = run.main(
+        [
+            "--scale=tiny",
+            "--requests=5",
+            "--load-seconds=2",
+            "--pdf-runs=1",
+            f"--output={output}",
+        ]
+    )
+    written = json.loads(output.read_text(encoding="utf-8"))
+    assert written == json.loads(json.dumps(returned))
+    return written
+
+
+def assert_timed(figures: dict) -> None:
+    assert figures["queries"] > 0
+    assert figures["requests"] == 5
+    assert 0 < figures["median_ms"] <= figures["p95_ms"]
+
+
+@pytest.mark.services
+def test_the_bench_generates_measures_and_writes_every_figure(results):
+    tiny = SCALES["tiny"]
+    rows = results["generation"]["rows"]
+    assert results["scale"] == "tiny"
+    assert rows["visits_visit"] == tiny.visits
+    assert rows["asystent_user"] == tiny.users
+    assert rows["cases_family"] > tiny.active_families + tiny.closed_families
+    # Every member has a valid PESEL, and no PESEL is used twice.
+    pesels = list(FamilyMember.objects.values_list("pesel", flat=True))
+    assert len(pesels) == rows["cases_familymember"] == len(set(pesels))
+    for pesel in pesels:
+        decode(pesel)
+
+    assert_timed(results["floor"])
+    assert set(results["pages"]) == {page.key for page in PAGES + EXTRA_PAGES}
+    for page in results["pages"].values():
+        assert_timed(page)
+        assert page["queries"] >= results["floor"]["queries"]
+        assert page["ratio"] == round(page["median_ms"] / results["floor"]["median_ms"], 2)
+
+    pdf = results["pdf"]
+    assert pdf["pages"] >= 1 and pdf["bytes"] > 1000
+    assert pdf["task_median_ms"] > 0 and pdf["raw_median_ms"] > 0 and pdf["ratio"] > 0
+
+    sweep = results["sweep"]
+    assert sweep["active_cases"] > 0
+    assert sweep["queries"] > 0 and sweep["notifications_created"] > 0
+    assert sweep["repeat_created"] == 0  # idempotent
+
+    load = results["throughput"]
+    assert load["workers"] == 2
+    assert load["requests"] > 0 and load["rps"] > 0
+    assert load["errors"] == 0
+    assert 0 < load["median_ms"] <= load["p95_ms"]
+
+
+def test_the_bench_refuses_a_database_that_is_not_postgresql():
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--scale=tiny"],
+        cwd=BASE_DIR,
+        env=clean_env(DATABASE_URL="sqlite:////tmp/never-created.sqlite3", PATH=os.environ.get("PATH", "")),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "PostgreSQL" in result.stderr
+
+
+@pytest.mark.services
+def test_the_bench_does_not_empty_a_database_it_did_not_make(transactional_db, django_user_model):
+    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    name = connection.ops.quote_name(connection.settings_dict["NAME"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"COMMENT ON DATABASE {name} IS NULL")
+    check_overwrite(allow=False)  # an empty database is fine
+    django_user_model.objects.create(username="someone-real")
+    with pytest.raises(GenerationRefused, match="BENCH_OVERWRITE"):
+        check_overwrite(allow=False)
+    check_overwrite(allow=True)

@@ -1,0 +1,387 @@
+"""Access proven everywhere: every named route of the URLconf × every role and an anonymous visitor.
+
+`ROUTES` names every route with the answer each person gets on the Alfowscy family's objects:
+its social worker and assistant, the outsiders (the other social worker and the other assistant,
+who work with the Betowscy), a manager and the administrator. A route missing from the table
+fails `test_every_named_route_has_an_expectation`, naming it; a route in the table that no longer
+exists fails too. The admin's routes are checked by rule (`ADMIN_MODELS`): only an administrator
+opens the admin, and only the listed models are registered there (never case data).
+
+What the answers mean: anonymous visitors go to the login page; an object the person may not see
+answers 404 (as if it did not exist); an action or page their role has no business with answers
+403; what they may do answers 200 (a page) or 302 (an action done, or refused with a message on
+the page it leads to). Besides the status, no page an outsider is shown (200) may name the
+Alfowscy or show their PESEL.
+
+The world is built once for the module inside a transaction that is rolled back at the end; each
+test runs in a savepoint of it, so the POSTs of one test do not leak into the next.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.db import transaction
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import reverse
+
+from . import route_world
+from .test_login_required import ROUTES as URLCONF_ROUTES
+
+# The columns of every row of `ROUTES`.
+ROLES = ("social_worker", "other_social_worker", "assistant", "other_assistant", "manager", "administrator")
+OUTSIDERS = ("other_social_worker", "other_assistant", "administrator")
+LOGIN = "login"  # the anonymous answer: a redirect to the login page with ?next=
+
+# Everyone who logged in gets the same answer.
+ALL_200 = (200,) * 6
+ALL_302 = (302,) * 6
+MANAGER_ONLY = (403, 403, 403, 403, 200, 403)
+# Figures (no names of families) are for managers and the administrator.
+FIGURES = (403, 403, 403, 403, 200, 200)
+
+World = object  # route_world.build()'s namespace
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What each role gets on one route, for one or several objects of the same kind.
+
+    `on` names the object(s) in the world ("a.case"; a tuple for several URLs; None for a route
+    without arguments), or is a function of the world giving the URL(s) itself."""
+
+    on: str | tuple[str, ...] | Callable[[World], str | list[str]] | None
+    codes: tuple[int, ...]  # in the order of ROLES
+    method: str = "get"
+    query: str = ""
+    data: dict = field(default_factory=dict)
+    anonymous: int | str = LOGIN
+
+    def __post_init__(self) -> None:
+        assert len(self.codes) == len(ROLES), "one answer per role"
+
+    def urls(self, world: World, name: str) -> list[str]:
+        if callable(self.on):
+            made = self.on(world)
+            return made if isinstance(made, list) else [made]
+        paths = [self.on] if isinstance(self.on, str) else list(self.on or [None])
+        suffix = f"?{self.query}" if self.query else ""
+        return [reverse(name, args=[_find(world, p).pk] if p else []) + suffix for p in paths]
+
+
+def _find(world: World, path: str) -> object:
+    obj = world
+    for part in path.split("."):
+        obj = obj[part] if isinstance(obj, dict) else getattr(obj, part)
+    return obj
+
+
+def get(on: object, codes: tuple[int, ...], **kwargs: object) -> Expect:
+    return Expect(on, codes, **kwargs)
+
+
+def post(on: object, codes: tuple[int, ...], **kwargs: object) -> Expect:
+    return Expect(on, codes, method="post", **kwargs)
+
+
+def a_pesel(world: World) -> str:
+    """The duplicate check asked about the Alfowscy mother's PESEL."""
+    return reverse("cases:pesel-check") + f"?pesel={world.a.adult.pesel}"
+
+
+REFERRALS = ("a.referral", *(f"a.referrals.{status}" for status in route_world.OTHER_REFERRAL_STATES))
+DRAFT = "a.referrals.draft"
+SUBMITTED = "a.referrals.submitted"
+PERIOD = "period=2025-H1"
+# Answers of the people who may see the Alfowscy: a page of the file for every role that works with
+# families (FILE), for everyone who may see it with no role check first (SEEN: the administrator
+# sees no family, so 404), and the actions of the case's own assistant (OWN_ASSISTANT).
+FILE = (200, 404, 200, 404, 200, 403)
+SEEN = (200, 404, 200, 404, 200, 404)
+OWN_ASSISTANT = (403, 404, 200, 404, 403, 404)
+ASSISTANT_OR_MANAGER = (403, 404, 302, 404, 302, 404)
+REGISTRARS = (200, 404, 403, 403, 200, 403)
+SOCIAL_WORKER = (200, 404, 403, 403, 403, 403)
+
+# Columns: social worker, other social worker, assistant, other assistant, manager, administrator.
+# fmt: off
+ROUTES: dict[str, Expect] = {
+    # --- the project's own pages
+    "home": get(None, ALL_200),
+    "healthz": get(None, ALL_200, anonymous=200),
+    "centre-edit": get(None, (403, 403, 403, 403, 403, 200)),
+    "login": get(None, ALL_302, anonymous=200),
+    "logout": post(None, ALL_302),
+    "password_change": get(None, ALL_200),
+    "password_change_done": get(None, ALL_200),
+    "two-factor-verify": get(None, ALL_302),  # no device: on to the set-up
+    "two-factor-setup": get(None, ALL_200),
+    "two-factor-recovery": get(None, ALL_302),
+    "access-log": get(None, MANAGER_ONLY),
+    "access-log-csv": get(None, MANAGER_ONLY),
+    "notification-list": get(None, ALL_200),
+    "notification-read": post("a.notification", (404, 404, 302, 404, 404, 404)),
+    "notification-read-all": post(None, ALL_302),
+    "notification-preferences": get(None, ALL_200),
+    "set_language": post(None, ALL_302, data={"language": "en"}),
+    # --- cases: families, members, cases, consent
+    "cases:family-list": get(None, (200, 200, 200, 200, 200, 403)),
+    "cases:family-create": get(None, (200, 200, 403, 403, 200, 403)),
+    "cases:pesel-check": get(a_pesel, (200, 200, 403, 403, 200, 403)),
+    "cases:family-detail": get("a.family", FILE),
+    "cases:family-edit": get("a.family", REGISTRARS),
+    "cases:member-add": get("a.family", REGISTRARS),
+    "cases:member-edit": get("a.adult", REGISTRARS),
+    "cases:case-detail": get("a.case", FILE),
+    "cases:consent-create": get("a.case", (403, 403, 200, 404, 200, 403)),
+    "cases:case-reassign": get("a.case", MANAGER_ONLY),
+    "cases:consent-scan": get("a.consent", FILE),
+    # No hard delete: who added the member or the case's assistant removes, a manager restores.
+    "cases:member-remove": get("a.adult", (200, 404, 200, 404, 403, 403)),
+    "cases:member-restore": post("a.removed_member", (403, 403, 403, 403, 302, 403)),
+    "cases:removed-records": get(None, MANAGER_ONLY),
+    # --- cases: the assistant's case work
+    "cases:plan-create": get("a.case", (403, 403, 200, 404, 403, 403)),
+    "cases:plan-detail": get("a.plan", SEEN),
+    "cases:plan-confirm": post("a.plan", (302, 404, 403, 403, 403, 403)),
+    # The assistant has a draft assessment of the case: the new-assessment page leads to it.
+    "cases:assessment-create": get("a.case", (403, 403, 302, 404, 403, 403)),
+    "cases:assessment-detail": get("a.assessment", SEEN),
+    "cases:assessment-edit": get("a.draft_assessment", (403, 403, 200, 404, 403, 403)),
+    "cases:assessment-acknowledge": post("a.assessment", (403, 403, 403, 403, 302, 403)),
+    "cases:case-close": get("a.case", (403, 403, 200, 404, 200, 403)),
+    # The case is active, not in monitoring: the page explains that on the case page.
+    "cases:monitoring-end": get("a.case", (403, 403, 302, 404, 302, 403)),
+    "cases:retention": get(None, MANAGER_ONLY),
+    "cases:retention-prepare": post(None, (403, 403, 403, 403, 302, 403)),
+    "cases:retention-protocol": get("protocol", MANAGER_ONLY),
+    # --- referrals: intake
+    "referrals:referral-list": get(None, (200, 200, 403, 403, 200, 403)),
+    "referrals:queue": get(None, MANAGER_ONLY),
+    "referrals:interview-create": get("a.family", SOCIAL_WORKER),
+    "referrals:referral-create": get("a.family", SOCIAL_WORKER),
+    "referrals:court-order-create": get("a.family", REGISTRARS),
+    "referrals:referral-detail": get(REFERRALS, FILE),  # in every state
+    "referrals:referral-edit": get(DRAFT, SOCIAL_WORKER),
+    "referrals:referral-submit": post(DRAFT, (302, 404, 403, 403, 403, 403)),
+    "referrals:referral-withdraw": post(SUBMITTED, (302, 404, 403, 403, 403, 403)),
+    "referrals:referral-decide": get(SUBMITTED, MANAGER_ONLY),
+    "referrals:court-order-scan": get("a.court_order", FILE),
+    # --- visits and interventions
+    "visits:my-week": get(None, (403, 403, 200, 200, 403, 403)),
+    "visits:case-visits": get("a.case", SEEN),
+    "visits:visit-create": get("a.case", OWN_ASSISTANT),
+    "visits:intervention-create": get("a.case", OWN_ASSISTANT),
+    "visits:visit-detail": get(("a.visit", "a.draft_visit"), SEEN),
+    "visits:visit-edit": get("a.visit", OWN_ASSISTANT),
+    "visits:intervention-detail": get("a.intervention", SEEN),
+    "visits:visit-remove": get("a.visit", OWN_ASSISTANT),
+    "visits:visit-restore": post("a.removed_visit", (403, 403, 403, 403, 302, 403)),
+    # --- reports: court requests, opinions, documents
+    "reports:court-request-list": get(None, (403, 403, 200, 200, 200, 403)),
+    "reports:court-request-create": get("a.case", (403, 404, 200, 404, 200, 404)),
+    "reports:court-request-detail": get("a.court_request", SEEN),
+    "reports:court-request-scan": get("a.court_request", SEEN),
+    "reports:opinion-create": post("a.court_request", (403, 404, 302, 404, 403, 404)),
+    "reports:opinion-edit": get("a.opinion", OWN_ASSISTANT),
+    "reports:opinion-versions": get("a.opinion", SEEN),
+    "reports:opinion-version": get("a.opinion_version", SEEN),
+    "reports:opinion-submit": post("a.opinion_version", (403, 404, 302, 404, 403, 404)),
+    "reports:opinion-approve": post("a.opinion_version", (403, 403, 403, 403, 302, 403)),
+    "reports:opinion-return": get("a.opinion_version", MANAGER_ONLY),
+    "reports:opinion-mark-sent": get("a.opinion_version", (403, 404, 200, 404, 200, 404)),
+    "reports:opinion-pdf": post("a.opinion_version", ASSISTANT_OR_MANAGER),
+    "reports:work-plan-pdf": post("a.case", ASSISTANT_OR_MANAGER),
+    "reports:monthly-visits-pdf": post("a.case", ASSISTANT_OR_MANAGER),
+    "reports:assignment-letter-pdf": post("a.case", ASSISTANT_OR_MANAGER),
+    "reports:document-detail": get("a.document", SEEN),
+    "reports:document-status": get("a.document", SEEN),  # the htmx fragment
+    "reports:document-retry": post("a.document", ASSISTANT_OR_MANAGER),
+    "reports:document-download": get("a.document", SEEN),
+    # --- reports: the manager's pages
+    "reports:dashboard": get(None, FIGURES),
+    "reports:dashboard-drilldown": get(None, MANAGER_ONLY, query="metric=caseload"),
+    "reports:charts": get(None, FIGURES),
+    "reports:semiannual": get(None, FIGURES),
+    "reports:semiannual-drilldown": get(None, MANAGER_ONLY, query=f"{PERIOD}&figure=assistants"),
+    "reports:semiannual-csv": get(None, FIGURES, query=PERIOD),
+    "reports:semiannual-xlsx": get(None, FIGURES, query=PERIOD),
+    # --- reports: data-subject access (GDPR art. 15)
+    "reports:subject-access": get("a.adult", MANAGER_ONLY),
+    "reports:subject-access-json": get("a.adult", MANAGER_ONLY),
+    "reports:subject-access-pdf": get("a.adult", MANAGER_ONLY),
+}
+# fmt: on
+
+# The admin: only these models are registered (users, the centre, dictionaries, schedules and the
+# security records); case data never is. Every admin route is the administrator's alone.
+ADMIN_MODELS = {
+    "auth.group",
+    "asystent.user",
+    "asystent.centre",
+    "cases.problemarea",
+    "cases.assessmentarea",
+    "reports.remindersettings",
+    "django_celery_beat.periodictask",
+    "django_celery_beat.clockedschedule",
+    "django_celery_beat.crontabschedule",
+    "django_celery_beat.solarschedule",
+    "django_celery_beat.intervalschedule",
+    "otp_totp.totpdevice",
+    "otp_static.staticdevice",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+}
+
+# Admin routes whose sample URL must name an existing object: django-otp's device views answer an
+# unknown pk with an error rather than 404 (only an administrator reaches them).
+ADMIN_OBJECTS = {
+    "admin:otp_totp_totpdevice_config": "totp_device",
+    "admin:otp_totp_totpdevice_qrcode": "totp_device",
+}
+
+NAMED_ROUTES = {route.name: route for route in URLCONF_ROUTES if route.name}
+APP_ROUTES = sorted(name for name in NAMED_ROUTES if not name.startswith("admin:"))
+ADMIN_ROUTES = sorted(name for name in NAMED_ROUTES if name.startswith("admin:"))
+
+
+# --- the world -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module, in a transaction rolled back at its end."""
+    media = tmp_path_factory.mktemp("route-matrix-media")
+    fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast_hashing):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = route_world.build()
+            built.media = media
+            built.sessions = _sessions(built.users)
+            yield built
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(world, settings):
+    """The world's files stay where the module fixture saved them (overrides conftest's)."""
+    settings.MEDIA_ROOT = world.media
+
+
+def _sessions(users: object) -> dict[str, str]:
+    """One session per role, made once: switching roles is switching the session cookie."""
+    sessions = {}
+    for role in ROLES:
+        client = Client()
+        client.force_login(getattr(users, role))
+        sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
+
+
+def _as(client: Client, world: World, role: str | None) -> None:
+    """Make `client` the person in `role` (None: an anonymous visitor)."""
+    client.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+    if role is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+
+
+def _markers(world: World) -> list[str]:
+    adult = world.a.adult
+    return [world.a.family.name, adult.last_name, adult.pesel]
+
+
+def _answer(client, expect: Expect, url: str):  # noqa: ANN202
+    return getattr(client, expect.method)(url, expect.data)
+
+
+# --- the table covers the URLconf ----------------------------------------------------------------
+
+
+def test_every_named_route_has_an_expectation():
+    missing = [name for name in APP_ROUTES if name not in ROUTES]
+    assert not missing, f"routes without a row in ROUTES (add what each role gets): {missing}"
+    gone = sorted(set(ROUTES) - set(NAMED_ROUTES))
+    assert not gone, f"rows of ROUTES for routes that no longer exist: {gone}"
+
+
+def test_the_admin_registers_only_the_listed_models():
+    registered = {f"{model._meta.app_label}.{model._meta.model_name}" for model in admin.site._registry}
+    assert registered == ADMIN_MODELS, (
+        f"registered in the admin but not listed: {sorted(registered - ADMIN_MODELS)}; "
+        f"listed but not registered: {sorted(ADMIN_MODELS - registered)}"
+    )
+
+
+# --- each route × each role ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_route_answers_each_role(client, world, name):
+    expect = ROUTES[name]
+    urls = expect.urls(world, name)
+    for url in urls:
+        _as(client, world, None)
+        response = _answer(client, expect, url)
+        if expect.anonymous == LOGIN:
+            assert response.status_code == 302, f"{name} {url}: anonymous got {response.status_code}"
+            location = urlsplit(response.url)
+            assert location.path == reverse("login"), f"{name}: anonymous sent to {response.url}"
+            assert parse_qs(location.query)["next"] == [url]
+        else:
+            assert response.status_code == expect.anonymous, f"{name}: anonymous got {response.status_code}"
+
+        got = {}
+        for role in ROLES:
+            _as(client, world, role)
+            response = _answer(client, expect, url)
+            got[role] = response.status_code
+            if role in OUTSIDERS and response.status_code == 200 and _is_text(response):
+                body = response.content.decode()
+                leaked = [marker for marker in _markers(world) if marker in body]
+                assert not leaked, f"{name} {url} shows {leaked} to {role}"
+        assert got == dict(zip(ROLES, expect.codes, strict=True)), f"{name} {url}"
+
+
+def _is_text(response) -> bool:  # noqa: ANN001
+    return not getattr(response, "streaming", False) and response.get("Content-Type", "").startswith(
+        ("text/", "application/json")
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ADMIN_ROUTES)
+def test_admin_route_is_the_administrators_alone(client, world, name):
+    url = NAMED_ROUTES[name].url
+    if name in ADMIN_OBJECTS:
+        url = reverse(name, args=[getattr(world, ADMIN_OBJECTS[name]).pk])
+    admin_login = reverse("admin:login")
+    for role in (None, *ROLES):
+        _as(client, world, role)
+        response = client.get(url)
+        if role == "administrator":
+            # Within the admin, the administrator's rights per model decide (403 for the others).
+            assert response.status_code in (200, 302, 403, 404, 405), (
+                f"{name}: administrator got {response.status_code}"
+            )
+            if response.status_code == 302:
+                assert urlsplit(response.url).path not in (admin_login, reverse("login")), name
+        elif name == "admin:login":
+            # The admin's login form is public; it tells a logged-in non-administrator they lack access.
+            assert response.status_code == 200, f"{name}: {role} got {response.status_code}"
+        elif name == "admin:logout":
+            assert response.status_code in (302, 405), f"{name}: {role} got {response.status_code}"
+        else:
+            assert response.status_code == 302, f"{name}: {role} got {response.status_code}"
+            assert urlsplit(response.url).path in (admin_login, reverse("login")), (
+                f"{name}: {role} -> {response.url}"
+            )
