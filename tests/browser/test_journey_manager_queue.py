@@ -1,0 +1,58 @@
+"""Journey 2: the manager opens the referral queue, tries an assistant who already has the
+statutory 15 families (refused, with the reason), then assigns another assistant."""
+
+import pytest
+from playwright.sync_api import expect
+
+from cases.enums import CaseStatus
+from referrals.enums import ReferralStatus
+from tests.factories import CaseFactory, ReferralFactory, UserFactory
+
+from .helpers import axe_check, expect_message, field, login, nav_link, shot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_manager_is_refused_an_assistant_at_the_limit_and_assigns_another(page, base):
+    UserFactory(username="kasia", manager=True, first_name="Katarzyna", last_name="Kierownicka")
+    full = UserFactory(username="anna", assistant=True, first_name="Anna", last_name="Pełna")
+    free = UserFactory(username="agata", assistant=True, first_name="Agata", last_name="Wolna")
+    # art. 15 ust. 4: at most 15 families per assistant.
+    CaseFactory.create_batch(15, assistant=full)
+    CaseFactory(assistant=free)
+    referral = ReferralFactory(submitted=True, family__name="Wiśniewscy")
+
+    login(page, base, "kasia")
+    nav_link(page, "Kolejka wniosków").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kolejka wniosków")
+    axe_check(page)
+    shot(page, "2-manager-queue")
+    page.get_by_role("row", name="Wiśniewscy").get_by_role("link", name="Podejmij decyzję").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Wiśniewscy")
+    axe_check(page)
+
+    page.get_by_role("radio", name="przydzielenie asystenta").check()
+    assistant = field(page, "Asystent rodziny")
+    expect(assistant.get_by_role("option", name="Anna Pełna")).to_contain_text("15 / 15")
+    assistant.select_option(label=assistant.get_by_role("option", name="Anna Pełna").inner_text())
+    page.get_by_role("button", name="Zapisz decyzję").click()
+
+    refusal = "Anna Pełna: liczba prowadzonych rodzin – 15, limit – 15 (art. 15 ust. 4 ustawy)."
+    expect(page.locator(".invalid-feedback")).to_contain_text(refusal)
+    expect(assistant).to_have_attribute("aria-invalid", "true")
+    axe_check(page)
+    shot(page, "2-manager-refused-at-limit")
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SUBMITTED
+
+    assistant.select_option(label=assistant.get_by_role("option", name="Agata Wolna").inner_text())
+    page.get_by_role("button", name="Zapisz decyzję").click()
+    expect_message(page, "Przydzielono asystenta: Agata Wolna; sprawa została otwarta.")
+    axe_check(page)
+    shot(page, "2-manager-case-opened")
+
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ASSIGNED
+    assert referral.case.assistant == free
+    assert referral.case.status == CaseStatus.AWAITING_CONSENT
+    assert full.assisted_cases.count() == 15

@@ -1,0 +1,108 @@
+"""Journey 1: a social worker registers a family with two children (a PESEL typed wrong first,
+corrected after the message), records the community interview and files a referral."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cases.models import Family
+from referrals.enums import ReferralStatus
+from tests.factories import UserFactory, make_pesel
+
+from .helpers import axe_check, expect_message, field, heading, login, shot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _bad_checksum(pesel: str) -> str:
+    return pesel[:-1] + str((int(pesel[-1]) + 1) % 10)
+
+
+def test_social_worker_registers_family_interview_and_referral(page, base):
+    UserFactory(username="paulina", social_worker=True, first_name="Paulina", last_name="Socjalna")
+    mother_pesel = make_pesel(dt.date(1990, 3, 14), "F")
+    daughter_pesel = make_pesel(dt.date(2014, 6, 2), "F")
+    son_pesel = make_pesel(dt.date(2017, 11, 23), "M")
+
+    login(page, base, "paulina")
+    page.get_by_role("link", name="Zarejestruj rodzinę po wywiadzie środowiskowym").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Zarejestruj rodzinę")
+    axe_check(page)
+
+    address = page.get_by_role("group", name="Rodzina i adres")
+    field(address, "Nazwa rodziny").fill("Żółkiewscy")
+    field(address, "Ulica i numer").fill("ul. Źródlana 5/3")
+    field(address, "Kod pocztowy").fill("00-950")
+    field(address, "Miejscowość").fill("Zielona Dolina")
+    people = [
+        ("Osoba 1", "Małgorzata", "rodzic", mother_pesel),
+        ("Osoba 2", "Łucja", "dziecko", daughter_pesel),
+        ("Osoba 3", "Jędrzej", "dziecko", _bad_checksum(son_pesel)),
+    ]
+    for group_name, first_name, relation, pesel in people:
+        person = page.get_by_role("group", name=group_name)
+        field(person, "Imię").fill(first_name)
+        field(person, "Nazwisko").fill("Żółkiewska" if first_name != "Jędrzej" else "Żółkiewski")
+        field(person, "Rola w rodzinie").select_option(label=relation)
+        field(person, "PESEL").press_sequentially(pesel)
+
+    # The number is checked as it is typed: the mistake shows before the form is sent.
+    son = page.get_by_role("group", name="Osoba 3")
+    wrong_digit = "Ten numer PESEL ma nieprawidłową cyfrę kontrolną"
+    expect(son.get_by_text(wrong_digit)).to_be_visible()
+    page.get_by_role("button", name="Zarejestruj rodzinę").click()
+
+    # The server says the same next to the field, and keeps everything typed.
+    expect(page.get_by_role("alert").first).to_contain_text("Rodzina nie została jeszcze zarejestrowana")
+    son = page.get_by_role("group", name="Osoba 3")
+    expect(son.locator(".invalid-feedback")).to_contain_text(wrong_digit)
+    expect(field(son, "PESEL")).to_have_attribute("aria-invalid", "true")
+    expect(field(page.get_by_role("group", name="Osoba 2"), "Imię")).to_have_value("Łucja")
+    axe_check(page)
+    shot(page, "1-social-worker-pesel-error")
+
+    field(son, "PESEL").clear()
+    field(son, "PESEL").press_sequentially(son_pesel)
+    expect(son.get_by_text("Data urodzenia: 23.11.2017, płeć: mężczyzna.")).to_be_visible()
+    page.get_by_role("button", name="Zarejestruj rodzinę").click()
+    expect_message(page, "Zarejestrowano rodzinę.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rodzina Żółkiewscy")
+    members = page.get_by_role("region", name="Członkowie rodziny")
+    expect(members.get_by_role("row")).to_have_count(4)
+    expect(members.get_by_role("row", name="Jędrzej Żółkiewski")).to_contain_text("23.11.2017")
+    axe_check(page)
+    shot(page, "1-social-worker-family")
+
+    page.get_by_role("link", name="Odnotuj wywiad środowiskowy").click()
+    expect(heading(page)).to_have_text("Wywiad środowiskowy – rodzina Żółkiewscy")
+    axe_check(page)
+    field(page, "Data wywiadu").fill((timezone.localdate() - dt.timedelta(days=2)).isoformat())
+    field(page, "Analiza sytuacji rodziny").fill(
+        "Matka samotnie wychowuje dwoje dzieci; trudności z organizacją dnia i budżetem."
+    )
+    page.get_by_role("checkbox", name="Opieka i wychowanie dzieci").check()
+    page.get_by_role("checkbox", name="Prowadzenie gospodarstwa domowego").check()
+    page.get_by_role("button", name="Zapisz wywiad").click()
+    expect_message(page, "Odnotowano wywiad środowiskowy.")
+    axe_check(page)
+
+    page.get_by_role("link", name="Złóż wniosek o przydzielenie asystenta").click()
+    expect(field(page, "Wywiad środowiskowy")).not_to_have_value("")
+    expect(page.get_by_role("checkbox", name="Opieka i wychowanie dzieci")).to_be_checked()
+    axe_check(page)
+    page.get_by_role("radio", name="dobrowolna (zgoda rodziny)").check()
+    field(page, "Uzasadnienie").fill("Rodzina zgadza się na współpracę z asystentem rodziny.")
+    shot(page, "1-social-worker-referral-form")
+    page.get_by_role("button", name="Przekaż kierownikowi").click()
+    expect_message(page, "Przekazano wniosek kierownikowi.")
+    axe_check(page)
+    shot(page, "1-social-worker-referral")
+
+    family = Family.objects.get(name="Żółkiewscy")
+    assert family.members.count() == 3
+    assert family.members.get(first_name="Jędrzej").pesel == son_pesel
+    referral = family.referrals.get()
+    assert referral.status == ReferralStatus.SUBMITTED
+    assert referral.interview is not None
