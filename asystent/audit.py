@@ -5,14 +5,15 @@ from collections.abc import Callable
 from django.db import DatabaseError, models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from .models import AccessLog
 
 
 class AccessAction(models.TextChoices):
-    VIEW = "view"
-    DOWNLOAD = "download"
-    EXPORT = "export"
+    VIEW = "view", gettext_lazy("view")
+    DOWNLOAD = "download", gettext_lazy("download")
+    EXPORT = "export", gettext_lazy("export")
 
 
 def log_access(request: HttpRequest, *, family_id: int | None, obj: models.Model, action: str) -> AccessLog:

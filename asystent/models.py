@@ -176,6 +176,12 @@ class AccessLog(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type}#{self.object_id}"
 
+    @property
+    def action_label(self) -> str:
+        from .audit import AccessAction
+
+        return str(AccessAction(self.action).label) if self.action in AccessAction.values else self.action
+
 
 class Notification(models.Model):
     """A message to one user in the in-application notification centre.

@@ -77,7 +77,8 @@ class InterviewForm(forms.ModelForm):
 class InterviewChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: CommunityInterview) -> str:
         label = str(obj)
-        return f"{label} ({_('urgent')})" if obj.urgent else label
+        urgent = _("urgent")
+        return f"{label} ({urgent})" if obj.urgent else label
 
 
 class ReferralForm(forms.ModelForm):
@@ -220,7 +221,8 @@ class AssistantChoiceField(forms.ModelChoiceField):
         load = self.loads.get(obj.pk, 0)
         label = f"{obj} — {load} / {self.limit}"
         if load >= self.limit:
-            label = f"{label} {_('(limit reached)')}"
+            limit_reached = _("(limit reached)")
+            label = f"{label} {limit_reached}"
         return label
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.enums import CaseStatus
+from cases.models import AssessmentArea
 from tests.factories import CaseFactory, FamilyFactory, FamilyMemberFactory, UserFactory
 
 from .helpers import (
@@ -57,7 +58,7 @@ def test_assistant_consent_plan_visit_intervention_assessment(page, base, anna):
     expect(heading(page)).to_have_text("Zgoda – rodzina Bąkowscy")
     axe_check(page)
     page.get_by_role("radio", name="wyrażenie zgody").check()
-    page.get_by_role("checkbox", name="Żaneta Bąkowska").check()
+    page.get_by_role("checkbox", name="Żaneta Bąkowska", exact=True).check()
     field(page, "Zakres").fill("Opieka nad dziećmi i budżet domowy.")
     field(page, "Skan podpisanego formularza").set_input_files(
         files=[{"name": "zgoda-bąkowscy.png", "mimeType": "image/png", "buffer": tiny_png()}]
@@ -97,15 +98,18 @@ def test_assistant_consent_plan_visit_intervention_assessment(page, base, anna):
     assert no_horizontal_scroll(page)[0] <= PHONE["width"]
     shot(page, "3-assistant-case-phone")
     page.get_by_role("link", name="Dodaj wizytę").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Dodaj wizytę")
-    scroll_width, width = no_horizontal_scroll(page)
+    expect(heading(page)).to_have_text("Dodaj wizytę")
+    scroll_width = no_horizontal_scroll(page)[0]
     assert scroll_width <= PHONE["width"], f"the visit form scrolls sideways on a phone: {scroll_width}px"
     axe_check(page)
     shot(page, "3-assistant-visit-form-phone")
     field(page, "Godzina rozpoczęcia").fill("10:00")
     field(page, "Godzina zakończenia").fill("11:15")
     page.get_by_role("checkbox", name="Żaneta Bąkowska (rodzic)").check()
-    page.get_by_role("checkbox", name="Prowadzenie gospodarstwa domowego").first.check()
+    page.get_by_role("checkbox", name="Prowadzenie gospodarstwa domowego", exact=True).check()
+    page.get_by_role(
+        "checkbox", name="Prowadzenie gospodarstwa domowego: Rodzina płaci rachunki na czas."
+    ).check()
     field(page, "Tematy i przebieg spotkania").fill("Rozmowa o rachunkach; wspólnie spisano stałe opłaty.")
     field(page, "Zadania uzgodnione do następnego spotkania").fill("Zebrać rachunki z ostatniego miesiąca.")
     page.get_by_role("button", name="Zapisz wizytę").click()
@@ -136,6 +140,7 @@ def test_assistant_consent_plan_visit_intervention_assessment(page, base, anna):
     expect(heading(page)).to_have_text("Nowa okresowa ocena")
     axe_check(page)
     areas = page.get_by_role("main").get_by_role("radiogroup", name="Ocena")
+    expect(areas).to_have_count(AssessmentArea.objects.filter(is_active=True).count())
     for i in range(areas.count()):
         areas.nth(i).get_by_role("radio", name="3").check()
     field(page, "Opis sytuacji rodziny").fill("Rodzina współpracuje; budżet jest pod kontrolą.")
@@ -146,7 +151,9 @@ def test_assistant_consent_plan_visit_intervention_assessment(page, base, anna):
     axe_check(page)
     shot(page, "3-assistant-assessment")
 
-    assert case.visits.filter(status="final").count() == 1
+    visit = case.visits.get(status="final")
+    assert (visit.start_time.isoformat(), visit.end_time.isoformat()) == ("10:00:00", "11:15:00")
+    assert visit.goals.get().description == "Rodzina płaci rachunki na czas."
     assert case.interventions.count() == 1
     assert case.assessments.get().status == "submitted"
 
@@ -164,7 +171,7 @@ def test_visit_form_with_the_keyboard_alone(page, base, anna):
     page.keyboard.press("Enter")
     tab_to(page, "Dodaj wizytę")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Dodaj wizytę")
+    expect(heading(page)).to_have_text("Dodaj wizytę")
     axe_check(page)
 
     tab_to(page, "Czas trwania (minuty)")

@@ -26,7 +26,7 @@ def test_closure_monitoring_contact_and_end_of_monitoring(page, base):
     login(page, base, "anna")
     open_case(page, "Kędzierscy")
     page.get_by_role("link", name="Zakończ pracę z rodziną").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Zakończ pracę z rodziną")
+    expect(heading(page)).to_contain_text("Zakończ pracę z rodziną")
     axe_check(page)
     # Closed last week: monitoring contacts are the ones after the day of closure.
     field(page, "Data zakończenia pracy").fill((timezone.localdate() - dt.timedelta(days=7)).isoformat())

@@ -19,7 +19,7 @@ from tests.factories import (
     VisitFactory,
 )
 
-from .helpers import axe_check, expect_message, field, login, nav_link, open_case, pdf_text, shot
+from .helpers import axe_check, expect_message, field, heading, login, nav_link, open_case, pdf_text, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,7 +40,7 @@ def test_court_request_opinion_approval_and_pdf(page, base, tmp_path):
     login(page, base, "anna")
     open_case(page, "Żurawscy")
     page.get_by_role("link", name="Zarejestruj wniosek sądu").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Zarejestruj wniosek sądu")
+    expect(heading(page)).to_have_text("Zarejestruj wniosek sądu")
     axe_check(page)
     field(page, "Sąd").fill("Sąd Rejonowy w Zielonej Dolinie")
     field(page, "Wydział").fill("III Wydział Rodzinny i Nieletnich")
@@ -52,12 +52,12 @@ def test_court_request_opinion_approval_and_pdf(page, base, tmp_path):
     field(page, "Czego oczekuje sąd").fill("Sąd zwraca się o opinię o rodzinie i opiece nad małoletnim.")
     page.get_by_role("button", name="Zarejestruj wniosek").click()
     expect_message(page, "Zarejestrowano wniosek sądu.")
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Wniosek sądu {CASE_NUMBER}")
+    expect(heading(page)).to_have_text(f"Wniosek sądu {CASE_NUMBER}")
     axe_check(page)
     shot(page, "4-court-request")
 
     page.get_by_role("button", name="Przygotuj projekt opinii").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Opinia dla sądu – rodzina Żurawscy")
+    expect(heading(page)).to_have_text("Opinia dla sądu – rodzina Żurawscy")
     # Pre-filled from the case: the members, the legal basis with the order, the visit log.
     expect(field(page, "Skład rodziny")).to_have_value(
         re.compile("Małgorzata Żurawska.*Szymon Żurawski", re.S)
@@ -74,13 +74,13 @@ def test_court_request_opinion_approval_and_pdf(page, base, tmp_path):
 
     login(page, base, "kasia")
     nav_link(page, "Wnioski sądów").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Otwarte wnioski sądu")
+    expect(heading(page)).to_have_text("Otwarte wnioski sądu")
     axe_check(page)
     page.get_by_role("row", name=CASE_NUMBER).get_by_role("link").first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Wniosek sądu {CASE_NUMBER}")
+    expect(heading(page)).to_have_text(f"Wniosek sądu {CASE_NUMBER}")
     axe_check(page)
     page.get_by_role("link", name="Wersja 1").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Opinia dla sądu – rodzina Żurawscy, wersja 1")
+    expect(heading(page)).to_have_text("Opinia dla sądu – rodzina Żurawscy, wersja 1")
     axe_check(page)
     page.get_by_role("button", name="Zatwierdź").click()
     expect_message(page, "Zatwierdzono opinię.")

@@ -8,7 +8,7 @@ from cases.enums import CaseStatus
 from referrals.enums import ReferralStatus
 from tests.factories import CaseFactory, ReferralFactory, UserFactory
 
-from .helpers import axe_check, expect_message, field, login, nav_link, shot
+from .helpers import axe_check, expect_message, field, heading, login, nav_link, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,11 +24,11 @@ def test_manager_is_refused_an_assistant_at_the_limit_and_assigns_another(page, 
 
     login(page, base, "kasia")
     nav_link(page, "Kolejka wniosków").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Kolejka wniosków")
+    expect(heading(page)).to_have_text("Kolejka wniosków")
     axe_check(page)
     shot(page, "2-manager-queue")
     page.get_by_role("row", name="Wiśniewscy").get_by_role("link", name="Podejmij decyzję").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Wiśniewscy")
+    expect(heading(page)).to_contain_text("Wiśniewscy")
     axe_check(page)
 
     page.get_by_role("radio", name="przydzielenie asystenta").check()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.factories import CaseFactory, FamilyFactory, FamilyMemberFactory, UserFactory
 
-from .helpers import axe_check, login, shot
+from .helpers import axe_check, heading, login, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,7 +35,7 @@ def test_dashboard_drill_down_and_semiannual_xlsx(page, base):
 
     login(page, base, "kasia")
     _management(page, "Pulpit obciążenia asystentów")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Obciążenie asystentów")
+    expect(heading(page)).to_have_text("Obciążenie asystentów")
     axe_check(page)
     shot(page, "5-manager-dashboard")
     row = page.get_by_role("table", name="Dane według asystentów rodziny").get_by_role(
@@ -43,7 +43,7 @@ def test_dashboard_drill_down_and_semiannual_xlsx(page, base):
     )
     row.get_by_role("link", name="3 / 15").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Rodziny objęte wsparciem")
+    expect(heading(page)).to_have_text("Rodziny objęte wsparciem")
     families = page.get_by_role("table", name="Rodziny objęte wsparciem")
     for name in FAMILIES:
         expect(families.get_by_role("link", name=name, exact=True)).to_be_visible()
@@ -52,9 +52,7 @@ def test_dashboard_drill_down_and_semiannual_xlsx(page, base):
     shot(page, "5-manager-drill-down")
 
     _management(page, "Sprawozdanie półroczne")
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Sprawozdanie półroczne z pracy asystentów rodziny"
-    )
+    expect(heading(page)).to_have_text("Sprawozdanie półroczne z pracy asystentów rodziny")
     axe_check(page)
     today = timezone.localdate()
     period = page.get_by_role("form", name="Okres sprawozdawczy")

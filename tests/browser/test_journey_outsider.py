@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.factories import CaseFactory, UserFactory
 
-from .helpers import axe_check, login, shot
+from .helpers import axe_check, heading, login, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,11 +20,11 @@ def test_another_assistants_family_by_url_is_not_found(page, base):
     for address in (case.family.get_absolute_url(), case.get_absolute_url()):
         response = page.goto(f"{base}{address}")
         assert response.status == 404
-        expect(page.get_by_role("heading", level=1)).to_have_text("Nie znaleziono strony")
+        expect(heading(page)).to_have_text("Nie znaleziono strony")
         expect(page.get_by_role("main")).to_contain_text("Strona nie istnieje lub brak do niej dostępu.")
         expect(page.get_by_role("main")).not_to_contain_text("Ślązakowie")
         axe_check(page)
     shot(page, "7-outsider-not-found")
     page.get_by_role("link", name="Powrót do strony startowej").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Witamy")
+    expect(heading(page)).to_contain_text("Witamy")
     axe_check(page)

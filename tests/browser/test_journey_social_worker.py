@@ -28,7 +28,7 @@ def test_social_worker_registers_family_interview_and_referral(page, base):
 
     login(page, base, "paulina")
     page.get_by_role("link", name="Zarejestruj rodzinę po wywiadzie środowiskowym").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Zarejestruj rodzinę")
+    expect(heading(page)).to_have_text("Zarejestruj rodzinę")
     axe_check(page)
 
     address = page.get_by_role("group", name="Rodzina i adres")
@@ -68,7 +68,7 @@ def test_social_worker_registers_family_interview_and_referral(page, base):
     expect(son.get_by_text("Data urodzenia: 23.11.2017, płeć: mężczyzna.")).to_be_visible()
     page.get_by_role("button", name="Zarejestruj rodzinę").click()
     expect_message(page, "Zarejestrowano rodzinę.")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Rodzina Żółkiewscy")
+    expect(heading(page)).to_have_text("Rodzina Żółkiewscy")
     members = page.get_by_role("region", name="Członkowie rodziny")
     expect(members.get_by_role("row")).to_have_count(4)
     expect(members.get_by_role("row", name="Jędrzej Żółkiewski")).to_contain_text("23.11.2017")
