@@ -14,7 +14,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=False)
+# The embedded mode (no DATABASE_URL: SQLite in the project folder) is a developer's or a demo
+# machine, so it defaults to DEBUG on; with a real database configured the default is production.
+DEBUG = env.bool("DEBUG", default="DATABASE_URL" not in env)
 
 _DEV_SECRET_KEY = "insecure-dev-key-only-for-the-embedded-mode"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")

@@ -91,8 +91,12 @@ def test_polish_language_warsaw_time_and_aware_datetimes():
     assert loaded["use_tz"] is True
 
 
-def test_debug_is_off_unless_asked_for():
-    loaded = load_settings(SECRET_KEY=PRODUCTION_KEY, ALLOWED_HOSTS="asystent.example")
+def test_with_a_real_database_debug_is_off_unless_asked_for():
+    loaded = load_settings(
+        SECRET_KEY=PRODUCTION_KEY,
+        ALLOWED_HOSTS="asystent.example",
+        DATABASE_URL="postgres://asystent:pw@db.example:5432/mops",
+    )
     assert loaded["debug"] is False
     assert loaded["allowed_hosts"] == ["asystent.example"]
     assert loaded["ssl_redirect"] is True
@@ -124,7 +128,12 @@ def test_production_refuses_to_start_without_allowed_hosts(allowed_hosts):
 
 
 def test_the_embedded_mode_starts_with_no_configuration_at_all():
-    loaded = load_settings(DEBUG="true")
+    loaded = load_settings()
     assert loaded["debug"] is True
     assert "127.0.0.1" in loaded["allowed_hosts"]
     assert loaded["ssl_redirect"] is False
+
+
+def test_with_a_real_database_and_no_debug_setting_it_is_production():
+    stderr = refuses_to_start(DATABASE_URL="postgres://asystent:pw@db.example:5432/mops")
+    assert "SECRET_KEY" in stderr
