@@ -138,6 +138,7 @@ class FamilyMember(models.Model):
     foster_coordinator = models.CharField(
         _("foster-care coordinator (name and contact)"), max_length=300, blank=True
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
     # No hard delete: a person added by mistake is marked removed (who, when, why), a manager may
     # restore them, and the history keeps both steps.
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True, editable=False)
@@ -455,6 +456,7 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
