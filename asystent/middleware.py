@@ -9,11 +9,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 SESSION_STARTED_KEY = "asystent_login_at"
+SESSION_TOUCHED_KEY = "asystent_touched_at"
 
 
 class SessionLifetimeMiddleware:
-    """Sessions end 12 hours after login at the latest, however active (the idle limit of 30
-    minutes is SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST)."""
+    """Sessions end 12 hours after login at the latest, however active, and after
+    SESSION_COOKIE_AGE (30 minutes) without a request.
+
+    Activity renews the idle limit, but the session row is rewritten at most once per
+    SESSION_REFRESH_SECONDS rather than on every request (a write per page would cost every page a
+    transaction), so the idle limit is measured from the last renewal, at most that much earlier
+    than the last request."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -26,6 +32,9 @@ class SessionLifetimeMiddleware:
             elif time.time() - started > settings.SESSION_MAX_LIFETIME:
                 logout(request)
                 return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
+            now = int(time.time())
+            if now - request.session.get(SESSION_TOUCHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                request.session[SESSION_TOUCHED_KEY] = now  # saved with a new expiry and cookie
         return self.get_response(request)
 
 

@@ -129,7 +129,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)  # idle limit
 SESSION_MAX_LIFETIME = env.int("SESSION_MAX_LIFETIME", default=12 * 60 * 60)  # absolute limit
 LOGIN_URL_PATH = "/login/"
-SESSION_SAVE_EVERY_REQUEST = True
+# Activity renews the idle limit once a minute (asystent.middleware.SessionLifetimeMiddleware),
+# not with a database write on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -7,6 +7,7 @@ Changing or resetting the password never removes the device, so it cannot bypass
 """
 
 import base64
+import time
 from collections.abc import Callable
 
 import django_otp
@@ -28,6 +29,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 RECOVERY_CODES = 10
 SETUP_SESSION_KEY = "asystent_totp_setup_device"
+# Whether the user has a confirmed device, and when that was read: looked up again after
+# DEVICE_CHECK_SECONDS rather than with two queries on every request.
+DEVICE_CHECK_SESSION_KEY = "asystent_otp_device_checked"
+DEVICE_CHECK_SECONDS = 60
 
 
 def requires_two_factor(user) -> bool:  # noqa: ANN001
@@ -92,6 +97,7 @@ def setup(request: HttpRequest) -> HttpResponse:
                 codes = _new_recovery_codes(user)
             django_otp.login(request, device)
             del request.session[SETUP_SESSION_KEY]
+            request.session.pop(DEVICE_CHECK_SESSION_KEY, None)
             return render(request, "two_factor/recovery_codes.html", {"codes": codes})
         form.add_error("token", _("The code is not valid. Scan the QR code again and retry."))
     secret = base64.b32encode(device.bin_key).decode()
@@ -132,6 +138,16 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 EXEMPT_URL_NAMES = {"login", "logout", "healthz", "two-factor-verify", "two-factor-setup"}
 
 
+def _has_confirmed_device(request: HttpRequest) -> bool:
+    checked = request.session.get(DEVICE_CHECK_SESSION_KEY)
+    now = time.time()
+    if checked is not None and now - checked[1] < DEVICE_CHECK_SECONDS:
+        return checked[0]
+    has_device = any(d.confirmed for d in devices_for_user(request.user))
+    request.session[DEVICE_CHECK_SESSION_KEY] = [has_device, now]
+    return has_device
+
+
 class TwoFactorMiddleware:
     """Second step after the password: verify, or set up when the role requires it."""
 
@@ -145,7 +161,7 @@ class TwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
-        has_device = any(d.confirmed for d in devices_for_user(user))
+        has_device = _has_confirmed_device(request)
         # Until the second step is done the layout shows no navigation into the application.
         request.two_factor_pending = has_device or requires_two_factor(user)
         match = request.resolver_match
