@@ -24,6 +24,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--pdf-runs", type=int, default=10, help="renderings of the PDF (default 10)")
     parser.add_argument("--seed", type=int, default=20261129)
     parser.add_argument("--skip-generate", action="store_true", help="measure the data set already there")
+    parser.add_argument("--generate-only", action="store_true", help="generate the data set, measure nothing")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     return parser.parse_args(argv)
 
@@ -141,6 +142,8 @@ def main(argv: list[str] | None = None) -> dict:
             refuse(str(error))
         print(f"Generated in {summary.seconds:.1f} s", flush=True)
         results["generation"] = {"seconds": round(summary.seconds, 1), "rows": summary.rows}
+        if args.generate_only:
+            return results
     print("Measuring …", flush=True)
     started = time.perf_counter()
     results.update(

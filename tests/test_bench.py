@@ -106,3 +106,15 @@ def test_the_bench_does_not_empty_a_database_it_did_not_make(transactional_db, d
     with pytest.raises(GenerationRefused, match="BENCH_OVERWRITE"):
         check_overwrite(allow=False)
     check_overwrite(allow=True)
+
+
+@pytest.mark.services
+def test_generate_only_makes_the_data_set_and_measures_nothing(transactional_db, tmp_path, monkeypatch):
+    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    monkeypatch.setenv("BENCH_OVERWRITE", "yes")
+    output = tmp_path / "results.json"
+    returned = run.main(["--scale=tiny", "--generate-only", f"--output={output}"])
+    tiny = SCALES["tiny"]
+    assert returned["generation"]["rows"]["cases_family"] >= tiny.active_families + tiny.closed_families
+    assert "floor" not in returned
+    assert not output.exists()
