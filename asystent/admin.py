@@ -2,8 +2,12 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as BaseTOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Centre, User
 
@@ -68,3 +72,25 @@ class CentreAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(BaseTOTPDeviceAdmin):
+    """django-otp's own admin, except that its key and QR-code pages fetch the device with
+    `.get()`: an unknown id there was a server error instead of 404 (checked after the rights)."""
+
+    def _device_or_404(self, request: HttpRequest, pk: int) -> None:
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def config_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self._device_or_404(request, pk)
+        return super().config_view(request, pk)
+
+    def qrcode_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self._device_or_404(request, pk)
+        return super().qrcode_view(request, pk)

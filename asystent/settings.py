@@ -146,6 +146,8 @@ PASSWORD_HASHERS = [
 # Two-step login (TOTP) is required for managers and administrators.
 OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=True)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Asystent")
+# The admin never shows a device's secret key or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Login throttling: 5 failed attempts per username lock it for 30 minutes. The database handler
 # keeps working when Redis is down; unknown usernames get the same answer as known ones.
