@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports and documents")
+
+    def ready(self) -> None:
+        # The stored report figures follow every change of the records behind them.
+        from . import snapshots
+
+        snapshots.connect()

@@ -12,6 +12,7 @@ from asystent.models import User
 from cases.enums import CaseStatus, LegalBasis
 from cases.models import Case
 
+from . import snapshots
 from .enums import DocumentKind
 from .models import CourtRequest, RenderedDocument
 from .services import (
@@ -29,6 +30,8 @@ COURT_ADDRESS = "ul. Sądowa 5, 00-951 Zielona Dolina"
 
 
 def seed(say: Callable[[str], None]) -> None:
+    # The apps seeded before this one write cases partly with bulk_create() and update().
+    snapshots.forget_all()
     if CourtRequest.objects.exists():
         say(_("Demo court requests already exist."))
         return

@@ -340,3 +340,35 @@ class RenderedDocument(models.Model):
     @property
     def failed(self) -> bool:
         return self.status == DocumentStatus.FAILED
+
+
+class ReportSnapshot(models.Model):
+    """The semi-annual report's figures as last computed for a period, with the data stamp of the
+    period's half-years at that moment (`reports.snapshots`): valid while the stamp is unchanged."""
+
+    period = models.CharField(_("period"), max_length=10, unique=True)  # Period.key: 2025-H1, 2025-Y
+    stamp = models.CharField(max_length=120)
+    figures = models.JSONField()  # figure key -> value
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("stored report figures")
+        verbose_name_plural = _("stored report figures")
+
+    def __str__(self) -> str:
+        return self.period
+
+
+class ReportStamp(models.Model):
+    """The data stamp of one half-year: a new random token whenever a record that counts in that
+    half-year's figures is created, changed or deleted (`reports.snapshots`)."""
+
+    half = models.CharField(max_length=10, unique=True)  # 2025-H1
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("report data stamp")
+        verbose_name_plural = _("report data stamps")
+
+    def __str__(self) -> str:
+        return f"{self.half}: {self.token}"

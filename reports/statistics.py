@@ -27,14 +27,19 @@ its ends belong to it. The boundary rules:
   same date; from 29 February on 28 February): *up to 1 year* when `closed_on <= opened_on + 1 year`
   (365 days, or 366 when 29 February lies between), *over 1 up to 2 years* when
   `closed_on <= opened_on + 2 years`, *over 2 years* otherwise.
+
+The whole report takes three aggregate queries, whatever the number of cases: the assistants by
+form of employment, every figure counting families (the duration bands too: `YearsLater` adds
+calendar years in SQL), and the children; no row is read into Python. `reports.snapshots` keeps
+the computed figures, so the pages compute them only when the data behind them has changed.
 """
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -149,17 +154,48 @@ def duration_band(opened_on: dt.date, closed_on: dt.date) -> str:
     return "over_2"
 
 
+class YearsLater(models.Func):
+    """The date `years` calendar years after a date column, as art. 112 KC counts them: from
+    29 February, 28 February of a common year."""
+
+    output_field = models.DateField()
+
+    def __init__(self, column: str, years: int) -> None:
+        self.years = int(years)
+        super().__init__(models.F(column))
+
+    def as_postgresql(self, compiler, connection, **extra):  # noqa: ANN001, ANN003, ANN201
+        # PostgreSQL's date arithmetic already ends on 28 February.
+        template = f"(%(expressions)s + interval '{self.years} years')::date"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):  # noqa: ANN001, ANN003, ANN201
+        # SQLite would roll 29 February over to 1 March: step back to the last day of February.
+        later = f"date(%(expressions)s, '+{self.years} years')"
+        # (Dates are text YYYY-MM-DD; substr avoids % signs, which the SQL must not contain.)
+        template = (
+            f"CASE WHEN substr(%(expressions)s, 6, 5) = '02-29' AND substr({later}, 9, 2) = '01' "
+            f"THEN date({later}, '-1 day') ELSE {later} END"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def band_conditions() -> dict[str, Q]:
+    """`duration_band` in SQL, one condition on a case's dates per band."""
+    one_year, two_years = YearsLater("opened_on", 1), YearsLater("opened_on", 2)
+    return {
+        "up_to_1": Q(closed_on__lte=one_year),
+        "1_to_2": Q(closed_on__gt=one_year, closed_on__lte=two_years),
+        "over_2": Q(closed_on__gt=two_years),
+    }
+
+
 def _cases_in_band(period: Period, band: str) -> QuerySet[Case]:
-    ended = cases_ended_in(period)
-    ids = [
-        pk
-        for pk, opened, closed in ended.values_list("pk", "opened_on", "closed_on")
-        if duration_band(opened, closed) == band
-    ]
-    return ended.filter(pk__in=ids)
+    return cases_ended_in(period).filter(band_conditions()[band])
 
 
-def children_of(families: QuerySet[Family], period: Period) -> QuerySet[FamilyMember]:
+def children_of(families: QuerySet, period: Period) -> QuerySet[FamilyMember]:
+    """The children counted for the period of `families` (families, or a query of family ids)."""
     return FamilyMember.objects.filter(
         family__in=families, relation=Relation.CHILD, birth_date__lte=period.end
     )
@@ -279,46 +315,62 @@ class Figure:
         return self.definition.indent
 
 
-def semiannual_report(period: Period) -> list[Figure]:
-    """All the figures of the report, in the order of the form, in six queries."""
-    values: dict[str, int] = {}
-
+def _assistant_figures(period: Period) -> dict[str, int]:
     by_form = dict(
         User.objects.filter(Exists(_assignments_in(period).filter(assistant=OuterRef("pk"))))
         .order_by()
         .values_list("employment_form")
         .annotate(n=Count("pk"))
     )
-    values["assistants"] = sum(by_form.values())
+    values = {"assistants": sum(by_form.values())}
     for form in EmploymentForm:
         values[f"assistants-{form.value}"] = by_form.get(form.value, 0)
     values[f"assistants-{NO_EMPLOYMENT_FORM}"] = by_form.get("", 0)
+    return values
 
-    working = cases_working_in(period)
-    families = working.aggregate(
-        all=Count("family", distinct=True),
-        court=Count("family", distinct=True, filter=Q(legal_basis=LegalBasis.COURT_ORDER)),
-        za_zyciem=Count("family", distinct=True, filter=Q(legal_basis=LegalBasis.ZA_ZYCIEM)),
+
+def _family_figures(period: Period) -> dict[str, int]:
+    """Every figure counting families, in one query over the cases working or ended in the period
+    (found through the index on `closed_on`): one `COUNT(DISTINCT family) FILTER (...)` per figure,
+    so a family with several matching cases counts once in each."""
+    working = Q(began__lte=period.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
+    ended = Q(closed_on__gte=period.start, closed_on__lte=period.end)
+    conditions = {
+        "families": working,
+        "families-court": working & Q(legal_basis=LegalBasis.COURT_ORDER),
+        "za-zyciem": working & Q(legal_basis=LegalBasis.ZA_ZYCIEM),
+        "ended": ended,
+        **{f"ended-{reason.value}": ended & Q(closure_reason=reason.value) for reason in ClosureReason},
+        **{f"duration-{band}": ended & condition for band, condition in band_conditions().items()},
+    }
+    aliases = {key: f"n{position}" for position, key in enumerate(conditions)}
+    # working or ended, factored so that the first condition is served by the index on closed_on
+    either = (Q(closed_on__isnull=True) | Q(closed_on__gte=period.start)) & (
+        Q(began__lte=period.end) | Q(closed_on__lte=period.end)
     )
-    values["families"] = families["all"]
-    values["families-court"] = families["court"]
-    values["za-zyciem"] = families["za_zyciem"]
-    values["children"] = children_of(Family.objects.filter(pk__in=working.values("family")), period).count()
-
-    ended = cases_ended_in(period)
-    values["ended"] = ended.aggregate(n=Count("family", distinct=True))["n"]
-    by_reason = dict(
-        ended.order_by().values_list("closure_reason").annotate(n=Count("family", distinct=True))
+    counts = (
+        Case.objects.alias(began=Coalesce("started_on", "opened_on"))
+        .filter(either)
+        .aggregate(
+            **{
+                aliases[key]: Count("family", distinct=True, filter=condition)
+                for key, condition in conditions.items()
+            }
+        )
     )
-    for reason in ClosureReason:
-        values[f"ended-{reason.value}"] = by_reason.get(reason.value, 0)
+    return {key: counts[alias] for key, alias in aliases.items()}
 
-    bands: dict[str, set[int]] = defaultdict(set)
-    for family_id, opened, closed in ended.values_list("family_id", "opened_on", "closed_on"):
-        bands[duration_band(opened, closed)].add(family_id)
-    for band in DURATION_BANDS:
-        values[f"duration-{band}"] = len(bands[band])
 
+def semiannual_report(period: Period) -> list[Figure]:
+    """All the figures of the report, in the order of the form, in three queries.
+
+    This computes them; the pages read them through `reports.snapshots.report_figures`, which
+    keeps them until the data behind them changes."""
+    values = {
+        **_assistant_figures(period),
+        **_family_figures(period),
+        "children": children_of(cases_working_in(period).values("family_id"), period).count(),
+    }
     return [Figure(definition, values[key]) for key, definition in FIGURES.items()]
 
 
