@@ -8,6 +8,14 @@ the cases behind the count, so a figure and its list cannot disagree. The number
 not depend on the number of assistants or families: each figure is a subquery or a conditional
 aggregate, never a query per case.
 
+A national centre has thousands of assistants and tens of thousands of working cases, so the
+table is paginated: only the caseload is counted for the whole team (`RankedAssistants`: one
+query on an index of the working cases by assistant orders the table, the most loaded first, and
+makes the team's totals), and the other figures are computed for the page of assistants shown
+(`assistant_rows`), whose cost does not grow with the team. The panels show their first few rows
+and link to the whole lists. The querysets that take longer to build than to run (subqueries in
+subqueries) are built once a day (`_built`): the ORM's work on them cost more than the database's.
+
 Definitions:
 - *in the caseload*: the statuses counted against the limit (`cases.services.caseload_statuses`:
   awaiting consent and active, plus monitoring when the centre counts it), art. 15 ust. 4;
@@ -30,9 +38,24 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, TruncMonth
+from django.db.models.query import RawQuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from asystent.models import Centre, User
@@ -55,12 +78,27 @@ COURT_HORIZON_DAYS = 14
 # (practice) A bar turns amber this many families before the limit, red at the limit.
 NEAR_LIMIT_MARGIN = 2
 PANEL_ROWS = 5
+# Rows of the assistants' table per page: the figures are computed for the page shown only.
+ASSISTANTS_PER_PAGE = 25
 
 
-def _count(queryset: QuerySet, key: str) -> Coalesce:
-    """A correlated COUNT(*) of `queryset` grouped by `key` (0 when there are no rows)."""
-    counted = queryset.order_by().values(key).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))
+def _over_all(
+    queryset: QuerySet, template: str, field: str | None = None, output_field: models.Field | None = None
+) -> Subquery:
+    """An aggregate over the whole of `queryset` (`template`, e.g. "COUNT(*)" or
+    "MIN(%(expressions)s)" of `field`) as a scalar subquery: one row, also when there are none.
+    (A function, not an aggregate: the ORM adds no GROUP BY.)"""
+    output_field = output_field or models.IntegerField()
+    expressions = [F(field)] if field else []
+    value = Func(*expressions, template=template, output_field=output_field)
+    return Subquery(queryset.order_by().annotate(value=value).values("value"), output_field=output_field)
+
+
+def _total(queryset: QuerySet, distinct: str | None = None) -> Subquery:
+    """COUNT(*) of `queryset`, or COUNT(DISTINCT `distinct`)."""
+    if distinct is None:
+        return _over_all(queryset, "COUNT(*)")
+    return _over_all(queryset, "COUNT(DISTINCT %(expressions)s)", distinct)
 
 
 def assessment_cutoff(today: dt.date, months: int) -> dt.date:
@@ -83,12 +121,11 @@ class Context:
     """The date and the centre's settings every figure is computed against."""
 
     today: dt.date
-    now: dt.datetime
     centre: Centre
 
     @classmethod
     def load(cls) -> "Context":
-        return cls(today=timezone.localdate(), now=timezone.now(), centre=Centre.load())
+        return cls(today=timezone.localdate(), centre=Centre.load())
 
     @property
     def caseload_statuses(self) -> tuple[str, ...]:
@@ -98,6 +135,27 @@ class Context:
     def cutoff(self) -> dt.date:
         return assessment_cutoff(self.today, self.centre.assessment_interval_months)
 
+    @property
+    def recent_since(self) -> dt.datetime:
+        """The start of the last RECENT_DAYS days: midnight that many days ago, so that the
+        day's figures do not move with the clock."""
+        start = dt.datetime.combine(self.today - dt.timedelta(days=RECENT_DAYS), dt.time.min)
+        return timezone.make_aware(start)
+
+
+# Querysets that take longer to build than to run (subqueries in subqueries), built once for
+# each key: the day and the centre's settings they depend on.
+_BUILT: dict[tuple, QuerySet] = {}
+
+
+def _built(key: tuple, build: Callable[[], QuerySet]) -> QuerySet:
+    queryset = _BUILT.get(key)
+    if queryset is None:
+        if len(_BUILT) > 32:
+            _BUILT.clear()
+        queryset = _BUILT[key] = build()
+    return queryset.all()
+
 
 def annotated_cases(ctx: Context) -> QuerySet[Case]:
     """Cases with the per-case facts the dashboard counts, each a correlated subquery."""
@@ -106,28 +164,32 @@ def annotated_cases(ctx: Context) -> QuerySet[Case]:
         .order_by("-date")
         .values("date")[:1]
     )
+    # MAX rather than the first by date: read from the index (case, status, date) with no sort.
     last_assessment = (
         Assessment.objects.filter(case=OuterRef("pk"))
         .exclude(status=AssessmentStatus.DRAFT)
-        .order_by("-date")
-        .values("date")[:1]
+        .order_by()
+        .values("case")
+        .annotate(latest=Max("date"))
+        .values("latest")
     )
     children = FamilyMember.objects.filter(family=OuterRef("family_id"), relation=Relation.CHILD)
-    newer_plan = WorkPlan.objects.filter(
-        case=OuterRef("goal__plan__case"), version__gt=OuterRef("goal__plan__version")
+    # The current plan: the highest version (read from the index of the case's versions).
+    current_plan = (
+        WorkPlan.objects.filter(case=OuterRef(OuterRef("pk"))).order_by("-version").values("pk")[:1]
     )
     late_actions = PlanAction.objects.filter(
-        goal__plan__case=OuterRef("pk"), status__in=PENDING_ACTION_STATUSES, deadline__lt=ctx.today
-    ).filter(~Exists(newer_plan))
+        goal__plan=Subquery(current_plan), status__in=PENDING_ACTION_STATUSES, deadline__lt=ctx.today
+    )
     court_requests = CourtRequest.objects.filter(case=OuterRef("pk"), status=CourtRequestStatus.OPEN)
     return Case.objects.annotate(
         last_visit=Subquery(last_visit, output_field=models.DateField()),
         last_contact=Coalesce("last_visit", "started_on", "opened_on"),
         last_assessment=Subquery(last_assessment, output_field=models.DateField()),
         assessment_base=Coalesce("last_assessment", "started_on", "opened_on"),
-        children=_count(children, "family"),
-        overdue_actions=_count(late_actions, "goal__plan__case"),
-        open_court_requests=_count(court_requests, "case"),
+        children=_total(children),
+        overdue_actions=_total(late_actions),
+        open_court_requests=_total(court_requests),
         next_court_due=Subquery(court_requests.order_by("due_date").values("due_date")[:1]),
     )
 
@@ -166,7 +228,8 @@ METRICS: dict[str, Metric] = {
         Metric(
             "overdue_assessments",
             _("Overdue periodic assessments"),
-            lambda c: Q(status__in=OPEN_STATUSES, assessment_base__lt=c.cutoff),
+            # The status first: the database then looks up assessments of open cases only.
+            lambda c: Q(status__in=OPEN_STATUSES) & Q(assessment_base__lt=c.cutoff),
             ordering=("assessment_base", "pk"),
         ),
         Metric(
@@ -208,12 +271,7 @@ class AssistantRow:
 
     @property
     def level(self) -> str:
-        """`danger` at the limit, `warning` near it, `success` below (Bootstrap colour names)."""
-        if self.load >= self.limit:
-            return "danger"
-        if self.load >= self.limit - NEAR_LIMIT_MARGIN:
-            return "warning"
-        return "success"
+        return level_of(self.load, self.limit)
 
     @property
     def percent(self) -> int:
@@ -223,51 +281,241 @@ class AssistantRow:
     def free_places(self) -> int:
         return max(0, self.limit - self.load)
 
+    @property
+    def bar_label(self) -> str:
+        """The caseload bar's accessible name (made here: cheaper than a translation tag per row)."""
+        return gettext("Caseload of %(name)s") % {"name": self.assistant}
 
-def assistant_rows(ctx: Context) -> list[AssistantRow]:
-    """One row per active assistant, in three queries whatever the size of the team."""
-    assistants = list(
-        User.objects.filter(is_assistant=True, is_active=True).order_by("last_name", "first_name")
-    )
-    aggregates = {
-        "load": Count("pk", filter=METRICS["caseload"].condition(ctx)),
-        "monitoring": Count("pk", filter=METRICS["monitoring"].condition(ctx)),
-        "oldest_contact": Min("last_contact", filter=METRICS["last_visit"].condition(ctx)),
-        "overdue_assessments": Count("pk", filter=METRICS["overdue_assessments"].condition(ctx)),
-        "overdue_actions": Sum("overdue_actions", filter=METRICS["overdue_actions"].condition(ctx)),
-        "court_requests": Sum("open_court_requests", filter=METRICS["court_requests"].condition(ctx)),
-    }
-    figures = {
-        row["assistant"]: row
-        for row in annotated_cases(ctx)
-        .filter(assistant__is_assistant=True, assistant__is_active=True, status__in=WORKING_STATUSES)
+    @property
+    def cells(self) -> list[tuple[str, int | None, bool]]:
+        """The figures after the caseload in the table's order: (metric, value, shown as an alert)."""
+        return [
+            ("monitoring", self.monitoring, False),
+            ("children", self.children, False),
+            ("last_visit", self.days_since_visit, False),
+            ("overdue_assessments", self.overdue_assessments, bool(self.overdue_assessments)),
+            ("court_requests", self.court_requests, False),
+            ("overdue_actions", self.overdue_actions, bool(self.overdue_actions)),
+        ]
+
+
+@dataclass(frozen=True)
+class TeamSummary:
+    """The whole team's totals above the paginated table."""
+
+    assistants: int
+    families: int
+    at_limit: int
+    near_limit: int
+    free_places: int
+
+
+def level_of(load: int, limit: int) -> str:
+    """`danger` at the limit, `warning` near it, `success` below (Bootstrap colour names)."""
+    if load >= limit:
+        return "danger"
+    if load >= limit - NEAR_LIMIT_MARGIN:
+        return "warning"
+    return "success"
+
+
+def _active_assistants() -> QuerySet[User]:
+    return User.objects.filter(is_assistant=True, is_active=True)
+
+
+def _caseload_counts(ctx: Context) -> QuerySet[Case]:
+    """(assistant, n): the cases in each assistant's caseload. COUNT(*) under one condition, so
+    that the database reads the index of the working cases by assistant alone, not the table."""
+    return (
+        Case.objects.filter(status__in=ctx.caseload_statuses)
         .order_by()
         .values("assistant")
-        .annotate(**aggregates)
-    }
-    # Children are counted as people: a family with two cases of the same assistant (a new case
-    # while the old one is monitored) counts its children once.
-    children = dict(
-        FamilyMember.objects.filter(
-            relation=Relation.CHILD,
-            family__cases__status__in=WORKING_STATUSES,
-            family__cases__assistant__is_assistant=True,
-            family__cases__assistant__is_active=True,
-        )
-        .order_by()
-        .values_list("family__cases__assistant")
-        .annotate(n=Count("pk", distinct=True))
+        .annotate(n=Count("*"))
+        .values_list("assistant", "n")
     )
+
+
+def name_matches(search: str) -> Q:
+    """Assistants whose first name, last name or username contains each word of `search`."""
+    condition = Q()
+    for word in search.split():
+        in_name = Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        condition &= in_name | Q(username__icontains=word)
+    return condition
+
+
+class RankedAssistants:
+    """The active assistants (those whose name matches `search`, if given), the most loaded first
+    and then by name, as Django's `Paginator` reads them (`count()`, then a slice).
+
+    One query ranks every assistant by caseload and returns only a page of them, with their
+    number and the whole team's totals (not only the matching assistants') on every row. Given
+    the page asked for (`page`, as in the request), `count()` reads that page at once, so a
+    view of the dashboard costs that one query; a search that matches no one costs one more
+    (counting the users), a page past the end two (counting, then reading the last page).
+
+    A national team has thousands of assistants and tens of thousands of working cases: ranking
+    them in Python cost more than the rest of the dashboard. The query is hand-written because
+    the ORM cannot join a grouped subquery (the caseloads); it is made of the ORM's own SQL for
+    the users, the caseloads and the search, and window functions for the totals.
+    """
+
+    def __init__(self, ctx: Context, search: str = "", *, page: str | None = None, per_page: int = 0) -> None:
+        self.ctx = ctx
+        self.search = search
+        self._summary: TeamSummary | None = None
+        self._rows: dict[tuple[int, int], list[User]] = {}
+        self._hint: tuple[int, int] | None = None
+        if per_page:
+            # As `Paginator.get_page` reads the number: none or not a number is the first page.
+            try:
+                number = 1 if page is None else int(page)
+            except (TypeError, ValueError):
+                number = 1
+            if number >= 1:
+                self._hint = ((number - 1) * per_page, number * per_page)
+
+    def count(self) -> int:
+        if self._hint is not None:
+            rows = self._slice(*self._hint)
+            if rows:
+                return int(rows[0].matches)
+        people = _active_assistants()
+        return (people.filter(name_matches(self.search)) if self.search else people).count()
+
+    def __getitem__(self, window: slice) -> list[User]:
+        """The users of a slice (`Paginator` asks for bounded ones), each with its `load`."""
+        start, stop = window.start or 0, window.stop
+        if stop is None:
+            raise ValueError("a bounded slice is needed")
+        if stop <= start:
+            return []
+        # The last page is cut short by the number of assistants: it is the hinted one then too.
+        if self._hint and self._hint[0] == start and self._rows.get(self._hint):
+            return self._rows[self._hint]
+        return self._slice(start, stop)
+
+    def _slice(self, start: int, stop: int) -> list[User]:
+        if (start, stop) not in self._rows:
+            rows = list(self._ranked(self.search, offset=start, limit=stop - start))
+            if rows:
+                self._summary = self._summary_of(rows[0])
+            self._rows[(start, stop)] = rows
+        return self._rows[(start, stop)]
+
+    def summary(self) -> TeamSummary:
+        """The whole team's totals: read with the page's rows, or on their own if it had none."""
+        if self._summary is None:
+            rows = list(self._ranked("", offset=0, limit=1))
+            self._summary = self._summary_of(rows[0]) if rows else TeamSummary(0, 0, 0, 0, 0)
+        return self._summary
+
+    def _summary_of(self, row: User) -> TeamSummary:
+        return TeamSummary(
+            assistants=int(row.team_assistants),
+            families=int(row.team_families),
+            at_limit=int(row.team_at_limit),
+            near_limit=int(row.team_near_limit),
+            free_places=int(row.team_free_places),
+        )
+
+    def _ranked(self, search: str, *, offset: int, limit: int) -> RawQuerySet:
+        # Only what a row shows (`User.__str__`, the links): the rows are ranked and counted whole.
+        people = _active_assistants().order_by().values("id", "username", "first_name", "last_name")
+        people_sql, people_params = people.query.sql_with_params()
+        loads_sql, loads_params = _caseload_counts(self.ctx).query.sql_with_params()
+        matched, matched_params = "1", ()
+        if search:
+            matching = _active_assistants().filter(name_matches(search)).order_by().values("pk")
+            matching_sql, matched_params = matching.query.sql_with_params()
+            matched = f"CASE WHEN u.id IN ({matching_sql}) THEN 1 ELSE 0 END"
+        cap = self.ctx.centre.caseload_limit
+        load = "COALESCE(l.n, 0)"  # an assistant without cases has no caseload row
+        sql = f"""
+            SELECT *, COUNT(*) OVER () AS matches FROM (
+                SELECT u.*, {load} AS load, {matched} AS matched,
+                    COUNT(*) OVER () AS team_assistants,
+                    SUM({load}) OVER () AS team_families,
+                    SUM(CASE WHEN {load} >= %s THEN 1 ELSE 0 END) OVER () AS team_at_limit,
+                    SUM(CASE WHEN {load} >= %s AND {load} < %s THEN 1 ELSE 0 END) OVER () AS team_near_limit,
+                    SUM(CASE WHEN {load} < %s THEN %s - {load} ELSE 0 END) OVER () AS team_free_places
+                FROM ({people_sql}) u LEFT JOIN ({loads_sql}) l ON l.assistant = u.id
+            ) ranked
+            WHERE matched = 1
+            ORDER BY load DESC, last_name, first_name, id
+            LIMIT %s OFFSET %s
+        """  # noqa: S608 - only the ORM's own SQL is interpolated; values are parameters
+        # In the order of the placeholders in the text.
+        params = [
+            *matched_params,
+            *(cap, cap - NEAR_LIMIT_MARGIN, cap, cap, cap),
+            *people_params,
+            *loads_params,
+            limit,
+            offset,
+        ]
+        return User.objects.raw(sql, params)
+
+
+def team_caseloads(ctx: Context) -> list[tuple[User, int]]:
+    """Every active assistant by name, with their caseload (for the chart): two queries."""
+    loads = dict(_caseload_counts(ctx))
+    people = _active_assistants().order_by("last_name", "first_name")
+    return [(user, loads.get(user.pk, 0)) for user in people]
+
+
+def _figures_query(ctx: Context) -> QuerySet[Case]:
+    """The figures of the assistants' working cases, grouped by assistant (to be filtered by
+    assistant): one conditional aggregate."""
+
+    def build() -> QuerySet[Case]:
+        # Children are counted as people: a family with two working cases of the same assistant
+        # (a new case while the old one is monitored) counts its children once, with its first.
+        same_family_before = Case.objects.filter(
+            family=OuterRef("family"),
+            assistant=OuterRef("assistant"),
+            status__in=WORKING_STATUSES,
+            pk__lt=OuterRef("pk"),
+        )
+        aggregates = {
+            "load": Count("pk", filter=METRICS["caseload"].condition(ctx)),
+            "monitoring": Count("pk", filter=METRICS["monitoring"].condition(ctx)),
+            "children": Sum("children", filter=~Exists(same_family_before)),
+            "oldest_contact": Min("last_contact", filter=METRICS["last_visit"].condition(ctx)),
+            "overdue_assessments": Count("pk", filter=METRICS["overdue_assessments"].condition(ctx)),
+            # The sums leave out the metrics' "> 0" (a case adding 0 changes no sum), so that the
+            # database counts each case's actions and court requests once, not once more to filter.
+            "overdue_actions": Sum("overdue_actions", filter=Q(status__in=OPEN_STATUSES)),
+            "court_requests": Sum("open_court_requests"),  # every case here is a working one
+        }
+        return (
+            annotated_cases(ctx)
+            .filter(status__in=WORKING_STATUSES)
+            .order_by()
+            .values("assistant")
+            .annotate(**aggregates)
+        )
+
+    return _built(("figures", ctx.today, ctx.cutoff, ctx.caseload_statuses), build)
+
+
+def assistant_rows(ctx: Context, assistants: Iterable[User]) -> list[AssistantRow]:
+    """The figures of the given assistants (a page of the table), in their order, in one query
+    whatever the size of the team: a conditional aggregate over their working cases."""
+    users = list(assistants)
+    shown = _figures_query(ctx).filter(assistant__in=[user.pk for user in users])
+    figures = {row["assistant"]: row for row in shown}
     rows = []
-    for assistant in assistants:
-        row = figures.get(assistant.pk, {})
+    for user in users:
+        pk = user.pk
+        row = figures.get(pk, {})
         rows.append(
             AssistantRow(
-                assistant=assistant,
+                assistant=user,
                 load=row.get("load") or 0,
                 limit=ctx.centre.caseload_limit,
                 monitoring=row.get("monitoring") or 0,
-                children=children.get(assistant.pk, 0),
+                children=row.get("children") or 0,
                 oldest_contact=row.get("oldest_contact"),
                 overdue_assessments=row.get("overdue_assessments") or 0,
                 court_requests=row.get("court_requests") or 0,
@@ -280,15 +528,19 @@ def assistant_rows(ctx: Context) -> list[AssistantRow]:
 
 @dataclass(frozen=True)
 class Panels:
-    """The team's figures beside the per-assistant table."""
+    """The team's figures beside the per-assistant table, each with its first few rows."""
 
     referrals_waiting: int
     oldest_referral_days: int | None
     waiting_list: int
     oldest_waiting_days: int | None
+    # The first PANEL_ROWS of each queue, in the order of `Referral.objects.queue()`.
     queue: list[Referral]
+    waiting_queue: list[Referral]
     court_due: int
     court_due_cases: int
+    # The first PANEL_ROWS court requests due within the horizon, the earliest (overdue) first.
+    court_due_first: list[CourtRequest]
     assigned_recently: int
     interventions: int
     intervention_cases: int
@@ -298,38 +550,98 @@ def days_since(moment: dt.datetime | None, today: dt.date) -> int | None:
     return None if moment is None else (today - timezone.localdate(moment)).days
 
 
+def _first_referrals() -> QuerySet[Referral]:
+    """The first PANEL_ROWS referrals of both queues (waiting for a decision, the waiting list),
+    in the queue's order, in one query: numbered within their queue on the referrals alone,
+    then read with their families."""
+
+    def build() -> QuerySet[Referral]:
+        numbered = (
+            Referral.objects.queue()
+            .annotate(
+                position=Window(
+                    RowNumber(), partition_by=F("status"), order_by=("court_first", "submitted_at", "pk")
+                )
+            )
+            .filter(position__lte=PANEL_ROWS)
+            .values("pk")
+        )
+        return (
+            Referral.objects.queue()
+            .filter(pk__in=Subquery(numbered))
+            .select_related("family")
+            .only("status", "legal_basis", "submitted_at", "family__name")  # what the panels show
+        )
+
+    return _built(("first referrals",), build)
+
+
 def panels(ctx: Context) -> Panels:
-    """The panels in a fixed number of queries."""
-    waiting = Q(status=ReferralStatus.SUBMITTED)
-    listed = Q(status=ReferralStatus.WAITLISTED)
-    referrals = Referral.objects.aggregate(
-        waiting=Count("pk", filter=waiting),
-        oldest_waiting=Min("submitted_at", filter=waiting),
-        listed=Count("pk", filter=listed),
-        oldest_listed=Min("submitted_at", filter=listed),
-    )
-    queue = list(Referral.objects.queue().select_related("family")[:PANEL_ROWS])
+    """The panels in three queries, each on indexes (referrals and court requests by status,
+    assignments by start, interventions by date): the first referrals of both queues, the first
+    court deadlines, and every panel's figures."""
+    queues: dict[str, list[Referral]] = {ReferralStatus.SUBMITTED: [], ReferralStatus.WAITLISTED: []}
+    for referral in _first_referrals():
+        queues[referral.status].append(referral)
     due = CourtRequest.objects.filter(
         status=CourtRequestStatus.OPEN, due_date__lte=ctx.today + dt.timedelta(days=COURT_HORIZON_DAYS)
-    ).aggregate(n=Count("pk"), cases=Count("case", distinct=True))
-    recent = ctx.now - dt.timedelta(days=RECENT_DAYS)
-    interventions = Intervention.objects.filter(date__gte=recent).aggregate(
-        n=Count("pk"), cases=Count("case", distinct=True)
     )
-    assigned = Assignment.objects.filter(
-        started_on__gte=ctx.today - dt.timedelta(days=RECENT_DAYS)
-    ).aggregate(n=Count("case", distinct=True))["n"]
+    due_first = list(
+        _built(
+            ("court due first", ctx.today),
+            lambda: (
+                due.select_related("case__family")
+                .only("due_date", "case__family__name")
+                .order_by("due_date", "pk")[:PANEL_ROWS]
+            ),
+        )
+    )
+    for request in due_first:
+        request.overdue = request.due_date < ctx.today
+
+    def build_figures() -> QuerySet[Centre]:
+        waiting = Referral.objects.filter(status=ReferralStatus.SUBMITTED)
+        listed = Referral.objects.filter(status=ReferralStatus.WAITLISTED)
+        interventions = Intervention.objects.filter(date__gte=ctx.recent_since)
+        assignments = Assignment.objects.filter(started_on__gte=ctx.today - dt.timedelta(days=RECENT_DAYS))
+        moment = models.DateTimeField()
+        # Subqueries on the centre's single row: every figure in one query.
+        return (
+            Centre.objects.filter(pk=ctx.centre.pk)
+            .annotate(
+                referrals_waiting=_total(waiting),
+                oldest_waiting=_over_all(waiting, "MIN(%(expressions)s)", "submitted_at", moment),
+                waiting_list=_total(listed),
+                oldest_listed=_over_all(listed, "MIN(%(expressions)s)", "submitted_at", moment),
+                court_due=_total(due),
+                court_due_cases=_total(due, "case"),
+                interventions=_total(interventions),
+                intervention_cases=_total(interventions, "case"),
+                assigned_recently=_total(assignments, "case"),
+            )
+            .values(
+                "referrals_waiting",
+                "oldest_waiting",
+                "waiting_list",
+                "oldest_listed",
+                "court_due",
+                "court_due_cases",
+                "interventions",
+                "intervention_cases",
+                "assigned_recently",
+            )
+        )
+
+    figures = _built(("panel figures", ctx.today, ctx.centre.pk), build_figures).get()
     return Panels(
-        referrals_waiting=referrals["waiting"],
-        oldest_referral_days=days_since(referrals["oldest_waiting"], ctx.today),
-        waiting_list=referrals["listed"],
-        oldest_waiting_days=days_since(referrals["oldest_listed"], ctx.today),
-        queue=queue,
-        court_due=due["n"],
-        court_due_cases=due["cases"],
-        assigned_recently=assigned,
-        interventions=interventions["n"],
-        intervention_cases=interventions["cases"],
+        referrals_waiting=figures.pop("referrals_waiting"),
+        oldest_referral_days=days_since(figures.pop("oldest_waiting"), ctx.today),
+        waiting_list=figures.pop("waiting_list"),
+        oldest_waiting_days=days_since(figures.pop("oldest_listed"), ctx.today),
+        queue=queues[ReferralStatus.SUBMITTED],
+        waiting_queue=queues[ReferralStatus.WAITLISTED],
+        court_due_first=due_first,
+        **figures,
     )
 
 
@@ -381,9 +693,7 @@ def cases_behind(key: str, ctx: Context) -> QuerySet[Case]:
         due = CourtRequest.objects.filter(
             case=OuterRef("pk"), status=CourtRequestStatus.OPEN, due_date__lte=horizon
         )
-        return (
-            qs.filter(Exists(due)).annotate(due_requests=_count(due, "case")).order_by("next_court_due", "pk")
-        )
+        return qs.filter(Exists(due)).annotate(due_requests=_total(due)).order_by("next_court_due", "pk")
     if key == "assigned_recently":
         since = ctx.today - dt.timedelta(days=RECENT_DAYS)
         recent = Assignment.objects.filter(case=OuterRef("pk"), started_on__gte=since)
@@ -394,13 +704,11 @@ def cases_behind(key: str, ctx: Context) -> QuerySet[Case]:
             .order_by("-assigned_on", "pk")
         )
     if key == "interventions":
-        recent = Intervention.objects.filter(
-            case=OuterRef("pk"), date__gte=ctx.now - dt.timedelta(days=RECENT_DAYS)
-        )
+        recent = Intervention.objects.filter(case=OuterRef("pk"), date__gte=ctx.recent_since)
         return (
             qs.filter(Exists(recent))
             .annotate(
-                recent_interventions=_count(recent, "case"),
+                recent_interventions=_total(recent),
                 last_intervention=Subquery(recent.order_by("-date").values("date")[:1]),
             )
             .order_by("-last_intervention", "pk")
@@ -428,15 +736,16 @@ def describe_referrals(referrals: Iterable[Referral], ctx: Context) -> None:
         referral.days_waiting = days_since(referral.submitted_at, ctx.today)
 
 
-def total_of(key: str, cases: QuerySet[Case]) -> int | None:
-    """The figure a list of cases adds up to: the number of cases or the sum of the metric."""
+def total_of(key: str, cases: QuerySet[Case], counted: int | None = None) -> int | None:
+    """The figure a list of cases adds up to: the number of cases (`counted`, if the caller has
+    counted them already) or the sum of the metric."""
     if key in METRICS and not METRICS[key].totals:
         return None
     if key == "children":
         return FamilyMember.objects.filter(family__in=cases.values("family"), relation=Relation.CHILD).count()
     summed = METRICS[key].summed if key in METRICS else None
     if summed is None:
-        return cases.count()
+        return cases.count() if counted is None else counted
     return cases.aggregate(total=Sum(F(summed)))["total"] or 0
 
 

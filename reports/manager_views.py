@@ -21,7 +21,7 @@ from asystent.models import Centre
 from asystent.roles import role_required
 from cases.models import Family
 
-from . import charts, dashboard, exports
+from . import charts, dashboard, exports, snapshots
 from .manager_filters import CaseFilter, ReferralFilter
 from .manager_forms import PeriodForm
 from .statistics import (
@@ -32,7 +32,6 @@ from .statistics import (
     figure_assistants,
     figure_cases,
     figure_families,
-    semiannual_report,
 )
 
 PAGE_SIZE = 25
@@ -51,15 +50,25 @@ def _page(request: HttpRequest, queryset: QuerySet) -> Page:
 @_figures_readers
 @require_GET
 def dashboard_view(request: HttpRequest) -> HttpResponse:
+    """The team's totals and panels, and one page of the assistants' table, the most loaded first
+    (optionally narrowed to the names matching `q`); only the page's figures are computed."""
     ctx = dashboard.Context.load()
+    search = request.GET.get("q", "").strip()[:100]
+    number, per_page = request.GET.get("page"), dashboard.ASSISTANTS_PER_PAGE
+    assistants = dashboard.RankedAssistants(ctx, search, page=number, per_page=per_page)
+    page = Paginator(assistants, per_page).get_page(number)
     return render(
         request,
         "reports/manager/dashboard.html",
         {
-            "rows": dashboard.assistant_rows(ctx),
+            "rows": dashboard.assistant_rows(ctx, page),
+            "page": page,
+            "search": search,
+            "summary": assistants.summary(),
             "panels": dashboard.panels(ctx),
             "limit": ctx.centre.caseload_limit,
             "show_names": request.user.is_manager,
+            "centre": ctx.centre,  # read already: the layout's context processor need not again
         },
     )
 
@@ -73,20 +82,23 @@ def drilldown_view(request: HttpRequest) -> HttpResponse:
     if kind is None:
         raise Http404
     ctx = dashboard.Context.load()
-    visible = Family.objects.visible_to(request.user)
+
+    def visible(queryset: QuerySet) -> QuerySet:
+        # A manager sees every family (`visible_to`): the filter would only make the database
+        # match every case against the whole register of families.
+        if request.user.is_manager:
+            return queryset
+        return queryset.filter(family__in=Family.objects.visible_to(request.user))
+
     if kind == "referrals":
-        filterset = ReferralFilter(
-            request.GET, queryset=dashboard.referrals_behind(metric).filter(family__in=visible)
-        )
+        filterset = ReferralFilter(request.GET, queryset=visible(dashboard.referrals_behind(metric)))
         total = None
         page = _page(request, filterset.qs)
         dashboard.describe_referrals(page, ctx)
     else:
-        filterset = CaseFilter(
-            request.GET, queryset=dashboard.cases_behind(metric, ctx).filter(family__in=visible)
-        )
-        total = dashboard.total_of(metric, filterset.qs)
+        filterset = CaseFilter(request.GET, queryset=visible(dashboard.cases_behind(metric, ctx)))
         page = _page(request, filterset.qs)
+        total = dashboard.total_of(metric, filterset.qs, counted=page.paginator.count)
         dashboard.describe_cases(page, ctx)
     return render(
         request,
@@ -110,7 +122,7 @@ def drilldown_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def charts_view(request: HttpRequest) -> HttpResponse:
     ctx = dashboard.Context.load()
-    rows = dashboard.assistant_rows(ctx)
+    rows = [(str(user), load) for user, load in dashboard.team_caseloads(ctx)]
     months, referred, closed = dashboard.monthly_flow(ctx)
     month_labels = [f"{m:%m.%Y}" for m in months]
     reasons = dashboard.closure_reasons(ctx)
@@ -126,11 +138,11 @@ def charts_view(request: HttpRequest) -> HttpResponse:
                     "Families in each assistant's caseload today; the dashed line is the limit of %(limit)d."
                 )
                 % {"limit": limit},
-                bars=[charts.Bar(str(r.assistant), r.load) for r in rows],
+                bars=[charts.Bar(name, load) for name, load in rows],
                 reference=(limit, _("limit %(limit)d") % {"limit": limit}),
             ),
             "headers": [_("Assistant"), _("Families"), _("Limit")],
-            "rows": [[str(r.assistant), r.load, limit] for r in rows],
+            "rows": [[name, load, limit] for name, load in rows],
         },
         {
             "id": "chart-flow",
@@ -182,14 +194,15 @@ def semiannual_view(request: HttpRequest) -> HttpResponse:
         period = Period.last_complete_half()
         form = PeriodForm.for_period(period)
         form.is_valid()
-    figures = semiannual_report(period) if period else []
+    report = snapshots.report_figures(period) if period else None
     return render(
         request,
         "reports/manager/semiannual.html",
         {
             "form": form,
             "period": period,
-            "figures": figures,
+            "figures": report.figures if report else [],
+            "computed_at": report.computed_at if report else None,
             "ongoing": bool(period and period.end >= timezone.localdate()),
         },
     )
@@ -225,7 +238,7 @@ def semiannual_drilldown_view(request: HttpRequest) -> HttpResponse:
 def semiannual_csv_view(request: HttpRequest) -> HttpResponse:
     period = _period_from(request)
     with translation.override("pl"):
-        content = exports.report_csv(period, semiannual_report(period))
+        content = exports.report_csv(period, snapshots.report_figures(period).figures)
     log_access(request, family_id=None, obj=Centre.load(), action=AccessAction.EXPORT)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(period, "csv")}"'
@@ -238,7 +251,7 @@ def semiannual_xlsx_view(request: HttpRequest) -> HttpResponse:
     period = _period_from(request)
     centre = Centre.load()
     with translation.override("pl"):
-        content = exports.report_xlsx(period, semiannual_report(period), centre=centre)
+        content = exports.report_xlsx(period, snapshots.report_figures(period).figures, centre=centre)
     log_access(request, family_id=None, obj=centre, action=AccessAction.EXPORT)
     response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(period, "xlsx")}"'
