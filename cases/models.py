@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -55,17 +55,22 @@ class FamilyQuerySet(models.QuerySet):
             return self.none()
         if user.is_manager:
             return self.all()
-        condition = Q(pk__in=[])
+        # The ids of the families, one indexed lookup per reason, combined with UNION: an OR of
+        # the reasons would make PostgreSQL read every family in the register.
+        reasons = []
         if user.is_assistant:
-            condition |= Exists(Case.objects.filter(family=OuterRef("pk"), assistant=user))
+            reasons.append(Case.objects.filter(assistant=user).values("family_id"))
         if user.is_social_worker:
             referral_model = Family._meta.get_field("referrals").related_model
-            condition |= (
-                Q(registered_by=user)
-                | Exists(Case.objects.filter(family=OuterRef("pk"), social_worker=user))
-                | Exists(referral_model.objects.filter(family=OuterRef("pk"), social_worker=user))
-            )
-        return self.filter(condition)
+            reasons += [
+                Family.objects.filter(registered_by=user).values("pk"),
+                Case.objects.filter(social_worker=user).values("family_id"),
+                referral_model.objects.filter(social_worker=user).values("family_id"),
+            ]
+        if not reasons:
+            return self.none()
+        first, *others = [reason.order_by() for reason in reasons]
+        return self.filter(pk__in=first.union(*others) if others else first)
 
 
 class Family(models.Model):
@@ -97,7 +102,12 @@ class Family(models.Model):
         verbose_name = _("family")
         verbose_name_plural = _("families")
         ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["name"]), models.Index(fields=["city", "street"])]
+        indexes = [
+            # The list's order: with many families of one name, an index on the name alone makes
+            # PostgreSQL sort each name's families to find the first page.
+            models.Index(fields=["name", "id"]),
+            models.Index(fields=["city", "street"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -161,6 +171,18 @@ class FamilyMember(models.Model):
         verbose_name = _("family member")
         verbose_name_plural = _("family members")
         ordering = ["family", "birth_date", "pk"]
+        indexes = [
+            # The manager's list of removed records: a handful among all members, newest first.
+            models.Index(
+                fields=["-removed_at"], name="member_removed_idx", condition=Q(removed_at__isnull=False)
+            ),
+            # The half-year report's children: an index-only scan instead of reading every member.
+            models.Index(
+                fields=["family", "birth_date"],
+                name="member_child_idx",
+                condition=Q(relation=Relation.CHILD, removed_at__isnull=True),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["pesel"],
@@ -260,6 +282,22 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["assistant", "status"]),
             models.Index(fields=["status", "opened_on"]),
+            models.Index(fields=["closed_on"]),  # the half-year report: work ended in the period
+            # A family's latest case (the family list shows it and filters by it).
+            models.Index(fields=["family", "opened_on", "id"]),
+            # The dashboard's caseloads: working cases by assistant, a small part of all cases.
+            models.Index(
+                fields=["assistant"],
+                condition=Q(status__in=[CaseStatus.AWAITING_CONSENT, CaseStatus.ACTIVE]),
+                name="case_open_by_assistant_idx",
+            ),
+            models.Index(
+                fields=["assistant", "status"],
+                condition=Q(
+                    status__in=[CaseStatus.AWAITING_CONSENT, CaseStatus.ACTIVE, CaseStatus.MONITORING]
+                ),
+                name="case_working_by_assistant_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -305,6 +343,7 @@ class Assignment(models.Model):
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
         ordering = ["case", "started_on", "pk"]
+        indexes = [models.Index(fields=["started_on"])]  # the dashboard's recent assignments, reports
 
     def __str__(self) -> str:
         return f"{self.assistant} ({self.started_on:%d.%m.%Y})"

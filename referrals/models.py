@@ -167,7 +167,10 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["-created_at", "-id"]),  # the referral list, newest first
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(legal_basis=LegalBasis.COURT_ORDER) | Q(court_order__isnull=False),

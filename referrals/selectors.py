@@ -21,6 +21,4 @@ def get_interview_for(user, pk: int) -> CommunityInterview:  # noqa: ANN001
 
 
 def get_court_order_for(user, pk: int) -> CourtOrder:  # noqa: ANN001
-    return get_object_or_404(
-        CourtOrder.objects.filter(family__in=Family.objects.visible_to(user)), pk=pk
-    )
+    return get_object_or_404(CourtOrder.objects.filter(family__in=Family.objects.visible_to(user)), pk=pk)

@@ -119,6 +119,10 @@ class Visit(models.Model):
         indexes = [
             models.Index(fields=["case", "date"]),
             models.Index(fields=["author", "date"]),
+            # The manager's list of removed records: a handful among millions of visits, newest first.
+            models.Index(
+                fields=["-removed_at"], name="visit_removed_idx", condition=Q(removed_at__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -264,7 +268,10 @@ class Intervention(models.Model):
         verbose_name = _("intervention")
         verbose_name_plural = _("interventions")
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["case", "date"])]
+        indexes = [
+            models.Index(fields=["case", "date"]),
+            models.Index(fields=["date"]),  # the dashboard's and the report's interventions in a period
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(informed_police=True) | Q(informed_court=True) | Q(informed_other=True),
