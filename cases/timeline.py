@@ -3,14 +3,19 @@
 One query per kind of event, whatever the number of rows. Visits, interventions and the referral
 live in apps above `cases` (see style.md, "Apps are rooms"), so they are reached through the
 reverse relations on `Case`, never imported; a relation that does not exist yields no rows.
+
+The case page shows the timeline a page at a time (`timeline_page`): only the newest visits and
+interventions that can reach the pages shown are read; the few assignments, consents, plans and
+assessments of a case are read whole, or taken from what the page has already read for itself.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
+from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,6 +51,62 @@ class TimelineRow:
     # Orders rows of the same day and kind (a time or a primary key); not shown.
     tiebreak: tuple = field(default=(), compare=False, repr=False)
 
+    @property
+    def iso_date(self) -> str:
+        return self.date.isoformat()
+
+    @property
+    def shown_date(self) -> str:
+        return self.date.strftime("%d.%m.%Y")
+
+
+# The case page shows this many entries at first, and this many more each time earlier ones are asked for.
+TIMELINE_PAGE_SIZE = 20
+# A page number beyond this is read as this one (every entry of any real case fits in it).
+TIMELINE_MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    """Entries of the timeline: the rows of pages `first` to `number` (the newest entries are on
+    page 1), and whether earlier entries follow."""
+
+    rows: list[TimelineRow]
+    first: int
+    number: int
+    has_earlier: bool
+    size: int = TIMELINE_PAGE_SIZE
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def chunks(self) -> list[tuple[int, list[TimelineRow]]]:
+        """(page number, its rows) of each page in `rows`, newest first."""
+        return [
+            (self.first + index, self.rows[start : start + self.size])
+            for index, start in enumerate(range(0, len(self.rows), self.size))
+        ]
+
+
+# What the timeline reads of the case's own records, unless the page has read them already and
+# passes them in (`records` of `case_timeline`), in any order.
+RECORD_QUERIES: dict[str, Callable[[Case], Iterable[models.Model]]] = {
+    "assignments": lambda case: case.assignments.select_related("assistant").order_by("started_on", "pk"),
+    "consents": lambda case: case.consents.only("pk", "case_id", "decision", "date").order_by("date", "pk"),
+    "plans": lambda case: case.plans.only("pk", "case_id", "version", "created_at").order_by("-version"),
+    "assessments": lambda case: case.assessments.only("pk", "case_id", "date", "status").order_by(
+        "-date", "-pk"
+    ),
+}
+Records = Mapping[str, Iterable[models.Model]]
+
+
+def _records(case: Case, records: Records, name: str) -> Iterable[models.Model]:
+    given = records.get(name)
+    return given if given is not None else RECORD_QUERIES[name](case)
+
 
 def _url(name: str, *args: object) -> str:
     """A link if the page exists; an app that is not wired yet shows the row without a link."""
@@ -53,6 +114,19 @@ def _url(name: str, *args: object) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+# Any number that cannot appear elsewhere in a reversed URL.
+_SAMPLE_PK = 987654321
+
+
+def _url_of(name: str) -> Callable[[int], str]:
+    """pk -> the URL of the page `name` of that object, reversed once for all rows."""
+    sample = _url(name, _SAMPLE_PK)
+    if not sample:
+        return lambda pk: ""
+    head, tail = sample.rsplit(str(_SAMPLE_PK), 1)
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def _absolute_url(obj: models.Model) -> str:
@@ -77,7 +151,7 @@ def _local_date(value: dt.datetime | dt.date) -> dt.date:
     return value
 
 
-def _referral_rows(case: Case) -> Iterable[TimelineRow]:
+def _referral_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
     try:
         referral = case.referral  # type: ignore[attr-defined]
     except (ObjectDoesNotExist, AttributeError):
@@ -109,8 +183,8 @@ def _referral_rows(case: Case) -> Iterable[TimelineRow]:
     return rows
 
 
-def _assignment_rows(case: Case) -> Iterable[TimelineRow]:
-    for assignment in case.assignments.select_related("assistant").order_by("started_on", "pk"):
+def _assignment_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
+    for assignment in _records(case, records, "assignments"):
         yield TimelineRow(
             date=assignment.started_on,
             kind="assignment",
@@ -127,8 +201,8 @@ CONSENT_TONES = {
 }
 
 
-def _consent_rows(case: Case) -> Iterable[TimelineRow]:
-    for consent in case.consents.order_by("date", "pk"):
+def _consent_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
+    for consent in _records(case, records, "consents"):
         yield TimelineRow(
             date=consent.date,
             kind="consent",
@@ -139,54 +213,67 @@ def _consent_rows(case: Case) -> Iterable[TimelineRow]:
         )
 
 
-def _plan_rows(case: Case) -> Iterable[TimelineRow]:
-    for plan in case.plans.only("pk", "case_id", "version", "created_at").order_by("version"):
+def _plan_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
+    url = _url_of("cases:plan-detail")
+    for plan in _records(case, records, "plans"):
         yield TimelineRow(
             date=_local_date(plan.created_at),
             kind="plan",
             title=_("Work plan, version %(version)d") % {"version": plan.version},
-            url=_url("cases:plan-detail", plan.pk),
+            url=url(plan.pk),
             badge=_("revision") if plan.version > 1 else "",
             tiebreak=(plan.version,),
         )
 
 
-def _visit_rows(case: Case) -> Iterable[TimelineRow]:
+def _visit_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
     visits = _related_manager(case, "visits")
     if visits is None:
         return []
+    # Newest first as the timeline orders them (a visit without a time is the day's first).
+    visits = visits.order_by(F("date").desc(), F("start_time").desc(nulls_last=True), F("pk").desc())
+    if limit is not None:
+        visits = visits[:limit]
+    url = _url_of("visits:visit-detail")
+    kinds = {value: str(label) for value, label in visits.model._meta.get_field("kind").flatchoices}
+    draft_badge = _("draft")
     rows = []
-    for visit in visits.only("pk", "date", "start_time", "kind", "status", "case_id"):
-        draft = visit.status == "draft"
+    for pk, date, start_time, kind, status in visits.values_list(
+        "pk", "date", "start_time", "kind", "status"
+    ):
+        draft = status == "draft"
         rows.append(
             TimelineRow(
-                date=visit.date,
+                date=date,
                 kind="visit",
-                title=visit.get_kind_display(),
-                url=_absolute_url(visit),
-                badge=_("draft") if draft else "",
+                title=kinds.get(kind, kind),
+                url=url(pk),
+                badge=draft_badge if draft else "",
                 tone="warning" if draft else "secondary",
-                tiebreak=(visit.start_time or dt.time.min, visit.pk),
+                tiebreak=(start_time or dt.time.min, pk),
             )
         )
     return rows
 
 
-def _intervention_rows(case: Case) -> Iterable[TimelineRow]:
+def _intervention_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
     interventions = _related_manager(case, "interventions")
     if interventions is None:
         return []
+    interventions = interventions.only("pk", "date", "case_id").order_by("-date", "-pk")
+    url = _url_of("visits:intervention-detail")
+    title, badge = _("Intervention: a child's safety at risk"), _("intervention")
     return [
         TimelineRow(
             date=_local_date(intervention.date),
             kind="intervention",
-            title=_("Intervention: a child's safety at risk"),
-            url=_absolute_url(intervention),
-            badge=_("intervention"),
+            title=title,
+            url=url(intervention.pk),
+            badge=badge,
             tone="danger",
-            tiebreak=(intervention.date,),
+            tiebreak=(intervention.date, intervention.pk),
         )
-        for intervention in interventions.only("pk", "date", "case_id")
+        for intervention in (interventions[:limit] if limit is not None else interventions)
     ]
 
 
@@ -197,20 +284,21 @@ ASSESSMENT_TONES = {
 }
 
 
-def _assessment_rows(case: Case) -> Iterable[TimelineRow]:
-    for assessment in case.assessments.only("pk", "date", "status", "case_id").order_by("date", "pk"):
+def _assessment_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
+    url = _url_of("cases:assessment-detail")
+    for assessment in _records(case, records, "assessments"):
         yield TimelineRow(
             date=assessment.date,
             kind="assessment",
             title=_("Periodic assessment"),
-            url=_url("cases:assessment-detail", assessment.pk),
+            url=url(assessment.pk),
             badge=assessment.get_status_display(),
             tone=ASSESSMENT_TONES.get(assessment.status, "secondary"),
             tiebreak=(assessment.pk,),
         )
 
 
-def _closure_rows(case: Case) -> Iterable[TimelineRow]:
+def _closure_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
     rows = []
     if case.closed_on:
         rows.append(
@@ -234,7 +322,9 @@ def _closure_rows(case: Case) -> Iterable[TimelineRow]:
     return rows
 
 
-SOURCES: list[Callable[[Case], Iterable[TimelineRow]]] = [
+# Each source gives its rows of the case; `limit`, when given, is how many of the newest rows the
+# caller will keep at most, so a source that may be long (visits) reads no more than that.
+SOURCES: list[Callable[[Case, int | None, Records], Iterable[TimelineRow]]] = [
     _referral_rows,
     _assignment_rows,
     _consent_rows,
@@ -244,11 +334,36 @@ SOURCES: list[Callable[[Case], Iterable[TimelineRow]]] = [
     _assessment_rows,
     _closure_rows,
 ]
+_RANK = {kind: index for index, kind in enumerate(KIND_ORDER)}
 
 
-def case_timeline(case: Case) -> list[TimelineRow]:
-    """Every event of the case, newest first; the case was reached through `get_case_for`."""
-    rows = [row for source in SOURCES for row in source(case)]
-    rank = {kind: index for index, kind in enumerate(KIND_ORDER)}
-    rows.sort(key=lambda row: (row.date, rank[row.kind], row.tiebreak), reverse=True)
-    return rows
+def case_timeline(
+    case: Case, *, limit: int | None = None, records: Records | None = None
+) -> list[TimelineRow]:
+    """Every event of the case, newest first, or the newest `limit` of them; the case was reached
+    through `get_case_for`. `records`: the case's assignments, consents, plans or assessments
+    that the page has already read (by relation name), so they are not read again."""
+    rows = [row for source in SOURCES for row in source(case, limit, records or {})]
+    rows.sort(key=lambda row: (row.date, _RANK[row.kind], row.tiebreak), reverse=True)
+    return rows if limit is None else rows[:limit]
+
+
+def page_number(value: str | None) -> int:
+    """The timeline page asked for in the query string (`?timeline=2`); 1 for anything else."""
+    return int(value) if value and value.isdecimal() and len(value) <= len(str(TIMELINE_MAX_PAGE)) else 1
+
+
+def timeline_page(
+    case: Case, number: int = 1, *, cumulative: bool = False, records: Records | None = None
+) -> TimelinePage:
+    """Page `number` of the timeline (the newest entries are page 1), or every page up to it."""
+    number = min(max(number, 1), TIMELINE_MAX_PAGE)
+    end = number * TIMELINE_PAGE_SIZE
+    rows = case_timeline(case, limit=end + 1, records=records)  # one more: are there earlier entries?
+    first = 1 if cumulative else number
+    return TimelinePage(
+        rows=rows[(first - 1) * TIMELINE_PAGE_SIZE : end],
+        first=first,
+        number=number,
+        has_earlier=len(rows) > end,
+    )

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,15 +24,17 @@ from asystent.models import Centre, User
 from asystent.roles import role_required
 
 from . import casework
-from .agenda import PENDING_ACTION_STATUSES
+from .agenda import PENDING_ACTION_STATUSES, assessment_due_on
 from .enums import AssessmentStatus, CaseStatus
 from .models import OPEN_STATUSES, Assessment, AssessmentArea, Case, PlanAction, WorkPlan
 from .selectors import get_case_for
-from .timeline import case_timeline
+from .timeline import Records, timeline_page
 from .work_forms import AssessmentForm, CloseForm, EndMonitoringForm, PlanEditor
 
 # The case panel lists this many upcoming plan deadlines.
 PANEL_DEADLINES = 5
+# What the panel and the timeline show of the plans (a page reading them for itself reads these).
+PANEL_PLAN_FIELDS = ("pk", "case_id", "version", "created_at", "social_worker_confirmed_at")
 
 
 # --- access --------------------------------------------------------------------------------------
@@ -103,6 +105,11 @@ def plan_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     is_revision = previous is not None
 
     if request.method == "POST":
+        # The form is checked as the page showed it: a first plan stays a first plan even if
+        # another window saved one meanwhile (the service then refuses it as stale).
+        based_on = request.POST.get("based_on", "")
+        if based_on.isdigit():
+            is_revision = int(based_on) > 0
         editor = PlanEditor(data=request.POST, needs_foster=needs_foster, is_revision=is_revision)
         row = PlanEditor.requested_row(request.POST)
         if row is not None:
@@ -126,8 +133,9 @@ def plan_create(request: HttpRequest, case_pk: int) -> HttpResponse:
                     foster_coordinator_consulted_on=data.get("foster_coordinator_consulted_on"),
                     foster_coordinator_name=data.get("foster_coordinator_name", ""),
                     revision_reason=data.get("revision_reason", ""),
+                    based_on=data.get("based_on"),
                 )
-            except InvalidTransition as error:
+            except ValidationError as error:
                 editor.plan_form.add_error(None, error)
             else:
                 messages.success(
@@ -142,7 +150,7 @@ def plan_create(request: HttpRequest, case_pk: int) -> HttpResponse:
         else:
             coordinators = "; ".join(m.foster_coordinator for m in foster_children if m.foster_coordinator)
             editor = PlanEditor(
-                plan_initial={"foster_coordinator_name": coordinators},
+                plan_initial={"based_on": 0, "foster_coordinator_name": coordinators},
                 needs_foster=needs_foster,
                 is_revision=False,
             )
@@ -225,6 +233,8 @@ def _assessment_form(request: HttpRequest, case: Case, assessment: Assessment | 
     previous_ratings = {r.area_id: r.rating for r in previous.ratings.all()} if previous else {}
     submit = "submit" in request.POST
     kwargs = {"areas": areas, "scale_max": centre.assessment_scale_max}
+    if assessment is not None:
+        kwargs["version"] = assessment.version
     if request.method == "POST":
         form = AssessmentForm(request.POST, submit=submit, **kwargs)
         if form.is_valid():
@@ -238,8 +248,9 @@ def _assessment_form(request: HttpRequest, case: Case, assessment: Assessment | 
                     ratings=form.ratings(),
                     submit=submit,
                     assessment=assessment,
+                    version=form.cleaned_data["version"],
                 )
-            except InvalidTransition as error:
+            except ValidationError as error:
                 form.add_error(None, error)
             else:
                 if submit:
@@ -303,9 +314,11 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = assessment.case
     if assessment.author_id != request.user.pk:
         raise PermissionDenied
-    if assessment.status != AssessmentStatus.DRAFT:
+    if assessment.status != AssessmentStatus.DRAFT and request.method == "GET":
         messages.error(request, _("A submitted assessment cannot be changed."))
         return redirect("cases:assessment-detail", assessment.pk)
+    # A form sent after the draft was submitted elsewhere is shown again with the refusal
+    # (casework.save_assessment), so what was typed is not lost.
     try:
         casework.ensure_in_progress(case)
     except InvalidTransition as error:
@@ -437,30 +450,46 @@ def monitoring_end(request: HttpRequest, case_pk: int) -> HttpResponse:
 # --- the case page's work panel -----------------------------------------------------------------
 
 
-def case_panel_context(case: Case, user: User, today: dt.date | None = None) -> dict[str, Any]:
+def case_panel_context(
+    case: Case,
+    user: User,
+    today: dt.date | None = None,
+    *,
+    centre: Centre | None = None,
+    timeline_number: int = 1,
+    records: Records | None = None,
+) -> dict[str, Any]:
     """What `cases/work/_case_panel.html` shows on the case page: the plan, the assessments with
-    the next due date, upcoming plan deadlines, closure and monitoring, and the timeline.
+    the next due date, upcoming plan deadlines, closure and monitoring, and the timeline (its
+    pages up to `timeline_number`).
 
     The case was reached through `get_case_for`; the number of queries does not depend on the
-    number of plans, assessments or visits."""
+    number of plans, assessments or visits. `records`: the case's plans (newest version first),
+    assignments or consents the page has already read; the timeline reuses them and the
+    assessments read here."""
     today = today or timezone.localdate()
-    centre = Centre.load()
-    plans = list(case.plans.only("pk", "version", "created_at", "social_worker_confirmed_at", "case_id"))
-    plans.sort(key=lambda p: p.version, reverse=True)
+    centre = centre or Centre.load()
+    records = dict(records or {})
+    if records.get("plans") is None:
+        records["plans"] = list(case.plans.only(*PANEL_PLAN_FIELDS).order_by("-version"))
+    plans = list(records["plans"])
     plan = plans[0] if plans else None
-    due = casework.next_assessment_due(case, centre)
     assessments = list(case.assessments.select_related("author").order_by("-date", "-pk"))
+    records["assessments"] = assessments
+    in_progress = case.status in OPEN_STATUSES
+    # casework.next_assessment_due, from the assessments read here.
+    last = max((a.date for a in assessments if a.status != AssessmentStatus.DRAFT), default=None)
+    due = assessment_due_on(case, last, centre) if in_progress else None
     deadlines = (
         list(
-            PlanAction.objects.filter(goal__plan=plan, status__in=PENDING_ACTION_STATUSES)
-            .select_related("goal")
-            .order_by("deadline", "pk")[:PANEL_DEADLINES]
+            PlanAction.objects.filter(goal__plan=plan, status__in=PENDING_ACTION_STATUSES).order_by(
+                "deadline", "pk"
+            )[:PANEL_DEADLINES]
         )
-        if plan and case.status in OPEN_STATUSES
+        if plan and in_progress
         else []
     )
     own = _is_case_assistant(user, case)
-    in_progress = case.status in OPEN_STATUSES
     draft = next(
         (a for a in assessments if a.status == AssessmentStatus.DRAFT and a.author_id == user.pk), None
     )
@@ -483,5 +512,5 @@ def case_panel_context(case: Case, user: User, today: dt.date | None = None) -> 
             and case.monitoring_until is not None
             and case.monitoring_until < today
         ),
-        "timeline": case_timeline(case),
+        "timeline": timeline_page(case, timeline_number, cumulative=True, records=records),
     }

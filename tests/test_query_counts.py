@@ -253,10 +253,11 @@ def count(clients: dict, subjects: dict) -> dict[str, int]:
 def shown(clients: dict, subjects: dict) -> dict[str, int]:
     """What the pages show, to be sure the larger data set really reached them."""
     families = clients["manager"].get(PAGES["family list with a search, manager"][1](subjects))
-    case = clients["assistant"].get(PAGES["case page with its timeline"][1](subjects))
+    # The timeline is shown a page at a time: every entry, down to its fifth page.
+    case = clients["assistant"].get(PAGES["case page with its timeline"][1](subjects) + "?timeline=5")
     return {
         "families found": families.context["page"].paginator.count,
-        "timeline rows": len(case.context["work_panel"]["timeline"]),
+        "timeline rows": len(case.context["work_panel"]["timeline"].rows),
     }
 
 
