@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,10 +81,14 @@ def save_plan_version(
     foster_coordinator_consulted_on: dt.date | None = None,
     foster_coordinator_name: str = "",
     revision_reason: str = "",
+    based_on: int | None = None,
 ) -> WorkPlan:
     """Write the next version of the plan; the earlier versions stay as they were.
 
     art. 15 ust. 3: the plan states the actions, their deadlines and their expected effects.
+    `based_on` is the version the form started from (0: no plan yet); when another version was
+    saved meanwhile (another window), the save is refused so that version is not silently
+    replaced by one written without it.
     """
     if not main_goal.strip():
         raise InvalidTransition(_("State the main goal of the plan."))
@@ -103,6 +108,15 @@ def save_plan_version(
         case = Case.objects.select_for_update().get(pk=case.pk)
         ensure_in_progress(case)
         previous = current_plan(case)
+        if based_on is not None and based_on != (previous.version if previous else 0):
+            raise ValidationError(
+                _(
+                    "The work plan was saved elsewhere after you opened this form (perhaps in "
+                    "another window). Your plan has not been saved: copy what you typed, open the "
+                    "plan again and make your changes there."
+                ),
+                code="stale_version",
+            )
         if previous is not None and not revision_reason.strip():
             raise InvalidTransition(_("Give the reason for revising the plan."))
         plan = WorkPlan.objects.create(
@@ -173,8 +187,13 @@ def save_assessment(
     ratings: dict[int, tuple[int, str]],
     submit: bool,
     assessment: Assessment | None = None,
+    version: int | None = None,
 ) -> Assessment:
-    """Save (and optionally submit to the manager) an assessment with one rating per area."""
+    """Save (and optionally submit to the manager) an assessment with one rating per area.
+
+    Changing a draft is refused when it was saved elsewhere (another window or device) after
+    `version` was read, so the earlier save is kept; `version` defaults to the version of the
+    `assessment` passed in."""
     scale = Centre.load().assessment_scale_max
     areas = {a.pk: a for a in AssessmentArea.objects.filter(is_active=True)}
     missing = set(areas) - set(ratings)
@@ -188,8 +207,21 @@ def save_assessment(
         ensure_in_progress(case)
         if assessment is None:
             assessment = Assessment(case=case, author=by)
-        elif assessment.status != AssessmentStatus.DRAFT:
-            raise InvalidTransition(_("A submitted assessment cannot be changed."))
+        else:
+            expected = assessment.version if version is None else version
+            assessment = Assessment.objects.select_for_update().get(pk=assessment.pk, case=case)
+            if assessment.status != AssessmentStatus.DRAFT:
+                raise InvalidTransition(_("A submitted assessment cannot be changed."))
+            if assessment.version != expected:
+                raise ValidationError(
+                    _(
+                        "This assessment was changed elsewhere after you opened it (perhaps in another "
+                        "window). Your changes have not been saved: copy what you typed, open the "
+                        "assessment again and make your changes there."
+                    ),
+                    code="stale_version",
+                )
+            assessment.version += 1
         assessment.date = date
         assessment.narrative = narrative
         assessment.recommendation = recommendation
@@ -215,6 +247,7 @@ def acknowledge_assessment(*, assessment: Assessment, by: User) -> Assessment:
         assessment.status = AssessmentStatus.ACKNOWLEDGED
         assessment.acknowledged_by = by
         assessment.acknowledged_at = timezone.now()
+        assessment.version += 1
         assessment.save()
     return assessment
 

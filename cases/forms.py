@@ -113,6 +113,8 @@ class MemberForm(forms.ModelForm):
         required=False,
         help_text=gettext_lazy("For example a foreigner or a newborn: then give the date of birth and sex."),
     )
+    # Optimistic locking: a person on file comes back with the version they were read at.
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = FamilyMember
@@ -128,14 +130,21 @@ class MemberForm(forms.ModelForm):
         self.fields["birth_date"].required = False
         self.fields["sex"].required = False
         self.fields["birth_date"].help_text = _("Filled in from the PESEL number when left empty.")
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+        else:
+            del self.fields["version"]
         if self.instance.pk and not self.instance.pesel:
             self.initial.setdefault("no_pesel", True)
         # The PESEL is checked as it is typed (htmx); the form works the same without JavaScript.
+        # Posted, never in a URL (access logs keep URLs); only this number (and the member being
+        # edited) is sent, not the rest of the form (the CSRF token goes in base.html's hx-headers).
         self.fields["pesel"].widget.attrs.update(
             {
                 "inputmode": "numeric",
                 "autocomplete": "off",
-                "hx-get": reverse_lazy("cases:pesel-check"),
+                "hx-post": reverse_lazy("cases:pesel-check"),
+                "hx-params": f"{self.add_prefix('pesel')},member",
                 "hx-trigger": "change, keyup changed delay:600ms",
                 "hx-target": f"#{self.pesel_check_id}",
                 "hx-swap": "innerHTML",
@@ -371,11 +380,14 @@ class ReassignForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason for the change"), widget=forms.Textarea(attrs={"rows": 3})
     )
+    # The assistant the manager saw on the page: if the case moved meanwhile, the change is refused.
+    seen_assistant = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self, *args: object, case: Case, loads: dict[int, int], limit: int, **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("seen_assistant", case.assistant_id)
         field = self.fields["assistant"]
         field.queryset = User.objects.filter(is_assistant=True, is_active=True).exclude(pk=case.assistant_id)
         field.loads, field.limit = loads, limit

@@ -106,13 +106,27 @@ def open_case(
     return case
 
 
-def reassign_case(*, case: Case, assistant: User, by: User, reason: str) -> Case:
-    """Hand the case to another assistant, within the limit, with the reason recorded."""
+def reassign_case(
+    *, case: Case, assistant: User, by: User, reason: str, seen_assistant_id: int | None = None
+) -> Case:
+    """Hand the case to another assistant, within the limit, with the reason recorded.
+
+    `seen_assistant_id` is the assistant the manager saw when choosing: if another manager moved
+    the case meanwhile, this change is refused rather than silently replacing theirs."""
     if not reason.strip():
         raise InvalidTransition(_("Give the reason for the reassignment."))
     today = timezone.localdate()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
+        if seen_assistant_id is not None and seen_assistant_id != case.assistant_id:
+            raise ValidationError(
+                _(
+                    "Meanwhile someone else handed this case to %(name)s. Nothing was changed: "
+                    "check the case and choose again."
+                )
+                % {"name": case.assistant.get_full_name() if case.assistant else "—"},
+                code="stale_version",
+            )
         if case.status not in (*OPEN_STATUSES, CaseStatus.MONITORING):
             raise InvalidTransition(_("Only a case in progress can be reassigned."))
         if assistant.pk == case.assistant_id:
@@ -249,13 +263,29 @@ def add_member(*, family: Family, data: dict, by: User) -> FamilyMember:
         return _save_member(FamilyMember(family=family, **data), by)
 
 
-def update_member(*, member: FamilyMember, data: dict, by: User) -> FamilyMember:
-    """Correct a family member's details."""
+def update_member(*, member: FamilyMember, data: dict, by: User, version: int | None = None) -> FamilyMember:
+    """Correct a family member's details unless someone changed or removed the person after
+    `version` was read (it defaults to the version of the `member` passed in)."""
     with transaction.atomic():
-        member = FamilyMember.objects.select_for_update().get(pk=member.pk)
+        current = FamilyMember.all_objects.select_for_update().get(pk=member.pk)
+        if current.is_removed:
+            raise InvalidTransition(
+                _("This person was removed from the family meanwhile; their details have not been saved."),
+                code="removed",
+            )
+        expected = member.version if version is None else version
+        if current.version != expected:
+            raise ValidationError(
+                _(
+                    "Someone else changed this person's details while you were editing them. "
+                    "Your changes have not been saved."
+                ),
+                code="stale_version",
+            )
         for name, value in data.items():
-            setattr(member, name, value)
-        return _save_member(member, by)
+            setattr(current, name, value)
+        current.version += 1
+        return _save_member(current, by)
 
 
 def _save_member(member: FamilyMember, by: User) -> FamilyMember:
@@ -324,6 +354,7 @@ def remove_member(*, member: FamilyMember, by: User, reason: str) -> FamilyMembe
         member.removed_at = timezone.now()
         member.removed_by = by
         member.removal_reason = reason
+        member.version += 1
         member._history_user = by
         member._change_reason = "removed"
         member.save()
@@ -341,6 +372,7 @@ def restore_member(*, member: FamilyMember, by: User) -> FamilyMember:
         member.removed_at = None
         member.removed_by = None
         member.removal_reason = ""
+        member.version += 1
         member._history_user = by
         member._change_reason = "restored"
         member.save()

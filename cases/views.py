@@ -5,31 +5,34 @@ user's scoped querysets (cases.selectors), so what the user may not see answers 
 """
 
 import copy
+import functools
 import os
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db import models
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import CaseloadFull
 from asystent.files import scan_mime_type
 from asystent.history import HistorySource, history_rows
-from asystent.models import Centre
+from asystent.models import Centre, User
 from asystent.roles import role_required
 
 from . import services
 from .enums import CaseStatus, ConsentDecision, LegalBasis, Sex
-from .filters import FamilyFilter, family_rows
+from .filters import FamilyFilter, family_page
 from .forms import (
     FAMILY_FIELDS,
+    MEMBER_FIELDS,
     ConsentForm,
     FamilyEditForm,
     FamilyForm,
@@ -39,10 +42,18 @@ from .forms import (
     ReassignForm,
     on_file_message,
 )
-from .models import OPEN_STATUSES, Case, Consent, Family, FamilyMember
+from .models import OPEN_STATUSES, Assignment, Case, Consent, Family, FamilyMember, WorkPlan
 from .pesel import decode
-from .selectors import find_member_by_pesel, get_case_for, get_family_for, get_member_for
-from .work_views import case_panel_context
+from .selectors import (
+    families_for_list,
+    fill_family_rows,
+    find_member_by_pesel,
+    get_case_for,
+    get_family_for,
+    get_member_for,
+)
+from .timeline import page_number, timeline_page
+from .work_views import PANEL_PLAN_FIELDS, case_panel_context
 
 # Roles that work with families; the administrator manages the system, not case files.
 CASE_ROLES = (Role.SOCIAL_WORKER, Role.ASSISTANT, Role.MANAGER)
@@ -55,16 +66,12 @@ HISTORY_ROWS = 50
 @role_required(*CASE_ROLES)
 @require_GET
 def family_list(request: HttpRequest) -> HttpResponse:
-    members = Prefetch("members", queryset=FamilyMember.objects.order_by("birth_date", "pk"))
     filterset = FamilyFilter(
-        request.GET or None,
-        queryset=family_rows(request.user).prefetch_related(members),
-        user=request.user,
-        request=request,
+        request.GET or None, queryset=families_for_list(request.user), user=request.user, request=request
     )
-    page = Paginator(filterset.qs, FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
-    for family in page.object_list:
-        family.case_status_label = CaseStatus(family.case_status).label if family.case_status else ""
+    page = family_page(filterset, request.GET.get("page"), FAMILIES_PER_PAGE)
+    page.object_list = list(page.object_list)
+    fill_family_rows(page.object_list)
     return render(
         request,
         "cases/family_list.html",
@@ -99,11 +106,13 @@ def family_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*REGISTRAR_ROLES)
-@require_GET
+@require_POST
 def pesel_check(request: HttpRequest) -> HttpResponse:
-    """The htmx fragment under a PESEL input: what the number encodes, or what is wrong with it."""
-    raw = request.GET.get("pesel") or next(
-        (value for name, value in request.GET.items() if name.endswith("-pesel")), ""
+    """The htmx fragment under a PESEL input: what the number encodes, or what is wrong with it.
+
+    POST, not GET: a PESEL number in the query string would be kept in access logs and history."""
+    raw = request.POST.get("pesel") or next(
+        (value for name, value in request.POST.items() if name.endswith("-pesel")), ""
     )
     context: dict = {}
     try:
@@ -116,9 +125,15 @@ def pesel_check(request: HttpRequest) -> HttpResponse:
             context["info"] = info
             context["sex_label"] = Sex(info.sex).label
             on_file = find_member_by_pesel(pesel)
-            if on_file is not None and str(on_file.pk) != request.GET.get("member"):
+            if on_file is not None and str(on_file.pk) != request.POST.get("member"):
                 context["on_file"] = on_file_message(on_file, request.user)
     return render(request, "cases/_pesel_check.html", context)
+
+
+@functools.cache
+def _history_of(model: type[models.Model]) -> models.Manager:
+    """`model.history`, kept: simple_history builds a new manager class at each access."""
+    return model.history  # type: ignore[attr-defined]
 
 
 def _history_sources(family: Family, case_ids: list[int]) -> list[HistorySource]:
@@ -130,23 +145,23 @@ def _history_sources(family: Family, case_ids: list[int]) -> list[HistorySource]
 
     return [
         HistorySource(
-            Family.history.filter(id=family.pk),
+            _history_of(Family).filter(id=family.pk),
             label=lambda r: _("Family %(name)s") % {"name": r.name},
         ),
         HistorySource(
-            FamilyMember.history.filter(family_id=family.pk),
+            _history_of(FamilyMember).filter(family_id=family.pk),
             label=lambda r: _("Member %(name)s") % {"name": f"{r.first_name} {r.last_name}"},
         ),
         HistorySource(
-            referral_model.history.filter(family_id=family.pk),
+            _history_of(referral_model).filter(family_id=family.pk),
             label=lambda r: _("Referral: %(basis)s") % {"basis": basis(r)},
         ),
         HistorySource(
-            Case.history.filter(family_id=family.pk),
+            _history_of(Case).filter(family_id=family.pk),
             label=lambda r: _("Case: %(basis)s") % {"basis": basis(r)},
         ),
         HistorySource(
-            Consent.history.filter(case_id__in=case_ids),
+            _history_of(Consent).filter(case_id__in=case_ids),
             label=lambda r: _("Consent of %(date)s") % {"date": r.date.strftime("%d.%m.%Y")},
         ),
     ]
@@ -155,7 +170,7 @@ def _history_sources(family: Family, case_ids: list[int]) -> list[HistorySource]
 @role_required(*CASE_ROLES)
 @require_GET
 def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    family = get_family_for(request.user, pk)
+    family = get_family_for(request.user, pk, related=["registered_by"])
     log_access(request, family_id=family.pk, obj=family, action=AccessAction.VIEW)
     consents = Consent.objects.prefetch_related("signed_by").order_by("date", "pk")
     cases = list(
@@ -168,7 +183,7 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "family": family,
         "members": family.members.order_by("birth_date", "pk"),
         "interviews": family.interviews.select_related("social_worker").prefetch_related("problem_areas"),
-        "referrals": family.referrals.select_related("social_worker", "case").order_by("-created_at", "-pk"),
+        "referrals": family.referrals.select_related("social_worker").order_by("-created_at", "-pk"),
         "court_orders": family.court_orders.all(),
         "cases": cases,
         "history": history_rows(_history_sources(family, [c.pk for c in cases]), limit=HISTORY_ROWS),
@@ -233,16 +248,40 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_member_for(request.user, pk)
     family = member.family
-    form = MemberForm(request.POST or None, instance=member, user=request.user)
+    # The form edits a copy: the page keeps showing the person as they are on file.
+    form = MemberForm(request.POST or None, instance=copy.copy(member), user=request.user)
+    changed_meanwhile = []
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_member(member=member, data=form.member_data(), by=request.user)
+            services.update_member(
+                member=member, data=form.member_data(), version=form.cleaned_data["version"], by=request.user
+            )
         except ValidationError as error:
             form.add_error(None, error)
+            if error.code == "stale_version":
+                # What is on file now, next to what the user typed (which stays in the form).
+                changed_meanwhile = _member_changes(get_member_for(request.user, pk), form.cleaned_data)
         else:
             messages.success(request, _("The family member's details have been saved."))
             return redirect(family)
-    return render(request, "cases/member_form.html", {"form": form, "family": family, "member": member})
+    return render(
+        request,
+        "cases/member_form.html",
+        {"form": form, "family": family, "member": member, "changed_meanwhile": changed_meanwhile},
+    )
+
+
+def _member_changes(current: FamilyMember, typed: dict) -> list[tuple[str, object]]:
+    """(label, value on file) of the member's fields that differ from what the user typed."""
+    changes = []
+    for name in MEMBER_FIELDS:
+        value = getattr(current, name)
+        if value == typed.get(name):
+            continue
+        field = current._meta.get_field(name)
+        shown = getattr(current, f"get_{name}_display")() if field.choices else value
+        changes.append((field.verbose_name, shown))
+    return changes
 
 
 def _may_record_consent(user: object, case: Case) -> bool:
@@ -254,21 +293,54 @@ def _may_record_consent(user: object, case: Case) -> bool:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for(request.user, pk)
     log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
-    user = request.user
-    context = {
+    number = page_number(request.GET.get("timeline"))
+    if request.htmx and "timeline" in request.GET:
+        # "Show earlier entries": that page of the timeline alone, added under the ones shown.
+        response = render(request, "cases/_timeline_page.html", {"timeline": timeline_page(case, number)})
+    else:
+        response = render(request, "cases/case_detail.html", _case_page_context(case, request.user, number))
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _case_page_context(case: Case, user: User, timeline_number: int) -> dict:
+    centre = Centre.load()
+    # Read once for the tables of the page, the work panel and the timeline; the plans also for
+    # the documents' section (`case.plans.exists`). The case was read for this request alone.
+    prefetch_related_objects(
+        [case],
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("assistant", "assigned_by").order_by(
+                "started_on", "pk"
+            ),
+        ),
+        Prefetch(
+            "consents",
+            queryset=Consent.objects.select_related("recorded_by")
+            .prefetch_related("signed_by")
+            .order_by("date", "pk"),
+        ),
+        Prefetch("plans", queryset=WorkPlan.objects.only(*PANEL_PLAN_FIELDS).order_by("-version")),
+    )
+    records = {name: list(getattr(case, name).all()) for name in ("assignments", "consents", "plans")}
+    return {
         "case": case,
         "family": case.family,
         # The referral lives in the app above: reached through the reverse one-to-one relation.
         "referral": getattr(case, "referral", None),
-        "assignments": case.assignments.select_related("assistant", "assigned_by"),
-        "consents": case.consents.select_related("recorded_by").prefetch_related("signed_by"),
+        "assignments": records["assignments"],
+        "consents": records["consents"],
         "can_record_consent": case.is_open and _may_record_consent(user, case),
         "can_reassign": user.is_manager and case.status in (*OPEN_STATUSES, CaseStatus.MONITORING),
         "can_log_visits": case.assistant_id == user.pk
         and case.status in (*OPEN_STATUSES, CaseStatus.MONITORING),
-        "work_panel": case_panel_context(case, user),
+        "work_panel": case_panel_context(
+            case, user, centre=centre, timeline_number=timeline_number, records=records
+        ),
+        # The layout's centre (the context processor's) is the one already read.
+        "centre": centre,
     }
-    return render(request, "cases/case_detail.html", context)
 
 
 @role_required(Role.ASSISTANT, Role.MANAGER)
@@ -341,10 +413,15 @@ def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
                 assistant=form.cleaned_data["assistant"],
                 by=request.user,
                 reason=form.cleaned_data["reason"],
+                seen_assistant_id=form.cleaned_data["seen_assistant"],
             )
         except CaseloadFull as error:
             form.add_error("assistant", error)
         except ValidationError as error:
+            if error.code == "stale_version":
+                # Shown again over the case as it is now: sending it again is a deliberate choice.
+                form.data = form.data.copy()
+                form.data["seen_assistant"] = Case.objects.get(pk=case.pk).assistant_id
             form.add_error(None, error)
         else:
             messages.success(request, _("The case has been handed to another family assistant."))

@@ -70,6 +70,9 @@ class PlanForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # The version of the plan the form started from (0: none yet). A plan saved meanwhile from
+    # another window makes this form stale, and saving it is refused (casework.save_plan_version).
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args: Any, needs_foster: bool, is_revision: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -279,6 +282,7 @@ class PlanEditor:
         goals = list(plan.goals.select_related("area").prefetch_related("actions"))
         return cls(
             plan_initial={
+                "based_on": plan.version,
                 "main_goal": plan.main_goal,
                 "social_worker_consulted_on": plan.social_worker_consulted_on,
                 "foster_coordinator_consulted_on": plan.foster_coordinator_consulted_on,
@@ -412,11 +416,22 @@ class AssessmentForm(forms.Form):
         required=False,
         choices=_blank_first(Recommendation.choices),
     )
+    # Optimistic locking: a draft comes back with the version it was opened at.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
-        self, *args: Any, areas: list[AssessmentArea], scale_max: int, submit: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        areas: list[AssessmentArea],
+        scale_max: int,
+        submit: bool = False,
+        version: int | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if version is not None:
+            self.initial.setdefault("version", version)
+            self.fields["version"].required = True
         self.areas = areas
         self.scale_max = scale_max
         self.submit = submit

@@ -85,6 +85,8 @@ class ReferralForm(forms.ModelForm):
     """A social worker's request to assign a family assistant (art. 11 ust. 3)."""
 
     legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=REFERRAL_BASES, widget=forms.RadioSelect)
+    # Optimistic locking: a draft comes back with the version it was opened at.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Referral
@@ -110,6 +112,9 @@ class ReferralForm(forms.ModelForm):
         )
         selected = Q(pk__in=self.instance.problem_areas.all()) if self.instance.pk else None
         self.fields["problem_areas"] = _problem_areas(selected)
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+            self.fields["version"].required = True
         if not self.instance.pk and not self.is_bound:
             latest = interviews.first()
             # A new referral starts from the latest interview and the family's file.
@@ -117,6 +122,10 @@ class ReferralForm(forms.ModelForm):
                 self.initial["interview"] = latest.pk
                 self.initial["problem_areas"] = list(latest.problem_areas.all())
             self.initial["children_in_foster_care"] = any(m.in_foster_care for m in family.members.all())
+
+    def referral_data(self) -> dict[str, Any]:
+        """The fields for `referrals.services.save_referral`."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -230,6 +239,8 @@ class DecisionForm(forms.Form):
     """The head of the centre's decision on a referral (art. 11 ust. 4 of the Act)."""
 
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
+    # The referral's version when the page was opened: a decision on a stale page is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     assistant = forms.ModelChoiceField(queryset=User.objects.none())  # replaced in __init__
     note = forms.CharField(
         label=_("Reason for the rejection, or the unit the family is referred to"),
@@ -242,6 +253,7 @@ class DecisionForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.referral = referral
+        self.initial.setdefault("version", referral.version)
         excluded = set()
         if referral.status == ReferralStatus.WAITLISTED:
             excluded.add(Decision.WAITLIST)

@@ -1,7 +1,9 @@
 """Every state change of intake: submitting and withdrawing referrals, court orders, decisions."""
 
 import datetime as dt
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +16,9 @@ from cases.services import open_case
 
 from .enums import DECISION_STATUS, TRANSITIONS, Decision, ReferralStatus
 from .models import CourtOrder, Referral
+
+# What a social worker writes on the referral form (the m2m `problem_areas` is set after saving).
+REFERRAL_FIELDS = ("interview", "legal_basis", "justification", "children_in_foster_care", "blue_card_open")
 
 
 def _move(referral: Referral, status: str) -> None:
@@ -28,6 +33,52 @@ def _move(referral: Referral, status: str) -> None:
 
 def _locked(referral: Referral) -> Referral:
     return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+def save_referral(
+    *,
+    referral: Referral,
+    data: dict[str, Any],
+    by: User,
+    version: int | None = None,
+    submit: bool = False,
+) -> Referral:
+    """Save a new or a draft referral with the fields of `data` and, with `submit`, hand it to
+    the manager.
+
+    Changing a draft is refused when it was saved elsewhere (another window or device) after
+    `version` was read, so the first save is kept rather than silently overwritten; `version`
+    defaults to the version of the `referral` passed in.
+    """
+    with transaction.atomic():
+        if referral.pk is None:
+            target = referral
+        else:
+            target = _locked(referral)
+            if target.status != ReferralStatus.DRAFT:
+                raise InvalidTransition(_("Only a draft referral can be changed."))
+            expected = referral.version if version is None else version
+            if target.version != expected:
+                raise ValidationError(
+                    _(
+                        "This referral was changed elsewhere after you opened it (perhaps in another "
+                        "window). Your changes have not been saved: copy what you typed, open the "
+                        "referral again and make your changes there."
+                    ),
+                    code="stale_version",
+                )
+            target.version += 1
+        for name in REFERRAL_FIELDS:
+            if name in data:
+                setattr(target, name, data[name])
+        target.full_clean()
+        target._history_user = by
+        target.save()
+        if "problem_areas" in data:
+            target.problem_areas.set(data["problem_areas"])
+        if submit:
+            target = submit_referral(referral=target, by=by)
+    return target
 
 
 def submit_referral(*, referral: Referral, by: User) -> Referral:
@@ -97,11 +148,24 @@ def decide_referral(
     by: User,
     assistant: User | None = None,
     note: str = "",
+    version: int | None = None,
 ) -> Referral:
     """The head of the centre decides (art. 11 ust. 4): assign, waiting list, refer elsewhere,
-    or reject. Assigning opens the case under the caseload limit."""
+    or reject. Assigning opens the case under the caseload limit.
+
+    With `version` (the version the decision page was opened at), a referral that another
+    manager decided on or changed meanwhile is refused rather than decided over again."""
     with transaction.atomic():
         referral = _locked(referral)
+        if version is not None and referral.version != version:
+            raise ValidationError(
+                _(
+                    "Someone else recorded a decision on this referral or changed it after you "
+                    "opened this page. Your decision has not been recorded: open the referral "
+                    "again to see its current state."
+                ),
+                code="stale_version",
+            )
         if decision in (Decision.REJECT, Decision.REFER) and not note.strip():
             raise InvalidTransition(
                 _("Give the reason for the rejection.")

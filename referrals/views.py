@@ -5,12 +5,12 @@ read to the user (404 for what the user may not see), and `role_required` answer
 that has no business on the page.
 """
 
+import copy
 import os
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,7 +32,13 @@ from .filters import ReferralFilter
 from .forms import CourtOrderForm, DecisionForm, InterviewForm, ReferralForm
 from .models import CommunityInterview, CourtOrder, Referral
 from .selectors import get_court_order_for, get_referral_for
-from .services import decide_referral, register_court_order, submit_referral, withdraw_referral
+from .services import (
+    decide_referral,
+    register_court_order,
+    save_referral,
+    submit_referral,
+    withdraw_referral,
+)
 
 PAGE_SIZE = 25
 
@@ -71,19 +77,18 @@ def interview_create(request: HttpRequest, family_pk: int) -> HttpResponse:
 
 
 def _save_referral(request: HttpRequest, form: ReferralForm) -> Referral | None:
-    """Save the draft and, with the second button, submit it; a refusal becomes a form error."""
+    """Save the draft and, with the second button, submit it; a refusal becomes a form error and
+    the form keeps what the user typed."""
     submit = request.POST.get("action") == "submit"
     try:
-        with transaction.atomic():
-            if form.instance.pk:
-                locked = Referral.objects.select_for_update().get(pk=form.instance.pk)
-                if locked.status != ReferralStatus.DRAFT:
-                    raise InvalidTransition(_("Only a draft referral can be changed."))
-                form.instance.version = locked.version + 1
-            referral = form.save()
-            if submit:
-                referral = submit_referral(referral=referral, by=request.user)
-    except InvalidTransition as error:
+        referral = save_referral(
+            referral=form.instance,
+            data=form.referral_data(),
+            version=form.cleaned_data["version"],
+            by=request.user,
+            submit=submit,
+        )
+    except ValidationError as error:
         form.add_error(None, error)
         return None
     if submit:
@@ -110,10 +115,12 @@ def referral_create(request: HttpRequest, family_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _own_referral(request, pk)
-    if referral.status != ReferralStatus.DRAFT:
+    if referral.status != ReferralStatus.DRAFT and request.method == "GET":
         messages.error(request, _("Only a draft referral can be changed."))
         return redirect(referral)
-    form = ReferralForm(request.POST or None, instance=referral, family=referral.family)
+    # A form sent after the referral was submitted elsewhere is shown again with the refusal, so
+    # what was typed is not lost. The form edits a copy: the page keeps the referral as on file.
+    form = ReferralForm(request.POST or None, instance=copy.copy(referral), family=referral.family)
     if request.method == "POST" and form.is_valid():
         saved = _save_referral(request, form)
         if saved is not None:
@@ -280,10 +287,11 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 assistant=assistant,
                 note=form.cleaned_data["note"],
+                version=form.cleaned_data["version"],
             )
         except CaseloadFull as error:
             form.add_error("assistant", error)
-        except InvalidTransition as error:
+        except ValidationError as error:
             form.add_error(None, error)
         else:
             if referral.case is not None:

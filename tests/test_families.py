@@ -2,9 +2,11 @@
 family's details under optimistic concurrency, adding and correcting members, the PESEL check."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
@@ -421,7 +423,7 @@ def test_register_refuses_put(client, manager):
 
 def test_pesel_check_decodes_a_valid_number(client, social_worker):
     client.force_login(social_worker)
-    response = client.get(
+    response = client.post(
         reverse("cases:pesel-check"), {"members-0-pesel": SON_PESEL}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
@@ -432,32 +434,78 @@ def test_pesel_check_decodes_a_valid_number(client, social_worker):
 
 def test_pesel_check_shows_the_error(client, social_worker):
     client.force_login(social_worker)
-    response = client.get(reverse("cases:pesel-check"), {"pesel": pesel_with_wrong_check_digit(SON_PESEL)})
+    response = client.post(reverse("cases:pesel-check"), {"pesel": pesel_with_wrong_check_digit(SON_PESEL)})
     assert response.context["error"] and "text-danger" in response.content.decode()
 
 
 def test_pesel_check_tells_the_person_is_on_file(client, social_worker):
     existing = FamilyMemberFactory(family__registered_by=social_worker, family__name="Nowakowie")
     client.force_login(social_worker)
-    response = client.get(reverse("cases:pesel-check"), {"pesel": existing.pesel})
+    response = client.post(reverse("cases:pesel-check"), {"pesel": existing.pesel})
     assert "Nowakowie" in response.content.decode()
     # Not when the number is that of the member being edited.
-    same = client.get(reverse("cases:pesel-check"), {"pesel": existing.pesel, "member": existing.pk})
+    same = client.post(reverse("cases:pesel-check"), {"pesel": existing.pesel, "member": existing.pk})
     assert "Nowakowie" not in same.content.decode()
 
 
 def test_pesel_check_is_for_those_who_register(client, assistant, social_worker):
     client.force_login(assistant)
-    assert client.get(reverse("cases:pesel-check"), {"pesel": SON_PESEL}).status_code == 403
+    assert client.post(reverse("cases:pesel-check"), {"pesel": SON_PESEL}).status_code == 403
     client.force_login(social_worker)
-    assert client.post(reverse("cases:pesel-check")).status_code == 405
+    # Never with the number in the address: GET is refused.
+    response = client.get(reverse("cases:pesel-check"), {"pesel": SON_PESEL})
+    assert response.status_code == 405
+    assert b"03.09.2015" not in response.content
 
 
-def test_pesel_inputs_carry_the_htmx_check(client, social_worker):
+def test_pesel_check_needs_the_csrf_token_the_page_gives_htmx(social_worker):
+    client = Client(enforce_csrf_checks=True)
     client.force_login(social_worker)
-    html = client.get(reverse("cases:family-create")).content.decode()
-    assert f'hx-get="{reverse("cases:pesel-check")}"' in html
-    assert 'hx-target="#id_members-0-pesel_check"' in html and 'id="id_members-0-pesel_check"' in html
+    page = client.get(reverse("cases:family-create")).content.decode()
+    token = re.search(r"""hx-headers='\{"X-CSRFToken": "([^"]+)"\}'""", page)[1]
+    url = reverse("cases:pesel-check")
+    assert client.post(url, {"members-0-pesel": SON_PESEL}).status_code == 403
+    response = client.post(url, {"members-0-pesel": SON_PESEL}, HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200
+    assert "03.09.2015" in response.content.decode()
+
+
+def _htmx_requests(html: str) -> list[tuple[str, str, str]]:
+    """(tag, hx-verb, URL) of every element of the page that makes an htmx request."""
+    return [
+        (tag, verb, url)
+        for tag in re.findall(r"<[a-z]+\b[^>]*\bhx-(?:get|post|put|patch|delete)=[^>]*>", html)
+        for verb, url in re.findall(r'\bhx-(get|post|put|patch|delete)="([^"]*)"', tag)
+    ]
+
+
+def test_pesel_inputs_post_the_number_outside_the_url(client, social_worker):
+    client.force_login(social_worker)
+    check = reverse("cases:pesel-check")
+    # A page re-shown with the numbers typed, and a member's edit page with the number on file.
+    retyped = client.post(
+        reverse("cases:family-create"),
+        family_post([MOTHER, {**SON, "pesel": pesel_with_wrong_check_digit(SON_PESEL)}]),
+    )
+    member = FamilyMemberFactory(family__registered_by=social_worker, pesel=DAUGHTER_PESEL)
+    pages = {
+        "new": client.get(reverse("cases:family-create")).content.decode(),
+        "retyped": retyped.content.decode(),
+        "member": client.get(reverse("cases:member-edit", args=[member.pk])).content.decode(),
+    }
+    assert MOTHER_PESEL in pages["retyped"] and DAUGHTER_PESEL in pages["member"]  # in the inputs
+    for name, html in pages.items():
+        requests = _htmx_requests(html)
+        assert ("post", check) in [(verb, url) for _tag, verb, url in requests], name
+        for tag, verb, url in requests:
+            assert not re.search(r"\d{11}", url), f"{name}: a PESEL in {tag}"
+            assert not (verb == "get" and url.startswith(check)), f"{name}: {tag}"
+    assert 'hx-params="members-0-pesel,member"' in pages["new"]
+    assert 'hx-target="#id_members-0-pesel_check"' in pages["new"]
+    assert 'id="id_members-0-pesel_check"' in pages["new"]
+    member_input = re.search(r'<input[^>]*name="pesel"[^>]*>', pages["member"])[0]
+    assert 'hx-params="pesel,member"' in member_input
+    assert f"&quot;member&quot;: &quot;{member.pk}&quot;" in member_input
 
 
 # Editing the family's details: optimistic concurrency
@@ -579,6 +627,7 @@ def test_edit_member_keeps_own_pesel_and_checks_the_date(client, social_worker):
         "relation": Relation.PARENT,
         "pesel": member.pesel,
         "placement": Placement.HOME,
+        "version": member.version,
     }
 
     wrong_date = client.post(url, {**data, "birth_date": "2000-01-01"})

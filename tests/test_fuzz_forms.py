@@ -228,6 +228,7 @@ def assessment(w) -> dict:  # noqa: ANN001
         "narrative": "Sytuacja się poprawia.",
         "recommendation": "continue",
         "save_draft": "1",
+        "version": w.a.draft_assessment.version,
     }
     for area in AssessmentArea.objects.filter(is_active=True):
         data[f"rating_{area.pk}"] = "3"

@@ -268,7 +268,7 @@ def test_the_author_edits_the_draft(client, social_worker, draft, interview, are
     assert client.get(url("referral-edit", draft.pk)).status_code == 200
     response = client.post(
         url("referral-edit", draft.pk),
-        referral_data(interview, areas[:1], justification="Poprawione uzasadnienie."),
+        referral_data(interview, areas[:1], justification="Poprawione uzasadnienie.", version=draft.version),
     )
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -296,11 +296,17 @@ def test_a_submitted_referral_is_no_longer_edited(client, social_worker, draft, 
     draft.status = ReferralStatus.SUBMITTED
     draft.save()
     client.force_login(social_worker)
+    page = client.get(url("referral-edit", draft.pk), follow=True)
+    assert page.redirect_chain[-1][0] == url("referral-detail", draft.pk)
+    assert gettext("Only a draft referral can be changed.") in page.content.decode()
+    # A form opened before the referral was submitted is refused, with what was typed kept.
     response = client.post(
-        url("referral-edit", draft.pk), referral_data(interview, areas, justification="Zmiana"), follow=True
+        url("referral-edit", draft.pk),
+        referral_data(interview, areas, justification="Zmiana", version=draft.version),
     )
-    assert response.redirect_chain[-1][0] == url("referral-detail", draft.pk)
+    assert response.status_code == 200
     assert gettext("Only a draft referral can be changed.") in response.content.decode()
+    assert response.context["form"]["justification"].value() == "Zmiana"
     draft.refresh_from_db()
     assert draft.justification != "Zmiana"
 
