@@ -6,6 +6,8 @@ One browser is launched for the whole run; each test gets a fresh context (cooki
 The tests need a transactional database (the live server runs in another thread); data is made
 with factories, and only the steps under test go through the interface.
 The helpers `login`, `axe_check` and `shot` live in `tests/browser/helpers.py`.
+Every journey is audited as it goes: each page of a family's file, download and export the browser
+opened must have written its access record (`audit_trail`, see `tests/browser/audit.py`).
 """
 
 import os
@@ -17,6 +19,8 @@ import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 
 from tests.conftest import IN_CI
+
+from .audit import AuditTrail
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Playwright's own browser download does not work here: Debian's Chromium, headless, quiet.
@@ -177,3 +181,21 @@ def page(page, live_server, request: pytest.FixtureRequest):
             print(f"No screenshot of the failed page: {error}")
         else:
             print(f"The failed page: {path} ({page.url})")
+
+
+@pytest.fixture(autouse=True)
+def audit_trail(request: pytest.FixtureRequest, transactional_db, live_server):
+    """The reads of family files the browser made during the test (see audit.py). After a journey
+    that passed, each one must have its AccessLog row, written during the test: if not, the test
+    errors at teardown, listing the reads without a record. Tests also call
+    `audit_trail.assert_audited(user=..., obj=..., action=...)` for the reads their journey must make."""
+    if "page" not in request.fixturenames:
+        yield None
+        return
+    page = request.getfixturevalue("page")
+    trail = AuditTrail(live_server.url)
+    trail.start(page.context)
+    yield trail
+    trail.stop()
+    if not request.node.stash.get(_CALL_FAILED, False):
+        trail.assert_every_read_recorded()

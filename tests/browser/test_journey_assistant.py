@@ -44,7 +44,7 @@ def _family(name: str, surname: str, mother: str, child: str):
     return family
 
 
-def test_assistant_consent_plan_visit_intervention_assessment(page, base, anna):
+def test_assistant_consent_plan_visit_intervention_assessment(page, base, anna, audit_trail):
     family = _family("Bąkowscy", "Bąkowska", "Żaneta", "Zośka")
     case = CaseFactory(family=family, assistant=anna, awaiting_consent=True)
     today = timezone.localdate()
@@ -156,9 +156,13 @@ def test_assistant_consent_plan_visit_intervention_assessment(page, base, anna):
     assert visit.goals.get().description == "Rodzina płaci rachunki na czas."
     assert case.interventions.count() == 1
     assert case.assessments.get().status == "submitted"
+    # Every page of the file the journey opened was recorded (audit_trail checks them all at the
+    # end); these are the ones the journey must open.
+    for obj in (case, case.plans.get(), visit, case.interventions.get(), case.assessments.get()):
+        audit_trail.assert_audited(user=anna, obj=obj, action="view")
 
 
-def test_visit_form_with_the_keyboard_alone(page, base, anna):
+def test_visit_form_with_the_keyboard_alone(page, base, anna, audit_trail):
     """Tab, typing, Space for checkboxes and Enter: no mouse from the case page to the saved visit."""
     family = _family("Łęccy", "Łęcka", "Jadwiga", "Ślęża")
     case = CaseFactory(family=family, assistant=anna)
@@ -198,3 +202,5 @@ def test_visit_form_with_the_keyboard_alone(page, base, anna):
     assert list(visit.participants.values_list("first_name", flat=True)) == ["Jadwiga"]
     assert visit.areas.get().name == "Opieka i wychowanie dzieci"
     assert visit.topics.startswith("Rozmowa o szkole Ślęży")
+    audit_trail.assert_audited(user=anna, obj=case, action="view")
+    audit_trail.assert_audited(user=anna, obj=visit, action="view")

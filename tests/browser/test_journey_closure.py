@@ -15,7 +15,7 @@ from .helpers import axe_check, back_to_case, expect_message, field, heading, lo
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_closure_monitoring_contact_and_end_of_monitoring(page, base):
+def test_closure_monitoring_contact_and_end_of_monitoring(page, base, audit_trail):
     anna = UserFactory(username="anna", assistant=True, first_name="Anna", last_name="Wspierająca")
     family = FamilyFactory(name="Kędzierscy")
     FamilyMemberFactory(family=family, first_name="Bożena", last_name="Kędzierska")
@@ -73,3 +73,5 @@ def test_closure_monitoring_contact_and_end_of_monitoring(page, base):
     shot(page, "6-monitoring-ended")
     case.refresh_from_db()
     assert case.status == CaseStatus.ENDED
+    audit_trail.assert_audited(user=anna, obj=case, action="view")
+    audit_trail.assert_audited(user=anna, obj=case.visits.get(), action="view")

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from reports.models import CourtRequest
+from reports.models import CourtRequest, RenderedDocument
 from tests.factories import (
     CaseFactory,
     CourtOrderFactory,
@@ -26,9 +26,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CASE_NUMBER = "III Nsm 512/26"
 
 
-def test_court_request_opinion_approval_and_pdf(page, base, tmp_path):
+def test_court_request_opinion_approval_and_pdf(page, base, tmp_path, audit_trail):
     anna = UserFactory(username="anna", assistant=True, first_name="Anna", last_name="Wspierająca")
-    UserFactory(username="kasia", manager=True, first_name="Katarzyna", last_name="Kierownicka")
+    kasia = UserFactory(username="kasia", manager=True, first_name="Katarzyna", last_name="Kierownicka")
     family = FamilyFactory(name="Żurawscy", street="ul. Łąkowa 7")
     FamilyMemberFactory(family=family, first_name="Małgorzata", last_name="Żurawska")
     FamilyMemberFactory(family=family, first_name="Szymon", last_name="Żurawski", child=True, sex="M")
@@ -100,4 +100,13 @@ def test_court_request_opinion_approval_and_pdf(page, base, tmp_path):
     assert CASE_NUMBER in text
     assert "Rodzina: Żurawscy" in text
     assert "Małgorzata Żurawska" in text
-    assert CourtRequest.objects.get(case_number=CASE_NUMBER).case == case
+    court_request = CourtRequest.objects.get(case_number=CASE_NUMBER)
+    assert court_request.case == case
+    # The assistant's and the manager's reads, the PDF's download included, were recorded.
+    version = court_request.opinion.versions.get()
+    audit_trail.assert_audited(user=anna, obj=case, action="view")
+    audit_trail.assert_audited(user=anna, obj=court_request, action="view")
+    audit_trail.assert_audited(user=kasia, obj=court_request, action="view")
+    audit_trail.assert_audited(user=kasia, obj=version, action="view")
+    document = RenderedDocument.objects.get(case=case, status="ready")
+    audit_trail.assert_audited(user=kasia, obj=document, action="download")

@@ -13,8 +13,8 @@ from .helpers import axe_check, expect_message, field, heading, login, nav_link,
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_manager_is_refused_an_assistant_at_the_limit_and_assigns_another(page, base):
-    UserFactory(username="kasia", manager=True, first_name="Katarzyna", last_name="Kierownicka")
+def test_manager_is_refused_an_assistant_at_the_limit_and_assigns_another(page, base, audit_trail):
+    kasia = UserFactory(username="kasia", manager=True, first_name="Katarzyna", last_name="Kierownicka")
     full = UserFactory(username="anna", assistant=True, first_name="Anna", last_name="Pełna")
     free = UserFactory(username="agata", assistant=True, first_name="Agata", last_name="Wolna")
     # art. 15 ust. 4: at most 15 families per assistant.
@@ -56,3 +56,6 @@ def test_manager_is_refused_an_assistant_at_the_limit_and_assigns_another(page, 
     assert referral.case.assistant == free
     assert referral.case.status == CaseStatus.AWAITING_CONSENT
     assert full.assisted_cases.count() == 15
+    # The referral read to decide, and the case page the decision led to.
+    audit_trail.assert_audited(user=kasia, obj=referral, action="view")
+    audit_trail.assert_audited(user=kasia, obj=referral.case, action="view")

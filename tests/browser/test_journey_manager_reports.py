@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from asystent.models import Centre
 from tests.factories import CaseFactory, FamilyFactory, FamilyMemberFactory, UserFactory
 
 from .helpers import axe_check, heading, login, shot
@@ -24,8 +25,8 @@ def _management(page, item: str) -> None:
     nav.get_by_role("link", name=item).click()
 
 
-def test_dashboard_drill_down_and_semiannual_xlsx(page, base):
-    UserFactory(username="kasia", manager=True, first_name="Katarzyna", last_name="Kierownicka")
+def test_dashboard_drill_down_and_semiannual_xlsx(page, base, audit_trail):
+    kasia = UserFactory(username="kasia", manager=True, first_name="Katarzyna", last_name="Kierownicka")
     anna = UserFactory(username="anna", assistant=True, first_name="Anna", last_name="Wspierająca")
     for name in FAMILIES:
         family = FamilyFactory(name=name)
@@ -77,3 +78,4 @@ def test_dashboard_drill_down_and_semiannual_xlsx(page, base):
     assert sheet["A1"].value.startswith("Sprawozdanie")
     assert rows["Rodziny, z którymi pracował asystent"] == 3
     assert rows["Asystenci rodziny pracujący w okresie sprawozdawczym"] == 1
+    audit_trail.assert_audited(user=kasia, obj=Centre.load(), action="export")

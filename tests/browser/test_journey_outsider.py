@@ -11,9 +11,9 @@ from .helpers import axe_check, heading, login, shot
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_another_assistants_family_by_url_is_not_found(page, base):
+def test_another_assistants_family_by_url_is_not_found(page, base, audit_trail):
     anna = UserFactory(username="anna", assistant=True)
-    UserFactory(username="andrzej", assistant=True, first_name="Andrzej", last_name="Rodzinny")
+    andrzej = UserFactory(username="andrzej", assistant=True, first_name="Andrzej", last_name="Rodzinny")
     case = CaseFactory(assistant=anna, family__name="Ślązakowie")
 
     login(page, base, "andrzej")
@@ -28,3 +28,6 @@ def test_another_assistants_family_by_url_is_not_found(page, base):
     page.get_by_role("link", name="Powrót do strony startowej").click()
     expect(heading(page)).to_contain_text("Witamy")
     axe_check(page)
+    # Not found is not a read: nothing of the family's file was served, nothing recorded.
+    assert not audit_trail.visits
+    assert not [row for row in audit_trail.rows() if row.user_id == andrzej.pk]

@@ -20,12 +20,14 @@ def _bad_checksum(pesel: str) -> str:
     return pesel[:-1] + str((int(pesel[-1]) + 1) % 10)
 
 
-def test_social_worker_registers_family_interview_and_referral(page, base):
-    UserFactory(username="paulina", social_worker=True, first_name="Paulina", last_name="Socjalna")
+def test_social_worker_registers_family_interview_and_referral(page, base, audit_trail):
+    paulina = UserFactory(username="paulina", social_worker=True, first_name="Paulina", last_name="Socjalna")
     mother_pesel = make_pesel(dt.date(1990, 3, 14), "F")
     daughter_pesel = make_pesel(dt.date(2014, 6, 2), "F")
     son_pesel = make_pesel(dt.date(2017, 11, 23), "M")
 
+    requests = []  # (method, URL) of everything the browser asks for, htmx checks included
+    page.on("request", lambda request: requests.append((request.method, request.url)))
     login(page, base, "paulina")
     page.get_by_role("link", name="Zarejestruj rodzinę po wywiadzie środowiskowym").click()
     expect(heading(page)).to_have_text("Zarejestruj rodzinę")
@@ -106,3 +108,10 @@ def test_social_worker_registers_family_interview_and_referral(page, base):
     referral = family.referrals.get()
     assert referral.status == ReferralStatus.SUBMITTED
     assert referral.interview is not None
+    # The family's page (after registering, after the interview) and the referral were read.
+    audit_trail.assert_audited(user=paulina, obj=family, action="view")
+    # The numbers were checked as typed, by POST: no PESEL ever went into an address.
+    assert ("POST", f"{base}/families/pesel-check/") in requests
+    pesels = (mother_pesel, daughter_pesel, son_pesel, _bad_checksum(son_pesel))
+    assert not [url for _method, url in requests if any(pesel in url for pesel in pesels)]
+    audit_trail.assert_audited(user=paulina, obj=referral, action="view")
