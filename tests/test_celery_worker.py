@@ -23,10 +23,7 @@ def redis_app(redis_url):
     queue keeps a developer's running worker (on another database) from taking the task.
     """
     queue = f"asystent-test-{uuid.uuid4().hex}"
-    saved = {
-        key: celery_app.conf[key]
-        for key in ("broker_url", "task_always_eager", "task_default_queue")
-    }
+    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")}
     celery_app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
     celery_app._pool = None  # connections made with the old broker URL must not be reused
     try:
@@ -46,9 +43,7 @@ def redis_app(redis_url):
 
 
 def make_session(key: str, expires_in: timedelta) -> Session:
-    return Session.objects.create(
-        session_key=key, session_data="", expire_date=timezone.now() + expires_in
-    )
+    return Session.objects.create(session_key=key, session_data="", expire_date=timezone.now() + expires_in)
 
 
 @pytest.mark.services

@@ -112,9 +112,9 @@ def test_beat_keeps_its_schedule_in_the_database():
 @pytest.mark.parametrize("service", APP_SERVICES)
 def test_app_services_set_only_variables_that_settings_read(service):
     environment = SERVICES[service]["environment"]
-    names = set(environment) if isinstance(environment, dict) else {
-        item.split("=", 1)[0] for item in environment
-    }
+    names = (
+        set(environment) if isinstance(environment, dict) else {item.split("=", 1)[0] for item in environment}
+    )
     unknown = names - settings_env_vars() - ENV_READ_ELSEWHERE
     assert not unknown, f"{service} sets {unknown}, which settings.py never reads"
 

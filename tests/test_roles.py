@@ -20,15 +20,11 @@ ROLE_FLAGS = {
     Role.ADMINISTRATOR: "is_administrator",
 }
 FORBIDDEN_PAIR = {Role.SOCIAL_WORKER, Role.ASSISTANT}
-ALLOWED_PAIRS = [
-    pair for pair in combinations(ROLE_FLAGS, 2) if set(pair) != FORBIDDEN_PAIR
-]
+ALLOWED_PAIRS = [pair for pair in combinations(ROLE_FLAGS, 2) if set(pair) != FORBIDDEN_PAIR]
 
 
 def art17_message() -> str:
-    constraint = next(
-        c for c in User._meta.constraints if c.name == "user_not_social_worker_and_assistant"
-    )
+    constraint = next(c for c in User._meta.constraints if c.name == "user_not_social_worker_and_assistant")
     return str(constraint.violation_error_message)
 
 
