@@ -24,3 +24,10 @@ class CentreForm(forms.ModelForm):
             "retention_years",
         ]
         widgets = {"postal_code": forms.TextInput(attrs={"placeholder": "00-000"})}
+
+    # The version the administrator saw: a save over someone else's newer one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)

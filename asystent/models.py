@@ -125,6 +125,7 @@ class Centre(models.Model):
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("centre")

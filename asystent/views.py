@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -35,7 +37,21 @@ def centre_edit(request: HttpRequest) -> HttpResponse:
     centre = Centre.load()
     form = CentreForm(request.POST or None, request.FILES or None, instance=centre)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The centre's details have been saved."))
-        return redirect("centre-edit")
+        with transaction.atomic():
+            on_file = Centre.objects.select_for_update().get(pk=centre.pk)
+            if on_file.version == form.cleaned_data["version"]:
+                form.instance.version = on_file.version + 1
+                form.save()
+                messages.success(request, _("The centre's details have been saved."))
+                return redirect("centre-edit")
+        form.add_error(
+            None,
+            ValidationError(
+                _(
+                    "Someone else changed the centre's settings while you were editing them. "
+                    "Your changes have not been saved."
+                ),
+                code="stale_version",
+            ),
+        )
     return render(request, "asystent/centre_form.html", {"form": form})

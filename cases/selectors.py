@@ -68,7 +68,7 @@ def family_cities(user) -> dict[str, int | None]:  # noqa: ANN001
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH RECURSIVE cities(city) AS ("  # noqa: S608 - names from the model, no input
+            f"WITH RECURSIVE cities(city) AS ("  # noqa: S608  # nosec B608 - names from the model, no input
             f"SELECT MIN({quote(column)}) FROM {quote(table)} "
             f"UNION ALL SELECT (SELECT MIN(f.{quote(column)}) FROM {quote(table)} f "
             f"WHERE f.{quote(column)} > cities.city) FROM cities WHERE cities.city IS NOT NULL"

@@ -444,7 +444,7 @@ class RankedAssistants:
             WHERE matched = 1
             ORDER BY load DESC, last_name, first_name, id
             LIMIT %s OFFSET %s
-        """  # noqa: S608 - only the ORM's own SQL is interpolated; values are parameters
+        """  # noqa: S608  # nosec B608 - only the ORM's own SQL is interpolated; values are parameters
         # In the order of the placeholders in the text.
         params = [
             *matched_params,

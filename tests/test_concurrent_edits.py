@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from cases import casework
 from cases import services as cases_services
@@ -506,3 +507,33 @@ def test_reassigning_from_a_stale_read_is_refused(manager, assistant, other_assi
     assert refused.value.code == "stale_version"
     case.refresh_from_db()
     assert case.assistant == other_assistant
+
+
+# --- the centre's settings ----------------------------------------------------------------------
+
+
+def test_centre_settings_saved_in_another_window_are_not_overwritten(client, admin_user):
+    from asystent.models import Centre
+
+    url = reverse("centre-edit")
+    client.force_login(admin_user)
+    first, second = opened(client, url), opened(client, url)
+    first.update(caseload_limit=12, logo="")
+    assert client.post(url, first).status_code == 302
+
+    second.update(name="MOPS w Zielonej Dolinie", logo="")
+    response = client.post(url, second)
+
+    assert response.status_code == 200
+    refusal = response.context["form"].non_field_errors()[0]
+    assert refusal.startswith("Someone else changed the centre's settings")
+    assert escape(refusal) in response.content.decode()
+    centre = Centre.load()
+    assert (centre.caseload_limit, centre.version) == (12, 2)
+    assert centre.name != "MOPS w Zielonej Dolinie"
+    assert response.context["form"]["name"].value() == "MOPS w Zielonej Dolinie"
+    # From a freshly opened page the change goes through.
+    fresh = opened(client, url)
+    fresh.update(name="MOPS w Zielonej Dolinie", logo="")
+    assert client.post(url, fresh).status_code == 302
+    assert Centre.load().name == "MOPS w Zielonej Dolinie"
