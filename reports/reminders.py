@@ -427,9 +427,78 @@ SWEEP_KINDS: list[str] = [
 # --- writing them --------------------------------------------------------------------------------
 
 
-def create_notifications(reminders: Iterable[Reminder]) -> Counter[str]:
+def create_notifications(
+    reminders: Iterable[Reminder], managers: frozenset[int] = frozenset()
+) -> Counter[str]:
     """Insert one notification per reminder and recipient with a single statement, skipping the
-    (recipient, key) pairs that exist; returns how many were created per rule."""
+    (recipient, key) pairs that exist; returns how many were created per rule.
+
+    On PostgreSQL a reminder for `managers` (all of them among its recipients) is sent once with
+    a flag and multiplied by the managers in the database: with many managers the rows built in
+    Python would otherwise be a hundred times as many."""
+    if connection.vendor == "postgresql":
+        return _create_on_postgresql(reminders, managers)
+    return _create_on_sqlite(reminders)
+
+
+def _notification_sql(select: str, source: str) -> str:
+    meta = Notification._meta
+    qn = connection.ops.quote_name
+    columns = [qn(meta.get_field(name).column) for name in NOTIFICATION_FIELDS]
+    created_at = qn(meta.get_field("created_at").column)
+    # Only quoted identifiers from the model's metadata are interpolated; the values are bound.
+    # "WHERE true": SQLite needs it to parse ON CONFLICT after INSERT ... SELECT.
+    return (
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(columns)}, {created_at}) "  # noqa: S608  # nosec B608  # quoted identifiers only
+        f"SELECT {select}, %s FROM {source} WHERE true "
+        f"ON CONFLICT ({columns[0]}, {columns[2]}) DO NOTHING RETURNING {columns[1]}"
+    )
+
+
+NOTIFICATION_FIELDS = ["recipient_id", "rule", "key", "message", "url", "family_id"]
+
+
+def _insert(sql: str, params: list) -> Counter[str]:
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, *params])
+        return Counter(rule for (rule,) in cursor.fetchall())
+
+
+def _create_on_postgresql(reminders: Iterable[Reminder], managers: frozenset[int]) -> Counter[str]:
+    rows = []
+    for r in reminders:
+        to_managers = bool(managers) and managers <= r.recipients
+        others = r.recipients - managers if to_managers else r.recipients
+        if not others and not to_managers:
+            continue
+        rows.append(
+            {
+                "users": sorted(others),
+                "managers": to_managers,
+                "rule": str(r.rule),
+                "key": r.key,
+                "message": r.message,
+                "url": r.url,
+                "family_id": r.family_id,
+            }
+        )
+    if not rows:
+        return Counter()
+    qn = connection.ops.quote_name
+    select = ", ".join(["u.id", *(f"r.{qn(name)}" for name in NOTIFICATION_FIELDS[1:])])
+    source = (
+        "jsonb_to_recordset(%s::jsonb) AS r(users jsonb, managers boolean, rule text, key text, "
+        "message text, url text, family_id bigint) "
+        "CROSS JOIN LATERAL ("
+        "SELECT e.value::bigint AS id FROM jsonb_array_elements_text(r.users) AS e(value) "
+        "UNION SELECT m.id FROM unnest(%s::bigint[]) AS m(id) WHERE r.managers"
+        ") AS u"
+    )
+    return _insert(_notification_sql(select, source), [json.dumps(rows), sorted(managers)])
+
+
+def _create_on_sqlite(reminders: Iterable[Reminder]) -> Counter[str]:
     rows = {
         (user_id, r.key): {
             "recipient_id": user_id,
@@ -444,33 +513,10 @@ def create_notifications(reminders: Iterable[Reminder]) -> Counter[str]:
     }
     if not rows:
         return Counter()
-    meta = Notification._meta
-    qn = connection.ops.quote_name
-    fields = ["recipient_id", "rule", "key", "message", "url", "family_id"]
-    columns = [qn(meta.get_field(name).column) for name in fields]
-    created_at = qn(meta.get_field("created_at").column)
-    if connection.vendor == "postgresql":
-        select = ", ".join(f"r.{qn(name)}" for name in fields)
-        source = (
-            "jsonb_to_recordset(%s::jsonb) AS r(recipient_id bigint, rule text, key text, "
-            "message text, url text, family_id bigint)"
-        )
-    elif connection.vendor == "sqlite":
-        select = ", ".join(f"json_extract(j.value, '$.{name}')" for name in fields)
-        source = "json_each(%s) AS j"
-    else:  # pragma: no cover - the project runs on SQLite (embedded) and PostgreSQL only
+    if connection.vendor != "sqlite":  # pragma: no cover - the project runs on SQLite and PostgreSQL
         raise NotImplementedError(f"create_notifications does not support {connection.vendor}")
-    # Only quoted identifiers from the model's metadata are interpolated; the values are bound.
-    # "WHERE true": SQLite needs it to parse ON CONFLICT after INSERT ... SELECT.
-    sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(columns)}, {created_at}) "  # noqa: S608  # nosec B608  # quoted identifiers only
-        f"SELECT {select}, %s FROM {source} WHERE true "
-        f"ON CONFLICT ({columns[0]}, {columns[2]}) DO NOTHING RETURNING {columns[1]}"
-    )
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [now, json.dumps(list(rows.values()))])
-        return Counter(rule for (rule,) in cursor.fetchall())
+    select = ", ".join(f"json_extract(j.value, '$.{name}')" for name in NOTIFICATION_FIELDS)
+    return _insert(_notification_sql(select, "json_each(%s) AS j"), [json.dumps(list(rows.values()))])
 
 
 # --- the sweep -----------------------------------------------------------------------------------
@@ -485,7 +531,7 @@ def send_reminders(today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         sweep = Sweep.load(today)
-        created = create_notifications(r for rule in RULES for r in rule(sweep))
+        created = create_notifications((r for rule in RULES for r in rule(sweep)), sweep.managers)
         if created:
             deliver_emails_after_commit()
     return {str(kind): created.get(kind, 0) for kind in SWEEP_KINDS}

@@ -564,3 +564,16 @@ def test_other_roles_cannot_edit_the_thresholds(client, manager):
     response = client.get(reverse("admin:reports_remindersettings_changelist"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def test_every_manager_is_told_once_and_the_second_run_adds_nobody(assistant, manager):
+    # On PostgreSQL the managers are multiplied in the database (one row per reminder sent).
+    others = [UserFactory(username=f"kierownik{n}", manager=True) for n in range(3)]
+    UserFactory(username="byla", manager=True, is_active=False)
+    active_case(assistant, dt.date(2026, 1, 10))  # the assessment is due on 10.07.2026
+
+    assert sweep(dt.date(2026, 7, 11))["assessment_overdue"] == 5
+    assert recipients("assessment_overdue") == {"anna", "kasia", *(u.username for u in others)}
+    assert Notification.objects.filter(rule="assessment_overdue").values("key").distinct().count() == 1
+    assert sweep(dt.date(2026, 7, 11))["assessment_overdue"] == 0
+    assert Notification.objects.filter(rule="assessment_overdue").count() == 5
