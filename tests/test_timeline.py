@@ -261,6 +261,7 @@ def _timeline_entries(html):
 def test_the_case_page_shows_the_newest_entries_and_loads_earlier_ones(client, django_assert_max_num_queries):
     case = busy_case()
     client.force_login(case.assistant)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the page's language comes from the request
     url = reverse("cases:case-detail", args=[case.pk])
     with translation.override("en"):
         html = client.get(url).content.decode()
