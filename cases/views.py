@@ -212,11 +212,7 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if error.code == "stale_version":
                 # Show what is on file now next to what the user typed; their input stays in the form.
                 current = get_family_for(request.user, pk)
-                changed_meanwhile = [
-                    (current._meta.get_field(name).verbose_name, getattr(current, name))
-                    for name in FAMILY_FIELDS
-                    if getattr(current, name) != form.cleaned_data[name]
-                ]
+                changed_meanwhile = _changes_on_file(current, FAMILY_FIELDS, form.cleaned_data)
         else:
             messages.success(request, _("The family's details have been saved."))
             return redirect(family)
@@ -260,7 +256,8 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
             if error.code == "stale_version":
                 # What is on file now, next to what the user typed (which stays in the form).
-                changed_meanwhile = _member_changes(get_member_for(request.user, pk), form.cleaned_data)
+                current = get_member_for(request.user, pk)
+                changed_meanwhile = _changes_on_file(current, MEMBER_FIELDS, form.cleaned_data)
         else:
             messages.success(request, _("The family member's details have been saved."))
             return redirect(family)
@@ -271,10 +268,12 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _member_changes(current: FamilyMember, typed: dict) -> list[tuple[str, object]]:
-    """(label, value on file) of the member's fields that differ from what the user typed."""
+def _changes_on_file(
+    current: Family | FamilyMember, names: list[str], typed: dict
+) -> list[tuple[str, object]]:
+    """(label, value on file) of the record's fields that differ from what the user typed."""
     changes = []
-    for name in MEMBER_FIELDS:
+    for name in names:
         value = getattr(current, name)
         if value == typed.get(name):
             continue
