@@ -28,6 +28,7 @@ class UserAdmin(BaseUserAdmin):
                     "is_manager",
                     "is_administrator",
                     "employment_form",
+                    "coordinator",
                 )
             },
         ),

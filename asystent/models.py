@@ -1,6 +1,7 @@
 """The user model with its roles, and the centre's details."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -35,6 +36,19 @@ class User(AbstractUser):
         blank=True,
         help_text=_("For family assistants: needed for the semi-annual report."),
     )
+    coordinator = models.ForeignKey(
+        "self",
+        verbose_name=_("coordinator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="team",
+        limit_choices_to={"is_manager": True, "is_active": True},
+        help_text=_(
+            "For family assistants: the manager who supervises their cases and is told of their "
+            "overdue deadlines. Empty: every manager is told."
+        ),
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email_notifications = models.CharField(
         _("e-mail notifications"),
@@ -63,6 +77,15 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.coordinator_id is None:
+            return
+        if self.coordinator_id == self.pk:
+            raise ValidationError({"coordinator": _("A person cannot be their own coordinator.")})
+        if not self.is_assistant:
+            raise ValidationError({"coordinator": _("Only a family assistant has a coordinator.")})
 
     @property
     def roles(self) -> list[Role]:

@@ -353,7 +353,7 @@ class Generator:
         self.social_workers: list[int] = []
         self.managers: list[int] = []
 
-        def add(username: str, role: str, employment: str = "") -> int:
+        def add(username: str, role: str, employment: str = "", coordinator: int | None = None) -> int:
             pk = self.new_id("user")
             female = rng.random() < 0.8  # most assistants and social workers are women
             first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
@@ -373,6 +373,7 @@ class Generator:
                     employment,
                     True,
                     self.now,
+                    coordinator,
                 )
             )
             return pk
@@ -386,7 +387,9 @@ class Generator:
             EmploymentForm.CIVIL_LAW_CONTRACT.value
         ] * 2
         for n in range(1, self.scale.assistants + 1):
-            self.assistants.append(add(f"asystent{n}", "assistant", rng.choice([*forms, ""])))
+            # Teams: the managers share the assistants, each one coordinating about as many.
+            coordinator = self.managers[(n - 1) % len(self.managers)]
+            self.assistants.append(add(f"asystent{n}", "assistant", rng.choice([*forms, ""]), coordinator))
         self.load(
             User,
             [
@@ -403,6 +406,7 @@ class Generator:
                 "employment_form",
                 "is_active",
                 "date_joined",
+                "coordinator_id",
             ],
             rows,
         )

@@ -35,7 +35,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from asystent.emails import NotificationKind, deliver_emails_after_commit
-from asystent.models import Centre, Notification
+from asystent.models import Centre, Notification, User
 from asystent.notifications import managers
 from cases.enums import ActionStatus, AssessmentStatus, CaseStatus
 from cases.models import OPEN_STATUSES, Assessment, Case, PlanAction, WorkPlan
@@ -108,6 +108,8 @@ class Sweep:
     settings: ReminderSettings
     centre: Centre
     managers: frozenset[int]
+    # assistant -> their coordinator, for the assistants whose coordinator is an active manager
+    coordinators: dict[int, int]
 
     @classmethod
     def load(cls, today: dt.date) -> "Sweep":
@@ -116,7 +118,16 @@ class Sweep:
             settings=ReminderSettings.load(),
             centre=Centre.load(),
             managers=frozenset(managers().values_list("pk", flat=True)),
+            coordinators=dict(
+                User.objects.filter(coordinator__in=managers()).values_list("pk", "coordinator_id")
+            ),
         )
+
+    def escalate(self, assistant_id: int | None) -> frozenset[int]:
+        """Who is told when the assistant's deadline passes: their coordinator, or, if they have
+        none (or an inactive one), every manager."""
+        coordinator = self.coordinators.get(assistant_id)
+        return frozenset([coordinator]) if coordinator else self.managers
 
     def days(self, n: int) -> dt.date:
         return self.today + dt.timedelta(days=n)
@@ -179,7 +190,8 @@ def assessment_reminders(sweep: Sweep) -> list[Reminder]:
                 rule=NotificationKind.ASSESSMENT_OVERDUE if overdue else NotificationKind.ASSESSMENT_DUE,
                 object_pk=row["pk"],
                 due=due,
-                recipients=_assistant(row) | (sweep.managers if overdue else frozenset()),
+                recipients=_assistant(row)
+                | (sweep.escalate(row["assistant_id"]) if overdue else frozenset()),
                 message=(
                     _("Family %(family)s: the periodic assessment was due on %(date)s and is overdue.")
                     if overdue
@@ -216,7 +228,8 @@ def court_reminders(sweep: Sweep) -> list[Reminder]:
                 rule=NotificationKind.COURT_OVERDUE if overdue else NotificationKind.COURT_DUE,
                 object_pk=row["pk"],
                 due=due,
-                recipients=_assistant(row, "case__") | (sweep.managers if overdue else frozenset()),
+                recipients=_assistant(row, "case__")
+                | (sweep.escalate(row["case__assistant_id"]) if overdue else frozenset()),
                 message=(
                     _("Family %(family)s: the court opinion was due on %(date)s and has not been sent.")
                     if overdue
@@ -262,7 +275,8 @@ def no_contact_reminders(sweep: Sweep) -> list[Reminder]:
                 rule=NotificationKind.NO_CONTACT_ESCALATION if escalated else NotificationKind.NO_CONTACT,
                 object_pk=row["pk"],
                 due=row["last_contact"] + dt.timedelta(days=days),
-                recipients=_assistant(row) | (sweep.managers if escalated else frozenset()),
+                recipients=_assistant(row)
+                | (sweep.escalate(row["assistant_id"]) if escalated else frozenset()),
                 message=_("Family %(family)s: no saved visit or contact since %(date)s (%(days)d days).")
                 % values,
                 url=_case_url(row["pk"]),
@@ -285,7 +299,7 @@ def consent_reminders(sweep: Sweep) -> list[Reminder]:
             rule=NotificationKind.CONSENT_PENDING,
             object_pk=row["pk"],
             due=row["opened_on"] + dt.timedelta(days=wait),
-            recipients=_assistant(row) | sweep.managers,
+            recipients=_assistant(row) | sweep.escalate(row["assistant_id"]),
             message=_(
                 "Family %(family)s: the case was opened on %(date)s and the family's consent "
                 "is still not recorded."

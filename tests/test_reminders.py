@@ -322,6 +322,59 @@ def test_an_inactive_assistant_gets_nothing_but_the_managers_still_do(manager):
     assert recipients("assessment_due") == set()
 
 
+def test_an_assistant_s_coordinator_is_told_instead_of_every_manager(assistant, manager):
+    """In a large centre the managers split the assistants into teams: an overdue deadline goes
+    to the assistant's coordinator only; an assistant without one still escalates to everyone."""
+    coordinator = UserFactory(username="marta", manager=True)
+    assistant.coordinator = coordinator
+    assistant.save()
+    loner = UserFactory(username="ewa", assistant=True)
+    mine = active_case(assistant, dt.date(2025, 6, 1), court_ordered=True)
+    court_request(mine, dt.date(2026, 2, 20))
+    CaseFactory(assistant=assistant, awaiting_consent=True, opened_on=dt.date(2026, 2, 1))
+    theirs = active_case(loner, dt.date(2025, 6, 1))
+    ReferralFactory(submitted=True, submitted_at=dt.datetime(2026, 2, 1, 9, tzinfo=WARSAW))
+
+    sweep(dt.date(2026, 3, 2))
+
+    def told(rule: str, case: Case) -> set[str]:
+        return set(
+            Notification.objects.filter(
+                rule=rule, url=reverse("cases:case-detail", args=[case.pk])
+            ).values_list("recipient__username", flat=True)
+        )
+
+    assert told("assessment_overdue", mine) == {"anna", "marta"}
+    assert told("assessment_overdue", theirs) == {"ewa", "kasia", "marta"}
+    assert told("no_contact_escalation", mine) == {"anna", "marta"}
+    assert told("court_overdue", mine) == {"anna", "marta"}
+    assert recipients("consent_pending") == {"anna", "marta"}
+    assert recipients("referral_waiting") == {"kasia", "marta"}  # no assistant yet: every manager
+
+    # A coordinator who leaves (or is no longer a manager) hands the escalations back to everyone.
+    coordinator.is_active = False
+    coordinator.save()
+    sweep(dt.date(2026, 8, 2))
+    assert told("assessment_overdue", mine) == {"anna", "marta", "kasia"}
+
+
+def test_only_an_assistant_has_a_coordinator_and_not_themselves(assistant, manager, social_worker):
+    social_worker.coordinator = manager
+    with pytest.raises(ValidationError) as caught:
+        social_worker.full_clean()
+    assert "coordinator" in caught.value.message_dict
+    manager.is_assistant = True
+    manager.coordinator = manager
+    with pytest.raises(ValidationError) as caught:
+        manager.full_clean()
+    assert "coordinator" in caught.value.message_dict
+    assistant.coordinator = social_worker  # not a manager: the admin form offers managers only
+    with pytest.raises(ValidationError):
+        assistant.full_clean()
+    assistant.coordinator = manager
+    assistant.full_clean()
+
+
 def test_running_twice_creates_nothing_the_second_time(assistant, manager):
     active_case(assistant, dt.date(2025, 6, 1))
     CaseFactory(assistant=assistant, awaiting_consent=True, opened_on=dt.date(2026, 2, 1))
