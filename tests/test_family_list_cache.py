@@ -86,7 +86,7 @@ def test_a_second_visit_is_served_from_the_cache_with_the_same_page(anna, kowals
         (lambda case: _save(case.family, street="Brzozowa 7"), "Brzozowa 7"),
         (lambda case: FamilyMemberFactory(family=case.family, first_name="Jaś", last_name="Kowalski"), "Jaś"),
         (lambda case: FamilyMember.objects.filter(family=case.family).update(first_name="Iwona"), "Iwona"),
-        (lambda case: Case.objects.filter(pk=case.pk).update(status=CaseStatus.MONITORING), ">monitoring</a>"),
+        (lambda case: Case.objects.filter(pk=case.pk).update(status=CaseStatus.MONITORING), "monitoring</a>"),
         (
             lambda case: User.objects.filter(pk=case.assistant_id).update(last_name="Zając-Nowak"),
             "Zając-Nowak",
