@@ -319,20 +319,26 @@ def level_of(load: int, limit: int) -> str:
     return "success"
 
 
-def _active_assistants() -> QuerySet[User]:
-    return User.objects.filter(is_assistant=True, is_active=True)
+def _active_assistants(team: int | None = None) -> QuerySet[User]:
+    """The active assistants; of one coordinator's team if `team` (the coordinator's pk) is given."""
+    people = User.objects.filter(is_assistant=True, is_active=True)
+    return people if team is None else people.filter(coordinator=team)
 
 
-def _caseload_counts(ctx: Context) -> QuerySet[Case]:
+def team_size(user: User) -> int:
+    """How many active assistants `user` coordinates (0 for anyone but a manager)."""
+    if not user.is_manager:
+        return 0
+    return _active_assistants(user.pk).count()
+
+
+def _caseload_counts(ctx: Context, team: int | None = None) -> QuerySet[Case]:
     """(assistant, n): the cases in each assistant's caseload. COUNT(*) under one condition, so
     that the database reads the index of the working cases by assistant alone, not the table."""
-    return (
-        Case.objects.filter(status__in=ctx.caseload_statuses)
-        .order_by()
-        .values("assistant")
-        .annotate(n=Count("*"))
-        .values_list("assistant", "n")
-    )
+    cases = Case.objects.filter(status__in=ctx.caseload_statuses)
+    if team is not None:
+        cases = cases.filter(assistant__in=_active_assistants(team).values("pk"))
+    return cases.order_by().values("assistant").annotate(n=Count("*")).values_list("assistant", "n")
 
 
 def name_matches(search: str) -> Q:
@@ -360,9 +366,18 @@ class RankedAssistants:
     the users, the caseloads and the search, and window functions for the totals.
     """
 
-    def __init__(self, ctx: Context, search: str = "", *, page: str | None = None, per_page: int = 0) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        search: str = "",
+        *,
+        team: int | None = None,
+        page: str | None = None,
+        per_page: int = 0,
+    ) -> None:
         self.ctx = ctx
         self.search = search
+        self.team = team  # a coordinator's pk: their team alone
         self._summary: TeamSummary | None = None
         self._rows: dict[tuple[int, int], list[User]] = {}
         self._hint: tuple[int, int] | None = None
@@ -380,7 +395,7 @@ class RankedAssistants:
             rows = self._slice(*self._hint)
             if rows:
                 return int(rows[0].matches)
-        people = _active_assistants()
+        people = _active_assistants(self.team)
         return (people.filter(name_matches(self.search)) if self.search else people).count()
 
     def __getitem__(self, window: slice) -> list[User]:
@@ -421,12 +436,12 @@ class RankedAssistants:
 
     def _ranked(self, search: str, *, offset: int, limit: int) -> RawQuerySet:
         # Only what a row shows (`User.__str__`, the links): the rows are ranked and counted whole.
-        people = _active_assistants().order_by().values("id", "username", "first_name", "last_name")
+        people = _active_assistants(self.team).order_by().values("id", "username", "first_name", "last_name")
         people_sql, people_params = people.query.sql_with_params()
-        loads_sql, loads_params = _caseload_counts(self.ctx).query.sql_with_params()
+        loads_sql, loads_params = _caseload_counts(self.ctx, self.team).query.sql_with_params()
         matched, matched_params = "1", ()
         if search:
-            matching = _active_assistants().filter(name_matches(search)).order_by().values("pk")
+            matching = _active_assistants(self.team).filter(name_matches(search)).order_by().values("pk")
             matching_sql, matched_params = matching.query.sql_with_params()
             matched = f"CASE WHEN u.id IN ({matching_sql}) THEN 1 ELSE 0 END"
         cap = self.ctx.centre.caseload_limit

@@ -1,4 +1,5 @@
-"""Filters of the manager's lists (django-filter): assistant, status, legal basis and period."""
+"""Filters of the manager's lists (django-filter): assistant, coordinator's team, status, legal basis
+and period."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,14 @@ from referrals.models import Referral
 
 def _assistants(request) -> object:  # noqa: ANN001 - django-filter passes the request
     return User.objects.filter(is_assistant=True).order_by("last_name", "first_name", "pk")
+
+
+def _coordinators(request) -> object:  # noqa: ANN001 - django-filter passes the request
+    return (
+        User.objects.filter(is_manager=True, team__isnull=False)
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
 
 
 class _DateRangeWidget(DateRangeWidget):
@@ -31,6 +40,12 @@ class CaseFilter(django_filters.FilterSet):
         queryset=_assistants,
         empty_label=_("all assistants"),
     )
+    coordinator = django_filters.ModelChoiceFilter(
+        label=_("Coordinator's team"),
+        field_name="assistant__coordinator",
+        queryset=_coordinators,
+        empty_label=_("all teams"),
+    )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CaseStatus.choices, empty_label=_("all"))
     legal_basis = django_filters.ChoiceFilter(
         label=_("Legal basis"), choices=LegalBasis.choices, empty_label=_("all")
@@ -41,7 +56,7 @@ class CaseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Case
-        fields = ["assistant", "status", "legal_basis", "period"]
+        fields = ["assistant", "coordinator", "status", "legal_basis", "period"]
 
     def __init__(self, *args, with_period: bool = True, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)

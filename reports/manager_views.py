@@ -35,6 +35,8 @@ from .statistics import (
 )
 
 PAGE_SIZE = 25
+# The dashboard's scope: a coordinator's team, or every assistant of the centre.
+SCOPE_TEAM, SCOPE_ALL = "team", "all"
 # Figures are for managers and administrators; lists naming families are the manager's alone.
 _figures_readers = role_required(Role.MANAGER, Role.ADMINISTRATOR)
 _managers = role_required(Role.MANAGER)
@@ -55,7 +57,13 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     ctx = dashboard.Context.load()
     search = request.GET.get("q", "").strip()[:100]
     number, per_page = request.GET.get("page"), dashboard.ASSISTANTS_PER_PAGE
-    assistants = dashboard.RankedAssistants(ctx, search, page=number, per_page=per_page)
+    # A coordinator sees their own team first; the whole centre is a click away.
+    team_size = dashboard.team_size(request.user)
+    scope = request.GET.get("scope")
+    if not team_size or scope not in (SCOPE_TEAM, SCOPE_ALL):
+        scope = SCOPE_TEAM if team_size else SCOPE_ALL
+    team = request.user.pk if scope == SCOPE_TEAM else None
+    assistants = dashboard.RankedAssistants(ctx, search, team=team, page=number, per_page=per_page)
     page = Paginator(assistants, per_page).get_page(number)
     return render(
         request,
@@ -64,6 +72,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "rows": dashboard.assistant_rows(ctx, page),
             "page": page,
             "search": search,
+            "scope": scope,
+            "team": team,
+            "team_size": team_size,
             "summary": assistants.summary(),
             "panels": dashboard.panels(ctx),
             "limit": ctx.centre.caseload_limit,

@@ -373,6 +373,43 @@ def test_the_table_can_be_narrowed_to_a_name(client, team, manager):
     assert "Zzyzx" in nobody.content.decode().split('id="caseloads"')[1]
 
 
+def test_a_coordinator_sees_their_team_first_and_the_whole_centre_on_request(client, team, manager):
+    coordinator = UserFactory(username="marta", manager=True)
+    for name in ("anna", "celina"):
+        team[name].coordinator = coordinator
+        team[name].save()
+    url = reverse("reports:dashboard")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_login(coordinator)
+
+    mine = client.get(url)
+    assert _names_in_table(mine) == [str(team["anna"]), str(team["celina"])]
+    assert mine.context["summary"] == dashboard.TeamSummary(
+        assistants=2, families=15 + 3, at_limit=1, near_limit=0, free_places=0 + 12
+    )
+    html = mine.content.decode()
+    active = r'class="btn btn-outline-primary active" aria-current="page" href="\?scope=team">'
+    assert re.search(active + r"\s*Your team \(2 assistants\)", html)
+    assert f'metric=caseload&amp;coordinator={coordinator.pk}">18</a>' in html
+    assert 'name="scope" value="team"' in html  # a search stays within the team
+    assert _names_in_table(client.get(url, {"q": "Bartosz", "scope": "team"})) == []
+
+    whole = client.get(url, {"scope": "all"})
+    assert whole.context["summary"].assistants == 4
+    assert _names_in_table(client.get(url, {"q": "Bartosz", "scope": "all"})) == [str(team["bartek"])]
+    assert _names_in_table(client.get(url, {"scope": "nonsense"})) == _names_in_table(mine)
+
+    # The figure's list narrows to the team as well.
+    listed = client.get(reverse(DRILLDOWN), {"metric": "caseload", "coordinator": coordinator.pk})
+    assert listed.context["page"].paginator.count == 18
+
+    # A manager who coordinates nobody sees the whole centre, with no choice to make.
+    client.force_login(manager)
+    theirs = client.get(url, {"scope": "team"})
+    assert theirs.context["summary"].assistants == 4
+    assert 'id="dashboard-scope"' not in theirs.content.decode()
+
+
 def test_the_panels_list_their_first_families_with_a_link_to_the_whole_list(client, team, manager):
     client.force_login(manager)
     html = client.get(reverse("reports:dashboard")).content.decode()
@@ -612,9 +649,10 @@ def test_the_dashboard_query_count_does_not_grow_with_the_team(
     assert _count_queries(client, url, {"q": "a"}) == small
     # Past the end the last page is shown: counting the users and reading it cost two more.
     assert _count_queries(client, url, {"page": 99}) == small + 2
-    # Seven for the figures: the centre; the ranked page of assistants with the team's totals;
-    # the page's figures; the panels in three (both referral queues, the first court deadlines,
-    # the other counts). The rest is the layout's (session, user, unread notifications).
+    # Eight for the figures: the centre; the size of the manager's own team; the ranked page of
+    # assistants with the team's totals; the page's figures; the panels in three (both referral
+    # queues, the first court deadlines, the other counts). The rest is the layout's (session,
+    # user, unread notifications).
     assert small <= 10
 
 
