@@ -159,6 +159,12 @@ EXTRA_PAGES = [
         lambda s: f"{reverse('cases:family-list')}?{urlencode({'q': s.search})}",
     ),
     Page(
+        "dashboard_centre",
+        "manager's dashboard, whole centre",
+        "manager",
+        lambda s: f"{reverse('reports:dashboard')}?scope=all",
+    ),
+    Page(
         "notifications_manager",
         "notification list, manager",
         "manager",
