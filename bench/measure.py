@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count
 from django.test import Client, override_settings
@@ -122,6 +123,8 @@ class Page:
     label: str
     user: str  # "assistant" or "manager"
     url: Callable[[Subjects], str]
+    # Requested with an empty cache each time (the rendered family list: its first visit).
+    uncached: bool = False
 
 
 FLOOR = Page("floor", "floor: minimal logged-in page", "assistant", lambda s: reverse("bench-floor"))
@@ -153,6 +156,13 @@ PAGES = [
 EXTRA_PAGES = [
     Page("family_list", "family list (no search)", "assistant", lambda s: reverse("cases:family-list")),
     Page(
+        "family_list_search_uncached",
+        "family list with a search, first visit (not cached)",
+        "assistant",
+        lambda s: f"{reverse('cases:family-list')}?{urlencode({'q': s.search})}",
+        uncached=True,
+    ),
+    Page(
         "family_list_search_manager",
         "family list with a search, manager",
         "manager",
@@ -179,21 +189,29 @@ def _get(client: Client, url: str) -> None:
         raise BenchError(f"GET {url} answered {response.status_code}")
 
 
-def count_queries(client: Client, url: str, warmup: int = 3) -> int:
-    """The number of SQL queries of one request, after `warmup` requests (caches filled)."""
+def count_queries(client: Client, url: str, warmup: int = 3, uncached: bool = False) -> int:
+    """The number of SQL queries of one request, after `warmup` requests (caches filled, but
+    emptied again before the counted request if `uncached`)."""
     for _ in range(warmup):
         _get(client, url)
+    if uncached:
+        cache.clear()
     with CaptureQueriesContext(connection) as captured:
         _get(client, url)
     return len(captured)  # now: the captured list is a view of a log that later requests clear
 
 
-def time_pages(targets: list[tuple[str, Client, str]], rounds: int) -> dict[str, list[float]]:
+def time_pages(
+    targets: list[tuple[str, Client, str]], rounds: int, uncached: frozenset[str] = frozenset()
+) -> dict[str, list[float]]:
     """Request every target once per round, `rounds` times: interleaved, so that whatever else
-    the machine does at some moment slows every page alike and the ratios stay fair."""
+    the machine does at some moment slows every page alike and the ratios stay fair. The cache
+    is emptied (untimed) before each request of the `uncached` targets."""
     durations: dict[str, list[float]] = {key: [] for key, _client, _url in targets}
     for _ in range(rounds):
         for key, client, url in targets:
+            if key in uncached:
+                cache.clear()
             started = time.perf_counter()
             _get(client, url)
             durations[key].append(time.perf_counter() - started)
@@ -219,8 +237,15 @@ def measure_pages(subjects: Subjects, requests: int, extra: bool = True) -> tupl
     pages = [FLOOR, *PAGES, *(EXTRA_PAGES if extra else [])]
     with override_settings(ROOT_URLCONF="bench.urls", OTP_REQUIRED_FOR_STAFF=False):
         urls = {page.key: page.url(subjects) for page in pages}
-        queries = {page.key: count_queries(clients[page.user], urls[page.key]) for page in pages}
-        durations = time_pages([(page.key, clients[page.user], urls[page.key]) for page in pages], requests)
+        queries = {
+            page.key: count_queries(clients[page.user], urls[page.key], uncached=page.uncached)
+            for page in pages
+        }
+        durations = time_pages(
+            [(page.key, clients[page.user], urls[page.key]) for page in pages],
+            requests,
+            uncached=frozenset(page.key for page in pages if page.uncached),
+        )
     floor = _figures(urls[FLOOR.key], queries[FLOOR.key], durations[FLOOR.key])
     floor.update(label=FLOOR.label, user=subjects.assistant.username)
     results = {}
