@@ -206,12 +206,13 @@ def time_pages(
 ) -> dict[str, list[float]]:
     """Request every target once per round, `rounds` times: interleaved, so that whatever else
     the machine does at some moment slows every page alike and the ratios stay fair. The cache
-    is emptied (untimed) before each request of the `uncached` targets."""
+    is missed on each request of the `uncached` targets: their URLs get a parameter the page
+    ignores, new each round, and the rendered page is cached under its whole query string."""
     durations: dict[str, list[float]] = {key: [] for key, _client, _url in targets}
-    for _ in range(rounds):
+    for n in range(rounds):
         for key, client, url in targets:
             if key in uncached:
-                cache.clear()
+                url = f"{url}{'&' if '?' in url else '?'}round={n}"
             started = time.perf_counter()
             _get(client, url)
             durations[key].append(time.perf_counter() - started)

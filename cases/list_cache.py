@@ -31,7 +31,7 @@ from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone, translation
 
-from .models import Case, Family, FamilyMember
+from .models import Case, Family, FamilyMember, visible_family_ids
 from .selectors import sees_every_family
 
 # Rendered pages live a day at most (the key holds the day anyway).
@@ -66,7 +66,10 @@ def enabled(user) -> bool:  # noqa: ANN001
 def _fingerprint(user) -> str | None:  # noqa: ANN001
     """None inside a transaction that has written: its own later writes would keep its rows'
     `xmin` (requests run in autocommit; a test runs in one transaction)."""
-    visible_sql, params = Family.objects.visible_to(user).order_by().values("pk").query.sql_with_params()
+    ids = visible_family_ids(user)
+    if ids is None:  # no families to see: nothing worth caching
+        return None
+    visible_sql, params = ids.query.sql_with_params()
     qn = connection.ops.quote_name
     family, member, case = Family._meta, FamilyMember._meta, Case._meta
     user_table = get_user_model()._meta.db_table
