@@ -32,12 +32,14 @@ Definitions:
 """
 
 import datetime as dt
+import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.db import models
+from django.core.cache import cache
+from django.db import connection, models
 from django.db.models import (
     Count,
     Exists,
@@ -68,7 +70,7 @@ from visits.enums import VisitStatus
 from visits.models import Intervention, Visit
 
 from .enums import CourtRequestStatus
-from .models import CourtRequest
+from .models import CourtRequest, FigureStamp
 
 WORKING_STATUSES = (*OPEN_STATUSES, CaseStatus.MONITORING)
 PENDING_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
@@ -445,16 +447,18 @@ class RankedAssistants:
             matching_sql, matched_params = matching.query.sql_with_params()
             matched = f"CASE WHEN u.id IN ({matching_sql}) THEN 1 ELSE 0 END"
         cap = self.ctx.centre.caseload_limit
+        stamps = connection.ops.quote_name(FigureStamp._meta.db_table)
         load = "COALESCE(l.n, 0)"  # an assistant without cases has no caseload row
         sql = f"""
             SELECT *, COUNT(*) OVER () AS matches FROM (
-                SELECT u.*, {load} AS load, {matched} AS matched,
+                SELECT u.*, {load} AS load, {matched} AS matched, s.token AS figure_stamp,
                     COUNT(*) OVER () AS team_assistants,
                     SUM({load}) OVER () AS team_families,
                     SUM(CASE WHEN {load} >= %s THEN 1 ELSE 0 END) OVER () AS team_at_limit,
                     SUM(CASE WHEN {load} >= %s AND {load} < %s THEN 1 ELSE 0 END) OVER () AS team_near_limit,
                     SUM(CASE WHEN {load} < %s THEN %s - {load} ELSE 0 END) OVER () AS team_free_places
                 FROM ({people_sql}) u LEFT JOIN ({loads_sql}) l ON l.assistant = u.id
+                LEFT JOIN {stamps} s ON s.assistant_id = u.id
             ) ranked
             WHERE matched = 1
             ORDER BY load DESC, last_name, first_name, id
@@ -514,12 +518,57 @@ def _figures_query(ctx: Context) -> QuerySet[Case]:
     return _built(("figures", ctx.today, ctx.cutoff, ctx.caseload_statuses), build)
 
 
+# Each assistant's figures are kept this long at most under their stamp (the key holds the day).
+FIGURES_TIMEOUT = 24 * 60 * 60
+
+
+def _figures_key(ctx: Context, assistant: int, stamp: int) -> str:
+    settings_part = f"{ctx.cutoff}:{','.join(ctx.caseload_statuses)}"
+    return f"dashboard-figures:{assistant}:{stamp}:{ctx.today}:{settings_part}"
+
+
+def _figures_of(ctx: Context, users: list[User]) -> dict[int, dict]:
+    """The figures of `users`, by pk: on PostgreSQL from the cache for each assistant whose stamp
+    (read with the ranking, `figure_stamp`) is unchanged since they were computed, and computed in
+    one query for the others; on SQLite, or without a stamp, computed."""
+    stamps = {user.pk: getattr(user, "figure_stamp", None) for user in users}
+    cached = connection.vendor == "postgresql"
+    keys = {pk: _figures_key(ctx, pk, stamp) for pk, stamp in stamps.items() if cached and stamp is not None}
+    found = cache.get_many(keys.values()) if keys else {}
+    figures = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in stamps if pk not in figures]
+    if missing:
+        computed = {row["assistant"]: row for row in _figures_query(ctx).filter(assistant__in=missing)}
+        fresh = {pk: computed.get(pk, {}) for pk in missing}
+        figures.update(fresh)
+        unstamped = [pk for pk in missing if cached and stamps[pk] is None]
+        if unstamped:
+            keys.update((pk, _figures_key(ctx, pk, stamp)) for pk, stamp in _add_stamps(unstamped).items())
+        cache.set_many({keys[pk]: row for pk, row in fresh.items() if pk in keys}, FIGURES_TIMEOUT)
+    return figures
+
+
+def _add_stamps(assistants: list[int]) -> dict[int, int]:
+    """Stamps for assistants no trigger has stamped yet (after a bulk load), by pk: those this
+    call added. (Where a trigger's stamp came first, the figures just read may be older than it.)"""
+    table = connection.ops.quote_name(FigureStamp._meta.db_table)
+    rows = [(pk, secrets.randbits(62)) for pk in assistants]
+    values = ", ".join(["(%s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (assistant_id, token) VALUES {values} "  # noqa: S608  # nosec B608 - placeholders only
+            "ON CONFLICT (assistant_id) DO NOTHING RETURNING assistant_id, token",
+            [value for row in rows for value in row],
+        )
+        return dict(cursor.fetchall())
+
+
 def assistant_rows(ctx: Context, assistants: Iterable[User]) -> list[AssistantRow]:
     """The figures of the given assistants (a page of the table), in their order, in one query
-    whatever the size of the team: a conditional aggregate over their working cases."""
+    whatever the size of the team: a conditional aggregate over their working cases (or none, when
+    every one of them is cached: `_figures_of`)."""
     users = list(assistants)
-    shown = _figures_query(ctx).filter(assistant__in=[user.pk for user in users])
-    figures = {row["assistant"]: row for row in shown}
+    figures = _figures_of(ctx, users)
     rows = []
     for user in users:
         pk = user.pk

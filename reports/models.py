@@ -372,3 +372,27 @@ class ReportStamp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.half}: {self.token}"
+
+
+class FigureStamp(models.Model):
+    """An assistant's dashboard stamp: a random token that database triggers (PostgreSQL,
+    migration 0003) replace in the same transaction whenever a record behind the assistant's
+    figures is written: a case of theirs, its visits, assessments, plans, goals, actions and court
+    requests, or a member of the family. `reports.dashboard` keeps each assistant's figures in the
+    cache under the token it read before computing them."""
+
+    assistant = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        db_constraint=False,  # written by triggers; the users are never deleted
+        related_name="+",
+    )
+    token = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("dashboard data stamp")
+        verbose_name_plural = _("dashboard data stamps")
+
+    def __str__(self) -> str:
+        return f"{self.assistant_id}: {self.token}"
