@@ -33,11 +33,13 @@ from django.urls import reverse
 from asystent.models import Centre, Notification, User
 from cases.enums import CaseStatus
 from cases.models import OPEN_STATUSES, Case
+from reports import snapshots
 from reports.documents import build_html
 from reports.enums import DocumentKind, DocumentStatus, OpinionStatus
 from reports.models import OpinionVersion, RenderedDocument
 from reports.pdf import BASE_URL, PDF_VARIANT, InternalOnlyFetcher
 from reports.reminders import send_reminders
+from reports.statistics import Period
 from reports.tasks import render_document
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -337,6 +339,21 @@ def measure_pdf(runs: int) -> dict:
 # --- the reminder sweep ---------------------------------------------------------------------------------
 
 
+def measure_report(runs: int = 5) -> dict:
+    """The half-year report the page opens on, computed from the data: its stored figures are
+    forgotten first (`reports.snapshots`), each run rolled back; the median of `runs`."""
+    period = Period.last_complete_half()
+    durations = []
+    for _ in range(runs):
+        with transaction.atomic():
+            snapshots.forget_all()
+            started = time.perf_counter()
+            snapshots.report_figures(period)
+            durations.append(time.perf_counter() - started)
+            transaction.set_rollback(True)
+    return {"period": period.key, "runs": runs, "median_ms": _ms(statistics.median(durations))}
+
+
 def measure_sweep() -> dict:
     """The daily sweep over every case, twice (the second run finds everything sent already);
     rolled back afterwards, so that the data set stays as generated and no e-mail is queued."""
@@ -526,7 +543,10 @@ def assess(results: dict) -> dict[str, bool]:
         "medians_within_5x_floor": all(page["ratio"] <= TARGETS["median_ratio_max"] for page in key_pages),
         "pdf_within_1.3x_raw": results["pdf"]["ratio"] <= TARGETS["pdf_ratio_max"],
         "sweep_under_10_s": results["sweep"]["seconds"] < TARGETS["sweep_seconds_max"],
-        "half_year_report_under_2_s": results["pages"]["semiannual"]["median_ms"]
+        # Computed from the data, not the stored figures the page serves while nothing changes.
+        "half_year_report_under_2_s": max(
+            results["pages"]["semiannual"]["median_ms"], results["report"]["median_ms"]
+        )
         < TARGETS["semiannual_median_ms_max"],
         "throughput_200_rps_no_errors": results["throughput"]["rps"] >= TARGETS["throughput_rps_min"]
         and results["throughput"]["errors"] == 0,
@@ -552,6 +572,8 @@ def run_all(*, requests: int, load_seconds: float, pdf_runs: int, say: Callable[
     started = time.perf_counter()
     pdf = measure_pdf(pdf_runs)
     say(f"  court-opinion PDF: {time.perf_counter() - started:.1f} s")
+    report = measure_report()
+    say(f"  half-year report computed: {report['median_ms'] / 1000 * report['runs']:.1f} s")
     sweep = measure_sweep()
     say(f"  reminder sweep: {sweep['seconds'] + sweep['repeat_seconds']:.1f} s")
     throughput = measure_throughput(subjects.assistant, load_seconds)
@@ -570,6 +592,7 @@ def run_all(*, requests: int, load_seconds: float, pdf_runs: int, say: Callable[
         "floor": floor,
         "pages": pages,
         "pdf": pdf,
+        "report": report,
         "sweep": sweep,
         "throughput": throughput,
         "targets": TARGETS,

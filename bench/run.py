@@ -90,10 +90,13 @@ def table(results: dict) -> str:
                     f"{_n(page['p95_ms']):>9} {_n(page['ratio']):>8}"
                 )
     pdf, sweep, load = results["pdf"], results["sweep"], results["throughput"]
+    report = results["report"]
     lines += [
         "",
         f"court-opinion PDF ({pdf['pages']} pages): task {_n(pdf['task_median_ms'], 0)} ms, WeasyPrint alone "
         f"{_n(pdf['raw_median_ms'], 0)} ms: {pdf['ratio']:.2f}× (median of {pdf['runs']} pairs)",
+        f"half-year report {report['period']} computed from the data: {_n(report['median_ms'], 0)} ms "
+        f"(median of {report['runs']}; the page serves the stored figures while the data is unchanged)",
         f"reminder sweep over {sweep['active_cases']:,} active cases: {sweep['seconds']:.2f} s, "
         f"{sweep['queries']} queries, {sweep['notifications_created']:,} notifications; "
         f"run again: {sweep['repeat_seconds']:.2f} s, {sweep['repeat_queries']} queries, "

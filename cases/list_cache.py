@@ -34,8 +34,8 @@ from django.utils import timezone, translation
 from .models import Case, Family, FamilyMember, visible_family_ids
 from .selectors import sees_every_family
 
-# Rendered pages live a day at most (the key holds the day anyway).
-TIMEOUT = 24 * 60 * 60
+# Rendered pages live an hour at most (a user's pages, one per query string, in Redis).
+TIMEOUT = 60 * 60
 
 _SOURCES = [
     *(
