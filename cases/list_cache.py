@@ -26,10 +26,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone, translation
+
+from asystent import caching
 
 from .models import Case, Family, FamilyMember, visible_family_ids
 from .selectors import sees_every_family
@@ -114,8 +115,8 @@ def key(request: HttpRequest) -> str | None:
 
 
 def get(cache_key: str) -> str | None:
-    return cache.get(cache_key)
+    return caching.get(cache_key)
 
 
 def store(cache_key: str, html: str) -> None:
-    cache.set(cache_key, html, TIMEOUT)
+    caching.set_many({cache_key: html}, TIMEOUT)

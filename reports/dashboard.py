@@ -38,7 +38,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import (
     Count,
@@ -60,6 +59,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from asystent import caching
 from asystent.models import Centre, User
 from cases.enums import ActionStatus, AssessmentStatus, CaseStatus, ClosureReason, Relation
 from cases.models import OPEN_STATUSES, Assessment, Assignment, Case, FamilyMember, PlanAction, WorkPlan
@@ -534,7 +534,7 @@ def _figures_of(ctx: Context, users: list[User]) -> dict[int, dict]:
     stamps = {user.pk: getattr(user, "figure_stamp", None) for user in users}
     cached = connection.vendor == "postgresql"
     keys = {pk: _figures_key(ctx, pk, stamp) for pk, stamp in stamps.items() if cached and stamp is not None}
-    found = cache.get_many(keys.values()) if keys else {}
+    found = caching.get_many(keys.values()) if keys else {}
     figures = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in stamps if pk not in figures]
     if missing:
@@ -544,7 +544,7 @@ def _figures_of(ctx: Context, users: list[User]) -> dict[int, dict]:
         unstamped = [pk for pk in missing if cached and stamps[pk] is None]
         if unstamped:
             keys.update((pk, _figures_key(ctx, pk, stamp)) for pk, stamp in _add_stamps(unstamped).items())
-        cache.set_many({keys[pk]: row for pk, row in fresh.items() if pk in keys}, FIGURES_TIMEOUT)
+        caching.set_many({keys[pk]: row for pk, row in fresh.items() if pk in keys}, FIGURES_TIMEOUT)
     return figures
 
 

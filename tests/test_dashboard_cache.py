@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -197,3 +198,17 @@ def test_a_new_day_computes_the_figures_again(client, seen, monkeypatch):
     tomorrow, queries = view(client)
     assert queries == computed
     assert tomorrow["days_since_visit"] == figures["days_since_visit"] + 1
+
+
+def test_with_the_cache_down_the_figures_are_computed_not_refused(client, seen, caplog):
+    figures, computed = seen
+    dead = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    with override_settings(CACHES=dead):
+        assert view(client) == (figures, computed)
+    assert "The cache could not be read (ConnectionError)" in caplog.text

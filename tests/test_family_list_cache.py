@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -185,3 +185,24 @@ def test_inside_a_transaction_that_has_written_nothing_is_cached(anna, kowalscy)
         assert "Nowakowie" in page(client)[0]
         Family.objects.filter(pk=kowalscy.family_id).update(name="Kwiatkowscy")
         assert "Kwiatkowscy" in page(client)[0]
+
+
+DEAD_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+def test_with_the_cache_down_the_list_is_computed_not_refused(anna, kowalscy, caplog):
+    client = client_of(anna)
+    page(client)  # (the first request after the login renews the session)
+
+    with override_settings(CACHES=DEAD_CACHE):
+        html, queries = page(client)
+
+    assert "Kowalscy" in html
+    assert queries > 6  # computed
+    assert "The cache could not be read (ConnectionError)" in caplog.text
