@@ -5,6 +5,7 @@ from collections.abc import Callable, Sequence
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -21,10 +22,18 @@ def get_family_for(user, pk: int, *, related: Sequence[str] = ()) -> Family:  # 
 
 
 def get_case_for(user, pk: int) -> Case:  # noqa: ANN001
-    # The case's pages name its assistant and social worker: fetched with it, not one query each.
-    return get_object_or_404(
-        Case.objects.visible_to(user).select_related("family", "assistant", "social_worker"), pk=pk
-    )
+    """The case `pk` if `user` may see it (`Case.objects.visible_to`), else 404. The case's pages
+    name its assistant and social worker: fetched with it, not one query each."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
+    case = get_object_or_404(Case.objects.select_related("family", "assistant", "social_worker"), pk=pk)
+    # Its own assistant and a manager see it without asking the database again (the common case,
+    # and a plainer query to plan); anyone else only if its family is one of theirs.
+    if user.is_manager or (user.is_assistant and case.assistant_id == user.pk):
+        return case
+    if not Case.objects.visible_to(user).filter(pk=pk).exists():
+        raise Http404
+    return case
 
 
 def get_member_for(user, pk: int) -> FamilyMember:  # noqa: ANN001
