@@ -21,7 +21,9 @@ def log_access(request: HttpRequest, *, family_id: int | None, obj: models.Model
     served (AuditMiddleware answers 503 instead)."""
     user = request.user
     try:
-        with transaction.atomic():
+        if not transaction.get_connection().in_atomic_block:
+            return _write(request, user, family_id, obj, action)  # autocommit: one statement
+        with transaction.atomic():  # a savepoint, so that a failure leaves the caller's work usable
             return _write(request, user, family_id, obj, action)
     except DatabaseError as error:
         raise AuditUnavailable from error

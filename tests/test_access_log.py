@@ -2,7 +2,7 @@
 the content from being served."""
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.urls import reverse
 
 from asystent import audit
@@ -70,6 +70,22 @@ def test_content_is_not_served_when_the_record_cannot_be_written(client, manager
     assert response.status_code == 503
     assert b"access log" in response.content or b"rejestr" in response.content
     assert not response.get("Content-Disposition")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_too_content_is_not_served_without_its_record(client, manager, monkeypatch):
+    """Requests run in autocommit, where the record is one INSERT with no savepoint around it."""
+    seen = []
+
+    def refuse(*args, **kwargs):
+        seen.append(transaction.get_connection().in_atomic_block)
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(audit, "_write", refuse)
+    client.force_login(manager)
+    response = client.get(reverse("access-log-csv"))
+    assert response.status_code == 503
+    assert seen == [False]
 
 
 def test_no_admin_screen_edits_the_log(client):
