@@ -39,9 +39,10 @@ from .selectors import sees_every_family
 TIMEOUT = 60 * 60
 
 _SOURCES = [
+    # What renders the cached part of the page (the layout around it is rendered each time).
     *(
         Path(settings.BASE_DIR) / "templates" / "cases" / name
-        for name in ("family_list.html", "_pagination.html")
+        for name in ("_family_list_content.html", "_pagination.html")
     ),
     Path(settings.BASE_DIR) / "locale" / "pl" / "LC_MESSAGES" / "django.mo",
     Path(__file__),

@@ -155,3 +155,23 @@ def _dictionaries_after_flush(request):
 
     for module in ("cases.migrations.0002_problem_areas", "cases.migrations.0004_assessment_areas"):
         import_module(module).seed(apps, None)
+
+
+# A cache that cannot be reached: Redis configured where nothing listens.
+DEAD_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+@pytest.fixture
+def empty_cache():
+    """The default cache emptied before and after the test (what the test stores stays its own)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -20,6 +20,7 @@ from reports import dashboard
 from reports.enums import CourtRequestStatus
 from reports.models import CourtRequest, FigureStamp
 
+from .conftest import DEAD_CACHE
 from .factories import (
     AssessmentFactory,
     CaseFactory,
@@ -33,6 +34,7 @@ from .factories import (
 )
 
 pytestmark = [
+    pytest.mark.usefixtures("empty_cache"),
     pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers exist on PostgreSQL only"),
 ]
@@ -43,13 +45,6 @@ FIGURES = ("load", "monitoring", "children", "days_since_visit", "overdue_assess
 
 def days_ago(n: int) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=n)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -202,13 +197,6 @@ def test_a_new_day_computes_the_figures_again(client, seen, monkeypatch):
 
 def test_with_the_cache_down_the_figures_are_computed_not_refused(client, seen, caplog):
     figures, computed = seen
-    dead = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
-    with override_settings(CACHES=dead):
+    with override_settings(CACHES=DEAD_CACHE):
         assert view(client) == (figures, computed)
     assert "The cache could not be read (ConnectionError)" in caplog.text

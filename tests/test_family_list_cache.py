@@ -8,7 +8,6 @@ row versions that committed transactions wrote."""
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -20,22 +19,16 @@ from cases import list_cache
 from cases.enums import CaseStatus
 from cases.models import Case, Family, FamilyMember
 
-from .conftest import require_service
+from .conftest import DEAD_CACHE, require_service
 from .factories import CaseFactory, FamilyMemberFactory, UserFactory
 
 pytestmark = [
+    pytest.mark.usefixtures("empty_cache"),
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the list is cached on PostgreSQL only"),
 ]
 
 URL = reverse("cases:family-list")
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -185,15 +178,6 @@ def test_inside_a_transaction_that_has_written_nothing_is_cached(anna, kowalscy)
         assert "Nowakowie" in page(client)[0]
         Family.objects.filter(pk=kowalscy.family_id).update(name="Kwiatkowscy")
         assert "Kwiatkowscy" in page(client)[0]
-
-
-DEAD_CACHE = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }
-}
 
 
 def test_with_the_cache_down_the_list_is_computed_not_refused(anna, kowalscy, caplog):
