@@ -1,10 +1,11 @@
 """URLs of the reports app: court requests and opinions, printed documents, and the manager's
-pages (`manager_urls.py`)."""
+pages (`manager/urls.py`) and the data-subject access export (`subject_access/urls.py`)."""
 
 from django.urls import path
 
 from . import views
-from .manager_urls import urlpatterns as manager_urlpatterns
+from .manager.urls import urlpatterns as manager_urlpatterns
+from .subject_access.urls import urlpatterns as subject_urlpatterns
 
 app_name = "reports"
 
@@ -32,8 +33,5 @@ urlpatterns = [
     path("documents/<int:pk>/retry/", views.document_retry, name="document-retry"),
     path("documents/<int:pk>/download/", views.document_download, name="document-download"),
     *manager_urlpatterns,
+    *subject_urlpatterns,
 ]
-
-from .subject_urls import urlpatterns as subject_urlpatterns  # noqa: E402
-
-urlpatterns += subject_urlpatterns

@@ -21,10 +21,8 @@ from asystent.models import Centre
 from asystent.roles import role_required
 from cases.models import Family
 
-from . import charts, dashboard, exports, snapshots
-from .manager_filters import CaseFilter, ReferralFilter
-from .manager_forms import PeriodForm
-from .statistics import (
+from .. import charts, dashboard, exports, snapshots
+from ..statistics import (
     FIGURES,
     Period,
     attach_cases,
@@ -33,6 +31,8 @@ from .statistics import (
     figure_cases,
     figure_families,
 )
+from .filters import CaseFilter, ReferralFilter
+from .forms import PeriodForm
 
 PAGE_SIZE = 25
 # The dashboard's scope: a coordinator's team, or every assistant of the centre.

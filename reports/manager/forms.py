@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from asystent.models import User
 
-from .statistics import PARTS, Period
+from ..statistics import PARTS, Period
 
 FIRST_REPORT_YEAR = 2012  # the Act on family support came into force on 1 January 2012
 

@@ -14,9 +14,9 @@ from asystent.enums import Role
 from asystent.models import Centre
 from asystent.roles import role_required
 
-from .documents import PDF_LANGUAGE
-from .pdf import LOGO_URL, InternalOnlyFetcher, html_to_pdf
-from .subject_access import get_subject_for, subject_access_data
+from ..documents import PDF_LANGUAGE
+from ..pdf import LOGO_URL, InternalOnlyFetcher, html_to_pdf
+from .data import get_subject_for, subject_access_data
 
 
 def _filename(member, extension: str) -> str:  # noqa: ANN001

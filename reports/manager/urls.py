@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import manager_views as views
+from . import views
 
 urlpatterns = [
     path("manager/", views.dashboard_view, name="dashboard"),

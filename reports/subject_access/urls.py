@@ -3,7 +3,7 @@ names are `reports:<name>`."""
 
 from django.urls import path
 
-from . import subject_views as views
+from . import views
 
 urlpatterns = [
     path("subjects/<int:pk>/", views.subject_access, name="subject-access"),
