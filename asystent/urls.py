@@ -35,7 +35,7 @@ urlpatterns = [
     path("account/recovery-codes/", two_factor.recovery_codes, name="two-factor-recovery"),
     path("access-log/", access_log.access_log, name="access-log"),
     path("access-log/export.csv", access_log.access_log_csv, name="access-log-csv"),
-    path("notifications/", include("asystent.notification_urls")),
+    path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -28,7 +28,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone, translation
 
 from asystent.enums import EmploymentForm
-from asystent.models import Centre, Notification, User
+from asystent.models import Centre, User
 from cases import pesel as pesel_rules
 from cases.enums import (
     ActionStatus,
@@ -54,11 +54,11 @@ from cases.models import (
     ProblemArea,
     WorkPlan,
 )
+from notifications.models import Notification, ReminderSettings
 from referrals.enums import ReferralStatus
 from referrals.models import CommunityInterview, CourtOrder, Referral
 from reports.enums import CourtRequestStatus, OpinionStatus
 from reports.models import CourtOpinion, CourtRequest, OpinionVersion
-from reports.reminder_models import ReminderSettings
 from visits.enums import VisitKind, VisitPlace, VisitStatus
 from visits.models import Intervention, Visit
 

@@ -30,15 +30,16 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from asystent.models import Centre, Notification, User
+from asystent.models import Centre, User
 from cases.enums import CaseStatus
 from cases.models import OPEN_STATUSES, Case
+from notifications.models import Notification
+from notifications.reminders import send_reminders
 from reports import snapshots
 from reports.documents import build_html
 from reports.enums import DocumentKind, DocumentStatus, OpinionStatus
 from reports.models import OpinionVersion, RenderedDocument
 from reports.pdf import BASE_URL, PDF_VARIANT, InternalOnlyFetcher
-from reports.reminders import send_reminders
 from reports.statistics import Period
 from reports.tasks import render_document
 
@@ -152,7 +153,7 @@ PAGES = [
     ),
     Page("dashboard", "manager's dashboard", "manager", lambda s: reverse("reports:dashboard")),
     Page("semiannual", "half-year report", "manager", lambda s: reverse("reports:semiannual")),
-    Page("notifications", "notification list", "assistant", lambda s: reverse("notification-list")),
+    Page("notifications", "notification list", "assistant", lambda s: reverse("notifications:list")),
 ]
 # Shown for information, not part of the list.
 EXTRA_PAGES = [
@@ -180,7 +181,7 @@ EXTRA_PAGES = [
         "notifications_manager",
         "notification list, manager",
         "manager",
-        lambda s: reverse("notification-list"),
+        lambda s: reverse("notifications:list"),
     ),
 ]
 

@@ -11,3 +11,8 @@ class ReportsConfig(AppConfig):
         from . import snapshots
 
         snapshots.connect()
+
+        # The court requests' reminder rule joins the daily sweep (notifications.reminders).
+        from . import reminders
+
+        reminders.register()

@@ -13,10 +13,6 @@ from cases.models import Case
 
 from .enums import CourtRequestStatus, DispatchMethod, DocumentKind, DocumentStatus, OpinionStatus
 
-# The reminder thresholds live in their own module (the reminder sweep); imported here so that the
-# app's models, and therefore its migrations, are complete.
-from .reminder_models import ReminderSettings  # noqa: F401
-
 # The opinion's sections, in the order of the document (domain reference, "The life of a case" 11).
 OPINION_SECTIONS = (
     "composition",

@@ -27,8 +27,8 @@ from asystent.enums import Role
 from asystent.errors import InvalidTransition
 from asystent.files import private_storage
 from asystent.models import Centre, User
-from asystent.notifications import managers, notify
 from cases.models import Case
+from notifications.services import managers, notify
 
 from . import drafting
 from .documents import KINDS, build_html, key_for

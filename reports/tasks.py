@@ -2,9 +2,6 @@
 
 from celery import shared_task
 
-# The daily reminder sweep's task is defined beside its rules; Celery's autodiscovery imports only
-# this module, so a worker knows "reports.send_reminders" only through this import.
-from .reminders import send_reminders_task  # noqa: F401
 from .services import RENDER_SOFT_TIME_LIMIT, RENDER_TIME_LIMIT, render_stored_document
 
 

@@ -15,10 +15,11 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from asystent.models import Notification, User
+from asystent.models import User
 from cases.enums import CaseStatus, LegalBasis, Relation, Sex
 from cases.models import DestructionProtocol
 from cases.services import remove_member
+from notifications.models import Notification
 from referrals.enums import ReferralStatus
 from reports.enums import DocumentKind, DocumentStatus, OpinionStatus
 from reports.models import CourtOpinion, OpinionVersion, RenderedDocument

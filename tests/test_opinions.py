@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from asystent.errors import InvalidTransition
-from asystent.models import AccessLog, Centre, Notification
+from asystent.models import AccessLog, Centre
 from cases.models import Goal, PlanAction, ProblemArea, WorkPlan
+from notifications.models import Notification
 from reports import services
 from reports.enums import DocumentStatus, OpinionStatus
 from reports.models import CourtOpinion, OpinionTransition, OpinionVersion, RenderedDocument

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from asystent.emails import kind_label
-from reports.reminders import send_reminders
+from notifications.enums import kind_label
+from notifications.reminders import send_reminders
 
 
 class Command(BaseCommand):

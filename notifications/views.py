@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .emails import kind_label
-from .models import Notification, User
+from asystent.models import User
+
+from .enums import kind_label
+from .models import Notification
 
 PAGE_SIZE = 25
 
@@ -60,11 +62,6 @@ def mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def unread_notifications(request: HttpRequest) -> dict:
-    """Context processor: `unread_notifications` is counted only when a template uses it."""
-    return {"unread_notifications": lambda: unread_count(request)}
-
-
 # --- views ---------------------------------------------------------------------------------------
 
 
@@ -73,7 +70,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(own_notifications(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     for notification in page.object_list:
         notification.kind_label = kind_label(notification.rule)
-    return render(request, "asystent/notifications.html", {"page": page, "unread": unread_count(request)})
+    return render(
+        request, "notifications/notification_list.html", {"page": page, "unread": unread_count(request)}
+    )
 
 
 @require_POST
@@ -85,7 +84,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("next") == "list" or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect("notification-list")
+        return redirect("notifications:list")
     return redirect(target)
 
 
@@ -97,7 +96,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
         ngettext("%(count)d notification marked as read.", "%(count)d notifications marked as read.", count)
         % {"count": count},
     )
-    return redirect("notification-list")
+    return redirect("notifications:list")
 
 
 class NotificationPreferencesForm(forms.ModelForm):
@@ -113,5 +112,5 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your notification settings have been saved."))
-        return redirect("notification-preferences")
-    return render(request, "asystent/notification_preferences.html", {"form": form})
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})

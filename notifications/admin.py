@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
-from .reminder_models import ReminderSettings
+from .models import ReminderSettings
 
 
 @admin.register(ReminderSettings)
@@ -20,4 +20,4 @@ class ReminderSettingsAdmin(admin.ModelAdmin):
     ) -> HttpResponseRedirect:
         """The list of one row is the row itself."""
         row = ReminderSettings.load()
-        return HttpResponseRedirect(reverse("admin:reports_remindersettings_change", args=[row.pk]))
+        return HttpResponseRedirect(reverse("admin:notifications_remindersettings_change", args=[row.pk]))

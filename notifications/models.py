@@ -1,9 +1,11 @@
-"""The reminder thresholds: one row the administrator edits in the Django admin.
+"""The notifications (one row per recipient: the in-application centre and the outbox of the other
+channels) and the reminder thresholds, one row the administrator edits in the Django admin.
 
-The defaults are the issue's: most are common practice, not statute, so each is configurable
+The thresholds' defaults are the issue's: most are common practice, not statute, so each is configurable
 (the 6-month assessment interval itself is the centre's setting, `Centre.assessment_interval_months`).
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,6 +13,38 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 _DAYS = [MinValueValidator(1), MaxValueValidator(365)]
+
+
+class Notification(models.Model):
+    """A message to one user in the in-application notification centre.
+
+    `key` makes delivery idempotent: one notification per rule, object and due date per user
+    (a unique constraint, not a check-then-insert).
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    rule = models.CharField(_("kind"), max_length=50)
+    key = models.CharField(max_length=200)
+    message = models.TextField(_("message"))
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    family_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key"),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ReminderSettings(models.Model):

@@ -1,4 +1,5 @@
-"""E-mail delivery of in-application notifications: one e-mail per notification, or a daily digest.
+"""The e-mail channel: in-application notifications delivered by e-mail, one e-mail per notification
+or a daily digest.
 
 The notification rows are the outbox: they are written in the same transaction as the change that
 caused them, and `emailed_at` stays empty until an e-mail carried them. A task queued after the
@@ -19,17 +20,21 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError as BrokerError
 
-from .enums import EmailNotifications
-from .models import Notification, User
+from asystent.enums import EmailNotifications
+from asystent.models import User
+
+from ..enums import NotificationKind, kind_label
+from ..models import Notification
+from . import register
 
 logger = logging.getLogger(__name__)
 
@@ -40,41 +45,13 @@ DIGEST_MAX_AGE = dt.timedelta(days=7)
 BATCH_SIZE = 200
 
 
-class NotificationKind(models.TextChoices):
-    """Every kind (`Notification.rule`) the application sends, with the label people see."""
-
-    ASSESSMENT_DUE = "assessment_due", gettext_lazy("Periodic assessment due soon")
-    ASSESSMENT_OVERDUE = "assessment_overdue", gettext_lazy("Periodic assessment overdue")
-    COURT_DUE = "court_due", gettext_lazy("Court opinion due soon")
-    COURT_OVERDUE = "court_overdue", gettext_lazy("Court opinion overdue")
-    NO_CONTACT = "no_contact", gettext_lazy("No visit or contact recently")
-    NO_CONTACT_ESCALATION = "no_contact_escalation", gettext_lazy("No visit or contact for a long time")
-    CONSENT_PENDING = "consent_pending", gettext_lazy("Consent not recorded")
-    REFERRAL_WAITING = "referral_waiting", gettext_lazy("Referral awaiting a decision")
-    ACTION_DUE = "action_due", gettext_lazy("Plan action due soon")
-    ACTION_OVERDUE = "action_overdue", gettext_lazy("Plan action overdue")
-    MONITORING_ENDING = "monitoring_ending", gettext_lazy("Monitoring ending soon")
-    INTERVENTION = "intervention", gettext_lazy("Intervention recorded")
-    OPINION_SUBMITTED = "opinion_submitted", gettext_lazy("Court opinion submitted for approval")
-    OPINION_APPROVED = "opinion_approved", gettext_lazy("Court opinion approved")
-    OPINION_RETURNED = "opinion_returned", gettext_lazy("Court opinion returned for corrections")
-
-
-def kind_label(rule: str) -> str:
-    """The label of a notification kind; an unknown kind gets a generic one."""
-    try:
-        return str(NotificationKind(rule).label)
-    except ValueError:
-        return _("Notification")
-
-
 def absolute_url(path: str) -> str:
     base = getattr(settings, "SITE_URL", "") or "http://localhost:8000"
     return f"{base.rstrip('/')}{path}" if path.startswith("/") else path
 
 
 def _settings_url() -> str:
-    return absolute_url(reverse("notification-preferences"))
+    return absolute_url(reverse("notifications:preferences"))
 
 
 @dataclass(frozen=True)
@@ -88,7 +65,7 @@ def _item(notification: Notification) -> EmailItem:
     return EmailItem(
         label=kind_label(notification.rule),
         created_at=timezone.localtime(notification.created_at),
-        link=absolute_url(notification.url or reverse("notification-list")),
+        link=absolute_url(notification.url or reverse("notifications:list")),
     )
 
 
@@ -143,7 +120,7 @@ def send_pending_emails(*, now: dt.datetime | None = None) -> int:
 def _immediate_message(notification: Notification) -> EmailMessage:
     item = _item(notification)
     body = render_to_string(
-        "emails/notification.txt",
+        "notifications/emails/notification.txt",
         {"item": item, "user": notification.recipient, "settings_url": _settings_url()},
     )
     subject = _("[Asystent] %(kind)s") % {"kind": item.label}
@@ -174,12 +151,12 @@ def digest_groups(notifications: list[Notification]) -> list[DigestGroup]:
 def _digest_message(user: User, notifications: list[Notification]) -> EmailMessage:
     count = len(notifications)
     body = render_to_string(
-        "emails/digest.txt",
+        "notifications/emails/digest.txt",
         {
             "user": user,
             "count": count,
             "groups": digest_groups(notifications),
-            "list_url": absolute_url(reverse("notification-list")),
+            "list_url": absolute_url(reverse("notifications:list")),
             "settings_url": _settings_url(),
         },
     )
@@ -217,7 +194,7 @@ def send_digests(*, now: dt.datetime | None = None) -> int:
 
 
 def _queue_pending_emails() -> None:
-    from .email_tasks import send_pending_emails_task
+    from ..tasks import send_pending_emails_task
 
     try:
         send_pending_emails_task.delay()
@@ -229,3 +206,19 @@ def _queue_pending_emails() -> None:
 def deliver_emails_after_commit() -> None:
     """Ask for the immediate e-mails once the current transaction has committed."""
     transaction.on_commit(_queue_pending_emails, robust=True)
+
+
+class EmailChannel:
+    """E-mail: the notification rows are the outbox (`emailed_at` empty until an e-mail carried
+    them); new rows are sent once their transaction commits, and the periodic run sends the rest."""
+
+    name = "email"
+
+    def announce(self) -> None:
+        deliver_emails_after_commit()
+
+    def deliver_pending(self) -> int:
+        return send_pending_emails()
+
+
+register(EmailChannel())
