@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "visits",
+    "documents",
+    "courts",
     "reports",
 ]
 

@@ -29,6 +29,8 @@ urlpatterns = [
     path("families/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
     path("visits/", include("visits.urls")),
+    path("courts/", include("courts.urls")),
+    path("documents/", include("documents.urls")),
     path("reports/", include("reports.urls")),
     path("login/verify/", two_factor.verify, name="two-factor-verify"),
     path("account/two-factor/", two_factor.setup, name="two-factor-setup"),

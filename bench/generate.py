@@ -54,11 +54,11 @@ from cases.models import (
     ProblemArea,
     WorkPlan,
 )
+from courts.enums import CourtRequestStatus, OpinionStatus
+from courts.models import CourtOpinion, CourtRequest, OpinionVersion
 from notifications.models import Notification, ReminderSettings
 from referrals.enums import ReferralStatus
 from referrals.models import CommunityInterview, CourtOrder, Referral
-from reports.enums import CourtRequestStatus, OpinionStatus
-from reports.models import CourtOpinion, CourtRequest, OpinionVersion
 from visits.enums import VisitKind, VisitPlace, VisitStatus
 from visits.models import Intervention, Visit
 
@@ -1221,7 +1221,7 @@ class Generator:
     def opinion(self) -> int | None:
         """One approved court opinion, drafted from its case's data as the assistant would, for the
         PDF benchmark; returns its pk."""
-        from reports import drafting
+        from courts import drafting
 
         if not self.open_requests:
             return None

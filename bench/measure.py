@@ -33,15 +33,17 @@ from django.urls import reverse
 from asystent.models import Centre, User
 from cases.enums import CaseStatus
 from cases.models import OPEN_STATUSES, Case
+from courts.enums import OpinionStatus
+from courts.models import OpinionVersion
+from documents.enums import DocumentKind, DocumentStatus
+from documents.kinds import build_html
+from documents.models import RenderedDocument
+from documents.pdf import BASE_URL, PDF_VARIANT, InternalOnlyFetcher
+from documents.tasks import render_document
 from notifications.models import Notification
 from notifications.reminders import send_reminders
 from reports import snapshots
-from reports.documents import build_html
-from reports.enums import DocumentKind, DocumentStatus, OpinionStatus
-from reports.models import OpinionVersion, RenderedDocument
-from reports.pdf import BASE_URL, PDF_VARIANT, InternalOnlyFetcher
 from reports.statistics import Period
-from reports.tasks import render_document
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -4,15 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 class ReportsConfig(AppConfig):
     name = "reports"
-    verbose_name = _("Reports and documents")
+    verbose_name = _("Reports")
 
     def ready(self) -> None:
         # The stored report figures follow every change of the records behind them.
         from . import snapshots
 
         snapshots.connect()
-
-        # The court requests' reminder rule joins the daily sweep (notifications.reminders).
-        from . import reminders
-
-        reminders.register()

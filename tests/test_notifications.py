@@ -76,7 +76,9 @@ def notification_queries(client, **params) -> tuple[int, list[str]]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("notifications:list"), params)
     assert response.status_code == 200
-    return len(queries), [q["sql"] for q in queries.captured_queries if "notifications_notification" in q["sql"]]
+    return len(queries), [
+        q["sql"] for q in queries.captured_queries if "notifications_notification" in q["sql"]
+    ]
 
 
 def test_the_list_is_paginated_with_a_constant_number_of_queries(client, assistant):

@@ -29,10 +29,10 @@ from cases.models import (
     PlanAction,
     WorkPlan,
 )
+from courts.models import CourtRequest
 from notifications.models import Notification
 from referrals.enums import ReferralStatus
 from referrals.models import Referral
-from reports.models import CourtRequest
 from reports.statistics import Period
 from visits.models import Intervention, Visit
 

@@ -19,13 +19,13 @@ from cases import casework
 from cases.casework import ActionData, GoalData
 from cases.enums import ActionStatus, AssessmentStatus, CaseStatus, LegalBasis, Recommendation
 from cases.models import Assessment, Case, Family, Goal, PlanAction, ProblemArea, WorkPlan
+from courts.enums import CourtRequestStatus
+from courts.models import CourtRequest
 from notifications.models import Notification, ReminderSettings
 from notifications.reminders import SWEEP_KINDS, add_working_days, send_reminders
 from notifications.tasks import send_reminders_task
 from referrals.enums import ReferralStatus
 from referrals.models import Referral
-from reports.enums import CourtRequestStatus
-from reports.models import CourtRequest
 from visits.models import Visit
 
 from .factories import CaseFactory, ReferralFactory, UserFactory, VisitFactory

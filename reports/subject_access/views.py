@@ -13,9 +13,9 @@ from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.models import Centre
 from asystent.roles import role_required
+from documents.kinds import PDF_LANGUAGE
+from documents.pdf import LOGO_URL, InternalOnlyFetcher, html_to_pdf
 
-from ..documents import PDF_LANGUAGE
-from ..pdf import LOGO_URL, InternalOnlyFetcher, html_to_pdf
 from .data import get_subject_for, subject_access_data
 
 
