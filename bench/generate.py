@@ -68,7 +68,7 @@ BENCH_PASSWORD = "bench-password-not-for-production"
 MARKER = "asystent bench data set"
 # Tables that keep their rows: dictionaries and the one-row settings.
 KEPT_MODELS = (ProblemArea, AssessmentArea, Centre, ReminderSettings)
-APP_LABELS = ("asystent", "cases", "referrals", "visits", "reports")
+APP_LABELS = ("asystent", "notifications", "cases", "referrals", "visits", "documents", "courts", "reports")
 WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
 
 
