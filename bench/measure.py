@@ -271,7 +271,7 @@ def measure_pages(subjects: Subjects, requests: int, extra: bool = True) -> tupl
 
 
 def measure_pdf(runs: int) -> dict:
-    """The rendering task (reports.render_document, run in-process as a worker runs it: reading the
+    """The rendering task (documents.render_document, run in-process as a worker runs it: reading the
     case, building the HTML, rendering, writing the file and its checksum) next to WeasyPrint
     alone on the same HTML with the same fetcher (the CSS and fonts) and PDF variant."""
     from weasyprint import HTML

@@ -3,7 +3,7 @@ notifications (issue 6).
 
 The rules read case data, so each lives in the app that owns that data (`cases/reminders.py`,
 `visits/reminders.py`, `referrals/reminders.py`, `courts/reminders.py`) and is registered from
-that app's `AppConfig.ready()` with `register_rule`; this module never names those apps. The
+that app's `AppConfig.ready()` with `register_rule`; this module imports none of them. The
 `order` of a rule fixes where it runs in the sweep and where its kinds appear in `SWEEP_KINDS`.
 
 Each rule is one set-based query over all cases (or referrals, court requests, plan actions) and
