@@ -205,33 +205,3 @@ class AccessLog(models.Model):
         from .audit import AccessAction
 
         return str(AccessAction(self.action).label) if self.action in AccessAction.values else self.action
-
-
-class Notification(models.Model):
-    """A message to one user in the in-application notification centre.
-
-    `key` makes delivery idempotent: one notification per rule, object and due date per user
-    (a unique constraint, not a check-then-insert).
-    """
-
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    rule = models.CharField(_("kind"), max_length=50)
-    key = models.CharField(max_length=200)
-    message = models.TextField(_("message"))
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    family_id = models.PositiveBigIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key"),
-        ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.message

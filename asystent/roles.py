@@ -14,7 +14,7 @@ from .enums import Role
 ADMINISTRATOR_APP_MODELS = {
     "asystent": {"user", "centre"},
     "cases": {"problemarea", "assessmentarea"},
-    "reports": {"remindersettings"},
+    "notifications": {"remindersettings"},
     "django_celery_beat": None,
 }
 

@@ -5,10 +5,10 @@ from typing import Any
 
 # (name shown in the admin, task, crontab fields); times are Europe/Warsaw.
 DEFAULT_SCHEDULES: list[tuple[str, str, dict[str, str]]] = [
-    ("Przypomnienia o terminach", "reports.send_reminders", {"minute": "0", "hour": "6"}),
+    ("Przypomnienia o terminach", "notifications.send_reminders", {"minute": "0", "hour": "6"}),
     ("Zakończenie monitoringu", "cases.tasks.end_due_monitoring", {"minute": "30", "hour": "5"}),
-    ("Wysyłka powiadomień e-mail", "asystent.send_pending_emails", {"minute": "*/5", "hour": "*"}),
-    ("Dzienne zestawienie powiadomień", "asystent.send_digests", {"minute": "0", "hour": "7"}),
+    ("Wysyłka powiadomień e-mail", "notifications.send_pending_emails", {"minute": "*/5", "hour": "*"}),
+    ("Dzienne zestawienie powiadomień", "notifications.send_digests", {"minute": "0", "hour": "7"}),
     ("Usuwanie wygasłych sesji", "asystent.tasks.clear_expired_sessions", {"minute": "15", "hour": "3"}),
 ]
 

@@ -51,9 +51,12 @@ INSTALLED_APPS = [
     "csp",
     "bootstrap",
     "asystent",
+    "notifications",
     "cases",
     "referrals",
     "visits",
+    "documents",
+    "courts",
     "reports",
 ]
 
@@ -94,7 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "asystent.context_processors.centre",
-                "asystent.notification_views.unread_notifications",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },

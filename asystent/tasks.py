@@ -4,8 +4,6 @@ from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from .email_tasks import send_digests_task, send_pending_emails_task  # noqa: F401 (registers them)
-
 
 @shared_task
 def clear_expired_sessions() -> int:

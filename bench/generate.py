@@ -28,7 +28,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone, translation
 
 from asystent.enums import EmploymentForm
-from asystent.models import Centre, Notification, User
+from asystent.models import Centre, User
 from cases import pesel as pesel_rules
 from cases.enums import (
     ActionStatus,
@@ -54,11 +54,11 @@ from cases.models import (
     ProblemArea,
     WorkPlan,
 )
+from courts.enums import CourtRequestStatus, OpinionStatus
+from courts.models import CourtOpinion, CourtRequest, OpinionVersion
+from notifications.models import Notification, ReminderSettings
 from referrals.enums import ReferralStatus
 from referrals.models import CommunityInterview, CourtOrder, Referral
-from reports.enums import CourtRequestStatus, OpinionStatus
-from reports.models import CourtOpinion, CourtRequest, OpinionVersion
-from reports.reminder_models import ReminderSettings
 from visits.enums import VisitKind, VisitPlace, VisitStatus
 from visits.models import Intervention, Visit
 
@@ -68,7 +68,7 @@ BENCH_PASSWORD = "bench-password-not-for-production"
 MARKER = "asystent bench data set"
 # Tables that keep their rows: dictionaries and the one-row settings.
 KEPT_MODELS = (ProblemArea, AssessmentArea, Centre, ReminderSettings)
-APP_LABELS = ("asystent", "cases", "referrals", "visits", "reports")
+APP_LABELS = ("asystent", "notifications", "cases", "referrals", "visits", "documents", "courts", "reports")
 WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
 
 
@@ -1221,7 +1221,7 @@ class Generator:
     def opinion(self) -> int | None:
         """One approved court opinion, drafted from its case's data as the assistant would, for the
         PDF benchmark; returns its pk."""
-        from reports import drafting
+        from courts import drafting
 
         if not self.open_requests:
             return None

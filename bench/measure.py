@@ -30,17 +30,20 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from asystent.models import Centre, Notification, User
+from asystent.models import Centre, User
 from cases.enums import CaseStatus
 from cases.models import OPEN_STATUSES, Case
+from courts.enums import OpinionStatus
+from courts.models import OpinionVersion
+from documents.enums import DocumentKind, DocumentStatus
+from documents.kinds import build_html
+from documents.models import RenderedDocument
+from documents.pdf import BASE_URL, PDF_VARIANT, InternalOnlyFetcher
+from documents.tasks import render_document
+from notifications.models import Notification
+from notifications.reminders import send_reminders
 from reports import snapshots
-from reports.documents import build_html
-from reports.enums import DocumentKind, DocumentStatus, OpinionStatus
-from reports.models import OpinionVersion, RenderedDocument
-from reports.pdf import BASE_URL, PDF_VARIANT, InternalOnlyFetcher
-from reports.reminders import send_reminders
 from reports.statistics import Period
-from reports.tasks import render_document
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -152,7 +155,7 @@ PAGES = [
     ),
     Page("dashboard", "manager's dashboard", "manager", lambda s: reverse("reports:dashboard")),
     Page("semiannual", "half-year report", "manager", lambda s: reverse("reports:semiannual")),
-    Page("notifications", "notification list", "assistant", lambda s: reverse("notification-list")),
+    Page("notifications", "notification list", "assistant", lambda s: reverse("notifications:list")),
 ]
 # Shown for information, not part of the issue's list.
 EXTRA_PAGES = [
@@ -180,7 +183,7 @@ EXTRA_PAGES = [
         "notifications_manager",
         "notification list, manager",
         "manager",
-        lambda s: reverse("notification-list"),
+        lambda s: reverse("notifications:list"),
     ),
 ]
 
@@ -268,7 +271,7 @@ def measure_pages(subjects: Subjects, requests: int, extra: bool = True) -> tupl
 
 
 def measure_pdf(runs: int) -> dict:
-    """The rendering task (reports.render_document, run in-process as a worker runs it: reading the
+    """The rendering task (documents.render_document, run in-process as a worker runs it: reading the
     case, building the HTML, rendering, writing the file and its checksum) next to WeasyPrint
     alone on the same HTML with the same fetcher (the CSS and fonts) and PDF variant."""
     from weasyprint import HTML

@@ -5,8 +5,8 @@ from django.template import engines
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from asystent.models import Notification
 from asystent.urls import urlpatterns as project_urlpatterns
+from notifications.models import Notification
 
 # The site's layout (navigation, unread badge) around one number: what every page costs at least.
 FLOOR_TEMPLATE = engines["django"].from_string(

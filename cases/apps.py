@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Families and cases")
+
+    def ready(self) -> None:
+        # The reminder rules over this app's data join the daily sweep (notifications.reminders).
+        from . import reminders
+
+        reminders.register()

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ReportsConfig(AppConfig):
     name = "reports"
-    verbose_name = _("Reports and documents")
+    verbose_name = _("Reports")
 
     def ready(self) -> None:
         # The stored report figures follow every change of the records behind them.

@@ -64,13 +64,14 @@ from asystent.models import Centre, User
 from cases.enums import ActionStatus, AssessmentStatus, CaseStatus, ClosureReason, Relation
 from cases.models import OPEN_STATUSES, Assessment, Assignment, Case, FamilyMember, PlanAction, WorkPlan
 from cases.services import caseload_statuses
+from courts.enums import CourtRequestStatus
+from courts.models import CourtRequest
 from referrals.enums import ReferralStatus
 from referrals.models import Referral
 from visits.enums import VisitStatus
 from visits.models import Intervention, Visit
 
-from .enums import CourtRequestStatus
-from .models import CourtRequest, FigureStamp
+from .models import FigureStamp
 
 WORKING_STATUSES = (*OPEN_STATUSES, CaseStatus.MONITORING)
 PENDING_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)

@@ -286,7 +286,7 @@ class CourtRequestFactory(DjangoModelFactory):
     """A family court's letter asking for an opinion (reports.CourtRequest), on a court-ordered case."""
 
     class Meta:
-        model = "reports.CourtRequest"
+        model = "courts.CourtRequest"
 
     case = factory.SubFactory(CaseFactory, court_ordered=True)
     court = "Sąd Rejonowy dla Łodzi-Śródmieścia w Łodzi"

@@ -15,13 +15,16 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from asystent.models import Notification, User
+from asystent.models import User
 from cases.enums import CaseStatus, LegalBasis, Relation, Sex
 from cases.models import DestructionProtocol
 from cases.services import remove_member
+from courts.enums import OpinionStatus
+from courts.models import CourtOpinion, OpinionVersion
+from documents.enums import DocumentKind, DocumentStatus
+from documents.models import RenderedDocument
+from notifications.models import Notification
 from referrals.enums import ReferralStatus
-from reports.enums import DocumentKind, DocumentStatus, OpinionStatus
-from reports.models import CourtOpinion, OpinionVersion, RenderedDocument
 from visits.services import remove_visit
 
 from .factories import (

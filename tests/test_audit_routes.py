@@ -39,7 +39,7 @@ AUDITED_ROUTES = sorted(
 
 
 def test_the_scan_finds_the_audited_views():
-    assert {"cases:family-detail", "reports:document-download", "reports:semiannual-xlsx"} <= set(
+    assert {"cases:family-detail", "documents:download", "reports:semiannual-xlsx"} <= set(
         AUDITED_ROUTES
     )
 

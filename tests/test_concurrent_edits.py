@@ -15,12 +15,12 @@ from cases import casework
 from cases import services as cases_services
 from cases.enums import AssessmentStatus
 from cases.models import Assessment, AssessmentArea, FamilyMember
+from courts import services
+from courts.enums import OpinionStatus
+from courts.models import OPINION_SECTIONS
 from referrals import services as referral_services
 from referrals.enums import Decision, ReferralStatus
 from referrals.models import Referral
-from reports import services
-from reports.enums import OpinionStatus
-from reports.models import OPINION_SECTIONS
 
 from .factories import (
     AssessmentFactory,
@@ -51,7 +51,7 @@ def opinion(assistant):
 
 def form_of(client, opinion) -> dict:  # noqa: ANN001
     """What the edit page would post back unchanged: its sections and the hidden `seen`."""
-    form = client.get(reverse("reports:opinion-edit", args=[opinion.pk])).context["form"]
+    form = client.get(reverse("courts:opinion-edit", args=[opinion.pk])).context["form"]
     data = {name: form[name].value() or "" for name in OPINION_SECTIONS}
     return data | {"seen": form["seen"].value(), "action": "save"}
 
@@ -62,12 +62,12 @@ def test_the_second_of_two_windows_is_refused_and_the_first_text_stays(client, a
 
     assert (
         client.post(
-            reverse("reports:opinion-edit", args=[opinion.pk]), first | {"conclusions": "Pierwsze"}
+            reverse("courts:opinion-edit", args=[opinion.pk]), first | {"conclusions": "Pierwsze"}
         ).status_code
         == 302
     )
     response = client.post(
-        reverse("reports:opinion-edit", args=[opinion.pk]), second | {"conclusions": "Drugie"}
+        reverse("courts:opinion-edit", args=[opinion.pk]), second | {"conclusions": "Drugie"}
     )
 
     assert response.status_code == 200
@@ -86,7 +86,7 @@ def test_a_form_opened_before_approval_does_not_make_a_version(client, assistant
     services.approve_opinion(version=version, by=manager)
 
     response = client.post(
-        reverse("reports:opinion-edit", args=[opinion.pk]), stale | {"conclusions": "Stare"}
+        reverse("courts:opinion-edit", args=[opinion.pk]), stale | {"conclusions": "Stare"}
     )
 
     assert response.status_code == 200
@@ -102,7 +102,7 @@ def test_the_next_version_of_a_frozen_one_is_made_once(client, assistant, manage
     services.approve_opinion(version=version, by=manager)
     client.force_login(assistant)
     first, second = form_of(client, opinion), form_of(client, opinion)
-    url = reverse("reports:opinion-edit", args=[opinion.pk])
+    url = reverse("courts:opinion-edit", args=[opinion.pk])
 
     assert client.post(url, first | {"conclusions": "Wersja 2"}).status_code == 302
     assert client.post(url, second | {"conclusions": "Inna wersja 2"}).status_code == 200
@@ -115,7 +115,7 @@ def test_the_next_version_of_a_frozen_one_is_made_once(client, assistant, manage
 
 def test_saving_again_from_the_fresh_page_works(client, assistant, opinion):
     client.force_login(assistant)
-    url = reverse("reports:opinion-edit", args=[opinion.pk])
+    url = reverse("courts:opinion-edit", args=[opinion.pk])
     assert client.post(url, form_of(client, opinion) | {"conclusions": "Raz"}).status_code == 302
     assert client.post(url, form_of(client, opinion) | {"conclusions": "Dwa"}).status_code == 302
     assert opinion.current_version().conclusions == "Dwa"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from asystent.models import AccessLog
-from reports.models import CourtRequest
+from courts.models import CourtRequest
 
 from .factories import CaseFactory, CourtOrderFactory, CourtRequestFactory, UserFactory
 
@@ -61,10 +61,10 @@ def test_the_assistant_registers_a_request_with_its_scan(client, case, assistant
     client.force_login(assistant)
     scan = SimpleUploadedFile("pismo.pdf", PDF_BYTES, content_type="application/pdf")
     response = client.post(
-        reverse("reports:court-request-create", args=[case.pk]), form_data(scan=scan), follow=True
+        reverse("courts:court-request-create", args=[case.pk]), form_data(scan=scan), follow=True
     )
     request = CourtRequest.objects.get()
-    assert response.redirect_chain[-1][0] == reverse("reports:court-request-detail", args=[request.pk])
+    assert response.redirect_chain[-1][0] == reverse("courts:court-request-detail", args=[request.pk])
     assert request.case == case and request.registered_by == assistant
     assert request.status == "open" and request.case_number == "III Nsm 321/26"
     assert request.scan.name.startswith("court_requests/")
@@ -75,14 +75,14 @@ def test_the_assistant_registers_a_request_with_its_scan(client, case, assistant
 def test_the_form_is_prefilled_from_the_court_order(client, case, assistant):
     CourtOrderFactory(family=case.family, court="Sąd Rejonowy w Łodzi", case_number="III Nsm 9/26")
     client.force_login(assistant)
-    response = client.get(reverse("reports:court-request-create", args=[case.pk]))
+    response = client.get(reverse("courts:court-request-create", args=[case.pk]))
     assert response.status_code == 200
     assert response.context["form"].initial["case_number"] == "III Nsm 9/26"
 
 
 def test_a_manager_may_register_a_request(client, case, manager):
     client.force_login(manager)
-    response = client.post(reverse("reports:court-request-create", args=[case.pk]), form_data())
+    response = client.post(reverse("courts:court-request-create", args=[case.pk]), form_data())
     assert response.status_code == 302
     assert CourtRequest.objects.get().registered_by == manager
 
@@ -91,7 +91,7 @@ def test_wrong_dates_are_shown_next_to_the_field_and_keep_the_input(client, case
     client.force_login(assistant)
     today = timezone.localdate()
     response = client.post(
-        reverse("reports:court-request-create", args=[case.pk]),
+        reverse("courts:court-request-create", args=[case.pk]),
         form_data(
             received_on=(today - dt.timedelta(days=20)).isoformat(),
             due_date=(today - dt.timedelta(days=30)).isoformat(),
@@ -107,14 +107,14 @@ def test_wrong_dates_are_shown_next_to_the_field_and_keep_the_input(client, case
 def test_a_non_scan_file_is_refused(client, case, assistant):
     client.force_login(assistant)
     bad = SimpleUploadedFile("pismo.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
-    response = client.post(reverse("reports:court-request-create", args=[case.pk]), form_data(scan=bad))
+    response = client.post(reverse("courts:court-request-create", args=[case.pk]), form_data(scan=bad))
     assert response.status_code == 200
     assert "scan" in response.context["form"].errors
     assert not CourtRequest.objects.exists()
 
 
 def test_create_access(client, case, other_assistant, social_worker, admin_user):
-    url = reverse("reports:court-request-create", args=[case.pk])
+    url = reverse("courts:court-request-create", args=[case.pk])
     client.force_login(other_assistant)  # not their family: it does not exist for them
     assert client.get(url).status_code == 404
     assert client.post(url, form_data()).status_code == 404
@@ -128,7 +128,7 @@ def test_create_access(client, case, other_assistant, social_worker, admin_user)
 
 def test_create_refuses_other_methods(client, case, assistant):
     client.force_login(assistant)
-    assert client.put(reverse("reports:court-request-create", args=[case.pk])).status_code == 405
+    assert client.put(reverse("courts:court-request-create", args=[case.pk])).status_code == 405
 
 
 # --- list -------------------------------------------------------------------------------------------
@@ -141,7 +141,7 @@ def test_the_assistant_sees_the_open_requests_of_own_cases_by_due_date(client, a
     CourtRequestFactory(case__assistant=assistant, answered=True)
     CourtRequestFactory(case__assistant=other_assistant)
     client.force_login(assistant)
-    response = client.get(reverse("reports:court-request-list"))
+    response = client.get(reverse("courts:court-request-list"))
     assert response.status_code == 200
     assert [r.pk for r in response.context["requests"]] == [sooner.pk, later.pk]
 
@@ -159,7 +159,7 @@ def test_the_manager_sees_every_open_request_and_overdue_ones_first(
         CourtRequestFactory()
     client.force_login(manager)
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("reports:court-request-list"))
+        response = client.get(reverse("courts:court-request-list"))
     requests = response.context["requests"]
     assert len(requests) == 6 and requests[0].pk == overdue.pk
     assert "overdue" in response.content.decode()
@@ -168,12 +168,12 @@ def test_the_manager_sees_every_open_request_and_overdue_ones_first(
 @pytest.mark.parametrize("role", ["social_worker", "administrator"])
 def test_the_list_is_for_assistants_and_managers(client, role_users, role):
     client.force_login(role_users[role])
-    assert client.get(reverse("reports:court-request-list")).status_code == 403
+    assert client.get(reverse("courts:court-request-list")).status_code == 403
 
 
 def test_the_list_refuses_post(client, assistant):
     client.force_login(assistant)
-    assert client.post(reverse("reports:court-request-list")).status_code == 405
+    assert client.post(reverse("courts:court-request-list")).status_code == 405
 
 
 # --- detail and scan ---------------------------------------------------------------------------------
@@ -181,7 +181,7 @@ def test_the_list_refuses_post(client, assistant):
 
 def test_detail_is_audited_and_hidden_from_outsiders(client, assistant, other_assistant, social_worker):
     court_request = CourtRequestFactory(case__assistant=assistant, case__family__registered_by=social_worker)
-    url = reverse("reports:court-request-detail", args=[court_request.pk])
+    url = reverse("courts:court-request-detail", args=[court_request.pk])
     client.force_login(assistant)
     response = client.get(url)
     assert response.status_code == 200
@@ -200,7 +200,7 @@ def test_the_scan_download_is_audited(client, assistant, other_assistant):
     court_request = CourtRequestFactory(case__assistant=assistant)
     court_request.scan = SimpleUploadedFile("pismo.pdf", PDF_BYTES)
     court_request.save()
-    url = reverse("reports:court-request-scan", args=[court_request.pk])
+    url = reverse("courts:court-request-scan", args=[court_request.pk])
     client.force_login(other_assistant)
     assert client.get(url).status_code == 404
     assert not AccessLog.objects.exists()
@@ -222,12 +222,12 @@ def test_the_scan_download_is_audited(client, assistant, other_assistant):
 def test_no_scan_is_404(client, assistant):
     court_request = CourtRequestFactory(case__assistant=assistant)
     client.force_login(assistant)
-    assert client.get(reverse("reports:court-request-scan", args=[court_request.pk])).status_code == 404
+    assert client.get(reverse("courts:court-request-scan", args=[court_request.pk])).status_code == 404
 
 
 def test_a_deactivated_user_sees_nothing(client):
     former = UserFactory(assistant=True, is_active=False)
     court_request = CourtRequestFactory(case__assistant=former)
     client.force_login(former)
-    response = client.get(reverse("reports:court-request-detail", args=[court_request.pk]))
+    response = client.get(reverse("courts:court-request-detail", args=[court_request.pk]))
     assert response.status_code in (302, 404)

@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from cases.enums import CaseStatus
 from cases.models import Case, FamilyMember, PlanAction
+from courts.enums import CourtRequestStatus
+from courts.models import CourtRequest
 from reports import dashboard
-from reports.enums import CourtRequestStatus
-from reports.models import CourtRequest, FigureStamp
+from reports.models import FigureStamp
 
 from .conftest import DEAD_CACHE
 from .factories import (

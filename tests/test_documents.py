@@ -18,11 +18,12 @@ from asystent.errors import InvalidTransition
 from asystent.files import private_storage
 from asystent.models import AccessLog, Centre
 from cases.models import Goal, PlanAction, ProblemArea, WorkPlan
-from reports import services
-from reports.documents import month_version
-from reports.enums import DocumentKind, DocumentStatus
-from reports.models import RenderedDocument
-from reports.tasks import render_document
+from courts import services
+from documents import services as document_services
+from documents.enums import DocumentKind, DocumentStatus
+from documents.kinds import month_version
+from documents.models import RenderedDocument
+from documents.tasks import render_document
 
 from .factories import CaseFactory, CourtRequestFactory, FamilyMemberFactory, VisitFactory
 
@@ -52,7 +53,9 @@ def this_month():
 
 
 def monthly(case, version, by):
-    return services.request_document(kind=DocumentKind.MONTHLY_VISITS, obj=case, version=version, by=by)
+    return document_services.request_document(
+        kind=DocumentKind.MONTHLY_VISITS, obj=case, version=version, by=by
+    )
 
 
 def folder_of(document):
@@ -128,7 +131,7 @@ def test_an_approved_opinion_is_never_rendered_again(assistant, manager, django_
     centre.name = "Nowa nazwa ośrodka"
     centre.save()
     with django_capture_on_commit_callbacks() as callbacks:
-        services.request_document(kind=DocumentKind.OPINION, obj=opinion, version=1, by=manager)
+        document_services.request_document(kind=DocumentKind.OPINION, obj=opinion, version=1, by=manager)
     document.refresh_from_db()
     assert callbacks == [] and document.sha256 == sent_file and "Nowa nazwa" not in text_of(document)
 
@@ -187,7 +190,7 @@ def test_a_missing_or_damaged_file_is_rendered_again(
 def test_a_rendering_interrupted_again_and_again_stops(case, assistant, this_month):
     document = monthly(case, this_month, assistant)
     RenderedDocument.objects.filter(pk=document.pk).update(
-        status=DocumentStatus.RENDERING, attempts=services.MAX_RENDER_ATTEMPTS
+        status=DocumentStatus.RENDERING, attempts=document_services.MAX_RENDER_ATTEMPTS
     )
     assert render_document(document.pk) == "failed"
     document.refresh_from_db()
@@ -199,11 +202,13 @@ def test_a_deleted_document_is_not_an_error():
 
 
 def test_the_task_has_time_limits_and_late_acknowledgement():
-    assert render_document.time_limit == services.RENDER_TIME_LIMIT == 90
-    assert render_document.soft_time_limit == services.RENDER_SOFT_TIME_LIMIT == 60
+    assert render_document.time_limit == document_services.RENDER_TIME_LIMIT == 90
+    assert render_document.soft_time_limit == document_services.RENDER_SOFT_TIME_LIMIT == 60
     assert render_document.soft_time_limit < render_document.time_limit
     assert render_document.acks_late and render_document.reject_on_worker_lost
-    assert render_document.name == "reports.render_document"
+    assert render_document.name == "documents.render_document"
+    # The name before the documents had their own app stays registered, for queued messages.
+    assert "reports.render_document" in render_document.app.tasks
 
 
 # --- failures and retry --------------------------------------------------------------------------
@@ -225,20 +230,22 @@ def test_a_failure_is_shown_with_a_retry_that_works(
     client, case, assistant, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):  # no work plan yet: the rendering fails
-        document = services.request_document(kind=DocumentKind.WORK_PLAN, obj=case, version=1, by=assistant)
+        document = document_services.request_document(
+            kind=DocumentKind.WORK_PLAN, obj=case, version=1, by=assistant
+        )
     document.refresh_from_db()
     assert document.status == DocumentStatus.FAILED and "DoesNotExist" in document.error
     assert not os.path.exists(folder_of(document)) or os.listdir(folder_of(document)) == []
     client.force_login(assistant)
-    fragment = client.get(reverse("reports:document-status", args=[document.pk])).content.decode()
+    fragment = client.get(reverse("documents:status", args=[document.pk])).content.decode()
     assert "could not be prepared" in fragment and "Try again" in fragment
-    assert reverse("reports:document-retry", args=[document.pk]) in fragment and "hx-get" not in fragment
+    assert reverse("documents:retry", args=[document.pk]) in fragment and "hx-get" not in fragment
     plan_for(case)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:document-retry", args=[document.pk]), HTTP_HX_REQUEST="true")
+        response = client.post(reverse("documents:retry", args=[document.pk]), HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "hx-get" in response.content.decode()  # queued again: polling
-    fragment = client.get(reverse("reports:document-status", args=[document.pk])).content.decode()
-    assert reverse("reports:document-download", args=[document.pk]) in fragment
+    fragment = client.get(reverse("documents:status", args=[document.pk])).content.decode()
+    assert reverse("documents:download", args=[document.pk]) in fragment
     document.refresh_from_db()
     assert document.status == DocumentStatus.READY and document.error == ""
 
@@ -272,7 +279,7 @@ def test_an_unreachable_broker_shows_as_a_failure(
 def test_a_stalled_rendering_offers_a_retry(client, case, assistant, this_month):
     document = monthly(case, this_month, assistant)  # queued, but no worker took it
     client.force_login(assistant)
-    url = reverse("reports:document-status", args=[document.pk])
+    url = reverse("documents:status", args=[document.pk])
     assert "hx-get" in client.get(url).content.decode()
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
         fragment = client.get(url).content.decode()
@@ -287,18 +294,18 @@ def test_the_fragment_polls_while_waiting_and_links_when_ready(
 ):
     document = monthly(case, this_month, assistant)
     client.force_login(assistant)
-    url = reverse("reports:document-status", args=[document.pk])
+    url = reverse("documents:status", args=[document.pk])
     waiting = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert f'hx-get="{url}"' in waiting and 'hx-trigger="every 2s"' in waiting and "spinner-border" in waiting
     assert "<html" not in waiting  # a fragment, not a page
-    services.render_stored_document(document.pk)
+    document_services.render_stored_document(document.pk)
     done = client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert reverse("reports:document-download", args=[document.pk]) in done and "hx-get" not in done
+    assert reverse("documents:download", args=[document.pk]) in done and "hx-get" not in done
 
 
 def test_the_document_page(client, case, assistant, other_assistant, this_month):
     document = monthly(case, this_month, assistant)
-    url = reverse("reports:document-detail", args=[document.pk])
+    url = reverse("documents:detail", args=[document.pk])
     client.force_login(assistant)
     response = client.get(url)
     assert response.status_code == 200 and "document-status-" in response.content.decode()
@@ -306,14 +313,14 @@ def test_the_document_page(client, case, assistant, other_assistant, this_month)
     assert client.post(url).status_code == 405
     client.force_login(other_assistant)
     assert client.get(url).status_code == 404
-    assert client.get(reverse("reports:document-status", args=[document.pk])).status_code == 404
+    assert client.get(reverse("documents:status", args=[document.pk])).status_code == 404
 
 
 def test_downloads_are_audited_and_only_for_who_may_see_the_family(
     client, case, assistant, other_assistant, social_worker, this_month, django_capture_on_commit_callbacks
 ):
     document = ready(case, this_month, assistant, django_capture_on_commit_callbacks)
-    url = reverse("reports:document-download", args=[document.pk])
+    url = reverse("documents:download", args=[document.pk])
     client.force_login(other_assistant)
     assert client.get(url).status_code == 404
     assert not AccessLog.objects.filter(action="download").exists()
@@ -336,13 +343,13 @@ def test_downloads_are_audited_and_only_for_who_may_see_the_family(
 def test_a_document_not_ready_is_not_downloadable(client, case, assistant, this_month):
     document = monthly(case, this_month, assistant)
     client.force_login(assistant)
-    assert client.get(reverse("reports:document-download", args=[document.pk])).status_code == 404
+    assert client.get(reverse("documents:download", args=[document.pk])).status_code == 404
 
 
 def test_retry_access(client, case, assistant, social_worker, other_assistant, this_month):
     document = monthly(case, this_month, assistant)
     RenderedDocument.objects.filter(pk=document.pk).update(status=DocumentStatus.FAILED, error="x")
-    url = reverse("reports:document-retry", args=[document.pk])
+    url = reverse("documents:retry", args=[document.pk])
     client.force_login(other_assistant)
     assert client.post(url).status_code == 404
     client.force_login(social_worker)
@@ -351,7 +358,7 @@ def test_retry_access(client, case, assistant, social_worker, other_assistant, t
     assert client.get(url).status_code == 405
     response = client.post(url)
     assert response.status_code == 302 and response["Location"] == reverse(
-        "reports:document-detail", args=[document.pk]
+        "documents:detail", args=[document.pk]
     )
     document.refresh_from_db()
     assert document.status == DocumentStatus.PENDING
@@ -367,7 +374,7 @@ def test_the_case_documents_are_asked_for_by_the_assistant_or_a_manager(
     client, case, assistant, manager, social_worker, other_assistant, name, django_capture_on_commit_callbacks
 ):
     plan_for(case)
-    url = reverse(f"reports:{name}", args=[case.pk])
+    url = reverse(f"documents:{name}", args=[case.pk])
     month = {"month": timezone.localdate().strftime("%Y-%m")}
     client.force_login(other_assistant)
     assert client.post(url, month).status_code == 404
@@ -387,7 +394,7 @@ def test_the_case_documents_are_asked_for_by_the_assistant_or_a_manager(
 
 def test_the_month_is_checked(client, case, assistant):
     client.force_login(assistant)
-    url = reverse("reports:monthly-visits-pdf", args=[case.pk])
+    url = reverse("documents:monthly-visits-pdf", args=[case.pk])
     next_month = timezone.localdate().replace(day=1) + dt.timedelta(days=32)
     for value in ("", "2026-13", "listopad", next_month.strftime("%Y-%m"), "2001-01"):
         response = client.post(url, {"month": value}, follow=True)
@@ -399,7 +406,7 @@ def test_the_month_is_checked(client, case, assistant):
 
 def test_no_work_plan_no_document(client, case, assistant):
     client.force_login(assistant)
-    response = client.post(reverse("reports:work-plan-pdf", args=[case.pk]), follow=True)
+    response = client.post(reverse("documents:work-plan-pdf", args=[case.pk]), follow=True)
     assert "no work plan yet" in response.content.decode()
     assert not RenderedDocument.objects.exists()
 
@@ -410,15 +417,15 @@ def test_the_case_page_include(rf, case, assistant, social_worker):
     for user, buttons in ((assistant, True), (social_worker, False)):
         request = rf.get("/")
         request.user = user
-        html = render_to_string("reports/_case_documents.html", {"case": case, "user": user}, request=request)
+        html = render_to_string("courts/_case_documents.html", {"case": case, "user": user}, request=request)
         assert "III Nsm 900/26" in html
-        assert (reverse("reports:work-plan-pdf", args=[case.pk]) in html) is buttons
-        assert (reverse("reports:court-request-create", args=[case.pk]) in html) is buttons
+        assert (reverse("documents:work-plan-pdf", args=[case.pk]) in html) is buttons
+        assert (reverse("courts:court-request-create", args=[case.pk]) in html) is buttons
 
 
 def test_a_draft_opinion_is_not_printed(assistant):
     court_request = CourtRequestFactory(case__assistant=assistant)
     opinion = services.draft_opinion(request=court_request, by=assistant)
     with pytest.raises(InvalidTransition):
-        services.request_document(kind=DocumentKind.OPINION, obj=opinion, version=1, by=assistant)
+        document_services.request_document(kind=DocumentKind.OPINION, obj=opinion, version=1, by=assistant)
     assert not RenderedDocument.objects.exists()

@@ -11,10 +11,10 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.utils import timezone
 
 from asystent.celery import app as celery_app
-from asystent.emails import send_digests, send_pending_emails
-from asystent.models import Notification
-from asystent.notifications import managers, notify
-from reports.reminders import send_reminders
+from notifications.channels.email import send_digests, send_pending_emails
+from notifications.models import Notification
+from notifications.reminders import send_reminders
+from notifications.services import managers, notify
 
 from .factories import CaseFactory, UserFactory
 

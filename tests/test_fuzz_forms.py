@@ -38,8 +38,9 @@ from cases.models import (
     ProblemArea,
     WorkPlan,
 )
+from courts.models import CourtRequest, OpinionVersion
+from documents.models import RenderedDocument
 from referrals.models import CommunityInterview, CourtOrder, Referral
-from reports.models import CourtRequest, OpinionVersion, RenderedDocument
 from visits.models import Intervention, Visit
 
 from . import route_world
@@ -362,14 +363,14 @@ FORMS: dict[str, FormCase] = {
     ),
     "court-request": FormCase(
         "assistant",
-        lambda w: reverse("reports:court-request-create", args=[w.a.case.pk]),
+        lambda w: reverse("courts:court-request-create", args=[w.a.case.pk]),
         court_request,
         ("court", "division", "court_address", "case_number", "request_text"),
         shown="request_text",
     ),
     "opinion": FormCase(
         "assistant",
-        lambda w: reverse("reports:opinion-edit", args=[w.a.opinion.pk]),
+        lambda w: reverse("courts:opinion-edit", args=[w.a.opinion.pk]),
         lambda w: {name: f"Sekcja {name}." for name in OPINION_SECTIONS} | {"action": "save"},
         OPINION_SECTIONS,
     ),
@@ -456,20 +457,20 @@ def test_hostile_text_of_an_opinion_is_printed_as_text_in_its_pdf(
     markup = '<script>alert(1)</script> <img src="http://evil.example/x.png"> & "cudzysłów"'
     sections = dict.fromkeys(OPINION_SECTIONS, "Treść sekcji.") | {"conclusions": markup}
     client.force_login(world.users.assistant)
-    opinion_url = reverse("reports:opinion-edit", args=[world.a.opinion.pk])
+    opinion_url = reverse("courts:opinion-edit", args=[world.a.opinion.pk])
     assert client.post(opinion_url, sections | {"action": "submit"}).status_code == 302
     version = world.a.opinion.current_version()
     client.force_login(world.users.manager)
     with django_capture_on_commit_callbacks(execute=True), translation.override("en"):
-        response = client.post(reverse("reports:opinion-approve", args=[version.pk]))
+        response = client.post(reverse("courts:opinion-approve", args=[version.pk]))
     assert response.status_code == 302
     document = RenderedDocument.objects.get(kind="opinion", object_id=world.a.opinion.pk)
     assert document.is_ready, document.error
 
-    page = client.get(reverse("reports:opinion-version", args=[version.pk])).content.decode()
+    page = client.get(reverse("courts:opinion-version", args=[version.pk])).content.decode()
     _assert_escaped(page, "the opinion's page")
     assert escape(markup) in page
 
-    download = client.get(reverse("reports:document-download", args=[document.pk]))
+    download = client.get(reverse("documents:download", args=[document.pk]))
     text = pdf_text(b"".join(download.streaming_content))
     assert '<script>alert(1)</script> <img src="http://evil.example/x.png"> & "cudzysłów"' in text

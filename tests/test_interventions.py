@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from asystent.errors import InvalidTransition
-from asystent.models import AccessLog, Notification
+from asystent.models import AccessLog
 from cases.enums import CaseStatus
+from notifications.models import Notification
 from visits.models import Intervention
 from visits.services import notify_managers_of_intervention, record_intervention
 

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from asystent.models import Centre, Notification
+from asystent.models import Centre
+from notifications.models import Notification
 
 from .factories import UserFactory
 
@@ -51,7 +52,7 @@ def test_the_navigation_shows_the_unread_count(client, assistant, other_assistan
     page = client.get(reverse("home")).content.decode()
 
     assert 'aria-label="3 unread notifications"' in page
-    assert reverse("notification-list") in page
+    assert reverse("notifications:list") in page
 
 
 def test_the_list_shows_only_my_notifications_unread_first(client, assistant, other_assistant):
@@ -61,7 +62,7 @@ def test_the_list_shows_only_my_notifications_unread_first(client, assistant, ot
     note(other_assistant, 4)
     client.force_login(assistant)
 
-    response = client.get(reverse("notification-list"))
+    response = client.get(reverse("notifications:list"))
 
     assert response.status_code == 200
     assert [n.key.split(":")[1] for n in response.context["page"].object_list] == ["3", "2", "1"]
@@ -73,22 +74,24 @@ def test_the_list_shows_only_my_notifications_unread_first(client, assistant, ot
 
 def notification_queries(client, **params) -> tuple[int, list[str]]:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("notification-list"), params)
+        response = client.get(reverse("notifications:list"), params)
     assert response.status_code == 200
-    return len(queries), [q["sql"] for q in queries.captured_queries if "asystent_notification" in q["sql"]]
+    return len(queries), [
+        q["sql"] for q in queries.captured_queries if "notifications_notification" in q["sql"]
+    ]
 
 
 def test_the_list_is_paginated_with_a_constant_number_of_queries(client, assistant):
     Centre.load()
     note(assistant, 0)
     client.force_login(assistant)
-    client.get(reverse("notification-list"))  # the session settles on the first request
+    client.get(reverse("notifications:list"))  # the session settles on the first request
     few_total, few = notification_queries(client)
     for n in range(1, 30):
         note(assistant, n)
 
     many_total, many = notification_queries(client)
-    second = client.get(reverse("notification-list"), {"page": 2})
+    second = client.get(reverse("notifications:list"), {"page": 2})
 
     # The page, the paginator's count and one unread COUNT shared by the page and the badge.
     assert len(few) == len(many) == 3
@@ -98,14 +101,14 @@ def test_the_list_is_paginated_with_a_constant_number_of_queries(client, assista
 
 
 def test_the_list_needs_a_login(client):
-    response = client.get(reverse("notification-list"))
+    response = client.get(reverse("notifications:list"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
 
 def test_the_list_refuses_post(client, assistant):
     client.force_login(assistant)
-    assert client.post(reverse("notification-list")).status_code == 405
+    assert client.post(reverse("notifications:list")).status_code == 405
 
 
 # --- mark as read ---------------------------------------------------------------------------------
@@ -115,7 +118,7 @@ def test_opening_a_notification_marks_it_read_and_goes_to_the_case(client, assis
     notification = note(assistant, 5)
     client.force_login(assistant)
 
-    response = client.post(reverse("notification-read", args=[notification.pk]))
+    response = client.post(reverse("notifications:read", args=[notification.pk]))
 
     assert response.status_code == 302
     assert response.url == "/families/cases/5/"
@@ -127,9 +130,9 @@ def test_mark_as_read_can_stay_on_the_list(client, assistant):
     notification = note(assistant, 5)
     client.force_login(assistant)
 
-    response = client.post(reverse("notification-read", args=[notification.pk]), {"next": "list"})
+    response = client.post(reverse("notifications:read", args=[notification.pk]), {"next": "list"})
 
-    assert response.url == reverse("notification-list")
+    assert response.url == reverse("notifications:list")
     notification.refresh_from_db()
     assert notification.read_at is not None
 
@@ -138,16 +141,16 @@ def test_a_link_leaving_the_site_is_not_followed(client, assistant):
     notification = note(assistant, 5, url="https://evil.example/")
     client.force_login(assistant)
 
-    response = client.post(reverse("notification-read", args=[notification.pk]))
+    response = client.post(reverse("notifications:read", args=[notification.pk]))
 
-    assert response.url == reverse("notification-list")
+    assert response.url == reverse("notifications:list")
 
 
 def test_someone_else_s_notification_is_not_found(client, assistant, other_assistant):
     theirs = note(other_assistant, 6)
     client.force_login(assistant)
 
-    response = client.post(reverse("notification-read", args=[theirs.pk]))
+    response = client.post(reverse("notifications:read", args=[theirs.pk]))
 
     assert response.status_code == 404
     theirs.refresh_from_db()
@@ -158,7 +161,7 @@ def test_mark_as_read_refuses_get(client, assistant):
     notification = note(assistant, 5)
     client.force_login(assistant)
 
-    assert client.get(reverse("notification-read", args=[notification.pk])).status_code == 405
+    assert client.get(reverse("notifications:read", args=[notification.pk])).status_code == 405
     notification.refresh_from_db()
     assert notification.read_at is None
 
@@ -169,7 +172,7 @@ def test_mark_all_as_read_touches_only_my_notifications(client, assistant, other
     theirs = note(other_assistant, 7)
     client.force_login(assistant)
 
-    response = client.post(reverse("notification-read-all"), follow=True)
+    response = client.post(reverse("notifications:read-all"), follow=True)
 
     assert not Notification.objects.filter(recipient=assistant, read_at__isnull=True).exists()
     theirs.refresh_from_db()
@@ -182,7 +185,7 @@ def test_mark_all_as_read_refuses_get(client, assistant):
     note(assistant, 1)
     client.force_login(assistant)
 
-    assert client.get(reverse("notification-read-all")).status_code == 405
+    assert client.get(reverse("notifications:read-all")).status_code == 405
     assert Notification.objects.filter(read_at__isnull=True).count() == 1
 
 
@@ -191,9 +194,9 @@ def test_mark_all_as_read_refuses_get(client, assistant):
 
 def test_a_user_chooses_the_daily_digest(client, assistant, other_assistant):
     client.force_login(assistant)
-    assert client.get(reverse("notification-preferences")).status_code == 200
+    assert client.get(reverse("notifications:preferences")).status_code == 200
 
-    response = client.post(reverse("notification-preferences"), {"email_notifications": "digest"})
+    response = client.post(reverse("notifications:preferences"), {"email_notifications": "digest"})
 
     assert response.status_code == 302
     assistant.refresh_from_db()
@@ -205,7 +208,7 @@ def test_a_user_chooses_the_daily_digest(client, assistant, other_assistant):
 def test_an_unknown_choice_is_refused_next_to_the_field(client, assistant):
     client.force_login(assistant)
 
-    response = client.post(reverse("notification-preferences"), {"email_notifications": "hourly"})
+    response = client.post(reverse("notifications:preferences"), {"email_notifications": "hourly"})
 
     assert response.status_code == 200
     assert "email_notifications" in response.context["form"].errors
@@ -217,11 +220,11 @@ def test_without_an_e_mail_address_the_page_says_so(client):
     user = UserFactory(username="bez", assistant=True, email="")
     client.force_login(user)
 
-    body = client.get(reverse("notification-preferences")).content.decode()
+    body = client.get(reverse("notifications:preferences")).content.decode()
 
     assert "Your account has no e-mail address" in body
 
 
 def test_preferences_refuse_other_methods(client, assistant):
     client.force_login(assistant)
-    assert client.delete(reverse("notification-preferences")).status_code == 405
+    assert client.delete(reverse("notifications:preferences")).status_code == 405

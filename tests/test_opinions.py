@@ -10,11 +10,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from asystent.errors import InvalidTransition
-from asystent.models import AccessLog, Centre, Notification
+from asystent.models import AccessLog, Centre
 from cases.models import Goal, PlanAction, ProblemArea, WorkPlan
-from reports import services
-from reports.enums import DocumentStatus, OpinionStatus
-from reports.models import CourtOpinion, OpinionTransition, OpinionVersion, RenderedDocument
+from courts import services
+from courts.enums import OpinionStatus
+from courts.models import CourtOpinion, OpinionTransition, OpinionVersion
+from documents.enums import DocumentStatus
+from documents.models import RenderedDocument
+from notifications.models import Notification
 
 from .factories import CourtRequestFactory, FamilyMemberFactory, UserFactory, VisitFactory
 
@@ -280,7 +283,7 @@ def test_submitting_and_deciding_notify(court_request, manager, assistant):
     version = bring_to("submitted", court_request, manager)
     note = Notification.objects.get(recipient=manager)
     assert note.rule == "opinion_submitted" and "Wiśniewscy" in note.message
-    assert note.url == reverse("reports:opinion-version", args=[version.pk])
+    assert note.url == reverse("courts:opinion-version", args=[version.pk])
     services.return_opinion(version=version, by=manager, comment="Uzupełnij opis postawy.")
     assert Notification.objects.filter(recipient=assistant, rule="opinion_returned").count() == 1
     services.submit_opinion(version=version, by=assistant)
@@ -333,7 +336,7 @@ def test_editing_through_the_page_makes_version_2_and_keeps_version_1(
 ):
     opinion, v1 = approved(court_request, manager)
     client.force_login(assistant)
-    url = reverse("reports:opinion-edit", args=[opinion.pk])
+    url = reverse("courts:opinion-edit", args=[opinion.pk])
     page = client.get(url)
     assert "creates version 2" in page.content.decode()
     data = {name: getattr(v1, name) for name, _label, _text in v1.sections()} | {"conclusions": "Poprawione."}
@@ -343,7 +346,7 @@ def test_editing_through_the_page_makes_version_2_and_keeps_version_1(
     assert v1.conclusions == COMPLETE["conclusions"] and v1.status == "approved"
     v2 = opinion.versions.get(number=2)
     assert v2.conclusions == "Poprawione." and v2.status == "draft"
-    old_page = client.get(reverse("reports:opinion-version", args=[v1.pk]))
+    old_page = client.get(reverse("courts:opinion-version", args=[v1.pk]))
     assert COMPLETE["conclusions"] in old_page.content.decode()
     assert "This is an earlier version" in old_page.content.decode()
 
@@ -352,11 +355,11 @@ def test_save_and_submit_from_the_page(client, court_request, assistant):
     opinion, version = draft(court_request)
     client.force_login(assistant)
     data = {name: getattr(version, name) for name, _label, _text in version.sections()}
-    response = client.post(reverse("reports:opinion-edit", args=[opinion.pk]), data | {"action": "submit"})
+    response = client.post(reverse("courts:opinion-edit", args=[opinion.pk]), data | {"action": "submit"})
     assert response.status_code == 200  # conclusions missing: the form shows why and keeps the text
     assert "Fill in these sections" in response.content.decode()
     response = client.post(
-        reverse("reports:opinion-edit", args=[opinion.pk]), data | COMPLETE | {"action": "submit"}
+        reverse("courts:opinion-edit", args=[opinion.pk]), data | COMPLETE | {"action": "submit"}
     )
     assert response.status_code == 302
     version.refresh_from_db()
@@ -367,36 +370,36 @@ def test_the_returned_comment_is_shown_above_the_draft(client, court_request, ma
     version = bring_to("submitted", court_request, manager)
     client.force_login(manager)
     response = client.post(
-        reverse("reports:opinion-return", args=[version.pk]), {"comment": "Uzupełnij opis szkoły."}
+        reverse("courts:opinion-return", args=[version.pk]), {"comment": "Uzupełnij opis szkoły."}
     )
     assert response.status_code == 302
     client.force_login(assistant)
-    page = client.get(reverse("reports:opinion-edit", args=[version.opinion_id]))
+    page = client.get(reverse("courts:opinion-edit", args=[version.opinion_id]))
     assert "Uzupełnij opis szkoły." in page.content.decode()
 
 
 def test_approve_and_mark_sent_through_the_pages(client, court_request, manager, assistant):
     version = bring_to("submitted", court_request, manager)
     client.force_login(manager)
-    page = client.get(reverse("reports:opinion-version", args=[version.pk]))
-    assert reverse("reports:opinion-approve", args=[version.pk]) in page.content.decode()
-    assert client.post(reverse("reports:opinion-approve", args=[version.pk])).status_code == 302
+    page = client.get(reverse("courts:opinion-version", args=[version.pk]))
+    assert reverse("courts:opinion-approve", args=[version.pk]) in page.content.decode()
+    assert client.post(reverse("courts:opinion-approve", args=[version.pk])).status_code == 302
     client.force_login(assistant)
     response = client.post(
-        reverse("reports:opinion-mark-sent", args=[version.pk]),
+        reverse("courts:opinion-mark-sent", args=[version.pk]),
         {"sent_on": timezone.localdate().isoformat(), "method": "in_person", "reference": ""},
     )
     assert response.status_code == 302
     version.refresh_from_db()
     assert version.status == "sent" and version.sent_method == "in_person"
-    again = client.post(reverse("reports:opinion-approve", args=[version.pk]))
+    again = client.post(reverse("courts:opinion-approve", args=[version.pk]))
     assert again.status_code == 403  # an assistant does not approve
 
 
 def test_a_refused_step_is_explained(client, court_request, manager):
     version = bring_to("approved", court_request, manager)
     client.force_login(manager)
-    response = client.post(reverse("reports:opinion-approve", args=[version.pk]), follow=True)
+    response = client.post(reverse("courts:opinion-approve", args=[version.pk]), follow=True)
     assert "this step is not possible now" in response.content.decode()
 
 
@@ -404,7 +407,7 @@ def test_a_refused_step_is_explained(client, court_request, manager):
 
 
 def route(name, obj):
-    return reverse(f"reports:{name}", args=[obj.pk])
+    return reverse(f"courts:{name}", args=[obj.pk])
 
 
 # (route, object, method, {role: expected status})
@@ -522,5 +525,5 @@ def test_the_versions_list_reads_a_bounded_number_of_rows(
     Centre.load()
     # Session, user, two-step devices, notifications badge, centre: 8; the page itself: 3.
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("reports:opinion-versions", args=[opinion.pk]))
+        response = client.get(reverse("courts:opinion-versions", args=[opinion.pk]))
     assert [v.number for v in response.context["versions"]] == [5, 4, 3, 2, 1]

@@ -13,12 +13,13 @@ from PIL import Image
 
 from asystent.models import Centre
 from cases.models import Goal, PlanAction, ProblemArea, WorkPlan
+from courts import services
+from documents import services as document_services
+from documents.enums import DocumentKind
+from documents.kinds import assignment_version, build_html, month_version
+from documents.models import RenderedDocument
+from documents.pdf import LOGO_URL, InternalOnlyFetcher, URLRefused, html_to_pdf
 from referrals.models import CourtOrder
-from reports import services
-from reports.documents import assignment_version, build_html, month_version
-from reports.enums import DocumentKind
-from reports.models import RenderedDocument
-from reports.pdf import LOGO_URL, InternalOnlyFetcher, URLRefused, html_to_pdf
 
 from .factories import CourtRequestFactory, FamilyMemberFactory, UserFactory, VisitFactory
 
@@ -96,7 +97,7 @@ def approve(court_request, manager, **sections):
 
 
 def rendered(document: RenderedDocument) -> bytes:
-    assert services.render_stored_document(document.pk) in {"rendered", "unchanged"}
+    assert document_services.render_stored_document(document.pk) in {"rendered", "unchanged"}
     document.refresh_from_db()
     assert document.status == "ready", document.error
     with document.file.open("rb") as handle:
@@ -224,7 +225,9 @@ def test_the_work_plan_for_signing(court_request, assistant, manager):
         deadline=dt.date(2027, 1, 15),
         expected_effect="Frekwencja ponad 90%",
     )
-    document = services.request_document(kind=DocumentKind.WORK_PLAN, obj=case, version=1, by=assistant)
+    document = document_services.request_document(
+        kind=DocumentKind.WORK_PLAN, obj=case, version=1, by=assistant
+    )
     text = pdf_text(rendered(document))
     assert "Plan pracy z rodziną" in text and "plan w wersji 1" in text
     assert "Dzieci codziennie w szkole" in text and "Budzik na 6:45" in text and "15.01.2027" in text
@@ -244,7 +247,7 @@ def test_the_monthly_visit_log(court_request, assistant):
     VisitFactory(case=case, draft=True, date=first)  # drafts are not in the log
     VisitFactory(case=case, date=first - dt.timedelta(days=1), topics="Poprzedni miesiąc")
     version = month_version(today.year, today.month)
-    document = services.request_document(
+    document = document_services.request_document(
         kind=DocumentKind.MONTHLY_VISITS, obj=case, version=version, by=assistant
     )
     text = pdf_text(rendered(document))
@@ -267,7 +270,7 @@ def test_the_assignment_letter(court_request, assistant, manager):
         registered_by=UserFactory(social_worker=True),
     )
     case.assignments.create(assistant=assistant, started_on=case.opened_on, assigned_by=manager)
-    document = services.request_document(
+    document = document_services.request_document(
         kind=DocumentKind.ASSIGNMENT_LETTER, obj=case, version=assignment_version(case), by=manager
     )
     text = pdf_text(rendered(document))

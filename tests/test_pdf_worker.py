@@ -11,10 +11,10 @@ from celery.contrib.testing.worker import start_worker
 from django.utils import translation
 
 from asystent.celery import app as celery_app
-from reports import services
-from reports.enums import DocumentKind, DocumentStatus
-from reports.models import RenderedDocument
-from reports.tasks import render_document
+from courts import services
+from documents.enums import DocumentKind, DocumentStatus
+from documents.models import RenderedDocument
+from documents.tasks import render_document
 
 from .factories import CourtRequestFactory, FamilyMemberFactory
 

@@ -17,7 +17,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from asystent.models import Notification
 from cases.enums import AssessmentStatus, CaseStatus, ClosureReason, LegalBasis, Relation
 from cases.models import (
     Assessment,
@@ -30,9 +29,10 @@ from cases.models import (
     PlanAction,
     WorkPlan,
 )
+from courts.models import CourtRequest
+from notifications.models import Notification
 from referrals.enums import ReferralStatus
 from referrals.models import Referral
-from reports.models import CourtRequest
 from reports.statistics import Period
 from visits.models import Intervention, Visit
 
@@ -53,7 +53,7 @@ PAGES = {
     "case page with its timeline": ("assistant", lambda s: reverse("cases:case-detail", args=[s["case"]])),
     "manager's dashboard": ("manager", lambda s: reverse("reports:dashboard")),
     "half-year report": ("manager", lambda s: reverse("reports:semiannual")),
-    "notification list": ("assistant", lambda s: reverse("notification-list")),
+    "notification list": ("assistant", lambda s: reverse("notifications:list")),
 }
 
 _ids = itertools.count(1)

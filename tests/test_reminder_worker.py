@@ -6,8 +6,8 @@ import time
 import pytest
 from django.utils import timezone
 
-from asystent.models import Notification
-from reports.reminders import send_reminders_task
+from notifications.models import Notification
+from notifications.tasks import send_reminders_task
 
 from .factories import CaseFactory
 
@@ -40,6 +40,6 @@ def test_the_sweep_runs_on_a_worker_and_its_e_mails_follow(
         Notification.objects.filter(rule="assessment_overdue").values_list("recipient__username", flat=True)
     )
     assert recipients == {"anna", "kasia"}
-    # The sweep queued asystent.send_pending_emails after its commit; the same worker sends them.
+    # The sweep queued notifications.send_pending_emails after its commit; the same worker sends them.
     assert wait_for(lambda: not Notification.objects.filter(emailed_at__isnull=True).exists())
     assert {m.to[0] for m in mailoutbox} == {"anna@example.org", "kasia@example.org"}

@@ -14,17 +14,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from asystent.models import Centre, Notification
+from asystent.models import Centre
 from cases import casework
 from cases.casework import ActionData, GoalData
 from cases.enums import ActionStatus, AssessmentStatus, CaseStatus, LegalBasis, Recommendation
 from cases.models import Assessment, Case, Family, Goal, PlanAction, ProblemArea, WorkPlan
+from courts.enums import CourtRequestStatus
+from courts.models import CourtRequest
+from notifications.models import Notification, ReminderSettings
+from notifications.reminders import SWEEP_KINDS, add_working_days, send_reminders
+from notifications.tasks import send_reminders_task
 from referrals.enums import ReferralStatus
 from referrals.models import Referral
-from reports.enums import CourtRequestStatus
-from reports.models import CourtRequest
-from reports.reminder_models import ReminderSettings
-from reports.reminders import SWEEP_KINDS, add_working_days, send_reminders, send_reminders_task
 from visits.models import Visit
 
 from .factories import CaseFactory, ReferralFactory, UserFactory, VisitFactory
@@ -600,7 +601,7 @@ def test_the_sweep_makes_the_same_number_of_queries_for_10_and_1000_cases(assist
 def test_the_administrator_edits_the_thresholds_in_the_admin(client, admin_user):
     client.force_login(admin_user)
 
-    listing = client.get(reverse("admin:reports_remindersettings_changelist"))
+    listing = client.get(reverse("admin:notifications_remindersettings_changelist"))
     assert listing.status_code == 302  # one row: the list is the row
     form = client.get(listing.url).context["adminform"].form
     data = {name: form[name].value() for name in form.fields}
@@ -609,12 +610,12 @@ def test_the_administrator_edits_the_thresholds_in_the_admin(client, admin_user)
 
     assert ReminderSettings.load().no_contact_days == 10
     assert ReminderSettings.objects.count() == 1
-    assert client.get(reverse("admin:reports_remindersettings_add")).status_code == 403
+    assert client.get(reverse("admin:notifications_remindersettings_add")).status_code == 403
 
 
 def test_other_roles_cannot_edit_the_thresholds(client, manager):
     client.force_login(manager)
-    response = client.get(reverse("admin:reports_remindersettings_changelist"))
+    response = client.get(reverse("admin:notifications_remindersettings_changelist"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
 

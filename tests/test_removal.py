@@ -11,13 +11,14 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from asystent.models import Notification
 from cases import retention as case_retention
 from cases import services as case_services
 from cases.models import Case, Family, FamilyMember
 from cases.timeline import case_timeline
-from reports import dashboard, drafting
-from reports.reminders import send_reminders
+from courts import drafting
+from notifications.models import Notification
+from notifications.reminders import send_reminders
+from reports import dashboard
 from visits import retention as visit_retention
 from visits import services as visit_services
 from visits.models import Visit

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
 from asystent.models import User
-from asystent.notifications import managers, notify
 from cases.enums import CaseStatus
 from cases.models import Case, Goal
+from notifications.services import managers, notify
 
 from .enums import VisitKind, VisitStatus
 from .models import Intervention, Visit

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from reports.models import CourtRequest, RenderedDocument
+from courts.models import CourtRequest
+from documents.models import RenderedDocument
 from tests.factories import (
     CaseFactory,
     CourtOrderFactory,

@@ -1,0 +1,202 @@
+"""The reminder rules over case data (issue 6), registered with the sweep in `CasesConfig.ready()`:
+the periodic assessment, the family's consent, the plan's actions and the end of monitoring; and
+the helpers the other apps' rules share (the case's link, its active assistant)."""
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import DateField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from notifications.enums import NotificationKind
+from notifications.reminders import Reminder, Sweep, fmt, register_rule
+
+from .enums import ActionStatus, AssessmentStatus, CaseStatus
+from .models import OPEN_STATUSES, Assessment, Case, PlanAction, WorkPlan
+
+# Plan actions whose outcome is recorded (done, or recorded as not done) need no reminder.
+ACTION_PENDING_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+
+# A month-end base date moved by whole months may land up to 3 days earlier than the plain
+# subtraction predicts (31 Aug + 6 months = 28 Feb): the SQL filter keeps this slack and the exact
+# date is computed in Python.
+_MONTH_END_SLACK = dt.timedelta(days=3)
+
+CASE_FIELDS = ("pk", "family_id", "family__name", "assistant_id", "assistant__is_active")
+
+
+def case_url(case_pk: int) -> str:
+    return reverse("cases:case-detail", args=[case_pk])
+
+
+def active_assistant(row: dict, prefix: str = "") -> frozenset[int]:
+    """The case's assistant, if their account is active."""
+    return frozenset([row[f"{prefix}assistant_id"]] if row[f"{prefix}assistant__is_active"] else [])
+
+
+def _last_submitted_assessment() -> Subquery:
+    """The date of the last submitted (not draft) assessment of the outer case."""
+    return Subquery(
+        Assessment.objects.filter(case=OuterRef("pk"))
+        .exclude(status=AssessmentStatus.DRAFT)
+        .order_by("-date")
+        .values("date")[:1],
+        output_field=DateField(),
+    )
+
+
+def assessment_reminders(sweep: Sweep) -> list[Reminder]:
+    """art. 15 ust. 1 pkt 15: an assessment at least every `assessment_interval_months` after the
+    work started or the last submitted assessment (the set-based form of
+    `cases.casework.next_assessment_due`). Due within N days: the assistant; overdue: the
+    assistant and the managers."""
+    interval = relativedelta(months=sweep.centre.assessment_interval_months)
+    horizon = sweep.days(sweep.settings.assessment_due_days)
+    rows = (
+        Case.objects.filter(status__in=OPEN_STATUSES)
+        .annotate(
+            base=Coalesce(_last_submitted_assessment(), "started_on", "opened_on", output_field=DateField())
+        )
+        .filter(base__lte=horizon - interval + _MONTH_END_SLACK)
+        .values(*CASE_FIELDS, "base")
+    )
+    reminders = []
+    for row in rows:
+        due = row["base"] + interval
+        if due > horizon:
+            continue
+        overdue = due < sweep.today
+        values = {"family": row["family__name"], "date": fmt(due)}
+        reminders.append(
+            Reminder(
+                rule=NotificationKind.ASSESSMENT_OVERDUE if overdue else NotificationKind.ASSESSMENT_DUE,
+                object_pk=row["pk"],
+                due=due,
+                recipients=active_assistant(row)
+                | (sweep.escalate(row["assistant_id"]) if overdue else frozenset()),
+                message=(
+                    _("Family %(family)s: the periodic assessment was due on %(date)s and is overdue.")
+                    if overdue
+                    else _("Family %(family)s: the periodic assessment is due on %(date)s.")
+                )
+                % values,
+                url=case_url(row["pk"]),
+                family_id=row["family_id"],
+            )
+        )
+    return reminders
+
+
+def consent_reminders(sweep: Sweep) -> list[Reminder]:
+    """art. 8 ust. 3: voluntary work does not start without the family's consent. A case awaiting
+    consent for more than N days since it was opened: the assistant and the managers.
+    (Only voluntary and "Za życiem" cases ever await consent: `cases.services.open_case`.)"""
+    wait = sweep.settings.consent_wait_days
+    rows = Case.objects.filter(status=CaseStatus.AWAITING_CONSENT, opened_on__lt=sweep.days(-wait)).values(
+        *CASE_FIELDS, "opened_on"
+    )
+    return [
+        Reminder(
+            rule=NotificationKind.CONSENT_PENDING,
+            object_pk=row["pk"],
+            due=row["opened_on"] + dt.timedelta(days=wait),
+            recipients=active_assistant(row) | sweep.escalate(row["assistant_id"]),
+            message=_(
+                "Family %(family)s: the case was opened on %(date)s and the family's consent "
+                "is still not recorded."
+            )
+            % {"family": row["family__name"], "date": fmt(row["opened_on"])},
+            url=case_url(row["pk"]),
+            family_id=row["family_id"],
+        )
+        for row in rows
+    ]
+
+
+def action_reminders(sweep: Sweep) -> list[Reminder]:
+    """art. 15 ust. 3: the plan's actions have deadlines. An action of the current plan version,
+    not yet done, whose deadline is within N days or has passed: the assistant."""
+    current_version = Subquery(
+        WorkPlan.objects.filter(case=OuterRef("goal__plan__case")).order_by("-version").values("version")[:1]
+    )
+    rows = PlanAction.objects.filter(
+        goal__plan__case__status__in=OPEN_STATUSES,
+        goal__plan__version=current_version,
+        status__in=ACTION_PENDING_STATUSES,
+        deadline__lte=sweep.days(sweep.settings.action_due_days),
+    ).values(
+        "pk",
+        "description",
+        "deadline",
+        "goal__plan__case_id",
+        "goal__plan__case__family_id",
+        "goal__plan__case__family__name",
+        "goal__plan__case__assistant_id",
+        "goal__plan__case__assistant__is_active",
+    )
+    reminders = []
+    for row in rows:
+        due = row["deadline"]
+        overdue = due < sweep.today
+        values = {
+            "family": row["goal__plan__case__family__name"],
+            "action": Truncator(row["description"]).chars(80),
+            "date": fmt(due),
+        }
+        reminders.append(
+            Reminder(
+                rule=NotificationKind.ACTION_OVERDUE if overdue else NotificationKind.ACTION_DUE,
+                object_pk=row["pk"],
+                due=due,
+                recipients=active_assistant(row, "goal__plan__case__"),
+                message=(
+                    _("Family %(family)s: the plan action “%(action)s” was due on %(date)s.")
+                    if overdue
+                    else _("Family %(family)s: the plan action “%(action)s” is due on %(date)s.")
+                )
+                % values,
+                url=case_url(row["goal__plan__case_id"]),
+                family_id=row["goal__plan__case__family_id"],
+            )
+        )
+    return reminders
+
+
+def monitoring_reminders(sweep: Sweep) -> list[Reminder]:
+    """art. 15 ust. 1 pkt 16: monitoring after closure ends within N days: the assistant."""
+    rows = Case.objects.filter(
+        status=CaseStatus.MONITORING,
+        monitoring_until__gte=sweep.today,
+        monitoring_until__lte=sweep.days(sweep.settings.monitoring_end_days),
+    ).values(*CASE_FIELDS, "monitoring_until")
+    return [
+        Reminder(
+            rule=NotificationKind.MONITORING_ENDING,
+            object_pk=row["pk"],
+            due=row["monitoring_until"],
+            recipients=active_assistant(row),
+            message=_("Family %(family)s: the monitoring ends on %(date)s.")
+            % {"family": row["family__name"], "date": fmt(row["monitoring_until"])},
+            url=case_url(row["pk"]),
+            family_id=row["family_id"],
+        )
+        for row in rows
+    ]
+
+
+def register() -> None:
+    """Called from `CasesConfig.ready()`; the order numbers keep the sweep's historical order
+    (assessment 10, court 20, no contact 30, consent 40, referral 50, action 60, monitoring 70)."""
+    register_rule(
+        assessment_reminders,
+        kinds=[NotificationKind.ASSESSMENT_DUE, NotificationKind.ASSESSMENT_OVERDUE],
+        order=10,
+    )
+    register_rule(consent_reminders, kinds=[NotificationKind.CONSENT_PENDING], order=40)
+    register_rule(
+        action_reminders, kinds=[NotificationKind.ACTION_DUE, NotificationKind.ACTION_OVERDUE], order=60
+    )
+    register_rule(monitoring_reminders, kinds=[NotificationKind.MONITORING_ENDING], order=70)

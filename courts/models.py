@@ -1,0 +1,263 @@
+"""Court requests and opinions (art. 15 ust. 1 pkt 17 of the Act): the court's letter, the opinion
+answering it in numbered versions, and the versions' transition log."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from asystent.files import private_storage, validate_scan
+from cases.models import Case
+
+from .enums import CourtRequestStatus, DispatchMethod, OpinionStatus
+
+# The opinion's sections, in the order of the document (domain reference, "The life of a case" 11).
+OPINION_SECTIONS = (
+    "composition",
+    "period_and_basis",
+    "contacts",
+    "goals_progress",
+    "care_per_child",
+    "housing_and_finances",
+    "health",
+    "cooperation_with_institutions",
+    "attitude",
+    "conclusions",
+)
+# Sections a submitted opinion must contain; the others are written where they matter (health
+# "where needed", institutions only if there were any).
+REQUIRED_SECTIONS = tuple(
+    s
+    for s in OPINION_SECTIONS
+    if s not in {"health", "housing_and_finances", "cooperation_with_institutions"}
+)
+# An approved or sent version is frozen: changing the opinion makes a new version.
+FROZEN_STATUSES = (OpinionStatus.APPROVED, OpinionStatus.SENT)
+OPEN_VERSION_STATUSES = (OpinionStatus.DRAFT, OpinionStatus.SUBMITTED)
+
+
+class CourtRequestQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CourtRequestQuerySet":  # noqa: ANN001
+        return self.filter(case__in=Case.objects.visible_to(user))
+
+    def open(self) -> "CourtRequestQuerySet":
+        return self.filter(status=CourtRequestStatus.OPEN)
+
+
+class CourtRequest(models.Model):
+    """A family court's letter asking the assistant for an opinion about the family."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="court_requests", verbose_name=_("case")
+    )
+    court = models.CharField(_("court"), max_length=200, help_text=_("e.g. Sąd Rejonowy w Zielonej Dolinie"))
+    division = models.CharField(
+        _("division"), max_length=200, help_text=_("e.g. III Wydział Rodzinny i Nieletnich")
+    )
+    court_address = models.CharField(
+        _("court's address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Printed in the opinion's address block."),
+    )
+    case_number = models.CharField(
+        _("case number (sygnatura akt)"), max_length=50, help_text=_("e.g. III Nsm 123/26")
+    )
+    letter_date = models.DateField(_("date of the court's letter"))
+    received_on = models.DateField(_("date received"))
+    due_date = models.DateField(_("the court expects the opinion by"))
+    request_text = models.TextField(_("what the court asks"))
+    scan = models.FileField(
+        _("scan of the letter"),
+        storage=private_storage,
+        upload_to="court_requests/%Y/%m/",
+        validators=[validate_scan],
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=CourtRequestStatus.choices, default=CourtRequestStatus.OPEN
+    )
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = CourtRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("court request")
+        verbose_name_plural = _("court requests")
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["status", "due_date"], name="court_request_open_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(received_on__gte=F("letter_date")),
+                name="court_request_received_after_letter",
+                violation_error_message=_("The letter cannot be received before it was written."),
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("letter_date")),
+                name="court_request_due_after_letter",
+                violation_error_message=_("The due date cannot be before the date of the letter."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=CourtRequestStatus.OPEN) | Q(answered_on__isnull=False),
+                name="court_request_answered_has_date",
+                violation_error_message=_("An answered request records when it was answered."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.court}, {self.case_number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("courts:court-request-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CourtRequestStatus.OPEN
+
+
+class CourtOpinion(models.Model):
+    """The opinion answering one court request; its text lives in numbered versions."""
+
+    request = models.OneToOneField(
+        CourtRequest, on_delete=models.PROTECT, related_name="opinion", verbose_name=_("court request")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("court opinion")
+        verbose_name_plural = _("court opinions")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return _("Opinion for %(request)s") % {"request": self.request}
+
+    def get_absolute_url(self) -> str:
+        return reverse("courts:opinion-edit", args=[self.pk])
+
+    def current_version(self) -> "OpinionVersion":
+        return self.versions.order_by("-number").first()
+
+
+class OpinionVersion(models.Model):
+    """One version of the opinion's text. Drafts are edited in place; an approved or sent version
+    is never changed again (a correction is the next version), so every version stays readable."""
+
+    opinion = models.ForeignKey(
+        CourtOpinion, on_delete=models.PROTECT, related_name="versions", verbose_name=_("opinion")
+    )
+    number = models.PositiveSmallIntegerField(_("version"))
+    based_on = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="+", null=True, blank=True, editable=False
+    )
+    composition = models.TextField(_("the family's composition"), blank=True)
+    period_and_basis = models.TextField(_("period and legal basis of the work"), blank=True)
+    contacts = models.TextField(_("frequency of contacts"), blank=True)
+    goals_progress = models.TextField(_("goals of the work plan and how far they were reached"), blank=True)
+    care_per_child = models.TextField(_("care and upbringing of each child"), blank=True)
+    housing_and_finances = models.TextField(_("housing and finances"), blank=True)
+    health = models.TextField(_("health"), blank=True, help_text=_("Only where it matters to the court."))
+    cooperation_with_institutions = models.TextField(_("cooperation with institutions"), blank=True)
+    attitude = models.TextField(_("the family's attitude to the work"), blank=True)
+    conclusions = models.TextField(_("conclusions"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=OpinionStatus.choices, default=OpinionStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    sent_method = models.CharField(_("sent"), max_length=20, choices=DispatchMethod.choices, blank=True)
+    sent_reference = models.CharField(
+        _("dispatch reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. the registered-letter number or the ePUAP confirmation (UPO) number"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("opinion version")
+        verbose_name_plural = _("opinion versions")
+        ordering = ["opinion", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["opinion", "number"], name="opinion_version_number_unique"),
+            # At most one version in the works (draft or submitted) per opinion.
+            models.UniqueConstraint(
+                fields=["opinion"],
+                condition=Q(status__in=OPEN_VERSION_STATUSES),
+                name="opinion_one_open_version",
+                violation_error_message=_("The opinion already has a version in preparation."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=FROZEN_STATUSES)
+                | Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="opinion_version_approved_has_approver",
+                violation_error_message=_("An approved opinion records who approved it and when."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=OpinionStatus.SENT) | (Q(sent_on__isnull=False) & ~Q(sent_method="")),
+                name="opinion_version_sent_has_dispatch",
+                violation_error_message=_("A sent opinion records the date and the method of dispatch."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Opinion, version %(number)d") % {"number": self.number}
+
+    def get_absolute_url(self) -> str:
+        return reverse("courts:opinion-version", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == OpinionStatus.DRAFT
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in FROZEN_STATUSES
+
+    def sections(self) -> list[tuple[str, str, str]]:
+        """(field name, label, text) of every section, in the document's order."""
+        return [
+            (name, str(self._meta.get_field(name).verbose_name), getattr(self, name))
+            for name in OPINION_SECTIONS
+        ]
+
+
+class OpinionTransition(models.Model):
+    """The transition log of opinion versions: who moved which version from which status to
+    which, when, and the manager's comment when it was returned."""
+
+    version = models.ForeignKey(OpinionVersion, on_delete=models.PROTECT, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=20, choices=OpinionStatus.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=OpinionStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("opinion status change")
+        verbose_name_plural = _("opinion status changes")
+        ordering = ["version", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"

@@ -1,0 +1,56 @@
+"""The court requests' reminder rule (issue 6): an open court request due soon or overdue.
+Registered with the sweep in the app's `AppConfig.ready()`."""
+
+from django.utils.translation import gettext as _
+
+from cases.reminders import active_assistant, case_url
+from notifications.enums import NotificationKind
+from notifications.reminders import Reminder, Sweep, fmt, register_rule
+
+from .enums import CourtRequestStatus
+from .models import CourtRequest
+
+
+def court_reminders(sweep: Sweep) -> list[Reminder]:
+    """art. 15 ust. 1 pkt 17: an open court request whose due date is within N days (the
+    assistant) or has passed (the assistant and the managers)."""
+    horizon = sweep.days(sweep.settings.court_due_days)
+    rows = CourtRequest.objects.filter(status=CourtRequestStatus.OPEN, due_date__lte=horizon).values(
+        "pk",
+        "due_date",
+        "case_id",
+        "case__family_id",
+        "case__family__name",
+        "case__assistant_id",
+        "case__assistant__is_active",
+    )
+    reminders = []
+    for row in rows:
+        due = row["due_date"]
+        overdue = due < sweep.today
+        values = {"family": row["case__family__name"], "date": fmt(due)}
+        reminders.append(
+            Reminder(
+                rule=NotificationKind.COURT_OVERDUE if overdue else NotificationKind.COURT_DUE,
+                object_pk=row["pk"],
+                due=due,
+                recipients=active_assistant(row, "case__")
+                | (sweep.escalate(row["case__assistant_id"]) if overdue else frozenset()),
+                message=(
+                    _("Family %(family)s: the court opinion was due on %(date)s and has not been sent.")
+                    if overdue
+                    else _("Family %(family)s: the court expects the opinion by %(date)s.")
+                )
+                % values,
+                url=case_url(row["case_id"]),
+                family_id=row["case__family_id"],
+            )
+        )
+    return reminders
+
+
+def register() -> None:
+    """Called from the app's `ready()`; 20 is the rule's place in the sweep (`cases.reminders`)."""
+    register_rule(
+        court_reminders, kinds=[NotificationKind.COURT_DUE, NotificationKind.COURT_OVERDUE], order=20
+    )

@@ -1,0 +1,300 @@
+"""Views of court requests and opinions.
+
+Objects are reached through the scoped selectors (404 when the family is not visible); who may
+act is checked next (403), and the services check it again. Views parse input, call a service,
+and render or redirect.
+"""
+
+import os
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from asystent.audit import AccessAction, log_access
+from asystent.enums import Role
+from asystent.errors import InvalidTransition
+from asystent.files import scan_mime_type
+from asystent.roles import role_required
+from cases.selectors import get_case_for
+from documents import services as document_services
+from documents.enums import DocumentKind
+
+from . import selectors, services
+from .enums import OpinionStatus
+from .forms import CourtRequestForm, MarkSentForm, OpinionForm, ReturnOpinionForm
+from .models import OPINION_SECTIONS, CourtOpinion, OpinionVersion
+
+# --- court requests ------------------------------------------------------------------------------
+
+
+@role_required(Role.ASSISTANT, Role.MANAGER)
+@require_GET
+def court_request_list(request: HttpRequest) -> HttpResponse:
+    """Open court requests by due date: the assistant's own cases, or all for a manager."""
+    requests = list(selectors.open_court_requests(request.user))
+    return render(request, "courts/court_request_list.html", {"requests": requests})
+
+
+def _court_order_initial(case) -> dict:  # noqa: ANN001
+    """A court-ordered family: the court that ordered the work is most likely the one asking."""
+    order = case.family.court_orders.order_by("-order_date", "-pk").first()
+    if order is None:
+        return {}
+    return {"court": order.court, "division": order.division, "case_number": order.case_number}
+
+
+@require_http_methods(["GET", "POST"])
+def court_request_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = get_case_for(request.user, case_pk)
+    if not document_services.may_prepare_documents(request.user, case):
+        raise PermissionDenied
+    form = CourtRequestForm(request.POST or None, request.FILES or None, initial=_court_order_initial(case))
+    if request.method == "POST" and form.is_valid():
+        try:
+            court_request = services.register_court_request(
+                case=case, data=form.cleaned_data, scan=form.cleaned_data.get("scan"), by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The court request has been registered."))
+            return redirect(court_request)
+    return render(request, "courts/court_request_form.html", {"case": case, "form": form})
+
+
+@require_GET
+def court_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    court_request = selectors.get_court_request_for(request.user, pk)
+    case = court_request.case
+    log_access(request, family_id=case.family_id, obj=court_request, action=AccessAction.VIEW)
+    opinion = CourtOpinion.objects.filter(request=court_request).first()
+    context = {
+        "court_request": court_request,
+        "case": case,
+        "opinion": opinion,
+        "versions": list(selectors.versions_of(opinion)) if opinion else [],
+        "can_draft": opinion is None and services.is_case_assistant(request.user, case),
+    }
+    return render(request, "courts/court_request_detail.html", context)
+
+
+@require_GET
+def court_request_scan(request: HttpRequest, pk: int) -> FileResponse:
+    court_request = selectors.get_court_request_for(request.user, pk)
+    if not court_request.scan:
+        raise Http404
+    try:
+        scan = court_request.scan.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    log_access(
+        request, family_id=court_request.case.family_id, obj=court_request, action=AccessAction.DOWNLOAD
+    )
+    response = FileResponse(
+        scan,
+        as_attachment=True,
+        filename=os.path.basename(court_request.scan.name),
+        content_type=scan_mime_type(scan) or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- opinions ------------------------------------------------------------------------------------
+
+
+@require_POST
+def opinion_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the opinion for court request `pk`, pre-filled from the case."""
+    court_request = selectors.get_court_request_for(request.user, pk)
+    if not services.is_case_assistant(request.user, court_request.case):
+        raise PermissionDenied
+    opinion = services.draft_opinion(request=court_request, by=request.user)
+    messages.success(
+        request, _("The opinion has been drafted from the case data. Read and complete every section.")
+    )
+    return redirect("courts:opinion-edit", opinion.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit the draft; on an approved or sent opinion, saving makes the next version."""
+    opinion = selectors.get_opinion_for(request.user, pk)
+    case = opinion.request.case
+    if not services.is_case_assistant(request.user, case):
+        raise PermissionDenied
+    current = opinion.current_version()
+    if current.status == OpinionStatus.SUBMITTED:
+        messages.info(request, _("The opinion is with the manager for approval; it cannot be changed now."))
+        return redirect(current)
+    initial = {name: getattr(current, name) for name in OPINION_SECTIONS}
+    initial["seen"] = services.opinion_edit_token(current)
+    form = OpinionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.save_opinion(
+                opinion=opinion,
+                by=request.user,
+                sections=form.cleaned_data,
+                seen=form.cleaned_data["seen"] or None,
+            )
+            if request.POST.get("action") == "submit":
+                services.submit_opinion(version=version, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if request.POST.get("action") == "submit":
+                messages.success(request, _("The opinion has been submitted to the manager for approval."))
+                return redirect(version)
+            if version.pk != current.pk:
+                messages.success(
+                    request,
+                    _("Version %(number)d has been saved as a draft; version %(previous)d stays as it was.")
+                    % {"number": version.number, "previous": current.number},
+                )
+            else:
+                messages.success(request, _("The draft has been saved."))
+            return redirect("courts:opinion-edit", opinion.pk)
+    if request.method == "GET":
+        log_access(request, family_id=case.family_id, obj=current, action=AccessAction.VIEW)
+    context = {
+        "opinion": opinion,
+        "court_request": opinion.request,
+        "case": case,
+        "current": current,
+        "form": form,
+        "last_return": current.transitions.filter(to_status=OpinionStatus.DRAFT).order_by("-at").first(),
+    }
+    return render(request, "courts/opinion_form.html", context)
+
+
+def _step_failed(request: HttpRequest, error: ValidationError, version: OpinionVersion) -> HttpResponse:
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect(version)
+
+
+@require_POST
+def opinion_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    version = selectors.get_opinion_version_for(request.user, pk)
+    if not services.is_case_assistant(request.user, version.opinion.request.case):
+        raise PermissionDenied
+    try:
+        services.submit_opinion(version=version, by=request.user)
+    except InvalidTransition as error:
+        return _step_failed(request, error, version)
+    messages.success(request, _("The opinion has been submitted to the manager for approval."))
+    return redirect(version)
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def opinion_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    version = selectors.get_opinion_version_for(request.user, pk)
+    try:
+        services.approve_opinion(version=version, by=request.user)
+    except InvalidTransition as error:
+        return _step_failed(request, error, version)
+    messages.success(request, _("The opinion has been approved. Its PDF is being prepared."))
+    return redirect(version)
+
+
+@role_required(Role.MANAGER)
+@require_http_methods(["GET", "POST"])
+def opinion_return(request: HttpRequest, pk: int) -> HttpResponse:
+    version = selectors.get_opinion_version_for(request.user, pk)
+    form = ReturnOpinionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_opinion(version=version, by=request.user, comment=form.cleaned_data["comment"])
+        except InvalidTransition as error:
+            return _step_failed(request, error, version)
+        messages.success(request, _("The opinion has been returned to the assistant."))
+        return redirect(version)
+    return render(request, "courts/opinion_return.html", {"version": version, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def opinion_mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    version = selectors.get_opinion_version_for(request.user, pk)
+    if not document_services.may_prepare_documents(request.user, version.opinion.request.case):
+        raise PermissionDenied
+    form = MarkSentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mark_opinion_sent(
+                version=version,
+                by=request.user,
+                sent_on=form.cleaned_data["sent_on"],
+                method=form.cleaned_data["method"],
+                reference=form.cleaned_data["reference"],
+            )
+        except InvalidTransition as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The dispatch has been recorded; the court request is answered."))
+            return redirect(version)
+    return render(request, "courts/opinion_mark_sent.html", {"version": version, "form": form})
+
+
+@require_GET
+def opinion_versions(request: HttpRequest, pk: int) -> HttpResponse:
+    opinion = selectors.get_opinion_for(request.user, pk)
+    documents = selectors.opinion_documents(opinion)
+    versions = list(selectors.versions_of(opinion))
+    for version in versions:
+        version.document = documents.get(version.number)
+    context = {
+        "opinion": opinion,
+        "court_request": opinion.request,
+        "case": opinion.request.case,
+        "versions": versions,
+    }
+    return render(request, "courts/opinion_versions.html", context)
+
+
+@require_GET
+def opinion_version(request: HttpRequest, pk: int) -> HttpResponse:
+    """One version as it was written (every version stays readable), with its status history."""
+    version = selectors.get_opinion_version_for(request.user, pk)
+    opinion = version.opinion
+    case = opinion.request.case
+    log_access(request, family_id=case.family_id, obj=version, action=AccessAction.VIEW)
+    latest = opinion.current_version()
+    document = selectors.opinion_documents(opinion).get(version.number)
+    context = {
+        "version": version,
+        "opinion": opinion,
+        "court_request": opinion.request,
+        "case": case,
+        "is_latest": latest.pk == version.pk,
+        "latest": latest,
+        "steps": services.allowed_steps(version, request.user),
+        "can_edit": services.is_case_assistant(request.user, case)
+        and latest.pk == version.pk
+        and version.status != OpinionStatus.SUBMITTED,
+        "can_prepare": version.is_frozen and document_services.may_prepare_documents(request.user, case),
+        "document": document,
+        "document_stalled": document is not None and document_services.is_stalled(document),
+        "transitions": version.transitions.select_related("by").order_by("at", "pk"),
+    }
+    return render(request, "courts/opinion_version.html", context)
+
+
+@require_POST
+def opinion_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for the PDF of an approved or sent version."""
+    version = selectors.get_opinion_version_for(request.user, pk)
+    if not document_services.may_prepare_documents(request.user, version.opinion.request.case):
+        raise PermissionDenied
+    if not version.is_frozen:
+        messages.error(request, _("Only an approved opinion is printed."))
+        return redirect(version)
+    document = document_services.request_document(
+        kind=DocumentKind.OPINION, obj=version.opinion, version=version.number, by=request.user
+    )
+    return redirect(document)

@@ -1,0 +1,18 @@
+"""Choices of the printed documents: their kinds and the state of their rendering."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentKind(models.TextChoices):
+    OPINION = "opinion", _("court opinion")
+    WORK_PLAN = "work_plan", _("work plan for signing")
+    MONTHLY_VISITS = "monthly_visits", _("monthly visit log")
+    ASSIGNMENT_LETTER = "assignment_letter", _("assignment letter")
+
+
+class DocumentStatus(models.TextChoices):
+    PENDING = "pending", _("waiting to be prepared")
+    RENDERING = "rendering", _("being prepared")
+    READY = "ready", _("ready")
+    FAILED = "failed", _("failed")

@@ -1,0 +1,192 @@
+"""The printed documents' kinds: for each kind, which object and version it is keyed by, the
+template, the data it shows, and the name of the downloaded file. `build_html` is what the
+renderer prints.
+
+The registry `KINDS` holds the case's own documents (work plan, monthly visit log, assignment
+letter), defined here; an app above registers its kinds from its `AppConfig.ready()` with
+`register_kind` (the court opinion: `courts.documents`), so this app never names it.
+
+Fixed headings of the documents are written in Polish in the templates (they are legal texts in
+the centre's language); the templates are rendered inside `translation.override("pl")`.
+"""
+
+import calendar
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+
+from asystent.models import Centre
+from cases.enums import LegalBasis, Relation
+from cases.models import Case, WorkPlan
+from visits.enums import VisitStatus
+
+from .enums import DocumentKind
+from .models import RenderedDocument
+from .pdf import LOGO_URL
+
+PDF_LANGUAGE = "pl"
+
+
+@dataclass(frozen=True)
+class Key:
+    """What a rendering is keyed by, and the case it belongs to (for access checks)."""
+
+    kind: str
+    object_id: int
+    version: int
+    case: Case
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    template: str
+    file_stem: str
+    # A frozen document (an approved opinion) is never rendered again once its file is ready: the
+    # file is what was sent. Live documents are rendered again when their data has changed.
+    frozen: bool
+    context: Callable[[RenderedDocument], dict]
+    # The case a document about `obj` belongs to (access checks); by default `obj` is the case.
+    case_of: Callable[[object], Case] | None = None
+    # Why (object id, version) may not be printed now, or None when it may (`request_document`).
+    refusal: Callable[[int, int], str | None] | None = None
+    # Where the document's page links back to (None: the case).
+    back_url: Callable[[RenderedDocument], str | None] | None = None
+
+
+def month_version(year: int, month: int) -> int:
+    return year * 100 + month
+
+
+def month_of(version: int) -> tuple[int, int]:
+    return divmod(version, 100)
+
+
+def key_for(*, kind: str, obj: object, version: int) -> Key:
+    """The key of the document of `kind` about `obj` (the registered kind's object, or a Case)."""
+    spec = KINDS[kind]
+    if spec.case_of is not None:
+        return Key(kind, obj.pk, version, spec.case_of(obj))  # type: ignore[attr-defined]
+    assert isinstance(obj, Case)
+    return Key(kind, obj.pk, version, obj)
+
+
+def work_plan_version(case: Case) -> int | None:
+    """The version of the case's current work plan (None: no plan yet)."""
+    return case.plans.order_by("-version").values_list("version", flat=True).first()
+
+
+def assignment_version(case: Case) -> int:
+    """The ordinal of the case's current assignment: 1 for the first assistant, 2 after a
+    reassignment, ... (a reassignment calls for a new letter)."""
+    return max(case.assignments.count(), 1)
+
+
+def _work_plan_context(document: RenderedDocument) -> dict:
+    case = Case.objects.select_related("family", "assistant", "social_worker").get(pk=document.object_id)
+    plan = (
+        WorkPlan.objects.select_related("created_by")
+        .prefetch_related("goals__area", "goals__actions")
+        .get(case=case, version=document.version)
+    )
+    members = list(case.family.members.order_by("birth_date", "pk"))
+    return {
+        "case": case,
+        "family": case.family,
+        "plan": plan,
+        "goals": plan.goals.all(),
+        "adults": [m for m in members if m.relation != Relation.CHILD],
+        "children": [m for m in members if m.relation == Relation.CHILD],
+        "issued_on": timezone.localdate(plan.created_at),
+    }
+
+
+def _monthly_visits_context(document: RenderedDocument) -> dict:
+    case = Case.objects.select_related("family", "assistant").get(pk=document.object_id)
+    year, month = month_of(document.version)
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    # The log is evidence of the work: only saved entries, not drafts.
+    visits = list(
+        case.visits.filter(status=VisitStatus.FINAL, date__range=(first, last))
+        .select_related("author")
+        .prefetch_related("participants")
+        .order_by("date", "start_time", "pk")
+    )
+    minutes = sum(v.length_minutes or 0 for v in visits)
+    return {
+        "case": case,
+        "family": case.family,
+        "visits": visits,
+        "first": first,
+        "last": last,
+        "hours": minutes // 60,
+        "minutes": minutes % 60,
+        "issued_on": last,
+    }
+
+
+def _assignment_letter_context(document: RenderedDocument) -> dict:
+    case = Case.objects.select_related("family", "assistant").get(pk=document.object_id)
+    assignments = list(
+        case.assignments.select_related("assistant", "assigned_by").order_by("started_on", "pk")
+    )
+    assignment = assignments[document.version - 1] if len(assignments) >= document.version else None
+    order = None
+    if case.legal_basis == LegalBasis.COURT_ORDER:
+        order = case.family.court_orders.order_by("-order_date", "-pk").first()
+    return {
+        "case": case,
+        "family": case.family,
+        "assistant": assignment.assistant if assignment else case.assistant,
+        "assigned_by": assignment.assigned_by if assignment else None,
+        "start": assignment.started_on if assignment else case.opened_on,
+        "reason": assignment.reason if assignment else "",
+        "court_order": order,
+        "issued_on": assignment.started_on if assignment else case.opened_on,
+    }
+
+
+KINDS: dict[str, KindSpec] = {
+    DocumentKind.WORK_PLAN: KindSpec("documents/pdf/work_plan.html", "plan-pracy", False, _work_plan_context),
+    DocumentKind.MONTHLY_VISITS: KindSpec(
+        "documents/pdf/monthly_visits.html", "dziennik-wizyt", False, _monthly_visits_context
+    ),
+    DocumentKind.ASSIGNMENT_LETTER: KindSpec(
+        "documents/pdf/assignment_letter.html", "pismo-przydzielajace", False, _assignment_letter_context
+    ),
+}
+
+
+def register_kind(kind: str, spec: KindSpec) -> None:
+    """Add a kind of document (from an app's `AppConfig.ready()`); `kind` is a `DocumentKind`."""
+    KINDS.setdefault(str(kind), spec)
+
+
+def back_url(document: RenderedDocument) -> str:
+    """The page a document's page links back to: the registered kind's own, or the case."""
+    spec = KINDS[document.kind]
+    url = spec.back_url(document) if spec.back_url is not None else None
+    return url or document.case.get_absolute_url()
+
+
+def build_html(document: RenderedDocument, centre: Centre) -> str:
+    """The document's HTML, in Polish, with the centre's letterhead."""
+    spec = KINDS[document.kind]
+    with translation.override(PDF_LANGUAGE):
+        context = spec.context(document)
+        context.update({"centre": centre, "logo_url": LOGO_URL if centre.logo else "", "document": document})
+        return render_to_string(spec.template, context)
+
+
+def download_name(document: RenderedDocument) -> str:
+    """e.g. opinia-wisniewscy-v2.pdf, dziennik-wizyt-nowakowie-2026-11.pdf"""
+    family = slugify(document.case.family.name) or "rodzina"
+    stem = KINDS[document.kind].file_stem
+    if document.kind == DocumentKind.MONTHLY_VISITS:
+        year, month = month_of(document.version)
+        return f"{stem}-{family}-{year}-{month:02d}.pdf"
+    return f"{stem}-{family}-v{document.version}.pdf"

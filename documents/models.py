@@ -1,0 +1,88 @@
+"""The printed documents rendered from case data (opinions, work plans, monthly visit logs,
+assignment letters): one row per rendering, keyed by (kind, object, version)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from asystent.files import private_storage
+from cases.models import Case
+
+from .enums import DocumentKind, DocumentStatus
+
+
+class RenderedDocumentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "RenderedDocumentQuerySet":  # noqa: ANN001
+        return self.filter(case__in=Case.objects.visible_to(user))
+
+
+class RenderedDocument(models.Model):
+    """One PDF rendering of a document, keyed by (kind, object, version).
+
+    What the object and version are depends on the kind: the opinion and its version number; the
+    case and its work plan's version; the case and the month (YYYYMM) of the visit log; the case
+    and the ordinal of its assignment. The file has a deterministic name, so rendering again
+    overwrites it and exactly one file exists per key.
+    """
+
+    kind = models.CharField(_("document"), max_length=30, choices=DocumentKind.choices)
+    object_id = models.PositiveBigIntegerField()
+    version = models.PositiveIntegerField(_("version"))
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="rendered_documents")
+    status = models.CharField(
+        _("status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
+    )
+    file = models.FileField(storage=private_storage, upload_to="documents/", max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    # The SHA-256 of the HTML the file was rendered from: a live document (a month's visits) whose
+    # data has changed since is rendered again when someone asks for it.
+    source_digest = models.CharField(max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Identifies the latest rendering attempt: an older attempt that finishes late discards its work.
+    attempt_token = models.CharField(max_length=32, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RenderedDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rendered document")
+        verbose_name_plural = _("rendered documents")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "version"], name="rendered_document_key"),
+            models.CheckConstraint(
+                condition=~Q(status=DocumentStatus.READY) | (~Q(file="") & ~Q(sha256="")),
+                name="rendered_document_ready_has_file",
+                violation_error_message=_("A ready document has its file and checksum."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.object_id} v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:detail", args=[self.pk])
+
+    @property
+    def storage_name(self) -> str:
+        """documents/<kind>/<object>-v<version>.pdf: the same name on every rendering."""
+        return f"documents/{self.kind}/{self.object_id}-v{self.version}.pdf"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (DocumentStatus.PENDING, DocumentStatus.RENDERING)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == DocumentStatus.READY
+
+    @property
+    def failed(self) -> bool:
+        return self.status == DocumentStatus.FAILED

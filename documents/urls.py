@@ -1,0 +1,19 @@
+"""URLs of the printed documents, included at /documents/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("cases/<int:case_pk>/work-plan.pdf", views.work_plan_pdf, name="work-plan-pdf"),
+    path("cases/<int:case_pk>/visits.pdf", views.monthly_visits_pdf, name="monthly-visits-pdf"),
+    path(
+        "cases/<int:case_pk>/assignment-letter.pdf", views.assignment_letter_pdf, name="assignment-letter-pdf"
+    ),
+    path("<int:pk>/", views.document_detail, name="detail"),
+    path("<int:pk>/status/", views.document_status, name="status"),
+    path("<int:pk>/retry/", views.document_retry, name="retry"),
+    path("<int:pk>/download/", views.document_download, name="download"),
+]

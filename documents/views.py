@@ -1,0 +1,131 @@
+"""Views of the printed documents: asking for a case's documents (work plan, visit log,
+assignment letter), a document's page, its status fragment (htmx), trying again, the download.
+
+Objects are reached through the scoped selectors (404 when the family is not visible); who may
+act is checked next (403), and the services check it again.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from asystent.audit import AccessAction, log_access
+from cases.selectors import get_case_for
+
+from . import selectors, services
+from .enums import DocumentKind
+from .forms import parse_month
+from .kinds import assignment_version, back_url, download_name, month_version, work_plan_version
+from .models import RenderedDocument
+
+# --- the case's documents ------------------------------------------------------------------------
+
+
+def _case_for_documents(request: HttpRequest, case_pk: int):  # noqa: ANN202
+    case = get_case_for(request.user, case_pk)
+    if not services.may_prepare_documents(request.user, case):
+        raise PermissionDenied
+    return case
+
+
+@require_POST
+def work_plan_pdf(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = _case_for_documents(request, case_pk)
+    version = work_plan_version(case)
+    if version is None:
+        messages.error(request, _("The case has no work plan yet."))
+        return redirect(case)
+    document = services.request_document(
+        kind=DocumentKind.WORK_PLAN, obj=case, version=version, by=request.user
+    )
+    return redirect(document)
+
+
+@require_POST
+def monthly_visits_pdf(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """The visit log of one month (?month=2026-11, or `month` in the form)."""
+    case = _case_for_documents(request, case_pk)
+    month = parse_month(request.POST.get("month") or request.GET.get("month"))
+    if month is None:
+        messages.error(request, _("Choose the month of the visit log."))
+        return redirect(case)
+    try:
+        services.validate_month(case, *month)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(case)
+    document = services.request_document(
+        kind=DocumentKind.MONTHLY_VISITS, obj=case, version=month_version(*month), by=request.user
+    )
+    return redirect(document)
+
+
+@require_POST
+def assignment_letter_pdf(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = _case_for_documents(request, case_pk)
+    document = services.request_document(
+        kind=DocumentKind.ASSIGNMENT_LETTER, obj=case, version=assignment_version(case), by=request.user
+    )
+    return redirect(document)
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+
+def _status_context(request: HttpRequest, document: RenderedDocument) -> dict:
+    return {
+        "document": document,
+        "stalled": services.is_stalled(document),
+        "can_retry": services.may_prepare_documents(request.user, document.case),
+    }
+
+
+@require_GET
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = selectors.get_document_for(request.user, pk)
+    log_access(request, family_id=document.case.family_id, obj=document, action=AccessAction.VIEW)
+    context = _status_context(request, document) | {"case": document.case, "back_url": back_url(document)}
+    return render(request, "documents/document_detail.html", context)
+
+
+@require_GET
+def document_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The htmx fragment: a spinner that polls every 2 s, the download link, or the error."""
+    document = selectors.get_document_for(request.user, pk)
+    return TemplateResponse(request, "documents/_document_status.html", _status_context(request, document))
+
+
+@require_POST
+def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    document = selectors.get_document_for(request.user, pk)
+    if not services.may_prepare_documents(request.user, document.case):
+        raise PermissionDenied
+    services.retry_document(document=document, by=request.user)
+    document.refresh_from_db()
+    if request.htmx:
+        return TemplateResponse(
+            request, "documents/_document_status.html", _status_context(request, document)
+        )
+    return redirect(document)
+
+
+@require_GET
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    document = selectors.get_document_for(request.user, pk)
+    if not document.is_ready:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    log_access(request, family_id=document.case.family_id, obj=document, action=AccessAction.DOWNLOAD)
+    response = FileResponse(
+        handle, as_attachment=True, filename=download_name(document), content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

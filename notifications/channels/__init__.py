@@ -1,0 +1,38 @@
+"""The registry of delivery channels. Each channel is one module of this package that registers
+itself when imported; `NotificationsConfig.ready()` imports the modules in `CHANNEL_MODULES`, so a
+new channel (an SMS gateway, say) is one new module and its name in that list."""
+
+from .base import Channel
+
+# The built-in channels, in the order they are told about new notifications.
+CHANNEL_MODULES = ("in_app", "email")
+
+_CHANNELS: dict[str, Channel] = {}
+
+
+def register(channel: Channel) -> Channel:
+    """Add a channel (once per name: importing its module again changes nothing)."""
+    _CHANNELS.setdefault(channel.name, channel)
+    return channel
+
+
+def registered() -> list[Channel]:
+    return list(_CHANNELS.values())
+
+
+def get(name: str) -> Channel:
+    return _CHANNELS[name]
+
+
+def announce_created() -> None:
+    """Tell every channel that the current transaction created notifications."""
+    for channel in _CHANNELS.values():
+        channel.announce()
+
+
+def load() -> None:
+    """Import the built-in channel modules (each registers itself)."""
+    from importlib import import_module
+
+    for module in CHANNEL_MODULES:
+        import_module(f"{__name__}.{module}")

@@ -1,0 +1,33 @@
+"""Choices of the notifications: every kind of notification the application sends."""
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+
+class NotificationKind(models.TextChoices):
+    """Every kind (`Notification.rule`) the application sends, with the label people see."""
+
+    ASSESSMENT_DUE = "assessment_due", gettext_lazy("Periodic assessment due soon")
+    ASSESSMENT_OVERDUE = "assessment_overdue", gettext_lazy("Periodic assessment overdue")
+    COURT_DUE = "court_due", gettext_lazy("Court opinion due soon")
+    COURT_OVERDUE = "court_overdue", gettext_lazy("Court opinion overdue")
+    NO_CONTACT = "no_contact", gettext_lazy("No visit or contact recently")
+    NO_CONTACT_ESCALATION = "no_contact_escalation", gettext_lazy("No visit or contact for a long time")
+    CONSENT_PENDING = "consent_pending", gettext_lazy("Consent not recorded")
+    REFERRAL_WAITING = "referral_waiting", gettext_lazy("Referral awaiting a decision")
+    ACTION_DUE = "action_due", gettext_lazy("Plan action due soon")
+    ACTION_OVERDUE = "action_overdue", gettext_lazy("Plan action overdue")
+    MONITORING_ENDING = "monitoring_ending", gettext_lazy("Monitoring ending soon")
+    INTERVENTION = "intervention", gettext_lazy("Intervention recorded")
+    OPINION_SUBMITTED = "opinion_submitted", gettext_lazy("Court opinion submitted for approval")
+    OPINION_APPROVED = "opinion_approved", gettext_lazy("Court opinion approved")
+    OPINION_RETURNED = "opinion_returned", gettext_lazy("Court opinion returned for corrections")
+
+
+def kind_label(rule: str) -> str:
+    """The label of a notification kind; an unknown kind gets a generic one."""
+    try:
+        return str(NotificationKind(rule).label)
+    except ValueError:
+        return _("Notification")

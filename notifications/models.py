@@ -1,0 +1,130 @@
+"""The notifications (one row per recipient: the in-application centre and the outbox of the other
+channels) and the reminder thresholds, one row the administrator edits in the Django admin.
+
+The thresholds' defaults are the issue's: most are common practice, not statute, so each is configurable
+(the 6-month assessment interval itself is the centre's setting, `Centre.assessment_interval_months`).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+_DAYS = [MinValueValidator(1), MaxValueValidator(365)]
+
+
+class Notification(models.Model):
+    """A message to one user in the in-application notification centre.
+
+    `key` makes delivery idempotent: one notification per rule, object and due date per user
+    (a unique constraint, not a check-then-insert).
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    rule = models.CharField(_("kind"), max_length=50)
+    key = models.CharField(max_length=200)
+    message = models.TextField(_("message"))
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    family_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key"),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ReminderSettings(models.Model):
+    """How many days before (or after) each deadline the daily sweep reminds whom."""
+
+    assessment_due_days = models.PositiveSmallIntegerField(
+        _("periodic assessment: remind the assistant this many days before it is due"),
+        default=14,
+        validators=_DAYS,
+    )
+    court_due_days = models.PositiveSmallIntegerField(
+        _("court opinion: remind the assistant this many days before the court's deadline"),
+        default=7,
+        validators=_DAYS,
+    )
+    no_contact_days = models.PositiveSmallIntegerField(
+        _("no visit or contact: remind the assistant after this many days"),
+        default=14,
+        validators=_DAYS,
+    )
+    no_contact_escalation_days = models.PositiveSmallIntegerField(
+        _("no visit or contact: inform the managers too after this many days"),
+        default=30,
+        validators=_DAYS,
+    )
+    consent_wait_days = models.PositiveSmallIntegerField(
+        _("voluntary case without consent: remind after more than this many days"),
+        default=14,
+        validators=_DAYS,
+    )
+    referral_wait_days = models.PositiveSmallIntegerField(
+        _("referral without a decision: remind the managers after more than this many days"),
+        default=7,
+        validators=_DAYS,
+    )
+    action_due_days = models.PositiveSmallIntegerField(
+        _("plan action: remind the assistant this many days before its deadline"),
+        default=7,
+        validators=_DAYS,
+    )
+    monitoring_end_days = models.PositiveSmallIntegerField(
+        _("monitoring: remind the assistant this many days before it ends"),
+        default=7,
+        validators=_DAYS,
+    )
+
+    class Meta:
+        verbose_name = _("reminder settings")
+        verbose_name_plural = _("reminder settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(no_contact_escalation_days__gte=F("no_contact_days")),
+                name="reminders_escalation_after_first_reminder",
+                violation_error_message=_(
+                    "The managers are informed after the assistant: give at least as many days."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Reminder settings"))
+
+    def clean(self) -> None:
+        if (
+            self.no_contact_days is not None
+            and self.no_contact_escalation_days is not None
+            and self.no_contact_escalation_days < self.no_contact_days
+        ):
+            raise ValidationError(
+                {
+                    "no_contact_escalation_days": _(
+                        "The managers are informed after the assistant: give at least as many days."
+                    )
+                }
+            )
+
+    @classmethod
+    def load(cls) -> "ReminderSettings":
+        """The single row, created with the defaults on first use."""
+        row = cls.objects.order_by("pk").first()
+        if row is None:
+            row = cls.objects.create()
+        return row

@@ -1,0 +1,40 @@
+"""Sending notifications, idempotently (one per recipient and key): the row is the in-application
+notification; the registered channels (`notifications.channels`) carry it further."""
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from asystent.models import User
+
+from . import channels
+from .models import Notification
+
+
+def notify(
+    recipients: Iterable[User] | QuerySet,
+    *,
+    rule: str,
+    key: str,
+    message: str,
+    url: str = "",
+    family_id: int | None = None,
+) -> int:
+    """Create one notification per recipient unless one with the same key exists; returns how
+    many were created. Runs inside the caller's transaction; the channels queue their delivery
+    (the immediate e-mails) for when it commits (the periodic run sends them if the broker is down)."""
+    rows = [
+        Notification(recipient=user, rule=rule, key=key, message=message, url=url, family_id=family_id)
+        for user in recipients
+    ]
+    before = Notification.objects.filter(key=key).count()
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    created = Notification.objects.filter(key=key).count() - before
+    if created:
+        channels.announce_created()
+    return created
+
+
+def managers() -> QuerySet:
+    """The active managers, who are told of what needs the head of the centre."""
+    return User.objects.filter(is_manager=True, is_active=True)

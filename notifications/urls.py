@@ -1,0 +1,14 @@
+"""The notification centre's URLs, included at /notifications/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("<int:pk>/read/", views.notification_read, name="read"),
+    path("read-all/", views.notification_read_all, name="read-all"),
+    path("settings/", views.notification_preferences, name="preferences"),
+]

@@ -1,0 +1,48 @@
+"""The referrals' reminder rule (issue 6): a referral waiting too long for the head's decision.
+Registered with the sweep in `ReferralsConfig.ready()`."""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.enums import NotificationKind
+from notifications.reminders import Reminder, Sweep, fmt, register_rule
+
+from .enums import ReferralStatus
+from .models import Referral
+
+
+def referral_reminders(sweep: Sweep) -> list[Reminder]:
+    """art. 11 ust. 4: a referral submitted more than N calendar days ago and still without the
+    head's decision: the managers. (A waiting list is a decision.)"""
+    if not sweep.managers:
+        return []
+    wait = sweep.settings.referral_wait_days
+    # Submitted on day D (local time) and D < today - wait  <=>  submitted before midnight of today - wait.
+    cutoff = dt.datetime.combine(sweep.days(-wait), dt.time.min, tzinfo=timezone.get_current_timezone())
+    rows = Referral.objects.filter(status=ReferralStatus.SUBMITTED, submitted_at__lt=cutoff).values(
+        "pk", "family_id", "family__name", "submitted_at"
+    )
+    reminders = []
+    for row in rows:
+        submitted_on = timezone.localdate(row["submitted_at"])
+        reminders.append(
+            Reminder(
+                rule=NotificationKind.REFERRAL_WAITING,
+                object_pk=row["pk"],
+                due=submitted_on + dt.timedelta(days=wait),
+                recipients=sweep.managers,
+                message=_("Family %(family)s: the referral submitted on %(date)s awaits your decision.")
+                % {"family": row["family__name"], "date": fmt(submitted_on)},
+                url=reverse("referrals:referral-detail", args=[row["pk"]]),
+                family_id=row["family_id"],
+            )
+        )
+    return reminders
+
+
+def register() -> None:
+    """Called from `ReferralsConfig.ready()`; 50 is the rule's place in the sweep (`cases.reminders`)."""
+    register_rule(referral_reminders, kinds=[NotificationKind.REFERRAL_WAITING], order=50)

@@ -1,0 +1,1 @@
+"""The manager's pages: the caseload dashboard, its lists, the charts and the semi-annual report."""

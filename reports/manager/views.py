@@ -1,0 +1,269 @@
+"""The manager's pages: the caseload dashboard, the lists behind its figures, reassignment, charts
+and the semi-annual report with its exports.
+
+Figures are aggregates, open to managers and administrators. Lists that name families and the
+reassignment are the manager's alone (the administrator manages users and settings, never case
+files), and every list is also narrowed to the families the user may see, so a figure never opens
+a family its reader could not open elsewhere.
+"""
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from asystent.audit import AccessAction, log_access
+from asystent.enums import Role
+from asystent.models import Centre
+from asystent.roles import role_required
+from cases.models import Family
+
+from .. import charts, dashboard, exports, snapshots
+from ..statistics import (
+    FIGURES,
+    Period,
+    attach_cases,
+    children_of,
+    figure_assistants,
+    figure_cases,
+    figure_families,
+)
+from .filters import CaseFilter, ReferralFilter
+from .forms import PeriodForm
+
+PAGE_SIZE = 25
+# The dashboard's scope: a coordinator's team, or every assistant of the centre.
+SCOPE_TEAM, SCOPE_ALL = "team", "all"
+# Figures are for managers and administrators; lists naming families are the manager's alone.
+_figures_readers = role_required(Role.MANAGER, Role.ADMINISTRATOR)
+_managers = role_required(Role.MANAGER)
+
+
+def _page(request: HttpRequest, queryset: QuerySet) -> Page:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- the dashboard ----------------------------------------------------------------------------
+
+
+@_figures_readers
+@require_GET
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    """The team's totals and panels, and one page of the assistants' table, the most loaded first
+    (optionally narrowed to the names matching `q`); only the page's figures are computed."""
+    ctx = dashboard.Context.load()
+    search = request.GET.get("q", "").strip()[:100]
+    number, per_page = request.GET.get("page"), dashboard.ASSISTANTS_PER_PAGE
+    # A coordinator sees their own team first; the whole centre is a click away.
+    team_size = dashboard.team_size(request.user)
+    scope = request.GET.get("scope")
+    if not team_size or scope not in (SCOPE_TEAM, SCOPE_ALL):
+        scope = SCOPE_TEAM if team_size else SCOPE_ALL
+    team = request.user.pk if scope == SCOPE_TEAM else None
+    assistants = dashboard.RankedAssistants(ctx, search, team=team, page=number, per_page=per_page)
+    page = Paginator(assistants, per_page).get_page(number)
+    return render(
+        request,
+        "reports/manager/dashboard.html",
+        {
+            "rows": dashboard.assistant_rows(ctx, page),
+            "page": page,
+            "search": search,
+            "scope": scope,
+            "team": team,
+            "team_size": team_size,
+            "summary": assistants.summary(),
+            "panels": dashboard.panels(ctx),
+            "limit": ctx.centre.caseload_limit,
+            "show_names": request.user.is_manager,
+            "centre": ctx.centre,  # read already: the layout's context processor need not again
+        },
+    )
+
+
+@_managers
+@require_GET
+def drilldown_view(request: HttpRequest) -> HttpResponse:
+    """The cases (or referrals) behind a figure of the dashboard, filtered and paginated."""
+    metric = request.GET.get("metric", "")
+    kind = dashboard.list_kind(metric)
+    if kind is None:
+        raise Http404
+    ctx = dashboard.Context.load()
+
+    def visible(queryset: QuerySet) -> QuerySet:
+        # A manager sees every family (`visible_to`): the filter would only make the database
+        # match every case against the whole register of families.
+        if request.user.is_manager:
+            return queryset
+        return queryset.filter(family__in=Family.objects.visible_to(request.user))
+
+    if kind == "referrals":
+        filterset = ReferralFilter(request.GET, queryset=visible(dashboard.referrals_behind(metric)))
+        total = None
+        page = _page(request, filterset.qs)
+        dashboard.describe_referrals(page, ctx)
+    else:
+        filterset = CaseFilter(request.GET, queryset=visible(dashboard.cases_behind(metric, ctx)))
+        page = _page(request, filterset.qs)
+        total = dashboard.total_of(metric, filterset.qs, counted=page.paginator.count)
+        dashboard.describe_cases(page, ctx)
+    return render(
+        request,
+        "reports/manager/drilldown.html",
+        {
+            "metric": metric,
+            "kind": kind,
+            "title": dashboard.list_label(metric),
+            "filter": filterset,
+            "page": page,
+            "total": total,
+            "keep": [("metric", metric)],
+        },
+    )
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+
+@_figures_readers
+@require_GET
+def charts_view(request: HttpRequest) -> HttpResponse:
+    ctx = dashboard.Context.load()
+    rows = [(str(user), load) for user, load in dashboard.team_caseloads(ctx)]
+    months, referred, closed = dashboard.monthly_flow(ctx)
+    month_labels = [f"{m:%m.%Y}" for m in months]
+    reasons = dashboard.closure_reasons(ctx)
+    limit = ctx.centre.caseload_limit
+    blocks = [
+        {
+            "id": "chart-caseload",
+            "title": _("Families per assistant"),
+            "svg": charts.bar_chart(
+                chart_id="chart-caseload",
+                title=_("Families per assistant"),
+                description=_(
+                    "Families in each assistant's caseload today; the dashed line is the limit of %(limit)d."
+                )
+                % {"limit": limit},
+                bars=[charts.Bar(name, load) for name, load in rows],
+                reference=(limit, _("limit %(limit)d") % {"limit": limit}),
+            ),
+            "headers": [_("Assistant"), _("Families"), _("Limit")],
+            "rows": [[name, load, limit] for name, load in rows],
+        },
+        {
+            "id": "chart-flow",
+            "title": _("New referrals and closures per month"),
+            "svg": charts.grouped_bar_chart(
+                chart_id="chart-flow",
+                title=_("New referrals and closures per month"),
+                description=_("Referrals submitted and cases closed in each of the last 12 months."),
+                categories=month_labels,
+                series=[charts.Series(_("New referrals"), referred), charts.Series(_("Closures"), closed)],
+            ),
+            "headers": [_("Month"), _("New referrals"), _("Closures")],
+            "rows": [list(row) for row in zip(month_labels, referred, closed, strict=True)],
+        },
+        {
+            "id": "chart-reasons",
+            "title": _("Reasons for closure"),
+            "svg": charts.bar_chart(
+                chart_id="chart-reasons",
+                title=_("Reasons for closure"),
+                description=_("Cases closed in the last 12 months, by the reason for closure."),
+                bars=[charts.Bar(label, n) for label, n in reasons],
+            ),
+            "headers": [_("Reason for closure"), _("Cases")],
+            "rows": [[label, n] for label, n in reasons],
+        },
+    ]
+    return render(request, "reports/manager/charts.html", {"blocks": blocks, "first_month": months[0]})
+
+
+# --- the semi-annual report -------------------------------------------------------------------
+
+
+def _period_from(request: HttpRequest) -> Period:
+    """The `period` parameter (e.g. 2025-H1) of the report's lists and exports; 404 if invalid."""
+    try:
+        return Period.parse(request.GET.get("period", ""))
+    except ValueError:
+        raise Http404 from None
+
+
+@_figures_readers
+@require_GET
+def semiannual_view(request: HttpRequest) -> HttpResponse:
+    if "year" in request.GET or "part" in request.GET:
+        form = PeriodForm(request.GET)
+        period = form.cleaned_data["period"] if form.is_valid() else None
+    else:
+        period = Period.last_complete_half()
+        form = PeriodForm.for_period(period)
+        form.is_valid()
+    report = snapshots.report_figures(period) if period else None
+    return render(
+        request,
+        "reports/manager/semiannual.html",
+        {
+            "form": form,
+            "period": period,
+            "figures": report.figures if report else [],
+            "computed_at": report.computed_at if report else None,
+            "ongoing": bool(period and period.end >= timezone.localdate()),
+        },
+    )
+
+
+@_managers
+@require_GET
+def semiannual_drilldown_view(request: HttpRequest) -> HttpResponse:
+    period = _period_from(request)
+    key = request.GET.get("figure", "")
+    if key not in FIGURES:
+        raise Http404
+    definition = FIGURES[key]
+    visible = Family.objects.visible_to(request.user)
+    context = {"period": period, "figure": definition, "keep": [("figure", key), ("period", period.key)]}
+    if definition.kind == "assistants":
+        page = _page(request, figure_assistants(key, period))
+        context.update(page=page, total=page.paginator.count, filter=None)
+    else:
+        filterset = CaseFilter(
+            request.GET, queryset=figure_cases(key, period).filter(family__in=visible), with_period=False
+        )
+        families = figure_families(key, period, cases=filterset.qs).order_by("name", "pk")
+        total = children_of(families, period).count() if key == "children" else families.count()
+        page = _page(request, families)
+        attach_cases(page, filterset.qs, period)
+        context.update(page=page, total=total, filter=filterset)
+    return render(request, "reports/manager/semiannual_drilldown.html", context)
+
+
+@_figures_readers
+@require_GET
+def semiannual_csv_view(request: HttpRequest) -> HttpResponse:
+    period = _period_from(request)
+    with translation.override("pl"):
+        content = exports.report_csv(period, snapshots.report_figures(period).figures)
+    log_access(request, family_id=None, obj=Centre.load(), action=AccessAction.EXPORT)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(period, "csv")}"'
+    return response
+
+
+@_figures_readers
+@require_GET
+def semiannual_xlsx_view(request: HttpRequest) -> HttpResponse:
+    period = _period_from(request)
+    centre = Centre.load()
+    with translation.override("pl"):
+        content = exports.report_xlsx(period, snapshots.report_figures(period).figures, centre=centre)
+    log_access(request, family_id=None, obj=centre, action=AccessAction.EXPORT)
+    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(period, "xlsx")}"'
+    return response
