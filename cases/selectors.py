@@ -1,6 +1,6 @@
 """Scoped reads of case data: one way to reach an object, 404 for what the user may not see."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -9,9 +9,26 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from asystent.history import HistorySource
+
 from . import pesel as pesel_rules
 from .enums import CaseStatus, Relation
 from .models import Case, Family, FamilyMember
+
+# The apps above add the history of their records of a family to the family page's history:
+# each registers, in its AppConfig.ready(), a function family -> its HistorySources.
+FamilyHistory = Callable[[Family], Iterable[HistorySource]]
+_family_history: list[FamilyHistory] = []
+
+
+def register_family_history(source: FamilyHistory) -> None:
+    """Add `source(family)`'s history to the family page (once, in registration order)."""
+    if source not in _family_history:
+        _family_history.append(source)
+
+
+def registered_family_history(family: Family) -> list[HistorySource]:
+    return [item for source in _family_history for item in source(family)]
 
 
 def get_family_for(user, pk: int, *, related: Sequence[str] = ()) -> Family:  # noqa: ANN001

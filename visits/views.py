@@ -28,11 +28,12 @@ from .selectors import (
     get_visit_for,
     interventions_of_case,
     iso_week_label,
-    my_visits_in_week,
+    my_visits,
     visits_of_case,
     week_start,
 )
 from .services import intervention_blocker, record_intervention, save_visit, visit_blocker
+from .week import week_days
 
 VISITS_PER_PAGE = 25
 
@@ -149,11 +150,8 @@ def my_week(request: HttpRequest) -> HttpResponse:
     """The assistant's own visits of one ISO week (?week=2026-W48), day by day."""
     today = timezone.localdate()
     monday = week_start(request.GET.get("week"), today)
-    visits = list(my_visits_in_week(request.user, monday))
-    days = []
-    for offset in range(7):
-        day = monday + dt.timedelta(days=offset)
-        days.append({"date": day, "is_today": day == today, "visits": [v for v in visits if v.date == day]})
+    days = week_days(my_visits(request.user), monday, today)
+    visits = [visit for day in days for visit in day.visits]
     minutes = sum(visit.length_minutes or 0 for visit in visits)
     context = {
         "days": days,
