@@ -65,4 +65,4 @@ def my_visits(user: User) -> QuerySet[Visit]:
 
 def my_visits_in_week(user: User, monday: dt.date) -> list[Visit]:
     """The user's own visits from Monday to Sunday, in order, in the families they may still see."""
-    return [visit for day in week_days(my_visits(user), monday, monday) for visit in day.visits]
+    return [visit for day in week_days(my_visits(user), monday, monday) for visit in day["visits"]]

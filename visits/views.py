@@ -151,7 +151,7 @@ def my_week(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     monday = week_start(request.GET.get("week"), today)
     days = week_days(my_visits(request.user), monday, today)
-    visits = [visit for day in days for visit in day.visits]
+    visits = [visit for day in days for visit in day["visits"]]
     minutes = sum(visit.length_minutes or 0 for visit in visits)
     context = {
         "days": days,

@@ -4,7 +4,7 @@ VisitsConfig.ready()), and the visit figures of the home page's families."""
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from typing import TypedDict
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
@@ -16,26 +16,24 @@ from .enums import VisitStatus
 from .models import Visit
 
 
-@dataclass
-class Day:
+class Day(TypedDict):
     date: dt.date
     is_today: bool
-    visits: list[Visit] = field(default_factory=list)
+    visits: list[Visit]
 
 
 def week_days(visits: QuerySet[Visit], monday: dt.date, today: dt.date) -> list[Day]:
     """The seven days from `monday`, each with its visits among `visits`, in order: one query."""
-    days = [Day(date=monday + dt.timedelta(days=n), is_today=False) for n in range(7)]
-    by_date = {day.date: day for day in days}
-    for day in days:
-        day.is_today = day.date == today
+    dates = [monday + dt.timedelta(days=n) for n in range(7)]
+    days = [Day(date=date, is_today=date == today, visits=[]) for date in dates]
+    by_date = {day["date"]: day for day in days}
     in_week = (
         visits.filter(date__range=(monday, monday + dt.timedelta(days=6)))
         .select_related("case__family")
         .order_by("date", "start_time", "pk")
     )
     for visit in in_week:
-        by_date[visit.date].visits.append(visit)
+        by_date[visit.date]["visits"].append(visit)
     return days
 
 
@@ -43,7 +41,7 @@ def agenda_week(user: User, monday: dt.date, today: dt.date) -> Iterable[tuple[d
     """The visits of the week in the assistant's families on the home page (open or monitored)."""
     visits = Visit.objects.filter(case__assistant=user, case__status__in=AGENDA_STATUSES)
     for day in week_days(visits, monday, today):
-        for visit in day.visits:
+        for visit in day["visits"]:
             entry = WeekEntry(
                 case=visit.case,
                 kind="visit",
@@ -52,7 +50,7 @@ def agenda_week(user: User, monday: dt.date, today: dt.date) -> Iterable[tuple[d
                 draft=visit.status == VisitStatus.DRAFT,
                 url=visit.get_absolute_url(),
             )
-            yield day.date, entry
+            yield day["date"], entry
 
 
 def with_visit_figures(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
