@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from asystent.history import HistorySource
+from asystent.models import User
 
 from . import pesel as pesel_rules
 from .enums import CaseStatus, Relation
-from .models import Case, Family, FamilyMember
+from .models import Assessment, Case, Family, FamilyMember, WorkPlan
 
 # The apps above add the history of their records of a family to the family page's history:
 # each registers, in its AppConfig.ready(), a function family -> its HistorySources.
@@ -51,6 +52,28 @@ def get_case_for(user, pk: int) -> Case:  # noqa: ANN001
     if not Case.objects.visible_to(user).filter(pk=pk).exists():
         raise Http404
     return case
+
+
+def get_plan_for(user: User, pk: int) -> WorkPlan:
+    return get_object_or_404(
+        WorkPlan.objects.filter(case__in=Case.objects.visible_to(user)).select_related(
+            "case__family",
+            "case__assistant",
+            "case__social_worker",
+            "created_by",
+            "social_worker_confirmed_by",
+        ),
+        pk=pk,
+    )
+
+
+def get_assessment_for(user: User, pk: int) -> Assessment:
+    return get_object_or_404(
+        Assessment.objects.filter(case__in=Case.objects.visible_to(user)).select_related(
+            "case__family", "author", "acknowledged_by"
+        ),
+        pk=pk,
+    )
 
 
 def get_member_for(user, pk: int) -> FamilyMember:  # noqa: ANN001

@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from asystent.models import User
-from cases.casework import current_plan
 from cases.models import Case, Goal
+from cases.services.plans import current_plan
 
 from .models import Intervention, Visit
 from .week import week_days

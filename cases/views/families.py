@@ -29,10 +29,10 @@ from asystent.history import HistorySource, history_rows
 from asystent.models import Centre, User
 from asystent.roles import role_required
 
-from . import list_cache, services
-from .enums import CaseStatus, ConsentDecision, LegalBasis, Sex
-from .filters import FamilyFilter, family_page
-from .forms import (
+from .. import list_cache, services
+from ..enums import CaseStatus, ConsentDecision, LegalBasis, Sex
+from ..filters import FamilyFilter, family_page
+from ..forms.families import (
     FAMILY_FIELDS,
     MEMBER_FIELDS,
     ConsentForm,
@@ -44,9 +44,9 @@ from .forms import (
     ReassignForm,
     on_file_message,
 )
-from .models import OPEN_STATUSES, Assignment, Case, Consent, Family, FamilyMember, WorkPlan
-from .pesel import decode
-from .selectors import (
+from ..models import OPEN_STATUSES, Assignment, Case, Consent, Family, FamilyMember, WorkPlan
+from ..pesel import decode
+from ..selectors import (
     families_for_list,
     fill_family_rows,
     find_member_by_pesel,
@@ -55,8 +55,8 @@ from .selectors import (
     get_member_for,
     registered_family_history,
 )
-from .timeline import page_number, timeline_page
-from .work_views import PANEL_PLAN_FIELDS, case_panel_context
+from ..timeline import page_number, timeline_page
+from .work_panel import PANEL_PLAN_FIELDS, case_panel_context
 
 # Roles that work with families; the administrator manages the system, not case files.
 CASE_ROLES = (Role.SOCIAL_WORKER, Role.ASSISTANT, Role.MANAGER)

@@ -16,10 +16,10 @@ from asystent.enums import Role
 from asystent.errors import InvalidTransition
 from asystent.roles import role_required
 
-from . import services
-from .forms import RemovalForm
-from .models import Family, FamilyMember
-from .selectors import get_member_for
+from .. import services
+from ..forms.removal import RemovalForm
+from ..models import Family, FamilyMember
+from ..selectors import get_member_for
 
 # The manager's page shows the most recent removals of each kind.
 REMOVED_ROWS = 100
