@@ -101,8 +101,8 @@ def register_visit_log(*, figures: VisitFigures, week: WeekVisits) -> None:
 
 
 def assessment_due_on(case: Case, last_assessment: dt.date | None, centre: Centre) -> dt.date:
-    """The same rule as `assessments.next_assessment_due`, from an annotated last assessment date
-    (so that a whole caseload costs one query)."""
+    """The same rule as `cases.services.assessments.next_assessment_due`, from an annotated last
+    assessment date (so that a whole caseload costs one query)."""
     base = last_assessment or case.started_on or case.opened_on
     return base + relativedelta(months=centre.assessment_interval_months)
 

@@ -80,7 +80,7 @@ class AssessmentForm(forms.Form):
         return data
 
     def ratings(self) -> dict[int, tuple[int, str]]:
-        """Ratings given, by area id, for `assessments.save_assessment`."""
+        """Ratings given, by area id, for `services.assessments.save_assessment`."""
         ratings = {}
         for area in self.areas:
             value = self.cleaned_data.get(f"rating_{area.pk}")

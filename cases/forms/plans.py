@@ -49,7 +49,7 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     # The version of the plan the form started from (0: none yet). A plan saved meanwhile from
-    # another window makes this form stale, and saving it is refused (plans.save_plan_version).
+    # another window makes this form stale, and saving it is refused (services.plans.save_plan_version).
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args: Any, needs_foster: bool, is_revision: bool, **kwargs: Any) -> None:
@@ -336,7 +336,7 @@ class PlanEditor:
         return valid
 
     def goal_data(self) -> list[GoalData]:
-        """The cleaned goals with their actions, for `plans.save_plan_version`."""
+        """The cleaned goals with their actions, for `services.plans.save_plan_version`."""
         goals = []
         for index, (goal, actions) in enumerate(self.rows()):
             if not self._goal_in_use(index):

@@ -125,7 +125,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("A submitted assessment cannot be changed."))
         return redirect("cases:assessment-detail", assessment.pk)
     # A form sent after the draft was submitted elsewhere is shown again with the refusal
-    # (assessments.save_assessment), so what was typed is not lost.
+    # (services.assessments.save_assessment), so what was typed is not lost.
     try:
         services.ensure_in_progress(case)
     except InvalidTransition as error:

@@ -47,7 +47,7 @@ def case_panel_context(
     assessments = list(case.assessments.select_related("author").order_by("-date", "-pk"))
     records["assessments"] = assessments
     in_progress = case.status in OPEN_STATUSES
-    # assessments.next_assessment_due, from the assessments read here.
+    # services.assessments.next_assessment_due, from the assessments read here.
     last = max((a.date for a in assessments if a.status != AssessmentStatus.DRAFT), default=None)
     due = assessment_due_on(case, last, centre) if in_progress else None
     deadlines = (
