@@ -4,7 +4,9 @@ Not by import, `apps.get_model`, URL names, template paths, nor `import_module`:
 rule of a lower app needs something from above, the upper app registers it in its
 AppConfig.ready() (cases.panels, cases.timeline, cases.agenda, cases.retention,
 cases.visibility, cases.selectors.register_family_history). The test reads every .py file and
-template of each app and the project's `templates/<app>/`.
+template of each app and the project's `templates/<app>/`. Not read: the project's own templates
+at the top of `templates/` (base.html, _nav_items.html, home.html, home_assistant.html), which,
+like the root URLconf, put the apps together and name them all.
 """
 
 import re

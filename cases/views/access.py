@@ -1,14 +1,11 @@
 """Who does what in a case's work: the family's own assistant writes its plan and assessments, a
-manager or the assistant closes it; and the small steps the case-work views share."""
-
-from typing import Any
+manager or the assistant closes it; and how a refused step is shown."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from asystent.audit import AccessAction, log_access
 from asystent.errors import InvalidTransition
 from asystent.models import User
 
@@ -33,7 +30,3 @@ def refuse(request: HttpRequest, case: Case, error: InvalidTransition) -> HttpRe
     """The case's status does not allow the step: say why on the case page."""
     messages.error(request, " ".join(error.messages))
     return redirect(case)
-
-
-def log_view(request: HttpRequest, case: Case, obj: Any) -> None:
-    log_access(request, family_id=case.family_id, obj=obj, action=AccessAction.VIEW)

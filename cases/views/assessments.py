@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
 from asystent.models import Centre
@@ -22,7 +23,7 @@ from ..forms.assessments import AssessmentForm
 from ..models import OPEN_STATUSES, Assessment, AssessmentArea, Case
 from ..selectors import get_assessment_for, get_case_for
 from ..services import assessments
-from .access import log_view, refuse, require_case_assistant
+from .access import refuse, require_case_assistant
 
 
 def _previous_assessment(case: Case, exclude: Assessment | None = None) -> Assessment | None:
@@ -78,7 +79,7 @@ def _assessment_form(request: HttpRequest, case: Case, assessment: Assessment | 
                 initial[f"comment_{rating.area_id}"] = rating.comment
         form = AssessmentForm(initial=initial, **kwargs)
         if previous is not None:
-            log_view(request, case, previous)
+            log_access(request, family_id=case.family_id, obj=previous, action=AccessAction.VIEW)
     rows = [
         {"area": area, "rating": rating, "comment": comment, "previous": previous_ratings.get(area.pk)}
         for area, rating, comment in form.area_rows()
@@ -150,7 +151,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     user = request.user
-    log_view(request, case, assessment)
+    log_access(request, family_id=case.family_id, obj=assessment, action=AccessAction.VIEW)
     return render(
         request,
         "cases/work/assessment_detail.html",

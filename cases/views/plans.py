@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
 from asystent.roles import role_required
@@ -22,7 +23,7 @@ from ..forms.plans import PlanEditor
 from ..models import OPEN_STATUSES, PlanAction
 from ..selectors import get_case_for, get_plan_for
 from ..services import plans
-from .access import is_case_assistant, log_view, refuse, require_case_assistant
+from .access import is_case_assistant, refuse, require_case_assistant
 
 
 @role_required(Role.ASSISTANT)
@@ -82,7 +83,7 @@ def plan_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     else:
         if previous is not None:
             editor = PlanEditor.from_plan(previous, needs_foster=needs_foster)
-            log_view(request, case, previous)
+            log_access(request, family_id=case.family_id, obj=previous, action=AccessAction.VIEW)
         else:
             coordinators = "; ".join(m.foster_coordinator for m in foster_children if m.foster_coordinator)
             editor = PlanEditor(
@@ -113,7 +114,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     is_current = versions[0].pk == plan.pk
     user = request.user
-    log_view(request, case, plan)
+    log_access(request, family_id=case.family_id, obj=plan, action=AccessAction.VIEW)
     return render(
         request,
         "cases/work/plan_detail.html",
