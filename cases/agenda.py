@@ -1,18 +1,17 @@
 """The assistant's agenda for the home page: my families, assessments due, plan deadlines, this week.
 
-A fixed number of queries whatever the caseload. Visits live in the visits app, above `cases`,
-so they are reached through the `visits` reverse relation of `Case` and its related model, never
-imported (style.md, "Apps are rooms").
+A fixed number of queries whatever the caseload. Visits live in the visits app, above `cases`:
+it registers, in its AppConfig.ready(), the visit figures of the families and the week's visits
+(`register_visit_log`), so that this module names none of the apps above it (style.md, "Apps
+are rooms").
 """
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
-from django.db.models import Max, OuterRef, Q, Subquery
-from django.urls import NoReverseMatch
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 
 from asystent.models import Centre, User
 
@@ -77,21 +76,38 @@ class Agenda:
         return self.week[-1].date
 
 
-def _visit_model() -> type[models.Model] | None:
-    try:
-        return Case._meta.get_field("visits").related_model
-    except FieldDoesNotExist:
-        return None
+VisitFigures = Callable[[QuerySet[Case], dt.date], QuerySet[Case]]
+WeekVisits = Callable[[User, dt.date, dt.date], Iterable[tuple[dt.date, WeekEntry]]]
+
+
+@dataclass(frozen=True)
+class VisitLog:
+    """What the visit log gives the agenda. `figures(cases, today)`: the cases annotated with
+    `last_visit` and `agreed_next` in the same query; `week(user, monday, today)`: (date, entry)
+    of the visits of the week in the assistant's families, in order, in one query."""
+
+    figures: VisitFigures
+    week: WeekVisits
+
+
+_visit_logs: list[VisitLog] = []
+
+
+def register_visit_log(*, figures: VisitFigures, week: WeekVisits) -> None:
+    """Give the agenda the families' visit figures and the week's visits (the visits app)."""
+    log = VisitLog(figures=figures, week=week)
+    if log not in _visit_logs:
+        _visit_logs.append(log)
 
 
 def assessment_due_on(case: Case, last_assessment: dt.date | None, centre: Centre) -> dt.date:
-    """The same rule as `casework.next_assessment_due`, from an annotated last assessment date
-    (so that a whole caseload costs one query)."""
+    """The same rule as `cases.services.assessments.next_assessment_due`, from an annotated last
+    assessment date (so that a whole caseload costs one query)."""
     base = last_assessment or case.started_on or case.opened_on
     return base + relativedelta(months=centre.assessment_interval_months)
 
 
-def _families(user: User, today: dt.date, visit_model: type[models.Model] | None) -> list[FamilyRow]:
+def _families(user: User, today: dt.date) -> list[FamilyRow]:
     cases = (
         Case.objects.filter(assistant=user, status__in=AGENDA_STATUSES)
         .select_related("family")
@@ -101,13 +117,8 @@ def _families(user: User, today: dt.date, visit_model: type[models.Model] | None
         )
         .order_by("family__name", "pk")
     )
-    if visit_model is not None:
-        visits = visit_model.objects.filter(case=OuterRef("pk"))
-        # The next meeting is the one agreed at the latest visit: older agreements are superseded.
-        cases = cases.annotate(
-            last_visit=Subquery(visits.filter(date__lte=today).order_by("-date").values("date")[:1]),
-            agreed_next=Subquery(visits.order_by("-date", "-pk").values("next_meeting")[:1]),
-        )
+    for log in _visit_logs:
+        cases = log.figures(cases, today)
     rows = []
     for case in cases:
         agreed = getattr(case, "agreed_next", None)
@@ -155,12 +166,7 @@ def _deadlines(user: User, today: dt.date) -> list[PlanAction]:
     )
 
 
-def _week(
-    user: User,
-    today: dt.date,
-    families: list[FamilyRow],
-    visit_model: type[models.Model] | None,
-) -> list[WeekDay]:
+def _week(user: User, today: dt.date, families: list[FamilyRow]) -> list[WeekDay]:
     """Monday to Sunday of the ISO week of `today`: the visits logged and the meetings agreed."""
     monday = today - dt.timedelta(days=today.weekday())
     days = [WeekDay(date=monday + dt.timedelta(days=n), is_today=False) for n in range(7)]
@@ -168,28 +174,10 @@ def _week(
         day.is_today = day.date == today
     by_date = {day.date: day for day in days}
     seen: set[tuple[int, dt.date]] = set()
-    if visit_model is not None:
-        visits = (
-            visit_model.objects.filter(
-                case__assistant=user,
-                case__status__in=AGENDA_STATUSES,
-                date__range=(monday, monday + dt.timedelta(days=6)),
-            )
-            .select_related("case__family")
-            .order_by("date", "start_time", "pk")
-        )
-        for visit in visits:
-            seen.add((visit.case_id, visit.date))
-            by_date[visit.date].entries.append(
-                WeekEntry(
-                    case=visit.case,
-                    kind="visit",
-                    title=visit.get_kind_display(),
-                    start_time=visit.start_time,
-                    draft=visit.status == "draft",
-                    url=_safe_url(visit),
-                )
-            )
+    for log in _visit_logs:
+        for date, entry in log.week(user, monday, today):
+            seen.add((entry.case.pk, date))
+            by_date[date].entries.append(entry)
     for row in families:
         meeting = row.next_meeting
         if meeting in by_date and (row.case.pk, meeting) not in seen:
@@ -197,23 +185,15 @@ def _week(
     return days
 
 
-def _safe_url(obj: models.Model) -> str:
-    try:
-        return obj.get_absolute_url()  # type: ignore[attr-defined]
-    except NoReverseMatch:
-        return ""
-
-
 def assistant_agenda(user: User, today: dt.date) -> Agenda:
     """What the assistant has on: their families (open and in monitoring) with the last visit and
     the next meeting, assessments due within 30 days or overdue, plan actions due within 14 days,
     and this week's visits and agreed meetings."""
-    visit_model = _visit_model()
-    families = _families(user, today, visit_model)
+    families = _families(user, today)
     return Agenda(
         today=today,
         families=families,
         assessments_due=_assessments_due(families, today),
         deadlines=_deadlines(user, today),
-        week=_week(user, today, families, visit_model),
+        week=_week(user, today, families),
     )

@@ -27,6 +27,7 @@ from .enums import (
     Responsible,
     Sex,
 )
+from .visibility import registered_family_ids
 
 # Statuses in which a family takes a place in the assistant's caseload (art. 15 ust. 4).
 OPEN_STATUSES = (CaseStatus.AWAITING_CONSENT, CaseStatus.ACTIVE)
@@ -67,12 +68,12 @@ def visible_family_ids(user) -> models.QuerySet | None:  # noqa: ANN001
     if user.is_assistant:
         reasons.append(Case.objects.filter(assistant=user).values("family_id"))
     if user.is_social_worker:
-        referral_model = Family._meta.get_field("referrals").related_model
         reasons += [
             Family.objects.filter(registered_by=user).values("pk"),
             Case.objects.filter(social_worker=user).values("family_id"),
-            referral_model.objects.filter(social_worker=user).values("family_id"),
         ]
+    # The reasons of the apps above (referrals: the families a social worker referred).
+    reasons += registered_family_ids(user)
     if not reasons:
         return None
     first, *others = [reason.order_by() for reason in reasons]

@@ -51,7 +51,7 @@ def _last_submitted_assessment() -> Subquery:
 def assessment_reminders(sweep: Sweep) -> list[Reminder]:
     """art. 15 ust. 1 pkt 15: an assessment at least every `assessment_interval_months` after the
     work started or the last submitted assessment (the set-based form of
-    `cases.casework.next_assessment_due`). Due within N days: the assistant; overdue: the
+    `cases.services.assessments.next_assessment_due`). Due within N days: the assistant; overdue: the
     assistant and the managers."""
     interval = relativedelta(months=sweep.centre.assessment_interval_months)
     horizon = sweep.days(sweep.settings.assessment_due_days)

@@ -5,16 +5,15 @@ the year after the case ended; then a manager approves a protocol and the person
 families is erased. Counts the statistics need stay: cases with their dates, legal basis and
 closure reason, members with their relation, sex and year of birth.
 
-Each app erases its own data: after this module has done the cases app's part, the function
-`anonymise(family_ids)` of every installed app's `retention` module is called (in INSTALLED_APPS
-order), so that `cases` imports none of the apps above it.
+Each app erases its own data: after this module has done the cases app's part, every anonymiser
+registered with `register_anonymiser` (by the apps above, in their AppConfig.ready()) is called
+with the families' ids, in the order of `order` and then of the function's module and name, so
+that `cases` names none of the apps above it and the order never depends on import order.
 """
 
 import datetime as dt
-from importlib import import_module
-from importlib.util import find_spec
+from collections.abc import Callable
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncYear
@@ -93,6 +92,21 @@ def prepare_protocol(*, by: User, today: dt.date | None = None) -> DestructionPr
         )
 
 
+Anonymiser = Callable[[list[int]], None]
+_anonymisers: dict[Anonymiser, int] = {}
+
+
+def register_anonymiser(anonymiser: Anonymiser, *, order: int = 100) -> None:
+    """Have `anonymiser(family_ids)` erase an app's personal data of families past retention, in
+    the protocol's transaction, after the cases app's own part (lower `order` first)."""
+    _anonymisers[anonymiser] = order
+
+
+def anonymisers() -> list[Anonymiser]:
+    """The registered anonymisers in the order they run."""
+    return sorted(_anonymisers, key=lambda fn: (_anonymisers[fn], fn.__module__, fn.__qualname__))
+
+
 def execute_protocol(*, protocol: DestructionProtocol, by: User) -> DestructionProtocol:
     """Approve the protocol and erase the personal data of its families, in one transaction."""
     if not by.is_manager:
@@ -108,10 +122,8 @@ def execute_protocol(*, protocol: DestructionProtocol, by: User) -> DestructionP
                 _("Some families on the protocol are no longer past retention; prepare a new protocol.")
             )
         anonymise(protocol.family_ids)
-        for config in apps.get_app_configs():
-            module_name = f"{config.name}.retention"
-            if config.name != "cases" and find_spec(module_name) is not None:
-                import_module(module_name).anonymise(protocol.family_ids)
+        for anonymiser in anonymisers():
+            anonymiser(protocol.family_ids)
         protocol.approved_by = by
         protocol.executed_at = timezone.now()
         protocol.save()

@@ -1,6 +1,6 @@
 """Scoped reads of case data: one way to reach an object, 404 for what the user may not see."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -9,9 +9,27 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from asystent.history import HistorySource
+from asystent.models import User
+
 from . import pesel as pesel_rules
 from .enums import CaseStatus, Relation
-from .models import Case, Family, FamilyMember
+from .models import Assessment, Case, Family, FamilyMember, WorkPlan
+
+# The apps above add the history of their records of a family to the family page's history:
+# each registers, in its AppConfig.ready(), a function family -> its HistorySources.
+FamilyHistory = Callable[[Family], Iterable[HistorySource]]
+_family_history: list[FamilyHistory] = []
+
+
+def register_family_history(source: FamilyHistory) -> None:
+    """Add `source(family)`'s history to the family page (once, in registration order)."""
+    if source not in _family_history:
+        _family_history.append(source)
+
+
+def registered_family_history(family: Family) -> list[HistorySource]:
+    return [item for source in _family_history for item in source(family)]
 
 
 def get_family_for(user, pk: int, *, related: Sequence[str] = ()) -> Family:  # noqa: ANN001
@@ -34,6 +52,28 @@ def get_case_for(user, pk: int) -> Case:  # noqa: ANN001
     if not Case.objects.visible_to(user).filter(pk=pk).exists():
         raise Http404
     return case
+
+
+def get_plan_for(user: User, pk: int) -> WorkPlan:
+    return get_object_or_404(
+        WorkPlan.objects.filter(case__in=Case.objects.visible_to(user)).select_related(
+            "case__family",
+            "case__assistant",
+            "case__social_worker",
+            "created_by",
+            "social_worker_confirmed_by",
+        ),
+        pk=pk,
+    )
+
+
+def get_assessment_for(user: User, pk: int) -> Assessment:
+    return get_object_or_404(
+        Assessment.objects.filter(case__in=Case.objects.visible_to(user)).select_related(
+            "case__family", "author", "acknowledged_by"
+        ),
+        pk=pk,
+    )
 
 
 def get_member_for(user, pk: int) -> FamilyMember:  # noqa: ANN001

@@ -2,11 +2,11 @@
 
 from celery import shared_task
 
-from . import casework
+from .services import closure
 
 
 @shared_task
 def end_due_monitoring() -> int:
     """Monitoring ends on its date (art. 15 ust. 1 pkt 16): end every case whose planned
     monitoring has passed. Idempotent; returns how many cases ended."""
-    return casework.end_due_monitoring()
+    return closure.end_due_monitoring()

@@ -1,8 +1,8 @@
 """The case timeline: everything that happened in a case, newest first, in a fixed number of queries.
 
 One query per kind of event, whatever the number of rows. Visits, interventions and the referral
-live in apps above `cases` (see style.md, "Apps are rooms"), so they are reached through the
-reverse relations on `Case`, never imported; a relation that does not exist yields no rows.
+live in apps above `cases` (see style.md, "Apps are rooms"): each registers its source of rows
+in its AppConfig.ready() (`register_timeline_source`), so that this module names none of them.
 
 The case page shows the timeline a page at a time (`timeline_page`): only the newest visits and
 interventions that can reach the pages shown are read; the few assignments, consents, plans and
@@ -13,9 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
-from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,7 +106,7 @@ def _records(case: Case, records: Records, name: str) -> Iterable[models.Model]:
     return given if given is not None else RECORD_QUERIES[name](case)
 
 
-def _url(name: str, *args: object) -> str:
+def url_or_blank(name: str, *args: object) -> str:
     """A link if the page exists; an app that is not wired yet shows the row without a link."""
     try:
         return reverse(name, args=args)
@@ -120,67 +118,26 @@ def _url(name: str, *args: object) -> str:
 _SAMPLE_PK = 987654321
 
 
-def _url_of(name: str) -> Callable[[int], str]:
+def url_of(name: str) -> Callable[[int], str]:
     """pk -> the URL of the page `name` of that object, reversed once for all rows."""
-    sample = _url(name, _SAMPLE_PK)
+    sample = url_or_blank(name, _SAMPLE_PK)
     if not sample:
         return lambda pk: ""
     head, tail = sample.rsplit(str(_SAMPLE_PK), 1)
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def _absolute_url(obj: models.Model) -> str:
+def absolute_url(obj: models.Model) -> str:
     try:
         return obj.get_absolute_url()  # type: ignore[attr-defined]
     except (NoReverseMatch, AttributeError):
         return ""
 
 
-def _related_manager(case: Case, name: str) -> models.Manager | None:
-    """The reverse relation `name` of the case, or None while the app that defines it is absent."""
-    try:
-        Case._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
-    return getattr(case, name, None)
-
-
-def _local_date(value: dt.datetime | dt.date) -> dt.date:
+def local_date(value: dt.datetime | dt.date) -> dt.date:
     if isinstance(value, dt.datetime):
         return timezone.localdate(value) if timezone.is_aware(value) else value.date()
     return value
-
-
-def _referral_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
-    try:
-        referral = case.referral  # type: ignore[attr-defined]
-    except (ObjectDoesNotExist, AttributeError):
-        return []
-    rows = []
-    url = _absolute_url(referral)
-    submitted = referral.submitted_at or referral.created_at
-    if submitted:
-        rows.append(
-            TimelineRow(
-                date=_local_date(submitted),
-                kind="referral",
-                title=_("Referral for a family assistant"),
-                url=url,
-                badge=referral.get_legal_basis_display(),
-                tiebreak=(submitted,),
-            )
-        )
-    if referral.decided_at:
-        rows.append(
-            TimelineRow(
-                date=_local_date(referral.decided_at),
-                kind="decision",
-                title=_("Decision: %(decision)s") % {"decision": referral.get_status_display()},
-                url=url,
-                tiebreak=(referral.decided_at,),
-            )
-        )
-    return rows
 
 
 def _assignment_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
@@ -214,67 +171,16 @@ def _consent_rows(case: Case, limit: int | None, records: Records) -> Iterable[T
 
 
 def _plan_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
-    url = _url_of("cases:plan-detail")
+    url = url_of("cases:plan-detail")
     for plan in _records(case, records, "plans"):
         yield TimelineRow(
-            date=_local_date(plan.created_at),
+            date=local_date(plan.created_at),
             kind="plan",
             title=_("Work plan, version %(version)d") % {"version": plan.version},
             url=url(plan.pk),
             badge=_("revision") if plan.version > 1 else "",
             tiebreak=(plan.version,),
         )
-
-
-def _visit_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
-    visits = _related_manager(case, "visits")
-    if visits is None:
-        return []
-    # Newest first as the timeline orders them (a visit without a time is the day's first).
-    visits = visits.order_by(F("date").desc(), F("start_time").desc(nulls_last=True), F("pk").desc())
-    if limit is not None:
-        visits = visits[:limit]
-    url = _url_of("visits:visit-detail")
-    kinds = {value: str(label) for value, label in visits.model._meta.get_field("kind").flatchoices}
-    draft_badge = _("draft")
-    rows = []
-    for pk, date, start_time, kind, status in visits.values_list(
-        "pk", "date", "start_time", "kind", "status"
-    ):
-        draft = status == "draft"
-        rows.append(
-            TimelineRow(
-                date=date,
-                kind="visit",
-                title=kinds.get(kind, kind),
-                url=url(pk),
-                badge=draft_badge if draft else "",
-                tone="warning" if draft else "secondary",
-                tiebreak=(start_time or dt.time.min, pk),
-            )
-        )
-    return rows
-
-
-def _intervention_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
-    interventions = _related_manager(case, "interventions")
-    if interventions is None:
-        return []
-    interventions = interventions.only("pk", "date", "case_id").order_by("-date", "-pk")
-    url = _url_of("visits:intervention-detail")
-    title, badge = _("Intervention: a child's safety at risk"), _("intervention")
-    return [
-        TimelineRow(
-            date=_local_date(intervention.date),
-            kind="intervention",
-            title=title,
-            url=url(intervention.pk),
-            badge=badge,
-            tone="danger",
-            tiebreak=(intervention.date, intervention.pk),
-        )
-        for intervention in (interventions[:limit] if limit is not None else interventions)
-    ]
 
 
 ASSESSMENT_TONES = {
@@ -285,7 +191,7 @@ ASSESSMENT_TONES = {
 
 
 def _assessment_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
-    url = _url_of("cases:assessment-detail")
+    url = url_of("cases:assessment-detail")
     for assessment in _records(case, records, "assessments"):
         yield TimelineRow(
             date=assessment.date,
@@ -324,16 +230,23 @@ def _closure_rows(case: Case, limit: int | None, records: Records) -> Iterable[T
 
 # Each source gives its rows of the case; `limit`, when given, is how many of the newest rows the
 # caller will keep at most, so a source that may be long (visits) reads no more than that.
-SOURCES: list[Callable[[Case, int | None, Records], Iterable[TimelineRow]]] = [
-    _referral_rows,
+TimelineSource = Callable[[Case, int | None, Records], Iterable[TimelineRow]]
+SOURCES: list[TimelineSource] = [
     _assignment_rows,
     _consent_rows,
     _plan_rows,
-    _visit_rows,
-    _intervention_rows,
     _assessment_rows,
     _closure_rows,
 ]
+
+
+def register_timeline_source(source: TimelineSource) -> None:
+    """Add the rows of `source` to every case's timeline (an app above `cases`, in its ready()).
+    Its rows' kinds must be in KIND_ORDER; the order of sources does not change the timeline."""
+    if source not in SOURCES:
+        SOURCES.append(source)
+
+
 _RANK = {kind: index for index, kind in enumerate(KIND_ORDER)}
 
 

@@ -9,7 +9,11 @@ class CourtsConfig(AppConfig):
     def ready(self) -> None:
         # The court requests' reminder rule joins the daily sweep (notifications.reminders), and
         # the opinion joins the printed documents' kinds (documents.kinds).
+        from cases import panels
+
         from . import documents, reminders
 
         reminders.register()
         documents.register()
+        # Its section on the case page of `cases`, which does not name this app.
+        panels.register("case-sections", template="courts/_case_documents.html")

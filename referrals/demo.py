@@ -12,11 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asystent.models import Centre, User
-from cases import casework
 from cases import pesel as pesel_rules
 from cases.enums import ClosureReason, ConsentDecision, LegalBasis, Placement, Recommendation, Relation, Sex
 from cases.models import AssessmentArea, Case, Family, FamilyMember, ProblemArea, WorkPlan
-from cases.services import record_consent
+from cases.services import assessments, closure, plans, record_consent
 
 from .enums import Decision
 from .models import CommunityInterview, Referral
@@ -237,7 +236,7 @@ def seed(say: Callable[[str], None]) -> None:
     assign(8, a3, LegalBasis.MINOR_PARENT, days_ago=30, consent=False)
     assessed = assign(9, a3, LegalBasis.VOLUNTARY, days_ago=90, consent=True)
     ratings = {area.pk: (rng.randint(2, 4), "") for area in AssessmentArea.objects.filter(is_active=True)}
-    casework.save_assessment(
+    assessments.save_assessment(
         case=assessed,
         by=a3,
         date=today - dt.timedelta(days=10),
@@ -268,7 +267,7 @@ def seed(say: Callable[[str], None]) -> None:
             25 + offset, assistant, basis, days_ago=720 - 60 * offset, consent=basis != LegalBasis.COURT_ORDER
         )
         closed_on = min(case.opened_on + dt.timedelta(days=150 + 45 * offset), today - dt.timedelta(days=20))
-        case = casework.close_with_monitoring(
+        case = closure.close_with_monitoring(
             case=case,
             by=assistant,
             on=closed_on,
@@ -277,10 +276,10 @@ def seed(say: Callable[[str], None]) -> None:
             recommendations="Dalsze wsparcie pracownika socjalnego.",
         )
         if case.monitoring_until < today:
-            casework.end_monitoring(case=case, by=assistant, on=case.monitoring_until)
+            closure.end_monitoring(case=case, by=assistant, on=case.monitoring_until)
     # Monitoring that ends in three days.
     case = assign(34, a1, LegalBasis.VOLUNTARY, days_ago=400, consent=True)
-    casework.close_with_monitoring(
+    closure.close_with_monitoring(
         case=case,
         by=a1,
         on=today - relativedelta(months=Centre.load().monitoring_months) + dt.timedelta(days=3),
@@ -294,11 +293,11 @@ def _plan(case: Case, assistant: User, version_note: str) -> WorkPlan:
     areas = list(ProblemArea.objects.filter(is_active=True)[:3])
     start = case.started_on or case.opened_on
     goals = [
-        casework.GoalData(
+        plans.GoalData(
             area=areas[0],
             description="Dzieci regularnie uczęszczają do szkoły i odrabiają lekcje.",
             actions=[
-                casework.ActionData(
+                plans.ActionData(
                     description="Wspólne ustalenie planu dnia dzieci i pilnowanie godzin nauki.",
                     responsible="family_member",
                     responsible_name="Matka",
@@ -306,7 +305,7 @@ def _plan(case: Case, assistant: User, version_note: str) -> WorkPlan:
                     expected_effect="Frekwencja dzieci w szkole powyżej 90%.",
                     status="done" if start + dt.timedelta(days=60) < timezone.localdate() else "in_progress",
                 ),
-                casework.ActionData(
+                plans.ActionData(
                     description="Spotkanie z wychowawcą klasy.",
                     responsible="assistant",
                     deadline=timezone.localdate() + dt.timedelta(days=10),
@@ -314,11 +313,11 @@ def _plan(case: Case, assistant: User, version_note: str) -> WorkPlan:
                 ),
             ],
         ),
-        casework.GoalData(
+        plans.GoalData(
             area=areas[1],
             description="Rodzina reguluje opłaty za mieszkanie na bieżąco.",
             actions=[
-                casework.ActionData(
+                plans.ActionData(
                     description="Przygotowanie miesięcznego budżetu domowego.",
                     responsible="family_member",
                     deadline=start + dt.timedelta(days=30),
@@ -330,11 +329,11 @@ def _plan(case: Case, assistant: User, version_note: str) -> WorkPlan:
     ]
     if version_note:
         goals.append(
-            casework.GoalData(
+            plans.GoalData(
                 area=areas[2],
                 description="Konsultacja psychologiczna dla starszego dziecka.",
                 actions=[
-                    casework.ActionData(
+                    plans.ActionData(
                         description="Umówienie wizyty w poradni psychologiczno-pedagogicznej.",
                         responsible="institution",
                         responsible_name="Poradnia psychologiczno-pedagogiczna",
@@ -344,7 +343,7 @@ def _plan(case: Case, assistant: User, version_note: str) -> WorkPlan:
                 ],
             )
         )
-    plan = casework.save_plan_version(
+    plan = plans.save_plan_version(
         case=case,
         by=assistant,
         main_goal="Poprawa opieki nad dziećmi i stabilizacja sytuacji bytowej rodziny.",

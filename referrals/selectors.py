@@ -1,7 +1,11 @@
 """Scoped reads of intake data."""
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
+from asystent.history import HistorySource
+from cases.enums import LegalBasis
 from cases.models import Family
 
 from .models import CommunityInterview, CourtOrder, Referral
@@ -22,3 +26,19 @@ def get_interview_for(user, pk: int) -> CommunityInterview:  # noqa: ANN001
 
 def get_court_order_for(user, pk: int) -> CourtOrder:  # noqa: ANN001
     return get_object_or_404(CourtOrder.objects.filter(family__in=Family.objects.visible_to(user)), pk=pk)
+
+
+def referred_family_ids(user) -> list[QuerySet]:  # noqa: ANN001
+    """A social worker sees the families they referred (a reason of `Family.objects.visible_to`)."""
+    if not user.is_social_worker:
+        return []
+    return [Referral.objects.filter(social_worker=user).values("family_id")]
+
+
+def referral_history(family: Family) -> list[HistorySource]:
+    """The history of the family's referrals, on the family page."""
+
+    def label(record: object) -> str:
+        return _("Referral: %(basis)s") % {"basis": LegalBasis(record.legal_basis).label}
+
+    return [HistorySource(Referral.history.filter(family_id=family.pk), label=label)]

@@ -8,6 +8,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # The stored report figures follow every change of the records behind them.
+        from cases import panels
+
         from . import snapshots
 
         snapshots.connect()
+        # Its sections and links on the pages of `cases`, which does not name this app.
+        panels.register("family-member", template="reports/subject/_member_link.html")

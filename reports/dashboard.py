@@ -25,7 +25,7 @@ Definitions:
   and open court requests count here;
 - *last contact*: the latest saved (final) visit of the case, or the start of the work (the date
   of consent, else the opening) when there is none;
-- *overdue assessment*: `cases.casework.next_assessment_due` has passed, i.e. the last submitted
+- *overdue assessment*: `cases.services.assessments.next_assessment_due` has passed, i.e. the last submitted
   assessment (or the start of the work) plus the centre's interval lies before today;
 - *plan actions past their deadline*: planned or in-progress actions of the current plan version
   (the highest version of the case) whose deadline is before today.

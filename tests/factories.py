@@ -213,7 +213,7 @@ class ProblemAreaFactory(DjangoModelFactory):
 
 
 class WorkPlanFactory(DjangoModelFactory):
-    """A plan version without goals; `casework.save_plan_version` makes complete plans in tests."""
+    """A plan version without goals; `plans.save_plan_version` makes complete plans in tests."""
 
     class Meta:
         model = "cases.WorkPlan"

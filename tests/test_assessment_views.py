@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from asystent.models import Centre
-from cases import casework
 from cases.enums import AssessmentStatus, CaseStatus, Recommendation
 from cases.models import Assessment, AssessmentArea
-from cases.work_views import case_panel_context
+from cases.services import assessments
+from cases.views.work_panel import case_panel_context
 
 from .factories import AssessmentFactory, AssessmentRatingFactory, CaseFactory
 
@@ -62,7 +62,7 @@ def assessment_data(areas, value=3, *, submit=False, **extra):
 
 
 def submitted(case, areas, value, date):
-    return casework.save_assessment(
+    return assessments.save_assessment(
         case=case,
         by=case.assistant,
         date=date,

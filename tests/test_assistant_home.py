@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from asystent.models import Centre
-from cases import casework
 from cases.agenda import assistant_agenda
 from cases.enums import ActionStatus, CaseStatus, ClosureReason
+from cases.services import assessments
 
 from .factories import (
     AssessmentFactory,
@@ -104,9 +104,9 @@ def test_assessments_due_within_30_days_or_overdue(assistant):
     assert due["Szkic"].draft_id == draft.pk
     # The agenda computes the due date as the case-work rule does.
     for case in (soon, overdue, drafted):
-        assert due[case.family.name].due == casework.next_assessment_due(case)
-    assert casework.next_assessment_due(later) > SUNDAY + dt.timedelta(days=30)
-    assert casework.next_assessment_due(assessed) > SUNDAY + dt.timedelta(days=30)
+        assert due[case.family.name].due == assessments.next_assessment_due(case)
+    assert assessments.next_assessment_due(later) > SUNDAY + dt.timedelta(days=30)
+    assert assessments.next_assessment_due(assessed) > SUNDAY + dt.timedelta(days=30)
     html = render_tag(assistant)
     assert "01.10.2026" in html and "overdue" in html
 

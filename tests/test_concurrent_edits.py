@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from cases import casework
 from cases import services as cases_services
 from cases.enums import AssessmentStatus
 from cases.models import Assessment, AssessmentArea, FamilyMember
+from cases.services import assessments
 from courts import services
 from courts.enums import OpinionStatus
 from courts.models import OPINION_SECTIONS
@@ -365,7 +365,7 @@ def test_saving_an_assessment_from_a_stale_read_is_refused(assistant, manager, d
     stale = Assessment.objects.get(pk=draft_assessment.pk)
 
     def save(assessment: Assessment, narrative: str) -> Assessment:
-        return casework.save_assessment(
+        return assessments.save_assessment(
             case=assessment.case,
             by=assistant,
             date=assessment.date,

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from asystent.models import Centre
-from cases import casework
-from cases.casework import ActionData, GoalData
 from cases.enums import ActionStatus, AssessmentStatus, CaseStatus, LegalBasis, Recommendation
 from cases.models import Assessment, Case, Family, Goal, PlanAction, ProblemArea, WorkPlan
+from cases.services import plans
+from cases.services.plans import ActionData, GoalData
 from courts.enums import CourtRequestStatus
 from courts.models import CourtRequest
 from notifications.models import Notification, ReminderSettings
@@ -245,7 +245,7 @@ def test_a_referral_waiting_more_than_7_days_reminds_the_managers(manager, socia
 
 
 def _plan(case: Case, deadline: dt.date, reason: str = "") -> None:
-    casework.save_plan_version(
+    plans.save_plan_version(
         case=case,
         by=case.assistant,
         main_goal="Poprawa organizacji życia rodzinnego",

@@ -16,7 +16,7 @@ from asystent.models import AccessLog
 from cases.enums import AssessmentStatus, CaseStatus, ClosureReason
 from cases.models import Case, WorkPlan
 from cases.timeline import TIMELINE_PAGE_SIZE, case_timeline, page_number, timeline_page
-from cases.work_views import case_panel_context
+from cases.views.work_panel import case_panel_context
 from referrals.enums import ReferralStatus
 
 from .factories import (

@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 
 from asystent.models import AccessLog
-from cases import casework
-from cases.casework import ActionData, GoalData
 from cases.enums import CaseStatus, Placement
 from cases.models import WorkPlan
+from cases.services import plans
+from cases.services.plans import ActionData, GoalData
 
 from .factories import CaseFactory, FamilyMemberFactory, ProblemAreaFactory, UserFactory
 
@@ -72,7 +72,7 @@ def plan_data(area, *, main_goal="Dzieci bezpieczne i pod dobrą opieką", goals
 
 
 def first_plan(case, area, main_goal="Pierwszy cel główny"):
-    return casework.save_plan_version(
+    return plans.save_plan_version(
         case=case,
         by=case.assistant,
         main_goal=main_goal,

@@ -8,9 +8,9 @@ from django.forms.widgets import Input
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.casework import current_plan
 from cases.enums import CaseStatus
 from cases.models import Case, FamilyMember, Goal, ProblemArea
+from cases.services.plans import current_plan
 
 from .enums import VisitKind, VisitPlace, VisitStatus
 from .models import Intervention, Visit

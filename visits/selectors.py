@@ -7,10 +7,11 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from asystent.models import User
-from cases.casework import current_plan
 from cases.models import Case, Goal
+from cases.services.plans import current_plan
 
 from .models import Intervention, Visit
+from .week import week_days
 
 ISO_WEEK = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{1,2})$")
 
@@ -57,11 +58,11 @@ def iso_week_label(monday: dt.date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def my_visits_in_week(user: User, monday: dt.date) -> QuerySet[Visit]:
-    """The user's own visits from Monday to Sunday, in the families they may still see."""
-    return (
-        Visit.objects.visible_to(user)
-        .filter(author=user, date__range=(monday, monday + dt.timedelta(days=6)))
-        .select_related("case__family")
-        .order_by("date", "start_time", "pk")
-    )
+def my_visits(user: User) -> QuerySet[Visit]:
+    """The user's own visits, in the families they may still see (their week: visits.week)."""
+    return Visit.objects.visible_to(user).filter(author=user)
+
+
+def my_visits_in_week(user: User, monday: dt.date) -> list[Visit]:
+    """The user's own visits from Monday to Sunday, in order, in the families they may still see."""
+    return [visit for day in week_days(my_visits(user), monday, monday) for visit in day["visits"]]

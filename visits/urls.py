@@ -1,4 +1,4 @@
-"""URLs of the visits app: visit log, the assistant's week, interventions."""
+"""URLs of the visits app: visit log, the assistant's week, interventions, removal by mistake."""
 
 from django.urls import path
 
@@ -14,11 +14,6 @@ urlpatterns = [
     path("<int:pk>/", views.visit_detail, name="visit-detail"),
     path("<int:pk>/edit/", views.visit_edit, name="visit-edit"),
     path("interventions/<int:pk>/", views.intervention_detail, name="intervention-detail"),
-]
-
-from . import removal_views  # noqa: E402
-
-urlpatterns += [
-    path("<int:pk>/remove/", removal_views.visit_remove, name="visit-remove"),
-    path("<int:pk>/restore/", removal_views.visit_restore, name="visit-restore"),
+    path("<int:pk>/remove/", views.visit_remove, name="visit-remove"),
+    path("<int:pk>/restore/", views.visit_restore, name="visit-restore"),
 ]

@@ -1,4 +1,6 @@
-"""Views of the visits app: the visit log from the field, the assistant's week, interventions.
+"""Views of the visits app: the visit log from the field, the assistant's week, interventions, and
+visits removed as logged by mistake (removed by their author or the case's assistant, restored
+by a manager from the page of removed records).
 
 Objects are reached through the scoped selectors (404 when not visible); writing is for the
 case's own assistant (403 for others who may see the case).
@@ -10,14 +12,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
+from asystent.errors import InvalidTransition
 from asystent.roles import role_required
+from cases.forms.removal import RemovalForm
 from cases.models import Case
 from cases.selectors import get_case_for
 
@@ -28,11 +32,20 @@ from .selectors import (
     get_visit_for,
     interventions_of_case,
     iso_week_label,
-    my_visits_in_week,
+    my_visits,
     visits_of_case,
     week_start,
 )
-from .services import intervention_blocker, record_intervention, save_visit, visit_blocker
+from .services import (
+    intervention_blocker,
+    may_remove_visit,
+    record_intervention,
+    remove_visit,
+    restore_visit,
+    save_visit,
+    visit_blocker,
+)
+from .week import week_days
 
 VISITS_PER_PAGE = 25
 
@@ -149,11 +162,8 @@ def my_week(request: HttpRequest) -> HttpResponse:
     """The assistant's own visits of one ISO week (?week=2026-W48), day by day."""
     today = timezone.localdate()
     monday = week_start(request.GET.get("week"), today)
-    visits = list(my_visits_in_week(request.user, monday))
-    days = []
-    for offset in range(7):
-        day = monday + dt.timedelta(days=offset)
-        days.append({"date": day, "is_today": day == today, "visits": [v for v in visits if v.date == day]})
+    days = week_days(my_visits(request.user), monday, today)
+    visits = [visit for day in days for visit in day["visits"]]
     minutes = sum(visit.length_minutes or 0 for visit in visits)
     context = {
         "days": days,
@@ -193,3 +203,36 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "visits/intervention_detail.html", {"intervention": intervention, "case": intervention.case}
     )
+
+
+# --- no hard delete: visits logged by mistake ------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def visit_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_visit_for(request.user, pk)
+    if not may_remove_visit(request.user, visit):
+        raise PermissionDenied
+    form = RemovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            remove_visit(visit=visit, by=request.user, reason=form.cleaned_data["reason"])
+        except InvalidTransition as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The visit has been removed from the log. A manager can restore it."))
+            return redirect("visits:case-visits", visit.case_id)
+    return render(request, "visits/visit_remove.html", {"form": form, "visit": visit, "case": visit.case})
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def visit_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_object_or_404(Visit.all_objects.visible_to(request.user).removed(), pk=pk)
+    try:
+        restore_visit(visit=visit, by=request.user)
+    except InvalidTransition as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The visit is back in the log."))
+    return redirect("cases:removed-records")

@@ -1,11 +1,8 @@
 """The registry of delivery channels. Each channel is one module of this package that registers
-itself when imported; `NotificationsConfig.ready()` imports the modules in `CHANNEL_MODULES`, so a
-new channel (an SMS gateway, say) is one new module and its name in that list."""
+itself when imported; `load()` imports the built-in ones, so a new channel (an SMS gateway, say) is
+one new module and one import there."""
 
 from .base import Channel
-
-# The built-in channels, in the order they are told about new notifications.
-CHANNEL_MODULES = ("in_app", "email")
 
 _CHANNELS: dict[str, Channel] = {}
 
@@ -32,7 +29,4 @@ def announce_created() -> None:
 
 def load() -> None:
     """Import the built-in channel modules (each registers itself)."""
-    from importlib import import_module
-
-    for module in CHANNEL_MODULES:
-        import_module(f"{__name__}.{module}")
+    from . import email, in_app  # noqa: F401

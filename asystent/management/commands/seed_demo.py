@@ -1,12 +1,13 @@
-"""Create the fictional demo centre: each app's `demo.seed()` in INSTALLED_APPS order."""
+"""Create the fictional demo centre: each app's `demo.seed()` in INSTALLED_APPS order.
 
-from importlib import import_module
-from importlib.util import find_spec
+Django's autodiscovery imports every app's `demo` module (as the admin does with `admin.py`), so
+that this command, in the lowest app, names none of the apps above it."""
 
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
 
@@ -21,8 +22,9 @@ class Command(BaseCommand):
             raise CommandError(
                 _("DEBUG is off: this looks like production. Use --force to seed demo data anyway.")
             )
+        autodiscover_modules("demo")
         with transaction.atomic():
             for config in apps.get_app_configs():
-                module_name = f"{config.name}.demo"
-                if find_spec(module_name) is not None:
-                    import_module(module_name).seed(self.stdout.write)
+                demo = getattr(config.module, "demo", None)
+                if demo is not None:
+                    demo.seed(self.stdout.write)

@@ -12,8 +12,8 @@ from asystent.errors import InvalidTransition
 from asystent.models import Centre
 from asystent.roles import role_required
 
-from . import retention
-from .models import Case, DestructionProtocol
+from .. import retention
+from ..models import Case, DestructionProtocol
 
 
 @role_required(Role.MANAGER)

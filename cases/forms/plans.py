@@ -1,46 +1,24 @@
-"""Forms of the assistant's case work: the work plan (goals and actions), the periodic assessment,
-closure and the end of monitoring.
+"""Forms of the work plan: goals and actions.
 
 The plan is one page of nested rows: a plan form, a formset of goals and, per goal, a formset of
 actions. Rows are added by submit buttons, so the page works without JavaScript; every row is
 "extra" (no initial rows), so a blank row beyond the first is simply ignored.
 """
 
-import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .casework import ActionData, GoalData
-from .enums import ActionStatus, ClosureReason, Recommendation, Responsible
-from .models import AssessmentArea, ProblemArea, WorkPlan
+from ..enums import ActionStatus, Responsible
+from ..models import ProblemArea, WorkPlan
+from ..services.plans import ActionData, GoalData
+from .fields import DateInput, blank_first, not_in_future
 
 MAX_GOALS = 20
 MAX_ACTIONS = 20
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def _not_in_future(value: dt.date | None) -> None:
-    if value and value > timezone.localdate():
-        raise ValidationError(_("This date cannot be in the future."), code="future")
-
-
-def _blank_first(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    return [("", "---------"), *choices]
-
-
-# --- work plan ---------------------------------------------------------------------------------
 
 
 class PlanForm(forms.Form):
@@ -53,14 +31,14 @@ class PlanForm(forms.Form):
         label=gettext_lazy("Consulted with the social worker on"),
         required=False,
         widget=DateInput(),
-        validators=[_not_in_future],
+        validators=[not_in_future],
         help_text=gettext_lazy("The social worker can also confirm the consultation in the system."),
     )
     foster_coordinator_consulted_on = forms.DateField(
         label=gettext_lazy("Consulted with the foster-care coordinator on"),
         required=False,
         widget=DateInput(),
-        validators=[_not_in_future],
+        validators=[not_in_future],
     )
     foster_coordinator_name = forms.CharField(
         label=gettext_lazy("Foster-care coordinator consulted"), required=False, max_length=200
@@ -71,7 +49,7 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     # The version of the plan the form started from (0: none yet). A plan saved meanwhile from
-    # another window makes this form stale, and saving it is refused (casework.save_plan_version).
+    # another window makes this form stale, and saving it is refused (services.plans.save_plan_version).
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args: Any, needs_foster: bool, is_revision: bool, **kwargs: Any) -> None:
@@ -134,7 +112,7 @@ class ActionForm(forms.Form):
     )
     responsible = forms.ChoiceField(
         label=gettext_lazy("Who is responsible"),
-        choices=_blank_first(Responsible.choices),
+        choices=blank_first(Responsible.choices),
         error_messages={"required": gettext_lazy("Say who is responsible for the action.")},
     )
     responsible_name = forms.CharField(
@@ -358,7 +336,7 @@ class PlanEditor:
         return valid
 
     def goal_data(self) -> list[GoalData]:
-        """The cleaned goals with their actions, for `casework.save_plan_version`."""
+        """The cleaned goals with their actions, for `services.plans.save_plan_version`."""
         goals = []
         for index, (goal, actions) in enumerate(self.rows()):
             if not self._goal_in_use(index):
@@ -393,116 +371,3 @@ def _action_initial(action: Any) -> dict[str, Any]:
         "expected_effect": action.expected_effect,
         "status": action.status,
     }
-
-
-# --- periodic assessment -----------------------------------------------------------------------
-
-
-class AssessmentForm(forms.Form):
-    """The date, one rating and comment per active area, the narrative and the recommendation.
-
-    A draft may be incomplete; submitting to the manager needs everything."""
-
-    date = forms.DateField(
-        label=gettext_lazy("Date of the assessment"), widget=DateInput(), validators=[_not_in_future]
-    )
-    narrative = forms.CharField(
-        label=gettext_lazy("Description of the family's situation"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    recommendation = forms.ChoiceField(
-        label=gettext_lazy("Recommendation"),
-        required=False,
-        choices=_blank_first(Recommendation.choices),
-    )
-    # Optimistic locking: a draft comes back with the version it was opened at.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(
-        self,
-        *args: Any,
-        areas: list[AssessmentArea],
-        scale_max: int,
-        submit: bool = False,
-        version: int | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        if version is not None:
-            self.initial.setdefault("version", version)
-            self.fields["version"].required = True
-        self.areas = areas
-        self.scale_max = scale_max
-        self.submit = submit
-        scale = [(str(n), str(n)) for n in range(1, scale_max + 1)]
-        out_of_range = _("Choose a rating from 1 to %(max)d.") % {"max": scale_max}
-        for area in areas:
-            self.fields[f"rating_{area.pk}"] = forms.TypedChoiceField(
-                label=gettext_lazy("Rating"),
-                choices=scale,
-                coerce=int,
-                required=False,
-                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-                error_messages={"invalid_choice": out_of_range},
-            )
-            self.fields[f"comment_{area.pk}"] = forms.CharField(
-                label=gettext_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-            )
-
-    def area_rows(self) -> list[tuple[AssessmentArea, forms.BoundField, forms.BoundField]]:
-        return [(area, self[f"rating_{area.pk}"], self[f"comment_{area.pk}"]) for area in self.areas]
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if self.submit:
-            for area in self.areas:
-                name = f"rating_{area.pk}"
-                if data.get(name) in (None, "") and name not in self.errors:
-                    self.add_error(name, _("Rate this area before submitting the assessment."))
-            if not (data.get("narrative") or "").strip():
-                self.add_error("narrative", _("Describe the family's situation."))
-            if not data.get("recommendation"):
-                self.add_error("recommendation", _("Choose the recommendation."))
-        return data
-
-    def ratings(self) -> dict[int, tuple[int, str]]:
-        """Ratings given, by area id, for `casework.save_assessment`."""
-        ratings = {}
-        for area in self.areas:
-            value = self.cleaned_data.get(f"rating_{area.pk}")
-            if value not in (None, ""):
-                ratings[area.pk] = (int(value), self.cleaned_data.get(f"comment_{area.pk}", ""))
-        return ratings
-
-
-# --- closure and monitoring --------------------------------------------------------------------
-
-# A refusal of consent closes a case through the consent, not through this form.
-CLOSURE_CHOICES = [(value, label) for value, label in ClosureReason.choices if value != ClosureReason.REFUSED]
-
-
-class CloseForm(forms.Form):
-    date = forms.DateField(
-        label=gettext_lazy("Date of closure"), widget=DateInput(), validators=[_not_in_future]
-    )
-    reason = forms.ChoiceField(
-        label=gettext_lazy("Reason for closure"),
-        choices=_blank_first(CLOSURE_CHOICES),
-        error_messages={"required": gettext_lazy("Choose the reason for closure.")},
-    )
-    final_assessment = forms.CharField(
-        label=gettext_lazy("Final assessment"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": gettext_lazy("Write the final assessment.")},
-    )
-    recommendations = forms.CharField(
-        label=gettext_lazy("Recommendations"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
-class EndMonitoringForm(forms.Form):
-    confirm = forms.BooleanField(
-        label=gettext_lazy("I confirm that the monitoring ends and the case becomes read-only."),
-        error_messages={"required": gettext_lazy("Tick the box to confirm.")},
-    )

@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from asystent.files import validate_scan
 
-from . import pesel as pesel_rules
-from .enums import ConsentDecision, Placement, Relation, Sex
-from .models import Case, Family, FamilyMember
-from .selectors import find_member_by_pesel
+from .. import pesel as pesel_rules
+from ..enums import ConsentDecision, Placement, Relation, Sex
+from ..models import Case, Family, FamilyMember
+from ..selectors import find_member_by_pesel
+from .fields import DateInput
 
 User = get_user_model()
 
@@ -35,13 +36,6 @@ MEMBER_FIELDS = [
 # Forms for registering a family start with this many member rows (the first one is required).
 MEMBER_ROWS = 4
 MAX_MEMBERS = 30
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class FamilyForm(forms.ModelForm):
@@ -391,14 +385,3 @@ class ReassignForm(forms.Form):
         field = self.fields["assistant"]
         field.queryset = User.objects.filter(is_assistant=True, is_active=True).exclude(pk=case.assistant_id)
         field.loads, field.limit = loads, limit
-
-
-class RemovalForm(forms.Form):
-    """Why a record added by mistake is removed (kept with it; a manager may restore it)."""
-
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for removal"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        error_messages={"required": gettext_lazy("Give the reason for removal.")},
-    )

@@ -29,10 +29,10 @@ from asystent.history import HistorySource, history_rows
 from asystent.models import Centre, User
 from asystent.roles import role_required
 
-from . import list_cache, services
-from .enums import CaseStatus, ConsentDecision, LegalBasis, Sex
-from .filters import FamilyFilter, family_page
-from .forms import (
+from .. import list_cache, services
+from ..enums import CaseStatus, ConsentDecision, LegalBasis, Sex
+from ..filters import FamilyFilter, family_page
+from ..forms.families import (
     FAMILY_FIELDS,
     MEMBER_FIELDS,
     ConsentForm,
@@ -44,18 +44,19 @@ from .forms import (
     ReassignForm,
     on_file_message,
 )
-from .models import OPEN_STATUSES, Assignment, Case, Consent, Family, FamilyMember, WorkPlan
-from .pesel import decode
-from .selectors import (
+from ..models import OPEN_STATUSES, Assignment, Case, Consent, Family, FamilyMember, WorkPlan
+from ..pesel import decode
+from ..selectors import (
     families_for_list,
     fill_family_rows,
     find_member_by_pesel,
     get_case_for,
     get_family_for,
     get_member_for,
+    registered_family_history,
 )
-from .timeline import page_number, timeline_page
-from .work_views import PANEL_PLAN_FIELDS, case_panel_context
+from ..timeline import page_number, timeline_page
+from .work_panel import PANEL_PLAN_FIELDS, case_panel_context
 
 # Roles that work with families; the administrator manages the system, not case files.
 CASE_ROLES = (Role.SOCIAL_WORKER, Role.ASSISTANT, Role.MANAGER)
@@ -144,8 +145,7 @@ def _history_of(model: type[models.Model]) -> models.Manager:
 
 
 def _history_sources(family: Family, case_ids: list[int]) -> list[HistorySource]:
-    # Referrals belong to the app above this one: reached through the reverse relation.
-    referral_model = Family._meta.get_field("referrals").related_model
+    """The family's own records, what the apps above add (`register_family_history`), its cases."""
 
     def basis(record: object) -> str:
         return str(LegalBasis(record.legal_basis).label)
@@ -159,10 +159,7 @@ def _history_sources(family: Family, case_ids: list[int]) -> list[HistorySource]
             _history_of(FamilyMember).filter(family_id=family.pk),
             label=lambda r: _("Member %(name)s") % {"name": f"{r.first_name} {r.last_name}"},
         ),
-        HistorySource(
-            _history_of(referral_model).filter(family_id=family.pk),
-            label=lambda r: _("Referral: %(basis)s") % {"basis": basis(r)},
-        ),
+        *registered_family_history(family),
         HistorySource(
             _history_of(Case).filter(family_id=family.pk),
             label=lambda r: _("Case: %(basis)s") % {"basis": basis(r)},
@@ -189,13 +186,9 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "family": family,
         "members": family.members.order_by("birth_date", "pk"),
-        "interviews": family.interviews.select_related("social_worker").prefetch_related("problem_areas"),
-        "referrals": family.referrals.select_related("social_worker").order_by("-created_at", "-pk"),
-        "court_orders": family.court_orders.all(),
         "cases": cases,
         "history": history_rows(_history_sources(family, [c.pk for c in cases]), limit=HISTORY_ROWS),
         "can_edit": user.has_role(*REGISTRAR_ROLES),
-        "can_refer": user.has_role(Role.SOCIAL_WORKER),
     }
     return render(request, "cases/family_detail.html", context)
 
@@ -333,14 +326,10 @@ def _case_page_context(case: Case, user: User, timeline_number: int) -> dict:
     return {
         "case": case,
         "family": case.family,
-        # The referral lives in the app above: reached through the reverse one-to-one relation.
-        "referral": getattr(case, "referral", None),
         "assignments": records["assignments"],
         "consents": records["consents"],
         "can_record_consent": case.is_open and _may_record_consent(user, case),
         "can_reassign": user.is_manager and case.status in (*OPEN_STATUSES, CaseStatus.MONITORING),
-        "can_log_visits": case.assistant_id == user.pk
-        and case.status in (*OPEN_STATUSES, CaseStatus.MONITORING),
         "work_panel": case_panel_context(
             case, user, centre=centre, timeline_number=timeline_number, records=records
         ),

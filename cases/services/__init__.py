@@ -1,4 +1,9 @@
-"""Every state change of families, cases and consent: one transaction each, history recorded."""
+"""Every state change of families, cases and consent: one transaction each, history recorded.
+
+The assistant's case work has a module each: `plans` (the work plan), `assessments` (the periodic
+assessment) and `closure` (closure with monitoring, the end of monitoring); they share the checks
+below (`ensure_writable`, `ensure_in_progress`).
+"""
 
 import datetime as dt
 
@@ -14,8 +19,8 @@ from asystent.enums import Role
 from asystent.errors import CaseloadFull, InvalidTransition
 from asystent.models import Centre
 
-from .enums import CaseStatus, ClosureReason, ConsentDecision, LegalBasis
-from .models import OPEN_STATUSES, Assignment, Case, Consent, Family, FamilyMember
+from ..enums import CaseStatus, ClosureReason, ConsentDecision, LegalBasis
+from ..models import OPEN_STATUSES, Assignment, Case, Consent, Family, FamilyMember
 
 User = get_user_model()
 
@@ -377,3 +382,22 @@ def restore_member(*, member: FamilyMember, by: User) -> FamilyMember:
         member._change_reason = "restored"
         member.save()
     return member
+
+
+# --- shared by the case work (plans, assessments, closure) ----------------------------------------
+
+WRITABLE_STATUSES = (*OPEN_STATUSES, CaseStatus.MONITORING)
+
+
+def ensure_writable(case: Case) -> None:
+    """No work is recorded on a closed or ended case."""
+    if case.status not in WRITABLE_STATUSES:
+        raise InvalidTransition(
+            _("The case is %(status)s: nothing more can be recorded in it.")
+            % {"status": case.get_status_display()}
+        )
+
+
+def ensure_in_progress(case: Case) -> None:
+    if case.status not in OPEN_STATUSES:
+        raise InvalidTransition(_("This can be done only while the work with the family is in progress."))

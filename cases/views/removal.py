@@ -1,8 +1,8 @@
 """No hard delete: removing a family member added by mistake, and the manager's page of removed
 records (members and visits) with their restore buttons.
 
-Visits live in the app above; the page reaches them through the `visits` reverse relation of
-`Case`, so this app imports none of the apps above it.
+The apps above add their removed records to the page through the "removed-records" slot
+(cases.panels), so this app names none of them.
 """
 
 from django.contrib import messages
@@ -16,10 +16,10 @@ from asystent.enums import Role
 from asystent.errors import InvalidTransition
 from asystent.roles import role_required
 
-from . import services
-from .forms import RemovalForm
-from .models import Case, Family, FamilyMember
-from .selectors import get_member_for
+from .. import services
+from ..forms.removal import RemovalForm
+from ..models import Family, FamilyMember
+from ..selectors import get_member_for
 
 # The manager's page shows the most recent removals of each kind.
 REMOVED_ROWS = 100
@@ -72,11 +72,9 @@ def member_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.MANAGER)
 @require_GET
 def removed_records(request: HttpRequest) -> HttpResponse:
-    """Members and visits removed as added by mistake, newest first, each with its Restore button."""
+    """Records removed as added by mistake, newest first, each with its Restore button."""
     visible = Family.objects.visible_to(request.user)
     members = FamilyMember.all_objects.filter(family__in=visible, removed_at__isnull=False)
-    visit_model = Case._meta.get_field("visits").related_model
-    visits = visit_model.all_objects.filter(case__family__in=visible, removed_at__isnull=False)
     return render(
         request,
         "cases/removed_records.html",
@@ -85,10 +83,6 @@ def removed_records(request: HttpRequest) -> HttpResponse:
                 :REMOVED_ROWS
             ],
             "member_count": members.count(),
-            "visits": visits.select_related("case__family", "author", "removed_by").order_by(
-                "-removed_at", "-pk"
-            )[:REMOVED_ROWS],
-            "visit_count": visits.count(),
             "limit": REMOVED_ROWS,
         },
     )

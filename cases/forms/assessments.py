@@ -1,0 +1,89 @@
+"""The form of the periodic assessment: a rating per area, the narrative and the recommendation."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..enums import Recommendation
+from ..models import AssessmentArea
+from .fields import DateInput, blank_first, not_in_future
+
+
+class AssessmentForm(forms.Form):
+    """The date, one rating and comment per active area, the narrative and the recommendation.
+
+    A draft may be incomplete; submitting to the manager needs everything."""
+
+    date = forms.DateField(
+        label=gettext_lazy("Date of the assessment"), widget=DateInput(), validators=[not_in_future]
+    )
+    narrative = forms.CharField(
+        label=gettext_lazy("Description of the family's situation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    recommendation = forms.ChoiceField(
+        label=gettext_lazy("Recommendation"),
+        required=False,
+        choices=blank_first(Recommendation.choices),
+    )
+    # Optimistic locking: a draft comes back with the version it was opened at.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        areas: list[AssessmentArea],
+        scale_max: int,
+        submit: bool = False,
+        version: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if version is not None:
+            self.initial.setdefault("version", version)
+            self.fields["version"].required = True
+        self.areas = areas
+        self.scale_max = scale_max
+        self.submit = submit
+        scale = [(str(n), str(n)) for n in range(1, scale_max + 1)]
+        out_of_range = _("Choose a rating from 1 to %(max)d.") % {"max": scale_max}
+        for area in areas:
+            self.fields[f"rating_{area.pk}"] = forms.TypedChoiceField(
+                label=gettext_lazy("Rating"),
+                choices=scale,
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                error_messages={"invalid_choice": out_of_range},
+            )
+            self.fields[f"comment_{area.pk}"] = forms.CharField(
+                label=gettext_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def area_rows(self) -> list[tuple[AssessmentArea, forms.BoundField, forms.BoundField]]:
+        return [(area, self[f"rating_{area.pk}"], self[f"comment_{area.pk}"]) for area in self.areas]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.submit:
+            for area in self.areas:
+                name = f"rating_{area.pk}"
+                if data.get(name) in (None, "") and name not in self.errors:
+                    self.add_error(name, _("Rate this area before submitting the assessment."))
+            if not (data.get("narrative") or "").strip():
+                self.add_error("narrative", _("Describe the family's situation."))
+            if not data.get("recommendation"):
+                self.add_error("recommendation", _("Choose the recommendation."))
+        return data
+
+    def ratings(self) -> dict[int, tuple[int, str]]:
+        """Ratings given, by area id, for `services.assessments.save_assessment`."""
+        ratings = {}
+        for area in self.areas:
+            value = self.cleaned_data.get(f"rating_{area.pk}")
+            if value not in (None, ""):
+                ratings[area.pk] = (int(value), self.cleaned_data.get(f"comment_{area.pk}", ""))
+        return ratings

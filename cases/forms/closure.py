@@ -1,0 +1,36 @@
+"""Forms of closure with monitoring and of the end of monitoring."""
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from ..enums import ClosureReason
+from .fields import DateInput, blank_first, not_in_future
+
+# A refusal of consent closes a case through the consent, not through this form.
+CLOSURE_CHOICES = [(value, label) for value, label in ClosureReason.choices if value != ClosureReason.REFUSED]
+
+
+class CloseForm(forms.Form):
+    date = forms.DateField(
+        label=gettext_lazy("Date of closure"), widget=DateInput(), validators=[not_in_future]
+    )
+    reason = forms.ChoiceField(
+        label=gettext_lazy("Reason for closure"),
+        choices=blank_first(CLOSURE_CHOICES),
+        error_messages={"required": gettext_lazy("Choose the reason for closure.")},
+    )
+    final_assessment = forms.CharField(
+        label=gettext_lazy("Final assessment"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": gettext_lazy("Write the final assessment.")},
+    )
+    recommendations = forms.CharField(
+        label=gettext_lazy("Recommendations"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class EndMonitoringForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I confirm that the monitoring ends and the case becomes read-only."),
+        error_messages={"required": gettext_lazy("Tick the box to confirm.")},
+    )
