@@ -314,6 +314,7 @@ class Generator:
     def __init__(self, scale: Scale, seed: int, today: dt.date, now: dt.datetime) -> None:
         self.scale = scale
         self.rng = random.Random(seed)
+        self.faker = pesel_rules.fake(seed)
         self.today = today
         self.now = now
         self.pesels: set[str] = set()
@@ -338,7 +339,7 @@ class Generator:
 
     def pesel(self, birth: dt.date, sex: str) -> str:
         while True:
-            value = pesel_rules.generate(birth, sex, self.rng)
+            value = pesel_rules.generate(birth, sex, self.faker)
             if value not in self.pesels:
                 self.pesels.add(value)
                 return value

@@ -1,6 +1,7 @@
 """Demo intake data: fictional families in every state of a referral and a case.
 
-PESELs are generated (checksum-valid, fictional); the addresses are in an imaginary town.
+PESELs are fictional, from Faker's pl_PL provider seeded from the demo's own random sequence, so
+every run creates the same people; the addresses are in an imaginary town.
 """
 
 import datetime as dt
@@ -85,6 +86,7 @@ def _family(rng: random.Random, index: int, by: User) -> Family:
         registered_by=by,
     )
     today = timezone.localdate()
+    faker = pesel_rules.fake(rng.randrange(2**32))
     mother_born = dt.date(rng.randint(1980, 1996), rng.randint(1, 12), rng.randint(1, 28))
     FamilyMember.objects.create(
         family=family,
@@ -93,7 +95,7 @@ def _family(rng: random.Random, index: int, by: User) -> Family:
         relation=Relation.PARENT,
         sex=Sex.FEMALE,
         birth_date=mother_born,
-        pesel=pesel_rules.generate(mother_born, Sex.FEMALE, rng),
+        pesel=pesel_rules.generate(mother_born, Sex.FEMALE, faker),
     )
     if rng.random() < 0.6:
         father_born = dt.date(rng.randint(1978, 1994), rng.randint(1, 12), rng.randint(1, 28))
@@ -104,7 +106,7 @@ def _family(rng: random.Random, index: int, by: User) -> Family:
             relation=Relation.PARENT,
             sex=Sex.MALE,
             birth_date=father_born,
-            pesel=pesel_rules.generate(father_born, Sex.MALE, rng),
+            pesel=pesel_rules.generate(father_born, Sex.MALE, faker),
         )
     for child in range(rng.randint(1, 4)):
         sex = rng.choice([Sex.FEMALE, Sex.MALE])
@@ -118,7 +120,7 @@ def _family(rng: random.Random, index: int, by: User) -> Family:
             sex=sex,
             birth_date=born,
             # Some newborns have no PESEL yet: the date of birth is enough.
-            pesel="" if today.year - born.year < 1 else pesel_rules.generate(born, sex, rng),
+            pesel="" if today.year - born.year < 1 else pesel_rules.generate(born, sex, faker),
             placement=Placement.FOSTER_FAMILY if in_care else Placement.HOME,
             foster_coordinator="Koordynator PCPR, tel. 22 000 11 22" if in_care else "",
         )

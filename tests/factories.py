@@ -1,7 +1,6 @@
 """factory-boy factories with named users per role (the healthchecks style: alice, bob...)."""
 
 import datetime as dt
-import random
 
 import factory
 from django.utils import timezone
@@ -35,11 +34,11 @@ class UserFactory(DjangoModelFactory):
         administrator = factory.Trait(is_administrator=True)
 
 
-_rng = random.Random(20261129)
+_faker = pesel_rules.fake(20261129)
 
 
 def make_pesel(birth_date: dt.date, sex: str) -> str:
-    return pesel_rules.generate(birth_date, sex, _rng)
+    return pesel_rules.generate(birth_date, sex, _faker)
 
 
 class FamilyFactory(DjangoModelFactory):
