@@ -51,7 +51,7 @@ test: $(STAMP) compilemessages
 # django-stubs (strict for the services, selectors, permissions and tasks modules), migrations.
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/djlint templates --lint
+	$(BIN)/djlint . --lint
 	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
