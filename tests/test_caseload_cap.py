@@ -160,7 +160,7 @@ def test_open_case_is_refused_at_the_limit_whatever_the_legal_basis(manager, ass
 # --- two managers, one last place (PostgreSQL row locks) ---------------------------------------------
 
 
-@pytest.mark.services
+@pytest.mark.postgresql("row locks (select_for_update) between two connections")
 @pytest.mark.django_db(transaction=True)
 def test_two_managers_cannot_both_give_away_the_last_place():
     require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")

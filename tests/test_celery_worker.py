@@ -46,7 +46,7 @@ def make_session(key: str, expires_in: timedelta) -> Session:
     return Session.objects.create(session_key=key, session_data="", expire_date=timezone.now() + expires_in)
 
 
-@pytest.mark.services
+@pytest.mark.redis("a real Celery worker")
 @pytest.mark.django_db(transaction=True)  # the worker thread must see committed rows
 def test_a_task_sent_through_redis_runs_on_a_real_worker(redis_app):
     app, queue = redis_app

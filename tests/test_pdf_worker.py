@@ -18,7 +18,7 @@ from reports.tasks import render_document
 
 from .factories import CourtRequestFactory, FamilyMemberFactory
 
-pytestmark = pytest.mark.services
+pytestmark = pytest.mark.redis("a real Celery worker")
 
 SWITCHED = ("broker_url", "task_always_eager", "task_default_queue")
 
