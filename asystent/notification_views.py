@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .emails import kind_label
+from .http import AuthenticatedHttpRequest
 from .models import Notification, User
 
 PAGE_SIZE = 25
@@ -69,7 +70,7 @@ def unread_notifications(request: HttpRequest) -> dict:
 
 
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(own_notifications(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     for notification in page.object_list:
         notification.kind_label = kind_label(notification.rule)
@@ -77,7 +78,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark as read, then open what it is about (or go back to the list when asked to stay)."""
     notification = get_notification_for(request.user, pk)
     mark_read(notification=notification)
@@ -90,7 +91,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = mark_all_read(user=request.user)
     messages.success(
         request,

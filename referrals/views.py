@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import CaseloadFull, InvalidTransition
+from asystent.http import AuthenticatedHttpRequest
 from asystent.models import Centre, User
 from asystent.roles import role_required
 from cases.selectors import get_family_for
@@ -62,7 +63,7 @@ def _days_waiting(referral: Referral) -> int:
 
 @role_required(Role.SOCIAL_WORKER)
 @require_http_methods(["GET", "POST"])
-def interview_create(request: HttpRequest, family_pk: int) -> HttpResponse:
+def interview_create(request: AuthenticatedHttpRequest, family_pk: int) -> HttpResponse:
     family = get_family_for(request.user, family_pk)
     interview = CommunityInterview(family=family, social_worker=request.user)
     form = InterviewForm(request.POST or None, instance=interview)
@@ -76,7 +77,7 @@ def interview_create(request: HttpRequest, family_pk: int) -> HttpResponse:
 # --- referral by a social worker --------------------------------------------------------------
 
 
-def _save_referral(request: HttpRequest, form: ReferralForm) -> Referral | None:
+def _save_referral(request: AuthenticatedHttpRequest, form: ReferralForm) -> Referral | None:
     """Save the draft and, with the second button, submit it; a refusal becomes a form error and
     the form keeps what the user typed."""
     submit = request.POST.get("action") == "submit"
@@ -100,7 +101,7 @@ def _save_referral(request: HttpRequest, form: ReferralForm) -> Referral | None:
 
 @role_required(Role.SOCIAL_WORKER)
 @require_http_methods(["GET", "POST"])
-def referral_create(request: HttpRequest, family_pk: int) -> HttpResponse:
+def referral_create(request: AuthenticatedHttpRequest, family_pk: int) -> HttpResponse:
     family = get_family_for(request.user, family_pk)
     referral = Referral(family=family, social_worker=request.user)
     form = ReferralForm(request.POST or None, instance=referral, family=family)
@@ -134,7 +135,7 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.SOCIAL_WORKER)
 @require_POST
-def referral_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = _own_referral(request, pk)
     try:
         submit_referral(referral=referral, by=request.user)
@@ -147,7 +148,7 @@ def referral_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.SOCIAL_WORKER)
 @require_POST
-def referral_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = _own_referral(request, pk)
     try:
         withdraw_referral(referral=referral, by=request.user)
@@ -160,7 +161,7 @@ def referral_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.SOCIAL_WORKER, Role.ASSISTANT, Role.MANAGER)
 @require_GET
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for(request.user, pk)
     prefetch_related_objects(
         [referral],
@@ -186,7 +187,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.SOCIAL_WORKER, Role.MANAGER)
 @require_GET
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     referrals = Referral.objects.visible_to(request.user).select_related("family", "social_worker")
     if not request.user.is_manager:
         referrals = referrals.filter(social_worker=request.user)
@@ -208,7 +209,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.SOCIAL_WORKER, Role.MANAGER)
 @require_http_methods(["GET", "POST"])
-def court_order_create(request: HttpRequest, family_pk: int) -> HttpResponse:
+def court_order_create(request: AuthenticatedHttpRequest, family_pk: int) -> HttpResponse:
     family = get_family_for(request.user, family_pk)
     order = CourtOrder(family=family, registered_by=request.user)
     form = CourtOrderForm(request.POST or None, request.FILES or None, instance=order, by=request.user)
@@ -268,7 +269,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_http_methods(["GET", "POST"])
-def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for(request.user, pk)
     if not referral.awaiting_decision:
         messages.error(request, _("This referral is not awaiting a decision."))

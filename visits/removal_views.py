@@ -3,13 +3,14 @@ restoring it (a manager, from the page of removed records)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
+from asystent.http import AuthenticatedHttpRequest
 from asystent.roles import role_required
 from cases.forms import RemovalForm
 
@@ -19,7 +20,7 @@ from .services import may_remove_visit, remove_visit, restore_visit
 
 
 @require_http_methods(["GET", "POST"])
-def visit_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = get_visit_for(request.user, pk)
     if not may_remove_visit(request.user, visit):
         raise PermissionDenied
@@ -37,7 +38,7 @@ def visit_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_POST
-def visit_restore(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(Visit.all_objects.visible_to(request.user).removed(), pk=pk)
     try:
         restore_visit(visit=visit, by=request.user)

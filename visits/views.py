@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
+from asystent.http import AuthenticatedHttpRequest
 from asystent.roles import role_required
 from cases.models import Case
 from cases.selectors import get_case_for
@@ -61,7 +62,7 @@ def _saved_message(request: HttpRequest, visit: Visit) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def visit_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+def visit_create(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     case = _case_for_work(request, case_pk)
     blocker = visit_blocker(case)
     final = _wants_final(request)
@@ -78,7 +79,7 @@ def visit_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = get_visit_for(request.user, pk)
     case = visit.case
     if visit.author_id != request.user.pk or not _is_case_assistant(request.user, case):
@@ -107,7 +108,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = get_visit_for(request.user, pk)
     log_access(request, family_id=visit.case.family_id, obj=visit, action=AccessAction.VIEW)
     can_edit = (
@@ -145,7 +146,7 @@ def case_visits(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @role_required(Role.ASSISTANT)
 @require_GET
-def my_week(request: HttpRequest) -> HttpResponse:
+def my_week(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The assistant's own visits of one ISO week (?week=2026-W48), day by day."""
     today = timezone.localdate()
     monday = week_start(request.GET.get("week"), today)
@@ -171,7 +172,7 @@ def my_week(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def intervention_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+def intervention_create(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     case = _case_for_work(request, case_pk)
     blocker = intervention_blocker(case)
     form = InterventionForm(request.POST or None)
@@ -187,7 +188,7 @@ def intervention_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 
 @require_GET
-def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     intervention = get_intervention_for(request.user, pk)
     log_access(request, family_id=intervention.case.family_id, obj=intervention, action=AccessAction.VIEW)
     return render(
