@@ -10,11 +10,15 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalChanges  # the base of every historical record
+
+if TYPE_CHECKING:
+    from .models import User
 
 # Record fields that say nothing to the person reading the history.
 SKIPPED_FIELDS = {"id", "version", "created_at"}
@@ -142,3 +146,13 @@ def history_rows(sources: Iterable[HistorySource], limit: int = 50) -> list[Hist
         )
         for record, label, changes in picked
     ]
+
+
+def attribute_change(obj: models.Model, user: "User | None", reason: str = "") -> None:
+    """Name who makes the next save of `obj`, and why, in the historical record it writes.
+
+    simple_history reads these two instance attributes when it writes the record; it ships no
+    types, so they are set in this one place."""
+    obj._history_user = user  # type: ignore[attr-defined]
+    if reason:
+        obj._change_reason = reason  # type: ignore[attr-defined]

@@ -221,6 +221,8 @@ class Notification(models.Model):
     (a unique constraint, not a check-then-insert).
     """
 
+    kind_label: str  # not stored: the notification list sets it for its template
+
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     rule = models.CharField(_("kind"), max_length=50)
     key = models.CharField(max_length=200)

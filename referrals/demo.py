@@ -205,6 +205,7 @@ def seed(say: Callable[[str], None]) -> None:
             referral=referral, decision=Decision.ASSIGN, by=manager, assistant=assistant
         )
         case = referral.case
+        assert case is not None  # the decision to assign opens the case
         case.opened_on = today - dt.timedelta(days=days_ago)
         decided = timezone.make_aware(dt.datetime.combine(case.opened_on, dt.time(10, 0)))
         Referral.objects.filter(pk=referral.pk).update(decided_at=decided)
@@ -278,7 +279,7 @@ def seed(say: Callable[[str], None]) -> None:
             final_assessment="Rodzina osiągnęła część celów planu; sytuacja dzieci jest stabilna.",
             recommendations="Dalsze wsparcie pracownika socjalnego.",
         )
-        if case.monitoring_until < today:
+        if case.monitoring_until and case.monitoring_until < today:
             casework.end_monitoring(case=case, by=assistant, on=case.monitoring_until)
     # Monitoring that ends in three days.
     case = assign(34, a1, LegalBasis.VOLUNTARY, days_ago=400, consent=True)

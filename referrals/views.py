@@ -7,6 +7,7 @@ that has no business on the page.
 
 import copy
 import os
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +31,7 @@ from cases.services import caseloads
 
 from .enums import TRANSITIONS, Decision, ReferralStatus
 from .filters import ReferralFilter
-from .forms import CourtOrderForm, DecisionForm, InterviewForm, ReferralForm
+from .forms import AssistantChoiceField, CourtOrderForm, DecisionForm, InterviewForm, ReferralForm
 from .models import CommunityInterview, CourtOrder, Referral
 from .selectors import get_court_order_for, get_referral_for
 from .services import (
@@ -44,7 +45,7 @@ from .services import (
 PAGE_SIZE = 25
 
 
-def _own_referral(request: HttpRequest, pk: int) -> Referral:
+def _own_referral(request: AuthenticatedHttpRequest, pk: int) -> Referral:
     """A referral the user may see and wrote: only its author edits, submits or withdraws it."""
     referral = get_referral_for(request.user, pk)
     if referral.social_worker_id != request.user.pk:
@@ -114,7 +115,7 @@ def referral_create(request: AuthenticatedHttpRequest, family_pk: int) -> HttpRe
 
 @role_required(Role.SOCIAL_WORKER)
 @require_http_methods(["GET", "POST"])
-def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = _own_referral(request, pk)
     if referral.status != ReferralStatus.DRAFT and request.method == "GET":
         messages.error(request, _("Only a draft referral can be changed."))
@@ -238,12 +239,13 @@ def court_order_create(request: AuthenticatedHttpRequest, family_pk: int) -> Htt
 @role_required(Role.SOCIAL_WORKER, Role.ASSISTANT, Role.MANAGER)
 @never_cache
 @require_GET
-def court_order_scan(request: HttpRequest, pk: int) -> FileResponse:
+def court_order_scan(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     order = get_court_order_for(request.user, pk)
     if not order.scan:
         raise Http404
     log_access(request, family_id=order.family_id, obj=order, action=AccessAction.DOWNLOAD)
-    return FileResponse(order.scan.open("rb"), as_attachment=True, filename=os.path.basename(order.scan.name))
+    name = os.path.basename(order.scan.name or "")
+    return FileResponse(order.scan.open("rb"), as_attachment=True, filename=name)
 
 
 # --- the manager's queue and decision ---------------------------------------------------------
@@ -304,7 +306,7 @@ def referral_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The decision has been recorded."))
             return redirect("referrals:queue")
         # Refused: show the current loads again, with what the manager chose still selected.
-        form.fields["assistant"].loads = caseloads()
+        cast(AssistantChoiceField, form.fields["assistant"]).loads = caseloads()
     log_access(request, family_id=referral.family_id, obj=referral, action=AccessAction.VIEW)
     context = {
         "form": form,
