@@ -296,7 +296,7 @@ def measure_pdf(runs: int) -> dict:
             status=DocumentStatus.PENDING, attempts=0, sha256="", attempt_token=""
         )
         started = time.perf_counter()
-        outcome = render_document.apply(args=[document.pk]).get()
+        outcome = render_document.apply(args=(document.pk,)).get()
         elapsed = time.perf_counter() - started
         if outcome != "rendered":
             raise BenchError(f"the opinion's rendering task answered {outcome!r}")
