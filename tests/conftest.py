@@ -134,7 +134,7 @@ def real_worker(transactional_db, redis_url):
     queue = f"asystent-test-{uuid.uuid4().hex}"
     saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "task_default_queue")}
     app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
-    app._pool = None
+    app._pool = None  # type: ignore[attr-defined]  # private: the broker connection pool
     try:
         with start_worker(
             app,
@@ -147,7 +147,7 @@ def real_worker(transactional_db, redis_url):
             yield worker
     finally:
         app.conf.update(saved)
-        app._pool = None
+        app._pool = None  # type: ignore[attr-defined]  # private: the broker connection pool
         client = redis.Redis.from_url(redis_url)
         for key in client.scan_iter(f"*{queue}*"):
             client.delete(key)

@@ -1,7 +1,7 @@
 """factory-boy factories with named users per role (the healthchecks style: alice, bob...)."""
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import factory
 from django.db import models
@@ -124,9 +124,10 @@ class CaseFactory(ModelFactory[Case]):
 
     @factory.post_generation
     def assignment(self, create, extracted, **kwargs):
+        case = cast(Case, self)  # factory_boy passes the created case, not the factory
         if create:
             Assignment.objects.create(
-                case=self, assistant=self.assistant, started_on=self.opened_on, assigned_by=self.assistant
+                case=case, assistant=case.assistant, started_on=case.opened_on, assigned_by=case.assistant
             )
 
 

@@ -25,12 +25,13 @@ def redis_app(redis_url):
     queue = f"asystent-test-{uuid.uuid4().hex}"
     saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")}
     celery_app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
-    celery_app._pool = None  # connections made with the old broker URL must not be reused
+    # Connections made with the old broker URL must not be reused.
+    celery_app._pool = None  # type: ignore[attr-defined]  # private: the broker connection pool
     try:
         yield celery_app, queue
     finally:
         celery_app.conf.update(saved)
-        celery_app._pool = None
+        celery_app._pool = None  # type: ignore[attr-defined]  # private, as above
         # Leave no trace of the private queue in Redis: its list and kombu's binding records.
         client = redis.Redis.from_url(redis_url)
         for key in client.scan_iter(f"*{queue}*"):
