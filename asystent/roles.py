@@ -27,7 +27,7 @@ def role_required(*roles: Role) -> Callable:
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: "AuthenticatedHttpRequest", *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.has_role(*roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

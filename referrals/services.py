@@ -113,7 +113,7 @@ def register_court_order(
     order_date: dt.date,
     received_on: dt.date,
     by: User,
-    scan: File[Any] | None = None,
+    scan: "File[Any] | None" = None,
     justification: str = "",
     social_worker: User | None = None,
 ) -> Referral:
