@@ -21,6 +21,7 @@ RUN apt-get update \
 RUN useradd --create-home --uid 1000 --user-group asystent
 WORKDIR /app
 
+# The runtime lock only: test, lint and load tools are in requirements-dev.lock (see `make lock`).
 COPY requirements.lock ./
 RUN pip install -r requirements.lock
 

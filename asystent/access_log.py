@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from .audit import AccessAction, log_access
 from .enums import Role
+from .http import AuthenticatedHttpRequest
 from .models import AccessLog, User
 from .roles import role_required
 
@@ -43,7 +44,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_GET
-def access_log_csv(request: HttpRequest) -> HttpResponse:
+def access_log_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     log_access(request, family_id=None, obj=request.user, action=AccessAction.EXPORT)
     filterset = _filtered(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

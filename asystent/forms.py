@@ -1,5 +1,7 @@
 """Forms of the asystent app: the centre's details."""
 
+from typing import Any
+
 from django import forms
 
 from .models import Centre
@@ -28,6 +30,6 @@ class CentreForm(forms.ModelForm):
     # The version the administrator saw: a save over someone else's newer one is refused.
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.initial.setdefault("version", self.instance.version)

@@ -10,10 +10,15 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext as _
+from simple_history.models import HistoricalChanges  # the base of every historical record
+
+if TYPE_CHECKING:
+    from .models import User
 
 # Record fields that say nothing to the person reading the history.
 SKIPPED_FIELDS = {"id", "version", "created_at"}
@@ -49,14 +54,14 @@ class HistorySource:
     """The historical records of one model to show, and how to name the object of a record."""
 
     records: models.QuerySet
-    label: Callable[[models.Model], str] | None = None
+    label: Callable[[HistoricalChanges], str] | None = None
 
 
-def _object_id(record: models.Model) -> object:
+def _object_id(record: HistoricalChanges) -> object:
     return getattr(record, record.instance_type._meta.pk.attname)
 
 
-def _default_label(record: models.Model) -> str:
+def _default_label(record: HistoricalChanges) -> str:
     return f"{record.instance_type._meta.verbose_name.capitalize()} #{_object_id(record)}"
 
 
@@ -67,7 +72,7 @@ def _is_user_fk(model_field: models.Field) -> bool:
 class _ValueFormatter:
     """Shows stored values as words: choice labels, people's names, dates in the Polish style."""
 
-    def __init__(self, user_names: dict[int, str]) -> None:
+    def __init__(self, user_names: dict[object, str]) -> None:
         self.user_names = user_names
 
     def __call__(self, model_field: models.Field, value: object) -> str:
@@ -92,9 +97,9 @@ class _ValueFormatter:
 
 def _paired(
     sources: Iterable[HistorySource],
-) -> list[tuple[models.Model, models.Model | None, HistorySource]]:
+) -> list[tuple[HistoricalChanges, HistoricalChanges | None, HistorySource]]:
     """Every record with the previous record of the same object, newest first."""
-    entries = []
+    entries: list[tuple[HistoricalChanges, HistoricalChanges | None, HistorySource]] = []
     for source in sources:
         by_object: dict[object, list] = defaultdict(list)
         for record in source.records.select_related("history_user").order_by("history_date", "history_id"):
@@ -107,7 +112,7 @@ def _paired(
 
 def history_rows(sources: Iterable[HistorySource], limit: int = 50) -> list[HistoryRow]:
     """The newest `limit` changes across `sources`, newest first, each with its field changes."""
-    picked = []  # (record, label, [(model field, old, new)])
+    picked: list[tuple[HistoricalChanges, str, list[tuple[models.Field, object, object]]]] = []
     user_ids: set[int] = set()
     for record, previous, source in _paired(sources):
         if len(picked) >= limit:
@@ -141,3 +146,13 @@ def history_rows(sources: Iterable[HistorySource], limit: int = 50) -> list[Hist
         )
         for record, label, changes in picked
     ]
+
+
+def attribute_change(obj: models.Model, user: "User | None", reason: str = "") -> None:
+    """Name who makes the next save of `obj`, and why, in the historical record it writes.
+
+    simple_history reads these two instance attributes when it writes the record; it ships no
+    types, so they are set in this one place."""
+    obj._history_user = user  # type: ignore[attr-defined]
+    if reason:
+        obj._change_reason = reason  # type: ignore[attr-defined]

@@ -1,5 +1,7 @@
 """The user model with its roles, and the centre's details."""
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -57,7 +59,12 @@ class User(AbstractUser):
         default=EmailNotifications.IMMEDIATE,
     )
 
-    objects = StaffManager()
+    objects: ClassVar[StaffManager] = StaffManager()
+
+    if TYPE_CHECKING:
+        # django_otp's OTPMiddleware gives the request's user this method: whether this login
+        # passed the second step.
+        def is_verified(self) -> bool: ...
 
     class Meta:
         verbose_name = _("user")

@@ -2,13 +2,16 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from .enums import Role
+
+if TYPE_CHECKING:
+    from .http import AuthenticatedHttpRequest
 
 # Apps whose models the administrator manages (users, centre, dictionaries); never case data.
 ADMINISTRATOR_APP_MODELS = {
@@ -24,7 +27,7 @@ def role_required(*roles: Role) -> Callable:
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: "AuthenticatedHttpRequest", *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.has_role(*roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -27,6 +27,8 @@ from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .http import AuthenticatedHttpRequest, TwoFactorHttpRequest
+
 RECOVERY_CODES = 10
 SETUP_SESSION_KEY = "asystent_totp_setup_device"
 # Whether the user has a confirmed device, and when that was read: looked up again after
@@ -55,7 +57,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step of login: a TOTP code or a recovery code."""
     if request.user.is_verified():
         return redirect(_safe_next(request))
@@ -77,7 +79,7 @@ def _qr_data_uri(url: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def setup(request: HttpRequest) -> HttpResponse:
+def setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrol a TOTP device: scan the QR code, confirm with one code, receive recovery codes."""
     user = request.user
     if user_has_device(user) and not request.user.is_verified():
@@ -124,7 +126,7 @@ def _new_recovery_codes(user) -> list[str]:  # noqa: ANN001
 
 
 @require_http_methods(["GET", "POST"])
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Generate a new set of recovery codes (the old ones stop working)."""
     if not user_has_device(request.user, confirmed=True) or not request.user.is_verified():
         return redirect("two-factor-setup")
@@ -157,7 +159,7 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):  # noqa: ANN001
+    def process_view(self, request: TwoFactorHttpRequest, view_func, view_args, view_kwargs):  # noqa: ANN001
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None

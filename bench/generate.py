@@ -19,6 +19,7 @@ import time
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
@@ -70,6 +71,9 @@ MARKER = "asystent bench data set"
 KEPT_MODELS = (ProblemArea, AssessmentArea, Centre, ReminderSettings)
 APP_LABELS = ("asystent", "notifications", "cases", "referrals", "visits", "documents", "courts", "reports")
 WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
+
+# One row for COPY, in the table's column order.
+Row = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,9 @@ class Table:
         if unknown:
             raise ValueError(f"bench: {model.__name__} has no {sorted(unknown)}")
         rest = [f for f in meta.concrete_fields if f.attname not in given]
-        columns = [meta.get_field(name).column for name in fields] + [f.column for f in rest]
+        by_attname = {f.attname: f for f in meta.concrete_fields}
+        # Concrete fields always have a column (the stubs allow None for any field).
+        columns = [cast(str, f.column) for f in [*(by_attname[name] for name in fields), *rest]]
         self.model = model
         self.tail = tuple(_default(f, now) for f in rest)
         qn = connection.ops.quote_name
@@ -314,6 +320,7 @@ class Generator:
     def __init__(self, scale: Scale, seed: int, today: dt.date, now: dt.datetime) -> None:
         self.scale = scale
         self.rng = random.Random(seed)
+        self.faker = pesel_rules.fake(seed)
         self.today = today
         self.now = now
         self.pesels: set[str] = set()
@@ -338,7 +345,7 @@ class Generator:
 
     def pesel(self, birth: dt.date, sex: str) -> str:
         while True:
-            value = pesel_rules.generate(birth, sex, self.rng)
+            value = pesel_rules.generate(birth, sex, self.faker)
             if value not in self.pesels:
                 self.pesels.add(value)
                 return value
@@ -421,8 +428,11 @@ class Generator:
             AssessmentArea.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
         )
         self.rating_max = Centre.load().assessment_scale_max
-        families, members, interviews, interview_areas = [], [], [], []
-        orders, referrals, referral_areas = [], [], []
+        families, members, interviews = [], [], []
+        interview_areas: list[Row] = []
+        orders: list[Row] = []
+        referrals: list[Row] = []
+        referral_areas: list[Row] = []
         self.cases: list[CaseSpec] = []
         case_rows, assignments, consents, signed = [], [], [], []
         cities = CITIES[:1] if scale.name in ("tiny", "small", "city") else CITIES
@@ -461,7 +471,7 @@ class Generator:
                 people.append(member(family_id, surname, Relation.CHILD.value, birth, rng.choice("FM")))
 
             if kind == "pending":
-                interview_id = self.new_id("interview")
+                interview_id: int | None = self.new_id("interview")
                 submitted = self.day(t - rng.randint(1, 40))
                 families.append(
                     self._family_row(family_id, surname, street, postal, city, social_worker, submitted)
@@ -511,7 +521,8 @@ class Generator:
             for spec in specs:
                 self.cases.append(spec)
                 basis = spec.legal_basis
-                order_id = interview_id = None
+                order_id: int | None = None
+                interview_id = None
                 if basis == LegalBasis.COURT_ORDER:
                     order_id = self.new_id("order")
                     orders.append(
@@ -824,7 +835,8 @@ class Generator:
 
     def work(self) -> None:
         rng, today = self.rng, self.today
-        plans, goals, actions, assessments = [], [], [], []
+        plans, goals, actions = [], [], []
+        assessments: list[Row] = []
         self.assessment_ids: list[int] = []
         for spec in self.cases:
             if spec.started is None:

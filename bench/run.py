@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "results.json"
 POSTGRES_SCHEMES = ("postgres://", "postgresql://", "pgsql://", "psql://")
@@ -41,7 +42,7 @@ def ensure_database(url: str) -> None:
     from psycopg import sql
 
     config = environ.Env.db_url_config(url)
-    connect = {
+    connect: dict[str, Any] = {
         "host": config.get("HOST") or None,
         "port": config.get("PORT") or None,
         "user": config.get("USER") or None,

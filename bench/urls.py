@@ -1,10 +1,11 @@
 """The project's URLs plus the benchmark's floor: the cheapest page a logged-in user can get."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from asystent.http import AuthenticatedHttpRequest
 from asystent.urls import urlpatterns as project_urlpatterns
 from notifications.models import Notification
 
@@ -15,7 +16,7 @@ FLOOR_TEMPLATE = engines["django"].from_string(
 
 
 @require_GET
-def floor(request: HttpRequest) -> HttpResponse:
+def floor(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A minimal logged-in page whose view does one query."""
     count = Notification.objects.filter(recipient=request.user).count()
     return HttpResponse(FLOOR_TEMPLATE.render({"count": count}, request))

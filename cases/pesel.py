@@ -1,19 +1,22 @@
-"""PESEL numbers: validation, decoding of date of birth and sex, masking, and generation for demo data.
+"""PESEL numbers: what the register adds to python-stdnum's rules, and fictional numbers.
 
-Written here rather than taken from a library: the rules are a few lines of public arithmetic
-(ustawa o ewidencji ludności, art. 15) and no maintained package covers decoding and generation.
+`stdnum.pl.pesel` checks the check digit and decodes the date of birth (with the century the
+month carries: +80 for the 1800s up to +60 for the 2200s) and the sex. This module keeps what the
+register adds: exactly 11 digits as written on the ID (stdnum would also take spaces and dashes,
+which the register does not store), the Polish messages of each refusal, and masking in lists.
+Comparing the decoded date and sex with the typed ones is the member form's, and the duplicate
+check is `selectors.find_member_by_pesel`'s. Fictional numbers for demo data, benchmarks and tests
+come from Faker's pl_PL provider, seeded by the caller so the same seed gives the same people.
 """
 
 import datetime as dt
-import random
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-
-WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
-# The month field carries the century: offset -> first year of the century.
-CENTURY_BY_OFFSET = {80: 1800, 0: 1900, 20: 2000, 40: 2100, 60: 2200}
+from faker import Faker
+from stdnum import exceptions as stdnum_errors
+from stdnum.pl import pesel as stdnum_pesel
 
 
 @dataclass(frozen=True)
@@ -23,29 +26,29 @@ class PeselInfo:
 
 
 def check_digit(first_ten: str) -> int:
-    return (10 - sum(int(d) * w for d, w in zip(first_ten, WEIGHTS, strict=True)) % 10) % 10
+    """The check digit that completes the first ten digits of a PESEL."""
+    return int(stdnum_pesel.calc_check_digit(first_ten))
 
 
 def decode(pesel: str) -> PeselInfo:
     """The date of birth and sex encoded in a valid PESEL; ValidationError otherwise."""
     if len(pesel) != 11 or not pesel.isdigit():
         raise ValidationError(_("A PESEL number has exactly 11 digits."), code="pesel_length")
-    if check_digit(pesel[:10]) != int(pesel[10]):
+    try:
+        stdnum_pesel.validate(pesel)
+    except stdnum_errors.InvalidChecksum:
         raise ValidationError(
             _("This PESEL number has a wrong check digit. Check for a typo."),
             code="pesel_checksum",
-        )
-    year, month, day = int(pesel[0:2]), int(pesel[2:4]), int(pesel[4:6])
-    offset = (month // 20) * 20
-    century = CENTURY_BY_OFFSET[offset]
-    try:
-        birth_date = dt.date(century + year, month - offset, day)
-    except ValueError:
+        ) from None
+    except stdnum_errors.InvalidComponent:
         raise ValidationError(
             _("The date of birth encoded in this PESEL number does not exist."),
             code="pesel_date",
         ) from None
-    return PeselInfo(birth_date=birth_date, sex="M" if int(pesel[9]) % 2 else "F")
+    except stdnum_errors.ValidationError:  # format or length: already refused above
+        raise ValidationError(_("A PESEL number has exactly 11 digits."), code="pesel_length") from None
+    return PeselInfo(birth_date=stdnum_pesel.get_birth_date(pesel), sex=stdnum_pesel.get_gender(pesel))
 
 
 def validate_pesel(value: str) -> None:
@@ -57,13 +60,14 @@ def mask(pesel: str) -> str:
     return f"•••••••{pesel[-4:]}" if pesel else ""
 
 
-def generate(birth_date: dt.date, sex: str, rng: random.Random | None = None) -> str:
-    """A checksum-valid PESEL for fictional people (demo data and tests)."""
-    rng = rng or random.Random()
-    offset = {v: k for k, v in CENTURY_BY_OFFSET.items()}[birth_date.year // 100 * 100]
-    serial = f"{rng.randrange(0, 1000):03d}"
-    sex_digit = rng.choice("13579" if sex == "M" else "02468")
-    first_ten = (
-        f"{birth_date.year % 100:02d}{birth_date.month + offset:02d}{birth_date.day:02d}{serial}{sex_digit}"
-    )
-    return first_ten + str(check_digit(first_ten))
+def fake(seed: int) -> Faker:
+    """A Polish Faker seeded with `seed`: pass it to `generate` for repeatable fictional people."""
+    faker = Faker("pl_PL")
+    faker.seed_instance(seed)
+    return faker
+
+
+def generate(birth_date: dt.date, sex: str, faker: Faker) -> str:
+    """A valid PESEL for a fictional person born on `birth_date` (1800-2299) of sex "M" or "F"."""
+    # Faker's signature asks for a datetime; it reads only the year, month and day.
+    return faker.pesel(date_of_birth=dt.datetime.combine(birth_date, dt.time()), sex=str(sex))

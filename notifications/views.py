@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from asystent.http import AuthenticatedHttpRequest
 from asystent.models import User
 
 from .enums import kind_label
@@ -66,7 +67,7 @@ def mark_all_read(*, user: User) -> int:
 
 
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(own_notifications(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     for notification in page.object_list:
         notification.kind_label = kind_label(notification.rule)
@@ -76,7 +77,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark as read, then open what it is about (or go back to the list when asked to stay)."""
     notification = get_notification_for(request.user, pk)
     mark_read(notification=notification)
@@ -89,7 +90,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = mark_all_read(user=request.user)
     messages.success(
         request,

@@ -1,6 +1,7 @@
 """Demo intake data: fictional families in every state of a referral and a case.
 
-PESELs are generated (checksum-valid, fictional); the addresses are in an imaginary town.
+PESELs are fictional, from Faker's pl_PL provider seeded from the demo's own random sequence, so
+every run creates the same people; the addresses are in an imaginary town.
 """
 
 import datetime as dt
@@ -84,6 +85,7 @@ def _family(rng: random.Random, index: int, by: User) -> Family:
         registered_by=by,
     )
     today = timezone.localdate()
+    faker = pesel_rules.fake(rng.randrange(2**32))
     mother_born = dt.date(rng.randint(1980, 1996), rng.randint(1, 12), rng.randint(1, 28))
     FamilyMember.objects.create(
         family=family,
@@ -92,7 +94,7 @@ def _family(rng: random.Random, index: int, by: User) -> Family:
         relation=Relation.PARENT,
         sex=Sex.FEMALE,
         birth_date=mother_born,
-        pesel=pesel_rules.generate(mother_born, Sex.FEMALE, rng),
+        pesel=pesel_rules.generate(mother_born, Sex.FEMALE, faker),
     )
     if rng.random() < 0.6:
         father_born = dt.date(rng.randint(1978, 1994), rng.randint(1, 12), rng.randint(1, 28))
@@ -103,7 +105,7 @@ def _family(rng: random.Random, index: int, by: User) -> Family:
             relation=Relation.PARENT,
             sex=Sex.MALE,
             birth_date=father_born,
-            pesel=pesel_rules.generate(father_born, Sex.MALE, rng),
+            pesel=pesel_rules.generate(father_born, Sex.MALE, faker),
         )
     for child in range(rng.randint(1, 4)):
         sex = rng.choice([Sex.FEMALE, Sex.MALE])
@@ -117,7 +119,7 @@ def _family(rng: random.Random, index: int, by: User) -> Family:
             sex=sex,
             birth_date=born,
             # Some newborns have no PESEL yet: the date of birth is enough.
-            pesel="" if today.year - born.year < 1 else pesel_rules.generate(born, sex, rng),
+            pesel="" if today.year - born.year < 1 else pesel_rules.generate(born, sex, faker),
             placement=Placement.FOSTER_FAMILY if in_care else Placement.HOME,
             foster_coordinator="Koordynator PCPR, tel. 22 000 11 22" if in_care else "",
         )
@@ -202,6 +204,7 @@ def seed(say: Callable[[str], None]) -> None:
             referral=referral, decision=Decision.ASSIGN, by=manager, assistant=assistant
         )
         case = referral.case
+        assert case is not None  # the decision to assign opens the case
         case.opened_on = today - dt.timedelta(days=days_ago)
         decided = timezone.make_aware(dt.datetime.combine(case.opened_on, dt.time(10, 0)))
         Referral.objects.filter(pk=referral.pk).update(decided_at=decided)
@@ -275,7 +278,7 @@ def seed(say: Callable[[str], None]) -> None:
             final_assessment="Rodzina osiągnęła część celów planu; sytuacja dzieci jest stabilna.",
             recommendations="Dalsze wsparcie pracownika socjalnego.",
         )
-        if case.monitoring_until < today:
+        if case.monitoring_until and case.monitoring_until < today:
             closure.end_monitoring(case=case, by=assistant, on=case.monitoring_until)
     # Monitoring that ends in three days.
     case = assign(34, a1, LegalBasis.VOLUNTARY, days_ago=400, consent=True)

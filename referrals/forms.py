@@ -2,7 +2,7 @@
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,6 +16,9 @@ from cases.models import Family, ProblemArea
 
 from .enums import Decision, ReferralStatus
 from .models import CommunityInterview, CourtOrder, Referral
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Legal bases a social worker files a referral under; court orders come through their own form.
 REFERRAL_BASES = [
@@ -39,7 +42,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-def _not_in_future(day: dt.date | None, message: str) -> dt.date | None:
+def _not_in_future(day: dt.date | None, message: "StrOrPromise") -> dt.date | None:
     if day and day > timezone.localdate():
         raise ValidationError(message, code="future")
     return day
@@ -128,7 +131,8 @@ class ReferralForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("legal_basis") in INTERVIEW_REQUIRED and not cleaned.get("interview"):
             self.add_error(
                 "interview",
@@ -207,7 +211,8 @@ class CourtOrderForm(forms.ModelForm):
         )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         order_date, received_on = cleaned.get("order_date"), cleaned.get("received_on")
         if order_date and received_on and received_on < order_date:
             self.add_error(
@@ -260,7 +265,8 @@ class DecisionForm(forms.Form):
         if referral.legal_basis == LegalBasis.MINOR_PARENT:
             # art. 11 ust. 1a: a minor parent leaving an institution must be assigned an assistant.
             excluded |= {Decision.WAITLIST, Decision.REJECT}
-        self.fields["decision"].choices = [(d.value, d.label) for d in Decision if d not in excluded]
+        decisions = [(d.value, d.label) for d in Decision if d not in excluded]
+        cast(forms.ChoiceField, self.fields["decision"]).choices = decisions
         self.fields["assistant"] = AssistantChoiceField(
             queryset=User.objects.filter(is_assistant=True, is_active=True).order_by(
                 "last_name", "first_name", "username"
@@ -274,7 +280,8 @@ class DecisionForm(forms.Form):
         )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         decision = cleaned.get("decision")
         if decision == Decision.ASSIGN and not cleaned.get("assistant"):
             self.add_error("assistant", _("Choose the assistant."))

@@ -45,7 +45,7 @@ class CommunityInterview(models.Model):
         return _("Interview of %(date)s") % {"date": self.date.strftime("%d.%m.%Y")}
 
 
-class ReferralQuerySet(models.QuerySet):
+class ReferralQuerySet(models.QuerySet["Referral"]):
     def visible_to(self, user) -> "ReferralQuerySet":  # noqa: ANN001
         return self.filter(family__in=Family.objects.visible_to(user))
 
@@ -102,6 +102,8 @@ class CourtOrder(models.Model):
 
 class Referral(models.Model):
     """A request to assign a family assistant (art. 11 ust. 3), or one created by a court order."""
+
+    days_waiting: int  # not stored: the queue page sets it for its template
 
     family = models.ForeignKey(
         Family, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("family")

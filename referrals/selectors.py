@@ -5,30 +5,31 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from asystent.history import HistorySource
+from asystent.models import User
 from cases.enums import LegalBasis
 from cases.models import Family
 
 from .models import CommunityInterview, CourtOrder, Referral
 
 
-def get_referral_for(user, pk: int) -> Referral:  # noqa: ANN001
+def get_referral_for(user: User, pk: int) -> Referral:
     return get_object_or_404(
         Referral.objects.visible_to(user).select_related("family", "court_order", "interview"),
         pk=pk,
     )
 
 
-def get_interview_for(user, pk: int) -> CommunityInterview:  # noqa: ANN001
+def get_interview_for(user: User, pk: int) -> CommunityInterview:
     return get_object_or_404(
         CommunityInterview.objects.filter(family__in=Family.objects.visible_to(user)), pk=pk
     )
 
 
-def get_court_order_for(user, pk: int) -> CourtOrder:  # noqa: ANN001
+def get_court_order_for(user: User, pk: int) -> CourtOrder:
     return get_object_or_404(CourtOrder.objects.filter(family__in=Family.objects.visible_to(user)), pk=pk)
 
 
-def referred_family_ids(user) -> list[QuerySet]:  # noqa: ANN001
+def referred_family_ids(user: User) -> list[QuerySet]:
     """A social worker sees the families they referred (a reason of `Family.objects.visible_to`)."""
     if not user.is_social_worker:
         return []

@@ -4,11 +4,13 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asystent.errors import InvalidTransition
+from asystent.history import attribute_change
 from asystent.models import User
 from cases.enums import LegalBasis
 from cases.models import Case, Family
@@ -72,7 +74,7 @@ def save_referral(
             if name in data:
                 setattr(target, name, data[name])
         target.full_clean()
-        target._history_user = by
+        attribute_change(target, by)
         target.save()
         if "problem_areas" in data:
             target.problem_areas.set(data["problem_areas"])
@@ -111,7 +113,7 @@ def register_court_order(
     order_date: dt.date,
     received_on: dt.date,
     by: User,
-    scan=None,  # noqa: ANN001
+    scan: "File[Any] | None" = None,
     justification: str = "",
     social_worker: User | None = None,
 ) -> Referral:

@@ -7,6 +7,7 @@ that has no business on the page.
 
 import copy
 import os
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import CaseloadFull, InvalidTransition
+from asystent.http import AuthenticatedHttpRequest
 from asystent.models import Centre, User
 from asystent.roles import role_required
 from cases.selectors import get_family_for
@@ -29,7 +31,7 @@ from cases.services import caseloads
 
 from .enums import TRANSITIONS, Decision, ReferralStatus
 from .filters import ReferralFilter
-from .forms import CourtOrderForm, DecisionForm, InterviewForm, ReferralForm
+from .forms import AssistantChoiceField, CourtOrderForm, DecisionForm, InterviewForm, ReferralForm
 from .models import CommunityInterview, CourtOrder, Referral
 from .selectors import get_court_order_for, get_referral_for
 from .services import (
@@ -43,7 +45,7 @@ from .services import (
 PAGE_SIZE = 25
 
 
-def _own_referral(request: HttpRequest, pk: int) -> Referral:
+def _own_referral(request: AuthenticatedHttpRequest, pk: int) -> Referral:
     """A referral the user may see and wrote: only its author edits, submits or withdraws it."""
     referral = get_referral_for(request.user, pk)
     if referral.social_worker_id != request.user.pk:
@@ -62,7 +64,7 @@ def _days_waiting(referral: Referral) -> int:
 
 @role_required(Role.SOCIAL_WORKER)
 @require_http_methods(["GET", "POST"])
-def interview_create(request: HttpRequest, family_pk: int) -> HttpResponse:
+def interview_create(request: AuthenticatedHttpRequest, family_pk: int) -> HttpResponse:
     family = get_family_for(request.user, family_pk)
     interview = CommunityInterview(family=family, social_worker=request.user)
     form = InterviewForm(request.POST or None, instance=interview)
@@ -76,7 +78,7 @@ def interview_create(request: HttpRequest, family_pk: int) -> HttpResponse:
 # --- referral by a social worker --------------------------------------------------------------
 
 
-def _save_referral(request: HttpRequest, form: ReferralForm) -> Referral | None:
+def _save_referral(request: AuthenticatedHttpRequest, form: ReferralForm) -> Referral | None:
     """Save the draft and, with the second button, submit it; a refusal becomes a form error and
     the form keeps what the user typed."""
     submit = request.POST.get("action") == "submit"
@@ -100,7 +102,7 @@ def _save_referral(request: HttpRequest, form: ReferralForm) -> Referral | None:
 
 @role_required(Role.SOCIAL_WORKER)
 @require_http_methods(["GET", "POST"])
-def referral_create(request: HttpRequest, family_pk: int) -> HttpResponse:
+def referral_create(request: AuthenticatedHttpRequest, family_pk: int) -> HttpResponse:
     family = get_family_for(request.user, family_pk)
     referral = Referral(family=family, social_worker=request.user)
     form = ReferralForm(request.POST or None, instance=referral, family=family)
@@ -113,7 +115,7 @@ def referral_create(request: HttpRequest, family_pk: int) -> HttpResponse:
 
 @role_required(Role.SOCIAL_WORKER)
 @require_http_methods(["GET", "POST"])
-def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = _own_referral(request, pk)
     if referral.status != ReferralStatus.DRAFT and request.method == "GET":
         messages.error(request, _("Only a draft referral can be changed."))
@@ -134,7 +136,7 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.SOCIAL_WORKER)
 @require_POST
-def referral_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = _own_referral(request, pk)
     try:
         submit_referral(referral=referral, by=request.user)
@@ -147,7 +149,7 @@ def referral_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.SOCIAL_WORKER)
 @require_POST
-def referral_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = _own_referral(request, pk)
     try:
         withdraw_referral(referral=referral, by=request.user)
@@ -160,7 +162,7 @@ def referral_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.SOCIAL_WORKER, Role.ASSISTANT, Role.MANAGER)
 @require_GET
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for(request.user, pk)
     prefetch_related_objects(
         [referral],
@@ -186,7 +188,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.SOCIAL_WORKER, Role.MANAGER)
 @require_GET
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     referrals = Referral.objects.visible_to(request.user).select_related("family", "social_worker")
     if not request.user.is_manager:
         referrals = referrals.filter(social_worker=request.user)
@@ -208,7 +210,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.SOCIAL_WORKER, Role.MANAGER)
 @require_http_methods(["GET", "POST"])
-def court_order_create(request: HttpRequest, family_pk: int) -> HttpResponse:
+def court_order_create(request: AuthenticatedHttpRequest, family_pk: int) -> HttpResponse:
     family = get_family_for(request.user, family_pk)
     order = CourtOrder(family=family, registered_by=request.user)
     form = CourtOrderForm(request.POST or None, request.FILES or None, instance=order, by=request.user)
@@ -237,12 +239,13 @@ def court_order_create(request: HttpRequest, family_pk: int) -> HttpResponse:
 @role_required(Role.SOCIAL_WORKER, Role.ASSISTANT, Role.MANAGER)
 @never_cache
 @require_GET
-def court_order_scan(request: HttpRequest, pk: int) -> FileResponse:
+def court_order_scan(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     order = get_court_order_for(request.user, pk)
     if not order.scan:
         raise Http404
     log_access(request, family_id=order.family_id, obj=order, action=AccessAction.DOWNLOAD)
-    return FileResponse(order.scan.open("rb"), as_attachment=True, filename=os.path.basename(order.scan.name))
+    name = os.path.basename(order.scan.name or "")
+    return FileResponse(order.scan.open("rb"), as_attachment=True, filename=name)
 
 
 # --- the manager's queue and decision ---------------------------------------------------------
@@ -268,7 +271,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_http_methods(["GET", "POST"])
-def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for(request.user, pk)
     if not referral.awaiting_decision:
         messages.error(request, _("This referral is not awaiting a decision."))
@@ -303,7 +306,7 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The decision has been recorded."))
             return redirect("referrals:queue")
         # Refused: show the current loads again, with what the manager chose still selected.
-        form.fields["assistant"].loads = caseloads()
+        cast(AssistantChoiceField, form.fields["assistant"]).loads = caseloads()
     log_access(request, family_id=referral.family_id, obj=referral, action=AccessAction.VIEW)
     context = {
         "form": form,

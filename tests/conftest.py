@@ -9,6 +9,27 @@ from .factories import UserFactory
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgresql` or `redis` skip in the embedded mode (SQLite, tasks in-process),
+    with the reason from their marker. With DATABASE_URL and REDIS_URL set they run, and in CI a
+    service that does not answer fails them (see `require_service`)."""
+    from django.db import connection
+
+    missing = {
+        "postgresql": None if connection.vendor == "postgresql" else "this run is on SQLite",
+        "redis": None if os.environ.get("REDIS_URL") else "REDIS_URL is not set",
+    }
+    for item in items:
+        for name, why_not in missing.items():
+            marker = item.get_closest_marker(name)
+            if marker is None or why_not is None:
+                continue
+            needs = f"needs {'PostgreSQL' if name == 'postgresql' else 'Redis'}"
+            if marker.args:
+                needs += f" ({marker.args[0]})"
+            item.add_marker(pytest.mark.skip(reason=f"{needs}; {why_not} (the embedded mode)"))
+
+
 def require_service(available: bool, what: str) -> None:
     """In CI a missing service is a failure; on a developer's machine the test skips, saying why."""
     if available:
@@ -113,7 +134,7 @@ def real_worker(transactional_db, redis_url):
     queue = f"asystent-test-{uuid.uuid4().hex}"
     saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "task_default_queue")}
     app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
-    app._pool = None
+    app._pool = None  # type: ignore[attr-defined]  # private: the broker connection pool
     try:
         with start_worker(
             app,
@@ -126,7 +147,7 @@ def real_worker(transactional_db, redis_url):
             yield worker
     finally:
         app.conf.update(saved)
-        app._pool = None
+        app._pool = None  # type: ignore[attr-defined]  # private: the broker connection pool
         client = redis.Redis.from_url(redis_url)
         for key in client.scan_iter(f"*{queue}*"):
             client.delete(key)

@@ -1,23 +1,52 @@
 """factory-boy factories with named users per role (the healthchecks style: alice, bob...)."""
 
 import datetime as dt
-import random
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import factory
+from django.db import models
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from asystent.models import User
 from cases import pesel as pesel_rules
 from cases.enums import CaseStatus, LegalBasis, Relation, Sex
-from cases.models import Assignment, Case, Consent, Family, FamilyMember, ProblemArea
+from cases.models import (
+    Assessment,
+    AssessmentArea,
+    AssessmentRating,
+    Assignment,
+    Case,
+    Consent,
+    Family,
+    FamilyMember,
+    Goal,
+    PlanAction,
+    ProblemArea,
+    WorkPlan,
+)
+from courts.models import CourtRequest
 from referrals.enums import ReferralStatus
 from referrals.models import CommunityInterview, CourtOrder, Referral
+from visits.models import Intervention, Visit
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
+M = TypeVar("M", bound=models.Model)
 
-class UserFactory(DjangoModelFactory):
+
+class ModelFactory(DjangoModelFactory[M]):
+    """DjangoModelFactory whose call is typed as what it returns: the model instance."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+        # factory_boy's __new__ returns the created model, but is typed as making the factory.
+        def __new__(cls, *args: Any, **kwargs: Any) -> M: ...  # type: ignore[misc]
+
+
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -35,14 +64,14 @@ class UserFactory(DjangoModelFactory):
         administrator = factory.Trait(is_administrator=True)
 
 
-_rng = random.Random(20261129)
+_faker = pesel_rules.fake(20261129)
 
 
 def make_pesel(birth_date: dt.date, sex: str) -> str:
-    return pesel_rules.generate(birth_date, sex, _rng)
+    return pesel_rules.generate(birth_date, sex, _faker)
 
 
-class FamilyFactory(DjangoModelFactory):
+class FamilyFactory(ModelFactory[Family]):
     class Meta:
         model = Family
 
@@ -54,7 +83,7 @@ class FamilyFactory(DjangoModelFactory):
     registered_by = factory.SubFactory(UserFactory, social_worker=True)
 
 
-class FamilyMemberFactory(DjangoModelFactory):
+class FamilyMemberFactory(ModelFactory[FamilyMember]):
     class Meta:
         model = FamilyMember
 
@@ -71,7 +100,7 @@ class FamilyMemberFactory(DjangoModelFactory):
         no_pesel = factory.Trait(pesel="")
 
 
-class CaseFactory(DjangoModelFactory):
+class CaseFactory(ModelFactory[Case]):
     class Meta:
         model = Case
         skip_postgeneration_save = True
@@ -95,13 +124,14 @@ class CaseFactory(DjangoModelFactory):
 
     @factory.post_generation
     def assignment(self, create, extracted, **kwargs):
+        case = cast(Case, self)  # factory_boy passes the created case, not the factory
         if create:
             Assignment.objects.create(
-                case=self, assistant=self.assistant, started_on=self.opened_on, assigned_by=self.assistant
+                case=case, assistant=case.assistant, started_on=case.opened_on, assigned_by=case.assistant
             )
 
 
-class ConsentFactory(DjangoModelFactory):
+class ConsentFactory(ModelFactory[Consent]):
     class Meta:
         model = Consent
 
@@ -111,7 +141,7 @@ class ConsentFactory(DjangoModelFactory):
     recorded_by = factory.SelfAttribute("case.assistant")
 
 
-class CommunityInterviewFactory(DjangoModelFactory):
+class CommunityInterviewFactory(ModelFactory[CommunityInterview]):
     class Meta:
         model = CommunityInterview
         skip_postgeneration_save = True
@@ -127,7 +157,7 @@ class CommunityInterviewFactory(DjangoModelFactory):
             self.problem_areas.set(extracted or ProblemArea.objects.all()[:2])
 
 
-class CourtOrderFactory(DjangoModelFactory):
+class CourtOrderFactory(ModelFactory[CourtOrder]):
     class Meta:
         model = CourtOrder
 
@@ -140,7 +170,7 @@ class CourtOrderFactory(DjangoModelFactory):
     registered_by = factory.SelfAttribute("family.registered_by")
 
 
-class ReferralFactory(DjangoModelFactory):
+class ReferralFactory(ModelFactory[Referral]):
     class Meta:
         model = Referral
 
@@ -164,7 +194,7 @@ class ReferralFactory(DjangoModelFactory):
         )
 
 
-class VisitFactory(DjangoModelFactory):
+class VisitFactory(ModelFactory[Visit]):
     """A saved home visit last week; `draft=True` for an unfinished one."""
 
     class Meta:
@@ -188,7 +218,7 @@ class VisitFactory(DjangoModelFactory):
         phone = factory.Trait(kind="phone", place="", start_time=None, end_time=None, duration_minutes=15)
 
 
-class InterventionFactory(DjangoModelFactory):
+class InterventionFactory(ModelFactory[Intervention]):
     class Meta:
         model = "visits.Intervention"
 
@@ -201,7 +231,7 @@ class InterventionFactory(DjangoModelFactory):
     author = factory.SelfAttribute("case.assistant")
 
 
-class ProblemAreaFactory(DjangoModelFactory):
+class ProblemAreaFactory(ModelFactory[ProblemArea]):
     """An area of the dictionary; the migration seeds the leaflet's list, transactional tests flush it."""
 
     class Meta:
@@ -212,7 +242,7 @@ class ProblemAreaFactory(DjangoModelFactory):
     order = factory.Sequence(lambda n: n)
 
 
-class WorkPlanFactory(DjangoModelFactory):
+class WorkPlanFactory(ModelFactory[WorkPlan]):
     """A plan version without goals; `plans.save_plan_version` makes complete plans in tests."""
 
     class Meta:
@@ -224,7 +254,7 @@ class WorkPlanFactory(DjangoModelFactory):
     created_by = factory.SelfAttribute("case.assistant")
 
 
-class GoalFactory(DjangoModelFactory):
+class GoalFactory(ModelFactory[Goal]):
     class Meta:
         model = "cases.Goal"
 
@@ -234,7 +264,7 @@ class GoalFactory(DjangoModelFactory):
     order = factory.Sequence(lambda n: n)
 
 
-class PlanActionFactory(DjangoModelFactory):
+class PlanActionFactory(ModelFactory[PlanAction]):
     class Meta:
         model = "cases.PlanAction"
 
@@ -247,7 +277,7 @@ class PlanActionFactory(DjangoModelFactory):
     status = "planned"
 
 
-class AssessmentAreaFactory(DjangoModelFactory):
+class AssessmentAreaFactory(ModelFactory[AssessmentArea]):
     class Meta:
         model = "cases.AssessmentArea"
         django_get_or_create = ("name",)
@@ -256,7 +286,7 @@ class AssessmentAreaFactory(DjangoModelFactory):
     order = factory.Sequence(lambda n: 100 + n)
 
 
-class AssessmentFactory(DjangoModelFactory):
+class AssessmentFactory(ModelFactory[Assessment]):
     """A draft assessment without ratings; `submitted=True` for one handed to the manager."""
 
     class Meta:
@@ -273,7 +303,7 @@ class AssessmentFactory(DjangoModelFactory):
         submitted = factory.Trait(status="submitted", submitted_at=factory.LazyFunction(timezone.now))
 
 
-class AssessmentRatingFactory(DjangoModelFactory):
+class AssessmentRatingFactory(ModelFactory[AssessmentRating]):
     class Meta:
         model = "cases.AssessmentRating"
 
@@ -282,8 +312,8 @@ class AssessmentRatingFactory(DjangoModelFactory):
     rating = 3
 
 
-class CourtRequestFactory(DjangoModelFactory):
-    """A family court's letter asking for an opinion (reports.CourtRequest), on a court-ordered case."""
+class CourtRequestFactory(ModelFactory[CourtRequest]):
+    """A family court's letter asking for an opinion (courts.CourtRequest), on a court-ordered case."""
 
     class Meta:
         model = "courts.CourtRequest"

@@ -45,7 +45,7 @@ def assert_timed(figures: dict) -> None:
     assert 0 < figures["median_ms"] <= figures["p95_ms"]
 
 
-@pytest.mark.services
+@pytest.mark.postgresql("the benchmark loads with COPY and refuses anything else")
 def test_the_bench_generates_measures_and_writes_every_figure(results):
     tiny = SCALES["tiny"]
     rows = results["generation"]["rows"]
@@ -95,7 +95,7 @@ def test_the_bench_refuses_a_database_that_is_not_postgresql():
     assert "PostgreSQL" in result.stderr
 
 
-@pytest.mark.services
+@pytest.mark.postgresql("the benchmark loads with COPY and refuses anything else")
 def test_the_bench_does_not_empty_a_database_it_did_not_make(transactional_db, django_user_model):
     require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     name = connection.ops.quote_name(connection.settings_dict["NAME"])
@@ -108,7 +108,7 @@ def test_the_bench_does_not_empty_a_database_it_did_not_make(transactional_db, d
     check_overwrite(allow=True)
 
 
-@pytest.mark.services
+@pytest.mark.postgresql("the benchmark loads with COPY and refuses anything else")
 def test_generate_only_makes_the_data_set_and_measures_nothing(transactional_db, tmp_path, monkeypatch):
     require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     monkeypatch.setenv("BENCH_OVERWRITE", "yes")

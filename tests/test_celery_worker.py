@@ -25,12 +25,13 @@ def redis_app(redis_url):
     queue = f"asystent-test-{uuid.uuid4().hex}"
     saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")}
     celery_app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
-    celery_app._pool = None  # connections made with the old broker URL must not be reused
+    # Connections made with the old broker URL must not be reused.
+    celery_app._pool = None  # type: ignore[attr-defined]  # private: the broker connection pool
     try:
         yield celery_app, queue
     finally:
         celery_app.conf.update(saved)
-        celery_app._pool = None
+        celery_app._pool = None  # type: ignore[attr-defined]  # private, as above
         # Leave no trace of the private queue in Redis: its list and kombu's binding records.
         client = redis.Redis.from_url(redis_url)
         for key in client.scan_iter(f"*{queue}*"):
@@ -46,7 +47,7 @@ def make_session(key: str, expires_in: timedelta) -> Session:
     return Session.objects.create(session_key=key, session_data="", expire_date=timezone.now() + expires_in)
 
 
-@pytest.mark.services
+@pytest.mark.redis("a real Celery worker")
 @pytest.mark.django_db(transaction=True)  # the worker thread must see committed rows
 def test_a_task_sent_through_redis_runs_on_a_real_worker(redis_app):
     app, queue = redis_app

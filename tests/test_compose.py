@@ -29,7 +29,8 @@ def command_lines(service: str) -> list[list[str]]:
     argv = shlex.split(command) if isinstance(command, str) else list(command)
     if argv[:2] == ["sh", "-c"]:
         argv = shlex.split(argv[2])
-    steps, current = [], []
+    steps: list[list[str]] = []
+    current: list[str] = []
     for arg in argv:
         if arg == "&&":
             steps.append(current)

@@ -5,6 +5,8 @@ the opinion's edit form carries the version it was opened at and when that versi
 the draft referral, the manager's decision, a family member, the draft assessment and the work
 plan are tested here."""
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -126,7 +128,7 @@ def test_saving_again_from_the_fresh_page_works(client, assistant, opinion):
 
 def posted(form) -> dict:  # noqa: ANN001
     """What a browser posts back from `form` unchanged, hidden fields included."""
-    data = {}
+    data: dict[str, Any] = {}
     for name in form.fields:
         value = form[name].value()
         if isinstance(value, bool):

@@ -191,9 +191,9 @@ def test_a_new_day_computes_the_figures_again(client, seen, monkeypatch):
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     load = dashboard.Context.load
     monkeypatch.setattr(dashboard.Context, "load", classmethod(lambda cls: replace(load(), today=tomorrow)))
-    tomorrow, queries = view(client)
+    next_day, queries = view(client)
     assert queries == computed
-    assert tomorrow["days_since_visit"] == figures["days_since_visit"] + 1
+    assert next_day["days_since_visit"] == figures["days_since_visit"] + 1
 
 
 def test_with_the_cache_down_the_figures_are_computed_not_refused(client, seen, caplog):

@@ -252,8 +252,8 @@ def test_a_failure_is_shown_with_a_retry_that_works(
 
 def reset_connections():
     """Connections and producers made with the previous broker URL must not be reused."""
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    celery_app._pool = None  # type: ignore[attr-defined]  # private: the broker connection pool
+    celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]  # private, as above
 
 
 def test_an_unreachable_broker_shows_as_a_failure(

@@ -137,10 +137,10 @@ def broker_down():
     """Celery sends to a Redis that is not there (nothing listens on port 1)."""
     saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
     celery_app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
-    celery_app._pool = None
+    celery_app._pool = None  # type: ignore[attr-defined]  # private: the broker connection pool
     yield
     celery_app.conf.update(saved)
-    celery_app._pool = None
+    celery_app._pool = None  # type: ignore[attr-defined]  # private: the broker connection pool
 
 
 def test_with_the_broker_down_nothing_is_lost(

@@ -386,7 +386,7 @@ def world():
 
 
 def _counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in COUNTED}
+    return {model.__name__: model._default_manager.count() for model in COUNTED}
 
 
 def _assert_escaped(html: str, where: str) -> None:

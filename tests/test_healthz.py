@@ -25,7 +25,7 @@ def test_healthy_without_a_broker_tasks_run_eagerly(client, settings):
     assert body == {"database": "ok", "broker": "eager", "pending_migrations": 0}
 
 
-@pytest.mark.services
+@pytest.mark.redis("the broker answering")
 @pytest.mark.django_db
 def test_broker_ok_with_a_reachable_redis(client, settings, redis_url):
     settings.REDIS_URL = redis_url

@@ -46,7 +46,7 @@ def move_referral(referral: Referral, target: str, manager, assistant) -> Referr
         ReferralStatus.WAITLISTED: Decision.WAITLIST,
         ReferralStatus.REFERRED: Decision.REFER,
         ReferralStatus.REJECTED: Decision.REJECT,
-    }[target]
+    }[ReferralStatus(target)]
     return decide_referral(
         referral=referral, decision=decision, by=manager, assistant=assistant, note="Powód decyzji."
     )

@@ -7,7 +7,9 @@ without touching this file; a route whose URL cannot be built from its pattern f
 import re
 import uuid
 from dataclasses import dataclass
-from re import _parser as sre_parse  # the stdlib's regex parser, to build a matching sample
+
+# The stdlib's regex parser, to build a matching sample (private: typeshed does not list it).
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from urllib.parse import parse_qs, urlsplit
 
 import pytest

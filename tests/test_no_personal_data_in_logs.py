@@ -5,6 +5,7 @@ access log leaves out query strings and referrers."""
 import logging
 import runpy
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from django.conf import settings as django_settings
@@ -110,7 +111,7 @@ def test_a_pesel_is_masked_in_log_messages_and_tracebacks():
 
 
 def test_every_log_handler_masks_pesel():
-    handlers = django_settings.LOGGING["handlers"]
+    handlers = cast(dict[str, Any], django_settings.LOGGING["handlers"])
     assert handlers, "no handlers configured"
     for name, handler in handlers.items():
         assert "mask_pesel" in handler.get("filters", []), f"log handler {name} does not mask PESEL"

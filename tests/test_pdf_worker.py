@@ -18,7 +18,7 @@ from documents.tasks import render_document
 
 from .factories import CourtRequestFactory, FamilyMemberFactory
 
-pytestmark = pytest.mark.services
+pytestmark = pytest.mark.redis("a real Celery worker")
 
 SWITCHED = ("broker_url", "task_always_eager", "task_default_queue")
 
@@ -57,8 +57,8 @@ def redis_worker(redis_url):
 
 def _reset_connections() -> None:
     """Connections and producers made with the previous broker URL must not be reused."""
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    celery_app._pool = None  # type: ignore[attr-defined]  # private: the broker connection pool
+    celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]  # private, as above
 
 
 def pdf_text(document: RenderedDocument) -> str:

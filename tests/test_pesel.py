@@ -1,7 +1,6 @@
 """PESEL rules: length, check digit, the encoded date in every century, sex, masking, generation."""
 
 import datetime as dt
-import random
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -56,6 +55,15 @@ def test_anything_but_eleven_digits_is_refused(value):
     assert caught.value.code == "pesel_length"
 
 
+@pytest.mark.parametrize("value", ["44 051401359", "440514-01359", " 44051401359", "44051401359\n"])
+def test_separators_that_stdnum_would_strip_are_refused(value):
+    # The register stores the 11 digits as written on the ID, and compares them as they are.
+    with pytest.raises(ValidationError) as caught:
+        pesel_rules.decode(value)
+    assert caught.value.code == "pesel_length"
+    assert caught.value.messages == [gettext("A PESEL number has exactly 11 digits.")]
+
+
 @pytest.mark.parametrize(
     "pesel",
     [
@@ -64,12 +72,25 @@ def test_anything_but_eleven_digits_is_refused(value):
         "85134512344",  # month 13
         "00022900003",  # 29 February 1900: not a leap year
         "01243100001",  # 31 April 2001
+        "00822900007",  # 29 February 1800: not a leap year
+        "00693100001",  # 31 September 2200
+        "85934512348",  # month 93: the 1800s have months 81-92 only
     ],
 )
 def test_an_impossible_date_is_refused(pesel):
     with pytest.raises(ValidationError) as caught:
         pesel_rules.decode(pesel)
     assert caught.value.code == "pesel_date"
+    expected = gettext("The date of birth encoded in this PESEL number does not exist.")
+    assert caught.value.messages == [expected]
+
+
+def test_the_check_digit_completes_the_first_ten_digits():
+    assert pesel_rules.check_digit("4405140135") == 9
+    assert pesel_rules.check_digit("9992311234") == 7
+
+
+FAKER = pesel_rules.fake(0)
 
 
 @given(
@@ -78,11 +99,22 @@ def test_an_impossible_date_is_refused(pesel):
     seed=st.integers(min_value=0, max_value=2**32),
 )
 def test_generated_numbers_are_always_valid_and_decode_back(birth_date, sex, seed):
-    pesel = pesel_rules.generate(birth_date, sex, random.Random(seed))
+    FAKER.seed_instance(seed)
+    pesel = pesel_rules.generate(birth_date, sex, FAKER)
     assert len(pesel) == 11 and pesel.isdigit()
     info = pesel_rules.decode(pesel)
     assert info.birth_date == birth_date
     assert info.sex == sex
+
+
+def test_the_same_seed_gives_the_same_numbers():
+    born = dt.date(2015, 9, 3)
+    faker, again = pesel_rules.fake(7), pesel_rules.fake(7)
+    first = [pesel_rules.generate(born, "F", faker) for _ in range(3)]
+    assert [pesel_rules.generate(born, "F", again) for _ in range(3)] == first
+    assert len(set(first)) == 3
+    other = pesel_rules.fake(8)
+    assert [pesel_rules.generate(born, "F", other) for _ in range(3)] != first
 
 
 def test_the_mask_shows_only_the_last_four_digits():

@@ -11,7 +11,7 @@ from notifications.tasks import send_reminders_task
 
 from .factories import CaseFactory
 
-pytestmark = pytest.mark.services
+pytestmark = pytest.mark.redis("a real Celery worker")
 
 
 def wait_for(condition, seconds: float = 20.0) -> bool:

@@ -114,7 +114,7 @@ def test_a_removed_visit_counts_nowhere(client, assistant, manager, case, visit)
     assert list(case.family.members.get().visits.all()) == []
     assert drafting.contacts(case, today).startswith("No contacts were recorded")
     row = dashboard.annotated_cases(dashboard.Context.load()).get(pk=case.pk)
-    assert row.last_visit is None
+    assert row.last_visit is None  # type: ignore[attr-defined]  # an annotation of the queryset
     # The no-contact reminder counts from the start of the work, as if the visit never happened.
     send_reminders(today)
     assert Notification.objects.filter(recipient=assistant, rule__startswith="no_contact").exists()
@@ -129,7 +129,8 @@ def test_a_removed_visit_counts_nowhere(client, assistant, manager, case, visit)
 def test_a_visit_still_counts_until_it_is_removed(assistant, case, visit):
     send_reminders(timezone.localdate())
     assert not Notification.objects.filter(recipient=assistant, rule__startswith="no_contact").exists()
-    assert dashboard.annotated_cases(dashboard.Context.load()).get(pk=case.pk).last_visit == visit.date
+    row = dashboard.annotated_cases(dashboard.Context.load()).get(pk=case.pk)
+    assert row.last_visit == visit.date  # type: ignore[attr-defined]  # an annotation of the queryset
 
 
 def test_the_manager_restores_a_visit(client, assistant, manager, visit):

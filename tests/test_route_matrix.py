@@ -19,6 +19,8 @@ test runs in a savepoint of it, so the POSTs of one test do not leak into the ne
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -44,7 +46,7 @@ MANAGER_ONLY = (403, 403, 403, 403, 200, 403)
 # Figures (no names of families) are for managers and the administrator.
 FIGURES = (403, 403, 403, 403, 200, 200)
 
-World = object  # route_world.build()'s namespace
+World = SimpleNamespace  # route_world.build()'s namespace
 
 
 @dataclass(frozen=True)
@@ -73,18 +75,18 @@ class Expect:
         return [reverse(name, args=[_find(world, p).pk] if p else []) + suffix for p in paths]
 
 
-def _find(world: World, path: str) -> object:
-    obj = world
+def _find(world: World, path: str) -> Any:
+    obj: Any = world
     for part in path.split("."):
         obj = obj[part] if isinstance(obj, dict) else getattr(obj, part)
     return obj
 
 
-def get(on: object, codes: tuple[int, ...], **kwargs: object) -> Expect:
+def get(on: Any, codes: tuple[int, ...], **kwargs: Any) -> Expect:
     return Expect(on, codes, **kwargs)
 
 
-def post(on: object, codes: tuple[int, ...], **kwargs: object) -> Expect:
+def post(on: Any, codes: tuple[int, ...], **kwargs: Any) -> Expect:
     return Expect(on, codes, method="post", **kwargs)
 
 

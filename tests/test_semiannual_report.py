@@ -2,6 +2,7 @@
 boundaries, the lists behind the figures, the access and query counts (the exports are in test_exports.py)."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -10,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from asystent.enums import EmploymentForm
-from asystent.models import Centre
+from asystent.models import Centre, User
 from cases.enums import CaseStatus, ClosureReason, LegalBasis
-from cases.models import Assignment
+from cases.models import Assignment, Family
 from reports.statistics import (
     FIGURES,
     Period,
@@ -29,11 +30,11 @@ H1 = Period(2025, "H1")  # 1 January - 30 June 2025
 D = dt.date
 
 
-def _assistant(username: str, form: str) -> object:
+def _assistant(username: str, form: str) -> User:
     return UserFactory(username=username, is_assistant=True, employment_form=form)
 
 
-def _family(name: str, children: int = 0, late_child: bool = False) -> object:
+def _family(name: str, children: int = 0, late_child: bool = False) -> Family:
     family = FamilyFactory(name=name)
     FamilyMemberFactory(family=family, no_pesel=True)  # a parent: never counted as a child
     for _ in range(children):
@@ -244,7 +245,8 @@ def test_the_assistants_behind_the_figures(known_set):
         "a_none",
         "a_old",
     }
-    families = {a.username: a.families for a in figure_assistants("assistants", H1)}
+    # `families` is an annotation of the queryset, which the stubs cannot see.
+    families = {a.username: a.families for a in figure_assistants("assistants", H1)}  # type: ignore[attr-defined]
     # a_emp: F01 F05 F07 F10 and F13 (assigned in June, consent in July); a_civ: F02 F08 F09
     # F11 F12 (two cases, one family); a_old: F05 until 1 January.
     assert families == {"a_emp": 5, "a_civ": 5, "a_none": 2, "a_old": 1}
@@ -415,7 +417,7 @@ def _queries(client, url: str, params: dict) -> int:  # noqa: ANN001
 def test_the_report_and_its_lists_take_a_constant_number_of_queries(client, manager, known_set):
     client.force_login(manager)
     Centre.load()
-    pages = [
+    pages: list[tuple[str, dict[str, Any]]] = [
         (reverse("reports:semiannual"), {"year": 2025, "part": "H1"}),
         (reverse("reports:semiannual-drilldown"), {"figure": "families", "period": "2025-H1"}),
         (reverse("reports:semiannual-drilldown"), {"figure": "assistants", "period": "2025-H1"}),

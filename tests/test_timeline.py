@@ -2,6 +2,7 @@
 queries whatever the number of visits; and the work panel of the case page that shows it."""
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -88,7 +89,7 @@ def test_every_event_newest_first(case):
         (dt.date(2026, 3, 2), "decision"),
         (dt.date(2026, 2, 20), "referral"),
     ]
-    by_kind = {}
+    by_kind: dict[str, Any] = {}
     for row in rows:
         by_kind.setdefault(row.kind, row)  # the newest of each kind
     assert by_kind["plan"].title == "Work plan, version 2"

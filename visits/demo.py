@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from asystent.history import attribute_change
 from asystent.models import User
 from cases.enums import CaseStatus, LegalBasis, Relation
 from cases.models import Case, ProblemArea
@@ -120,7 +121,7 @@ def _visit(rng: random.Random, case: Case, day: dt.date, kind: str, *, draft: bo
         place="" if phone else (VisitPlace.HOME if at_home else VisitPlace.OTHER),
         place_description="" if phone or at_home else rng.choice(PLACES_ELSEWHERE),
         other_participants="Pracownik socjalny, pedagog szkolny" if kind == VisitKind.CASE_CONFERENCE else "",
-        topics="" if draft else rng.choice(TOPICS[kind]),
+        topics="" if draft else rng.choice(TOPICS[VisitKind(kind)]),
         tasks_agreed="" if draft or phone else rng.choice(TASKS_AGREED),
         tasks_done="" if draft else rng.choice(TASKS_DONE),
         child_safety_notes="" if draft or phone else rng.choice(SAFETY),
@@ -131,7 +132,7 @@ def _visit(rng: random.Random, case: Case, day: dt.date, kind: str, *, draft: bo
         if draft
         else min(timezone.now(), timezone.make_aware(end_at + dt.timedelta(hours=2))),
     )
-    visit._history_user = case.assistant
+    attribute_change(visit, case.assistant)
     adults = context["adults"]
     children = context["children"]
     chosen = adults[:1] if phone else adults + rng.sample(children, k=rng.randint(0, len(children)))

@@ -1,5 +1,7 @@
 """Forms of the visits app: the visit log entry (quick to fill in on a phone) and interventions."""
 
+from typing import cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
@@ -117,25 +119,26 @@ class VisitForm(forms.ModelForm):
         kinds = list(VisitKind.choices)
         if case.status != CaseStatus.MONITORING and visit.kind != VisitKind.MONITORING:
             kinds = [choice for choice in kinds if choice[0] != VisitKind.MONITORING]
-        self.fields["kind"].choices = kinds
-        self.fields["place"].choices = VisitPlace.choices
+        cast(forms.ChoiceField, self.fields["kind"]).choices = kinds
+        cast(forms.ChoiceField, self.fields["place"]).choices = VisitPlace.choices
         self.fields["place"].required = False
 
         chosen = self._chosen_ids
-        members = self.fields["participants"]
+        members = cast(forms.ModelMultipleChoiceField, self.fields["participants"])
         members.queryset = case.family.members.order_by("birth_date", "pk")
-        members.label_from_instance = _member_label
-        self.fields["areas"].queryset = ProblemArea.objects.filter(
+        # An instance attribute, as Django documents it; the stubs know only the method.
+        members.label_from_instance = _member_label  # type: ignore[method-assign, assignment]
+        cast(forms.ModelMultipleChoiceField, self.fields["areas"]).queryset = ProblemArea.objects.filter(
             Q(is_active=True) | Q(pk__in=chosen("areas"))
         )
         plan = current_plan(case)
-        goals = self.fields["goals"]
+        goals = cast(forms.ModelMultipleChoiceField, self.fields["goals"])
         goals.queryset = (
             Goal.objects.filter(Q(plan=plan) | Q(pk__in=chosen("goals")))
             .select_related("area")
             .order_by("order", "pk")
         )
-        goals.label_from_instance = _goal_label
+        goals.label_from_instance = _goal_label  # type: ignore[method-assign, assignment]
         if plan is None:
             goals.help_text = _("The family has no work plan yet.")
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,7 +23,7 @@ from .enums import VisitKind, VisitPlace, VisitStatus
 EDIT_WINDOW = dt.timedelta(days=7)
 
 
-class VisitQuerySet(models.QuerySet):
+class VisitQuerySet(models.QuerySet["Visit"]):
     def visible_to(self, user) -> "VisitQuerySet":  # noqa: ANN001
         return self.filter(case__in=Case.objects.visible_to(user))
 
@@ -30,12 +31,16 @@ class VisitQuerySet(models.QuerySet):
         return self.filter(removed_at__isnull=False)
 
 
-class VisitManager(models.Manager.from_queryset(VisitQuerySet)):
+_VisitManagerBase = models.Manager.from_queryset(VisitQuerySet)
+
+
+class VisitManager(_VisitManagerBase["Visit"]):
     """The visit log without the entries removed as logged by mistake: every list, count, reminder
     and statistic reads through it (also `case.visits`). `Visit.all_objects` reaches all of them."""
 
     def get_queryset(self) -> VisitQuerySet:
-        return super().get_queryset().filter(removed_at__isnull=True)
+        # from_queryset's manager returns a VisitQuerySet; the stubs type it as the base QuerySet.
+        return super().get_queryset().filter(removed_at__isnull=True)  # type: ignore[return-value]
 
 
 class Visit(models.Model):
@@ -179,7 +184,7 @@ class Visit(models.Model):
 
     def clean(self) -> None:
         """The cross-field rules, each reported next to its field."""
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Promise] = {}
         final = self.status == VisitStatus.FINAL
         if self.end_time and not self.start_time:
             errors["start_time"] = _("Give the start time too.")
@@ -227,7 +232,7 @@ class Visit(models.Model):
         return self.is_draft or (until is not None and (now or timezone.now()) < until)
 
 
-class InterventionQuerySet(models.QuerySet):
+class InterventionQuerySet(models.QuerySet["Intervention"]):
     def visible_to(self, user) -> "InterventionQuerySet":  # noqa: ANN001
         return self.filter(case__in=Case.objects.visible_to(user))
 
@@ -298,7 +303,7 @@ class Intervention(models.Model):
         return reverse("visits:intervention-detail", args=[self.pk])
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Promise] = {}
         if not (self.informed_police or self.informed_court or self.informed_other):
             errors["informed_police"] = _("Say whom you informed: the police, the family court or another.")
         if self.informed_other and not self.other_informed.strip():

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
+from asystent.history import attribute_change
 from asystent.models import User
 from cases.enums import CaseStatus
 from cases.models import Case, Goal
@@ -200,7 +201,7 @@ def save_visit(
         if target.pk:
             target.version += 1
         target.full_clean(exclude=["case", "author"])
-        target._history_user = by
+        attribute_change(target, by)
         target.save()
         for name in VISIT_RELATIONS:
             if name in data:
@@ -240,12 +241,11 @@ def record_intervention(*, case: Case, data: Mapping[str, Any], by: User) -> Int
         intervention = Intervention(case=case, author=by)
         _assign(intervention, data, INTERVENTION_FIELDS)
         intervention.full_clean(exclude=["case", "author"])
-        intervention._history_user = by
+        attribute_change(intervention, by)
         intervention.save()
         case.has_intervention = True
         case.version += 1
-        case._history_user = by
-        case._change_reason = "intervention"
+        attribute_change(case, by, reason="intervention")
         case.save()
         notify_managers_of_intervention(intervention=intervention)
     return intervention
@@ -277,8 +277,7 @@ def remove_visit(*, visit: Visit, by: User, reason: str) -> Visit:
         target.removed_by = by
         target.removal_reason = reason
         target.version += 1
-        target._history_user = by
-        target._change_reason = "removed"
+        attribute_change(target, by, reason="removed")
         target.save()
     return target
 
@@ -295,7 +294,6 @@ def restore_visit(*, visit: Visit, by: User) -> Visit:
         target.removed_by = None
         target.removal_reason = ""
         target.version += 1
-        target._history_user = by
-        target._change_reason = "restored"
+        attribute_change(target, by, reason="restored")
         target.save()
     return target

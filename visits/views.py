@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
+from asystent.http import AuthenticatedHttpRequest
 from asystent.roles import role_required
 from cases.forms.removal import RemovalForm
 from cases.models import Case
@@ -74,7 +75,7 @@ def _saved_message(request: HttpRequest, visit: Visit) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def visit_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+def visit_create(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     case = _case_for_work(request, case_pk)
     blocker = visit_blocker(case)
     final = _wants_final(request)
@@ -91,7 +92,7 @@ def visit_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = get_visit_for(request.user, pk)
     case = visit.case
     if visit.author_id != request.user.pk or not _is_case_assistant(request.user, case):
@@ -120,7 +121,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = get_visit_for(request.user, pk)
     log_access(request, family_id=visit.case.family_id, obj=visit, action=AccessAction.VIEW)
     can_edit = (
@@ -158,7 +159,7 @@ def case_visits(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @role_required(Role.ASSISTANT)
 @require_GET
-def my_week(request: HttpRequest) -> HttpResponse:
+def my_week(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The assistant's own visits of one ISO week (?week=2026-W48), day by day."""
     today = timezone.localdate()
     monday = week_start(request.GET.get("week"), today)
@@ -181,7 +182,7 @@ def my_week(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def intervention_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+def intervention_create(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     case = _case_for_work(request, case_pk)
     blocker = intervention_blocker(case)
     form = InterventionForm(request.POST or None)
@@ -197,7 +198,7 @@ def intervention_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 
 @require_GET
-def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     intervention = get_intervention_for(request.user, pk)
     log_access(request, family_id=intervention.case.family_id, obj=intervention, action=AccessAction.VIEW)
     return render(

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.apps import apps
@@ -44,7 +45,7 @@ class Read:
     logged: Callable[[models.Model | None, models.Model], Objects] | None = None
 
 
-def _opinion_versions(opinion: models.Model | None, user: models.Model) -> Objects:
+def _opinion_versions(opinion: Any, user: models.Model) -> Objects:
     return opinion.versions.all()  # the edit page records the version it shows
 
 
