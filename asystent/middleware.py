@@ -1,12 +1,15 @@
-"""Request-wide protections: an absolute session lifetime and no caching of personal data."""
+"""Request-wide protections: an absolute session lifetime, no caching of personal data, and a
+password set by someone else changed before anything else."""
 
 import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 SESSION_STARTED_KEY = "asystent_login_at"
 SESSION_TOUCHED_KEY = "asystent_touched_at"
@@ -49,3 +52,37 @@ class NoStoreMiddleware:
         if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
             response["Cache-Control"] = "no-store"
         return response
+
+
+PASSWORD_CHANGE_EXEMPT_URL_NAMES = {
+    "login",
+    "logout",
+    "healthz",
+    "password_change",
+    "password_change_done",
+    "two-factor-verify",
+    "two-factor-setup",
+    "set_language",
+}
+
+
+class PasswordChangeRequiredMiddleware:
+    """A password set by someone else (the administrator) is changed by its owner first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):  # noqa: ANN001, ANN201
+        user = request.user
+        if not (user.is_authenticated and getattr(user, "must_change_password", False)):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in PASSWORD_CHANGE_EXEMPT_URL_NAMES:
+            return None
+        messages.warning(
+            request, _("Your password was set by someone else. Choose your own password to continue.")
+        )
+        return redirect("password_change")

@@ -12,7 +12,7 @@ from .enums import Role
 
 # Apps whose models the administrator manages (users, centre, dictionaries); never case data.
 ADMINISTRATOR_APP_MODELS = {
-    "asystent": {"user", "centre"},
+    "asystent": {"user", "centre", "rolechangerequest"},
     "cases": {"problemarea", "assessmentarea"},
     "reports": {"remindersettings"},
     "django_celery_beat": None,
