@@ -158,6 +158,8 @@ def _history_sources(family: Family, case_ids: list[int]) -> list[HistorySource]
         HistorySource(
             _history_of(FamilyMember).filter(family_id=family.pk),
             label=lambda r: _("Member %(name)s") % {"name": f"{r.first_name} {r.last_name}"},
+            # The family page shows every member's PESEL masked, so does its history.
+            display={"pesel": lambda pesel: FamilyMember(pesel=pesel).masked_pesel},
         ),
         HistorySource(
             _history_of(referral_model).filter(family_id=family.pk),
