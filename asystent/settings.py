@@ -4,6 +4,7 @@ With no DATABASE_URL the embedded default is SQLite in the project folder; with 
 Celery tasks run in-process and the cache is local memory.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: what the later ones read of X-Forwarded-* comes only from a trusted proxy.
+    "asystent.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -266,7 +269,14 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Honoured only from the proxies in TRUSTED_PROXIES (addresses or networks, comma-separated):
+# asystent.middleware.TrustedProxyMiddleware drops X-Forwarded-* from anyone else.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+try:
+    [ipaddress.ip_network(proxy, strict=False) for proxy in TRUSTED_PROXIES]
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from error
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
