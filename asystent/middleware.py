@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 SESSION_STARTED_KEY = "asystent_login_at"
+SESSION_TOUCHED_KEY = "asystent_touched_at"
 FORWARDED_HEADERS = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_HOST")
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -66,8 +67,6 @@ class TrustedProxyMiddleware:
             if not any(address in network for network in trusted):
                 break
         return client
-
-SESSION_TOUCHED_KEY = "asystent_touched_at"
 
 
 class SessionLifetimeMiddleware:
