@@ -285,6 +285,12 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 
+# With DEBUG on, server errors still show people the normal error page (asystent/error_pages.py);
+# the traceback goes to the console log. TECHNICAL_ERROR_PAGES=true brings Django's page back.
+TECHNICAL_ERROR_PAGES = env.bool("TECHNICAL_ERROR_PAGES", default=False)
+if not TECHNICAL_ERROR_PAGES:
+    DEFAULT_EXCEPTION_REPORTER = "asystent.error_pages.PublicErrorReporter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
