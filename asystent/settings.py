@@ -167,6 +167,9 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
 # Per username on purpose: a centre's staff share one public IP address, so an IP-based lockout
 # would lock out the whole office after one person's mistakes.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# PESEL checks (the "already on file?" hint under a PESEL input) per person per hour: enough to
+# register families, too few to test the register number by number.
+PESEL_CHECK_LIMIT = env.int("PESEL_CHECK_LIMIT", default=60)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
