@@ -3,7 +3,6 @@
 import csv
 
 import django_filters
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from .audit import AccessAction, log_access
 from .enums import Role
 from .http import AuthenticatedHttpRequest
 from .models import AccessLog, User
+from .pagination import paginate
 from .roles import role_required
 
 
@@ -38,7 +38,7 @@ def _filtered(request: HttpRequest) -> AccessLogFilter:
 @require_GET
 def access_log(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, 50)
     return render(request, "asystent/access_log.html", {"filter": filterset, "page": page})
 
 

@@ -13,6 +13,7 @@ class AsystentConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from . import lookups  # noqa: F401 - registers the integer `in` lookup
         from .schedules import ensure_schedules
 
         post_migrate.connect(ensure_schedules, sender=self)

@@ -14,6 +14,10 @@ class AccessAction(models.TextChoices):
     VIEW = "view", gettext_lazy("view")
     DOWNLOAD = "download", gettext_lazy("download")
     EXPORT = "export", gettext_lazy("export")
+    ROLE_REQUEST = "role_request", gettext_lazy("role change requested")
+    ROLE_CONFIRM = "role_confirm", gettext_lazy("role change confirmed")
+    ROLE_REJECT = "role_reject", gettext_lazy("role change rejected")
+    PESEL_CHECK = "pesel_check", gettext_lazy("PESEL check")
 
 
 def log_access(request: HttpRequest, *, family_id: int | None, obj: models.Model, action: str) -> AccessLog:

@@ -50,10 +50,16 @@ def seed(say: Callable[[str], None]) -> None:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         if user.is_manager or user.is_administrator:
-            TOTPDevice.objects.get_or_create(
-                user=user, defaults={"name": "Demo", "key": DEMO_TOTP_KEY, "confirmed": True}
-            )
+            _demo_device(user)
     say(
         _("Demo users (password “%(password)s”): %(users)s")
         % {"password": DEMO_PASSWORD, "users": ", ".join(DEMO_USERS)}
     )
+
+
+def _demo_device(user: User) -> None:
+    """The demo key as the user's device, whatever set-ups they started or finished meanwhile:
+    unfinished set-ups are removed; a device the user confirmed themselves is kept."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="Demo", key=DEMO_TOTP_KEY, confirmed=True)

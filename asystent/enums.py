@@ -20,3 +20,10 @@ class EmailNotifications(models.TextChoices):
     IMMEDIATE = "immediate", _("immediately, one e-mail per notification")
     DIGEST = "digest", _("once a day, in a digest")
     NONE = "none", _("no e-mails (only in the application)")
+
+
+class RoleChangeStatus(models.TextChoices):
+    PENDING = "pending", _("awaiting confirmation")
+    CONFIRMED = "confirmed", _("confirmed")
+    REJECTED = "rejected", _("rejected")
+    REPLACED = "replaced", _("replaced by a newer request")

@@ -1,8 +1,9 @@
-"""Forms of the asystent app: the centre's details."""
+"""Forms of the asystent app: the centre's details, one's own password."""
 
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
 
 from .models import Centre
 
@@ -33,3 +34,11 @@ class CentreForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.initial.setdefault("version", self.instance.version)
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Changing one's own password ends the duty to change one set by someone else."""
+
+    def save(self, commit: bool = True):  # noqa: ANN201 - Django's signature
+        self.user.must_change_password = False
+        return super().save(commit=commit)

@@ -4,11 +4,14 @@ Each source is the historical records of one model, scoped by the caller (e.g. t
 family). All records of a source are read in one query and paired with their predecessor in
 memory, so the number of queries does not grow with the number of rows. Many-to-many changes are
 left out: diffing them costs a query per record.
+
+Personal identifiers (IDENTIFIER_FIELDS) are shown as the page around the history shows them: the
+source names the function that shows them (`display`); without one they are hidden entirely.
 """
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -22,6 +25,9 @@ if TYPE_CHECKING:
 
 # Record fields that say nothing to the person reading the history.
 SKIPPED_FIELDS = {"id", "version", "created_at"}
+# Fields holding personal identifiers: never shown in full unless the source says how.
+IDENTIFIER_FIELDS = {"pesel"}
+HIDDEN = "•••"
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,8 @@ class HistorySource:
 
     records: models.QuerySet
     label: Callable[[HistoricalChanges], str] | None = None
+    # How the page shows a field's values (e.g. {"pesel": mask} where lists mask it).
+    display: Mapping[str, Callable[[str], str]] = field(default_factory=dict)
 
 
 def _object_id(record: HistoricalChanges) -> object:
@@ -112,7 +120,15 @@ def _paired(
 
 def history_rows(sources: Iterable[HistorySource], limit: int = 50) -> list[HistoryRow]:
     """The newest `limit` changes across `sources`, newest first, each with its field changes."""
-    picked: list[tuple[HistoricalChanges, str, list[tuple[models.Field, object, object]]]] = []
+    # (record, label, [(model field, old, new)], display)
+    picked: list[
+        tuple[
+            HistoricalChanges,
+            str,
+            list[tuple[models.Field, object, object]],
+            Mapping[str, Callable[[str], str]],
+        ]
+    ] = []
     user_ids: set[int] = set()
     for record, previous, source in _paired(sources):
         if len(picked) >= limit:
@@ -128,10 +144,18 @@ def history_rows(sources: Iterable[HistorySource], limit: int = 50) -> list[Hist
                 changes.append((model_field, change.old, change.new))
                 if _is_user_fk(model_field):
                     user_ids.update(v for v in (change.old, change.new) if v is not None)
-        picked.append((record, (source.label or _default_label)(record), changes))
+        picked.append((record, (source.label or _default_label)(record), changes, source.display))
 
     users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
     fmt = _ValueFormatter({pk: str(user) for pk, user in users.items()})
+
+    def shown(model_field: models.Field, value: object, display: Mapping[str, Callable[[str], str]]) -> str:
+        if value not in (None, "") and model_field.name in display:
+            return display[model_field.name](str(value))
+        if value not in (None, "") and model_field.name in IDENTIFIER_FIELDS:
+            return HIDDEN
+        return fmt(model_field, value)
+
     return [
         HistoryRow(
             when=record.history_date,
@@ -140,11 +164,11 @@ def history_rows(sources: Iterable[HistorySource], limit: int = 50) -> list[Hist
             label=label,
             reason=record.history_change_reason or "",
             changes=[
-                FieldChange(field=str(f.verbose_name), old=fmt(f, old), new=fmt(f, new))
+                FieldChange(field=str(f.verbose_name), old=shown(f, old, display), new=shown(f, new, display))
                 for f, old, new in changes
             ],
         )
-        for record, label, changes in picked
+        for record, label, changes, display in picked
     ]
 
 

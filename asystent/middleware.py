@@ -1,15 +1,72 @@
-"""Request-wide protections: an absolute session lifetime and no caching of personal data."""
+"""Request-wide protections: forwarded headers only from trusted proxies, an absolute session
+lifetime, no caching of personal data, and a password set by someone else changed first."""
 
+import ipaddress
 import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 SESSION_STARTED_KEY = "asystent_login_at"
 SESSION_TOUCHED_KEY = "asystent_touched_at"
+FORWARDED_HEADERS = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_HOST")
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _networks(entries: tuple[str, ...]) -> list[Network]:
+    return [ipaddress.ip_network(entry.strip(), strict=False) for entry in entries if entry.strip()]
+
+
+def _address(text: str) -> Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+class TrustedProxyMiddleware:
+    """X-Forwarded-Proto and X-Forwarded-For count only when the request comes from a proxy named
+    in TRUSTED_PROXIES; from anyone else they are dropped, so a client can claim neither HTTPS
+    nor another address. Behind a trusted proxy REMOTE_ADDR becomes the client's address: the
+    nearest one in X-Forwarded-For that is not itself a trusted proxy (what is further left was
+    written by the client and proves nothing).
+
+    Written here rather than taken from a library: the maintained ones (django-ipware, django-xff)
+    find the address but do not also gate SECURE_PROXY_SSL_HEADER on the same list."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        trusted = _networks(tuple(settings.TRUSTED_PROXIES))
+        meta = request.META
+        remote = _address(meta.get("REMOTE_ADDR", ""))
+        if remote is not None and any(remote in network for network in trusted):
+            client = self._client(meta.get("HTTP_X_FORWARDED_FOR", ""), trusted)
+            if client is not None:
+                meta["REMOTE_ADDR"] = str(client)
+        else:
+            for header in FORWARDED_HEADERS:
+                meta.pop(header, None)
+        return self.get_response(request)
+
+    @staticmethod
+    def _client(forwarded_for: str, trusted: list[Network]) -> Address | None:
+        client = None
+        for entry in reversed(forwarded_for.split(",")):
+            address = _address(entry)
+            if address is None:
+                break
+            client = address
+            if not any(address in network for network in trusted):
+                break
+        return client
 
 
 class SessionLifetimeMiddleware:
@@ -49,3 +106,37 @@ class NoStoreMiddleware:
         if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
             response["Cache-Control"] = "no-store"
         return response
+
+
+PASSWORD_CHANGE_EXEMPT_URL_NAMES = {
+    "login",
+    "logout",
+    "healthz",
+    "password_change",
+    "password_change_done",
+    "two-factor-verify",
+    "two-factor-setup",
+    "set_language",
+}
+
+
+class PasswordChangeRequiredMiddleware:
+    """A password set by someone else (the administrator) is changed by its owner first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):  # noqa: ANN001, ANN201
+        user = request.user
+        if not (user.is_authenticated and getattr(user, "must_change_password", False)):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in PASSWORD_CHANGE_EXEMPT_URL_NAMES:
+            return None
+        messages.warning(
+            request, _("Your password was set by someone else. Choose your own password to continue.")
+        )
+        return redirect("password_change")

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .enums import EmailNotifications, EmploymentForm, Role
+from .enums import EmailNotifications, EmploymentForm, Role, RoleChangeStatus
 
 # art. 15 ust. 4 of the Act: an assistant works with at most 15 families at the same time.
 STATUTORY_CASELOAD_LIMIT = 15
@@ -58,6 +58,13 @@ class User(AbstractUser):
         choices=EmailNotifications.choices,
         default=EmailNotifications.IMMEDIATE,
     )
+
+    must_change_password = models.BooleanField(
+        _("must change the password at the next login"),
+        default=False,
+        help_text=_("Set when someone else set the password: only its owner should know it."),
+    )
+
 
     objects: ClassVar[StaffManager] = StaffManager()
 
@@ -110,6 +117,65 @@ class User(AbstractUser):
     @property
     def role_labels(self) -> str:
         return ", ".join(str(role.label) for role in self.roles)
+
+
+class RoleChangeRequest(models.Model):
+    """A change of the roles that open case data, waiting for a second person to confirm it.
+
+    An administrator's request is confirmed by a manager and a manager's by an administrator;
+    never by the person who asked nor by the person whose roles change (asystent/role_changes.py).
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="role_change_requests"
+    )
+    is_social_worker = models.BooleanField(_("social worker"), default=False)
+    is_assistant = models.BooleanField(_("family assistant"), default=False)
+    is_manager = models.BooleanField(_("manager"), default=False)
+    coordinator = models.ForeignKey(
+        User, verbose_name=_("coordinator"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_as = models.CharField(_("requested as"), max_length=20, choices=Role.choices)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RoleChangeStatus.choices, default=RoleChangeStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("role change request")
+        verbose_name_plural = _("role change requests")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status=RoleChangeStatus.PENDING),
+                name="role_change_one_pending_per_user",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decided_by=models.F("requested_by")) & ~Q(decided_by=models.F("user")),
+                name="role_change_decided_by_another_person",
+                violation_error_message=_("A role change is confirmed by a second person."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.roles_label}"
+
+    @property
+    def roles_label(self) -> str:
+        flags = [
+            (self.is_social_worker, Role.SOCIAL_WORKER),
+            (self.is_assistant, Role.ASSISTANT),
+            (self.is_manager, Role.MANAGER),
+        ]
+        return ", ".join(str(role.label) for held, role in flags if held) or "—"
 
 
 class Centre(models.Model):

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 # Apps whose models the administrator manages (users, centre, dictionaries); never case data.
 ADMINISTRATOR_APP_MODELS = {
-    "asystent": {"user", "centre"},
+    "asystent": {"user", "centre", "rolechangerequest"},
     "cases": {"problemarea", "assessmentarea"},
     "notifications": {"remindersettings"},
     "django_celery_beat": None,

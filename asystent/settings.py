@@ -4,6 +4,7 @@ With no DATABASE_URL the embedded default is SQLite in the project folder; with 
 Celery tasks run in-process and the cache is local memory.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: what the later ones read of X-Forwarded-* comes only from a trusted proxy.
+    "asystent.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "asystent.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "asystent.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -166,6 +170,9 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
 # Per username on purpose: a centre's staff share one public IP address, so an IP-based lockout
 # would lock out the whole office after one person's mistakes.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# PESEL checks (the "already on file?" hint under a PESEL input) per person per hour: enough to
+# register families, too few to test the register number by number.
+PESEL_CHECK_LIMIT = env.int("PESEL_CHECK_LIMIT", default=60)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -268,7 +275,14 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Honoured only from the proxies in TRUSTED_PROXIES (addresses or networks, comma-separated):
+# asystent.middleware.TrustedProxyMiddleware drops X-Forwarded-* from anyone else.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+try:
+    [ipaddress.ip_network(proxy, strict=False) for proxy in TRUSTED_PROXIES]
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from error
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
@@ -276,6 +290,12 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
+
+# With DEBUG on, server errors still show people the normal error page (asystent/error_pages.py);
+# the traceback goes to the console log. TECHNICAL_ERROR_PAGES=true brings Django's page back.
+TECHNICAL_ERROR_PAGES = env.bool("TECHNICAL_ERROR_PAGES", default=False)
+if not TECHNICAL_ERROR_PAGES:
+    DEFAULT_EXCEPTION_REPORTER = "asystent.error_pages.PublicErrorReporter"
 
 LOGGING = {
     "version": 1,

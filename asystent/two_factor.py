@@ -84,11 +84,7 @@ def setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if user_has_device(user) and not request.user.is_verified():
         return redirect("two-factor-verify")
-    device_id = request.session.get(SETUP_SESSION_KEY)
-    device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
-        request.session[SETUP_SESSION_KEY] = device.pk
+    device = _setup_device(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].replace(" ", "")):
@@ -113,6 +109,22 @@ def setup(request: AuthenticatedHttpRequest) -> HttpResponse:
             "required": requires_two_factor(user),
         },
     )
+
+
+def _setup_device(request: HttpRequest) -> TOTPDevice:
+    """The unconfirmed device of this set-up: made once per session and reused on every visit.
+    A new set-up removes the user's other unconfirmed devices, whose keys were shown before."""
+    user = request.user
+    device_id = request.session.get(SETUP_SESSION_KEY)
+    device = None
+    if device_id is not None:
+        device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
+    if device is None:
+        with transaction.atomic():
+            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+            device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+        request.session[SETUP_SESSION_KEY] = device.pk
+    return device
 
 
 def _new_recovery_codes(user) -> list[str]:  # noqa: ANN001

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import access_log, two_factor, views
+from .forms import OwnPasswordChangeForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,7 +19,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(),
+        auth_views.PasswordChangeView.as_view(form_class=OwnPasswordChangeForm),
         name="password_change",
     ),
     path(
@@ -35,6 +36,19 @@ urlpatterns = [
     path("login/verify/", two_factor.verify, name="two-factor-verify"),
     path("account/two-factor/", two_factor.setup, name="two-factor-setup"),
     path("account/recovery-codes/", two_factor.recovery_codes, name="two-factor-recovery"),
+    path("account/role-changes/", views.role_change_list, name="role-change-list"),
+    path(
+        "account/role-changes/<int:pk>/confirm/",
+        views.role_change_decide,
+        {"confirm": True},
+        name="role-change-confirm",
+    ),
+    path(
+        "account/role-changes/<int:pk>/reject/",
+        views.role_change_decide,
+        {"confirm": False},
+        name="role-change-reject",
+    ),
     path("access-log/", access_log.access_log, name="access-log"),
     path("access-log/export.csv", access_log.access_log_csv, name="access-log-csv"),
     path("notifications/", include("notifications.urls")),

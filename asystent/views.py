@@ -1,19 +1,20 @@
-"""Views of the asystent app: home, health check, the centre's details."""
+"""Views of the asystent app: home, health check, the centre's details, role confirmations."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .enums import Role
 from .forms import CentreForm
 from .health import broker_state, database_state
-from .models import Centre
+from .models import Centre, RoleChangeRequest
+from .role_changes import decidable_by, decide_role_change, may_decide
 from .roles import role_required
 
 
@@ -55,3 +56,28 @@ def centre_edit(request: HttpRequest) -> HttpResponse:
             ),
         )
     return render(request, "asystent/centre_form.html", {"form": form})
+
+
+@role_required(Role.MANAGER, Role.ADMINISTRATOR)
+@require_GET
+def role_change_list(request: HttpRequest) -> HttpResponse:
+    """The role changes this person may confirm or reject."""
+    return render(request, "asystent/role_changes.html", {"changes": decidable_by(request.user)})
+
+
+@role_required(Role.MANAGER, Role.ADMINISTRATOR)
+@require_POST
+def role_change_decide(request: HttpRequest, pk: int, confirm: bool) -> HttpResponse:
+    change = get_object_or_404(RoleChangeRequest, pk=pk)
+    if not may_decide(change, request.user):
+        raise PermissionDenied
+    try:
+        decide_role_change(request=request, change=change, by=request.user, confirm=confirm)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The role change has been confirmed.") if confirm else _("The role change has been rejected."),
+        )
+    return redirect("role-change-list")

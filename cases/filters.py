@@ -16,6 +16,8 @@ from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from asystent.pagination import page_number
+
 from .enums import CaseStatus, LegalBasis
 from .models import Case, Family, FamilyMember
 from .selectors import assistant_choices, family_cities, sees_every_family
@@ -185,10 +187,7 @@ def family_page(filterset: FamilyFilter, number: object, per_page: int) -> Page:
         return paginator.get_page(number)
     if filterset.everyone and "q" not in filterset.applied():
         return paginator.get_page(number)
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        number = 1  # as Paginator.get_page
+    number = page_number(number)
     bottom = (number - 1) * per_page
     rows = (
         list(filterset.qs.annotate(found=Window(Count("pk")))[bottom : bottom + per_page])

@@ -9,6 +9,10 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         # The delivery channels register themselves; the reminder rules are registered by the
         # apps that own the data they read (e.g. `cases.reminders`).
-        from . import channels
+        from asystent.staff_notices import managers_notice
+
+        from . import channels, services
 
         channels.load()
+        # The core app's notices to the managers (role changes awaiting a second person).
+        managers_notice.connect(services.notify_managers_of_notice, dispatch_uid="notifications-managers")

@@ -38,3 +38,8 @@ def notify(
 def managers() -> QuerySet:
     """The active managers, who are told of what needs the head of the centre."""
     return User.objects.filter(is_manager=True, is_active=True)
+
+
+def notify_managers_of_notice(*, rule: str, key: str, message: str, url: str = "", **_: object) -> int:
+    """The receiver of the core app's `managers_notice`: every active manager, once per key."""
+    return notify(managers(), rule=rule, key=key, message=message, url=url)

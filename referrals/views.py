@@ -11,7 +11,6 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +24,7 @@ from asystent.enums import Role
 from asystent.errors import CaseloadFull, InvalidTransition
 from asystent.http import AuthenticatedHttpRequest
 from asystent.models import Centre, User
+from asystent.pagination import paginate
 from asystent.roles import role_required
 from cases.selectors import get_family_for
 from cases.services import caseloads
@@ -193,7 +193,7 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_manager:
         referrals = referrals.filter(social_worker=request.user)
     referral_filter = ReferralFilter(request.GET or None, queryset=referrals.order_by("-created_at", "-pk"))
-    page = Paginator(referral_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, referral_filter.qs, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

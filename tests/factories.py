@@ -65,10 +65,16 @@ class UserFactory(ModelFactory[User]):
 
 
 _faker = pesel_rules.fake(20261129)
+_issued: set[str] = set()
 
 
 def make_pesel(birth_date: dt.date, sex: str) -> str:
-    return pesel_rules.generate(birth_date, sex, _faker)
+    """A PESEL no other factory-made person of this test run has: Faker draws the serial digits
+    at random, and two draws for one birth date can repeat."""
+    while (pesel := pesel_rules.generate(birth_date, sex, _faker)) in _issued:
+        pass
+    _issued.add(pesel)
+    return pesel
 
 
 class FamilyFactory(ModelFactory[Family]):

@@ -89,7 +89,24 @@ def test_web_migrates_collects_static_files_and_runs_gunicorn():
     application = getattr(wsgi, "application", wsgi)
     assert callable(application)
     assert option(gunicorn, "-b", "--bind").endswith(":8000")
-    assert "8000:8000" in SERVICES["web"]["ports"]
+    assert SERVICES["web"]["ports"] == ["127.0.0.1:8000:8000"]
+
+
+def test_no_service_publishes_a_port_on_every_interface():
+    # Plain HTTP stays on this host: the reverse proxy that terminates HTTPS connects locally.
+    for name, service in SERVICES.items():
+        for port in service.get("ports", []):
+            spec = port if isinstance(port, str) else f"{port.get('host_ip', '')}:{port.get('published')}"
+            assert spec.startswith(("127.0.0.1:", "[::1]:")), f"{name} publishes {port} on every interface"
+
+
+def test_forwarded_headers_are_believed_only_from_private_networks():
+    import ipaddress
+
+    value = SERVICES["web"]["environment"]["TRUSTED_PROXIES"]
+    default = re.fullmatch(r"\$\{TRUSTED_PROXIES:-([^}]*)\}", value).group(1)
+    networks = [ipaddress.ip_network(entry) for entry in default.split(",")]
+    assert networks and all(network.is_private for network in networks)
 
 
 def test_worker_runs_the_celery_worker_of_the_project():

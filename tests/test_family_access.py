@@ -22,6 +22,7 @@ from .factories import (
     FamilyFactory,
     FamilyMemberFactory,
     ReferralFactory,
+    make_pesel,
 )
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +261,34 @@ def test_history_shows_choice_labels_and_names_of_people(world, assistant, other
     assert changes[field["assistant"]] == (str(assistant), str(other_assistant))
     assert changes[field["status"]] == (str(CaseStatus.ACTIVE.label), str(CaseStatus.CLOSED.label))
     assert rows[0].who == manager
+
+
+@pytest.mark.parametrize("role", ["assistant", "social_worker", "manager"])
+def test_history_shows_a_changed_pesel_masked_as_the_page_does(client, world, role_users, role):
+    member = FamilyMemberFactory(family=world["family"], first_name="Ewa")
+    old_pesel = member.pesel
+    member.pesel = make_pesel(dt.date(2001, 2, 3), member.sex)
+    member.save()
+    client.force_login(role_users[role])
+
+    response = client.get(reverse("cases:family-detail", args=[world["family"].pk]))
+
+    html = response.content.decode()
+    assert old_pesel not in html and member.pesel not in html
+    changes = [c for row in response.context["history"] for c in row.changes]
+    (change,) = [c for c in changes if c.old.endswith(old_pesel[-4:])]
+    assert change.old == member_mask(old_pesel) and change.new == member_mask(member.pesel)
+
+
+def member_mask(pesel: str) -> str:
+    return FamilyMember(pesel=pesel).masked_pesel
+
+
+def test_history_hides_identifiers_of_a_source_that_says_nothing(world):
+    member = FamilyMemberFactory(family=world["family"])
+    old_pesel = member.pesel
+    member.pesel = make_pesel(dt.date(2001, 2, 3), member.sex)
+    member.save()
+    rows = history_rows([HistorySource(FamilyMember.history.filter(pk=member.pk))])
+    shown = " ".join(f"{c.old} {c.new}" for row in rows for c in row.changes)
+    assert old_pesel not in shown and member.pesel not in shown

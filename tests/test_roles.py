@@ -93,13 +93,15 @@ def test_the_admin_user_form_refuses_both_roles_with_the_message(client, admin_u
 
 
 @pytest.mark.django_db
-def test_the_admin_user_form_saves_allowed_roles(client, admin_user, assistant):
+def test_the_admin_user_form_accepts_allowed_roles_for_confirmation(client, admin_user, assistant):
+    # They take effect when a manager confirms them (tests/test_role_changes.py).
     client.force_login(admin_user)
     url, data = admin_user_form_data(client, assistant, is_manager=True)
     response = client.post(url, data)
     assert response.status_code == 302
     assistant.refresh_from_db()
-    assert assistant.roles == [Role.ASSISTANT, Role.MANAGER]
+    assert assistant.roles == [Role.ASSISTANT]
+    assert assistant.role_change_requests.get(status="pending").is_manager
 
 
 def test_the_art_17_message_is_translated_into_polish():

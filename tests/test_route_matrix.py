@@ -108,6 +108,7 @@ OWN_ASSISTANT = (403, 404, 200, 404, 403, 404)
 ASSISTANT_OR_MANAGER = (403, 404, 302, 404, 302, 404)
 REGISTRARS = (200, 404, 403, 403, 200, 403)
 SOCIAL_WORKER = (200, 404, 403, 403, 403, 403)
+DECIDERS_404 = (403, 403, 403, 403, 404, 404)
 
 # Columns: social worker, other social worker, assistant, other assistant, manager, administrator.
 # fmt: off
@@ -124,6 +125,10 @@ ROUTES: dict[str, Expect] = {
     "two-factor-setup": get(None, ALL_200),
     "two-factor-recovery": get(None, ALL_302),
     "access-log": get(None, MANAGER_ONLY),
+    "role-change-list": get(None, FIGURES),
+    # No request in the world: the roles that decide get 404, the others 403 first.
+    "role-change-confirm": post(lambda w: reverse("role-change-confirm", args=[10**9]), DECIDERS_404),
+    "role-change-reject": post(lambda w: reverse("role-change-reject", args=[10**9]), DECIDERS_404),
     "access-log-csv": get(None, MANAGER_ONLY),
     "notifications:list": get(None, ALL_200),
     "notifications:read": post("a.notification", (404, 404, 302, 404, 404, 404)),
@@ -225,6 +230,7 @@ ADMIN_MODELS = {
     "auth.group",
     "asystent.user",
     "asystent.centre",
+    "asystent.rolechangerequest",
     "cases.problemarea",
     "cases.assessmentarea",
     "notifications.remindersettings",

@@ -133,3 +133,24 @@ def test_no_navigation_into_the_application_before_the_second_step(client):
     page = client.get(reverse("two-factor-verify")).content.decode()
     assert reverse("referrals:queue") not in page
     assert reverse("logout") in page
+
+
+def test_the_setup_page_keeps_one_unconfirmed_device_and_seed_demo_copes(client, settings):
+    from django.core.management import call_command
+    from django.test import Client
+
+    settings.DEBUG = True  # seed_demo refuses to run in production
+    manager = UserFactory(username="kierownik", manager=True)
+    for _ in range(3):  # three logins, each opening the set-up page
+        browser = Client()
+        _login(browser, manager)
+        assert browser.get(reverse("two-factor-setup")).status_code == 200
+    _login(client, manager)
+    for _ in range(3):  # and three visits in one session
+        client.get(reverse("two-factor-setup"))
+    assert TOTPDevice.objects.filter(user=manager, confirmed=False).count() == 1
+
+    call_command("seed_demo", stdout=None)
+    call_command("seed_demo", stdout=None)
+    assert TOTPDevice.objects.filter(user=manager).count() == 1
+    assert TOTPDevice.objects.get(user=manager).confirmed

@@ -10,7 +10,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
 from asystent.http import AuthenticatedHttpRequest
+from asystent.pagination import paginate
 from asystent.roles import role_required
 from cases.forms.removal import RemovalForm
 from cases.models import Case
@@ -144,7 +144,7 @@ def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def case_visits(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = get_case_for(request.user, case_pk)
-    page = Paginator(visits_of_case(case), VISITS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, visits_of_case(case), VISITS_PER_PAGE)
     log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
     is_assistant = _is_case_assistant(request.user, case)
     context = {

@@ -8,6 +8,7 @@ import copy
 import functools
 import os
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -27,6 +28,7 @@ from asystent.errors import CaseloadFull
 from asystent.files import scan_mime_type
 from asystent.history import HistorySource, history_rows
 from asystent.models import Centre, User
+from asystent.rate_limits import within_limit
 from asystent.roles import role_required
 
 from .. import list_cache, services
@@ -113,6 +115,9 @@ def family_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/family_create.html", {"form": form, "formset": formset})
 
 
+PESEL_CHECK_WINDOW_SECONDS = 60 * 60
+
+
 @role_required(*REGISTRAR_ROLES)
 @require_POST
 def pesel_check(request: HttpRequest) -> HttpResponse:
@@ -129,10 +134,28 @@ def pesel_check(request: HttpRequest) -> HttpResponse:
         context["error"] = error.messages[0]
     else:
         if pesel:
+            # Each look-up in the register is limited per person and recorded (never the number).
+            if not within_limit(
+                "pesel-check",
+                request.user.pk,
+                limit=settings.PESEL_CHECK_LIMIT,
+                window_seconds=PESEL_CHECK_WINDOW_SECONDS,
+            ):
+                context["error"] = _(
+                    "The limit of PESEL checks has been exceeded. Please try again in an hour; "
+                    "the number will also be checked when the form is saved."
+                )
+                return render(request, "cases/_pesel_check.html", context)
             info = decode(pesel)
             context["info"] = info
             context["sex_label"] = Sex(info.sex).label
             on_file = find_member_by_pesel(pesel)
+            log_access(
+                request,
+                family_id=on_file.family_id if on_file else None,
+                obj=on_file or request.user,
+                action=AccessAction.PESEL_CHECK,
+            )
             if on_file is not None and str(on_file.pk) != request.POST.get("member"):
                 context["on_file"] = on_file_message(on_file, request.user)
     return render(request, "cases/_pesel_check.html", context)
@@ -158,6 +181,8 @@ def _history_sources(family: Family, case_ids: list[int]) -> list[HistorySource]
         HistorySource(
             _history_of(FamilyMember).filter(family_id=family.pk),
             label=lambda r: _("Member %(name)s") % {"name": f"{r.first_name} {r.last_name}"},
+            # The family page shows every member's PESEL masked, so does its history.
+            display={"pesel": lambda pesel: FamilyMember(pesel=pesel).masked_pesel},
         ),
         *registered_family_history(family),
         HistorySource(

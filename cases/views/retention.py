@@ -1,7 +1,6 @@
 """The manager's retention pages: cases past the retention period and destruction protocols."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
 from asystent.models import Centre
+from asystent.pagination import paginate
 from asystent.roles import role_required
 
 from .. import retention
@@ -20,7 +20,7 @@ from ..models import Case, DestructionProtocol
 @require_GET
 def retention_list(request: HttpRequest) -> HttpResponse:
     cases = retention.cases_past_retention()
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page = paginate(request, cases, 50)
     return render(
         request,
         "cases/retention/list.html",
