@@ -1,5 +1,7 @@
 """The administrator's screens: users and roles, the centre's details, dictionaries."""
 
+from typing import cast
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -79,7 +81,8 @@ class UserAdmin(BaseUserAdmin):
         if (
             wanted
             and obj.pk != request.user.pk
-            and request_role_change(request=request, user=obj, by=request.user, access=wanted) is not None
+            and request_role_change(request=request, user=obj, by=cast(User, request.user), access=wanted)
+            is not None
         ):
             messages.warning(request, _("The change of roles awaits confirmation by a manager."))
 

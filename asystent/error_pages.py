@@ -7,16 +7,19 @@ TECHNICAL_ERROR_PAGES=true on a developer's own machine to get the technical pag
 """
 
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.debug import ExceptionReporter
 
 
 class PublicErrorReporter(ExceptionReporter):
-    def get_traceback_html(self) -> str:
+    def get_traceback_html(self) -> SafeString:
         # As Django's own server_error view: no request context, so the page cannot fail again.
         return render_to_string("500.html")
 
-    def get_traceback_text(self) -> str:
-        return _(
+    def get_traceback_text(self) -> SafeString:
+        # The plain-text page (no HTML in it): only the apology, never the traceback.
+        apology = _(
             "Something went wrong on our side. Nothing you saved has been lost; please try again in a moment."
         )
+        return SafeString(apology)

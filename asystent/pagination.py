@@ -6,8 +6,11 @@ negative) answers the last page; one that is no number answers the first, as Dja
 """
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 # Beyond any list's last page, and small enough that OFFSET = (number - 1) × page size fits every
@@ -27,6 +30,8 @@ def page_number(value: object) -> int:
     return int(text)
 
 
-def paginate(request: HttpRequest, object_list: object, per_page: int, *, param: str = "page") -> Page:
+def paginate(
+    request: HttpRequest, object_list: Sequence[Any] | QuerySet[Any], per_page: int, *, param: str = "page"
+) -> Page[Any]:
     """The page of `object_list` the query string asks for (`?page=`), always an existing one."""
     return Paginator(object_list, per_page).get_page(page_number(request.GET.get(param)))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .enums import Role
 from .forms import CentreForm
 from .health import broker_state, database_state
+from .http import AuthenticatedHttpRequest
 from .models import Centre, RoleChangeRequest
 from .role_changes import decidable_by, decide_role_change, may_decide
 from .roles import role_required
@@ -60,14 +61,14 @@ def centre_edit(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.MANAGER, Role.ADMINISTRATOR)
 @require_GET
-def role_change_list(request: HttpRequest) -> HttpResponse:
+def role_change_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The role changes this person may confirm or reject."""
     return render(request, "asystent/role_changes.html", {"changes": decidable_by(request.user)})
 
 
 @role_required(Role.MANAGER, Role.ADMINISTRATOR)
 @require_POST
-def role_change_decide(request: HttpRequest, pk: int, confirm: bool) -> HttpResponse:
+def role_change_decide(request: AuthenticatedHttpRequest, pk: int, confirm: bool) -> HttpResponse:
     change = get_object_or_404(RoleChangeRequest, pk=pk)
     if not may_decide(change, request.user):
         raise PermissionDenied

@@ -1,10 +1,12 @@
 """Scoped reads of intake data."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from asystent.history import HistorySource
+from asystent.history import HistoricalChanges, HistorySource
 from asystent.models import User
 from cases.enums import LegalBasis
 from cases.models import Family
@@ -29,7 +31,7 @@ def get_court_order_for(user: User, pk: int) -> CourtOrder:
     return get_object_or_404(CourtOrder.objects.filter(family__in=Family.objects.visible_to(user)), pk=pk)
 
 
-def referred_family_ids(user: User) -> list[QuerySet]:
+def referred_family_ids(user: User) -> list[QuerySet[Referral, Any]]:
     """A social worker sees the families they referred (a reason of `Family.objects.visible_to`)."""
     if not user.is_social_worker:
         return []
@@ -39,7 +41,8 @@ def referred_family_ids(user: User) -> list[QuerySet]:
 def referral_history(family: Family) -> list[HistorySource]:
     """The history of the family's referrals, on the family page."""
 
-    def label(record: object) -> str:
-        return _("Referral: %(basis)s") % {"basis": LegalBasis(record.legal_basis).label}
+    def label(record: HistoricalChanges) -> str:
+        basis: str = record.legal_basis
+        return _("Referral: %(basis)s") % {"basis": LegalBasis(basis).label}
 
     return [HistorySource(Referral.history.filter(family_id=family.pk), label=label)]

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from asystent.pagination import MAX_PAGE_NUMBER, page_number
-from cases.forms import ConsentForm
+from cases.forms.families import ConsentForm
 from cases.models import Family
 
 from .factories import CaseFactory, FamilyFactory, FamilyMemberFactory

@@ -210,7 +210,7 @@ def intervention_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
-def visit_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = get_visit_for(request.user, pk)
     if not may_remove_visit(request.user, visit):
         raise PermissionDenied
@@ -228,7 +228,7 @@ def visit_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_POST
-def visit_restore(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(Visit.all_objects.visible_to(request.user).removed(), pk=pk)
     try:
         restore_visit(visit=visit, by=request.user)
