@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -44,6 +45,8 @@ from notifications.models import Notification
 from notifications.reminders import send_reminders
 from reports import snapshots
 from reports.statistics import Period
+
+from . import without as without_caches
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -234,15 +237,26 @@ def _figures(url: str, queries: int, durations: list[float]) -> dict:
     }
 
 
-def measure_pages(subjects: Subjects, requests: int, extra: bool = True) -> tuple[dict, dict]:
-    """(the floor, {page key: figures}); each page's ratio is its median over the floor's."""
+def measure_pages(
+    subjects: Subjects, requests: int, extra: bool = True, without: frozenset[str] = frozenset()
+) -> tuple[dict, dict, dict]:
+    """(the floor, {page key: figures}, {cache: checks}); each page's ratio is its median over the
+    floor's. The caches named in `without` are switched off (`bench.without`), after checking
+    that each of their pages is the same without them."""
     clients, users = {}, {"assistant": subjects.assistant, "manager": subjects.manager}
     for role, user in users.items():
         clients[role] = Client()
         clients[role].force_login(user)
     pages = [FLOOR, *PAGES, *(EXTRA_PAGES if extra else [])]
-    with override_settings(ROOT_URLCONF="bench.urls", OTP_REQUIRED_FOR_STAFF=False):
+    with ExitStack() as stack:
+        stack.enter_context(override_settings(ROOT_URLCONF="bench.urls", OTP_REQUIRED_FOR_STAFF=False))
         urls = {page.key: page.url(subjects) for page in pages}
+        checks = without_caches.check(
+            without,
+            {page.key: clients[page.user] for page in pages},
+            {page.key: urls[page.key] for page in pages},
+        )
+        stack.enter_context(without_caches.disabled(without))
         queries = {
             page.key: count_queries(clients[page.user], urls[page.key], uncached=page.uncached)
             for page in pages
@@ -264,7 +278,7 @@ def measure_pages(subjects: Subjects, requests: int, extra: bool = True) -> tupl
             key_page=page in PAGES,
         )
         results[page.key] = figures
-    return floor, results
+    return floor, results, checks
 
 
 # --- the court-opinion PDF ------------------------------------------------------------------------------
@@ -479,9 +493,12 @@ def _wait_until_up(port: int, process: subprocess.Popen, log: Path, timeout: flo
     raise BenchError(f"gunicorn did not answer /healthz in {timeout:.0f} s:\n{log.read_text()[-2000:]}")
 
 
-def measure_throughput(user: User, seconds: float, workers: int = 2, connections: int = 4) -> dict:
+def measure_throughput(
+    user: User, seconds: float, workers: int = 2, connections: int = 4, without: frozenset[str] = frozenset()
+) -> dict:
     """The assistant's family list served by gunicorn (`workers` sync workers, as in production)
-    on a free loopback port, under `connections` client threads for `seconds`."""
+    on a free loopback port, under `connections` client threads for `seconds`; the workers switch
+    off the caches named in `without` (`bench.wsgi`)."""
     path = reverse("cases:family-list")
     port = _free_port()
     env = {
@@ -494,6 +511,7 @@ def measure_throughput(user: User, seconds: float, workers: int = 2, connections
         "OTP_REQUIRED_FOR_STAFF": "false",
         "CONN_MAX_AGE": "60",
         "LOG_LEVEL": "WARNING",
+        without_caches.ENVIRONMENT: ",".join(without_caches.ordered(without)),
     }
     cookies = []
     for _ in range(connections):
@@ -508,7 +526,7 @@ def measure_throughput(user: User, seconds: float, workers: int = 2, connections
                     sys.executable,
                     "-m",
                     "gunicorn",
-                    "asystent.wsgi",
+                    "bench.wsgi",
                     "--bind",
                     f"127.0.0.1:{port}",
                     "--workers",
@@ -562,24 +580,36 @@ def _server_version() -> str:
         return f"PostgreSQL {cursor.fetchone()[0]}"
 
 
-def run_all(*, requests: int, load_seconds: float, pdf_runs: int, say: Callable[[str], None] = print) -> dict:
+def run_all(
+    *,
+    requests: int,
+    load_seconds: float,
+    pdf_runs: int,
+    say: Callable[[str], None] = print,
+    without: frozenset[str] = frozenset(),
+) -> dict:
+    """Every measurement; with the caches named in `without` switched off (`bench.without`)."""
     subjects = pick_subjects()
+    if without:
+        say(f"  without: {', '.join(without_caches.ordered(without))}")
     say(
         f"  subjects: {subjects.assistant.username} ({subjects.caseload} open cases), family "
         f"{subjects.family_id}, case {subjects.case_id} ({subjects.case_visits} visits), "
         f"search {subjects.search!r}, {subjects.manager.username}"
     )
     started = time.perf_counter()
-    floor, pages = measure_pages(subjects, requests)
+    without_caches.STATE.clear()
+    floor, pages, checks = measure_pages(subjects, requests, without=without)
     say(f"  pages: {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
-    pdf = measure_pdf(pdf_runs)
-    say(f"  court-opinion PDF: {time.perf_counter() - started:.1f} s")
-    report = measure_report()
-    say(f"  half-year report computed: {report['median_ms'] / 1000 * report['runs']:.1f} s")
-    sweep = measure_sweep()
-    say(f"  reminder sweep: {sweep['seconds'] + sweep['repeat_seconds']:.1f} s")
-    throughput = measure_throughput(subjects.assistant, load_seconds)
+    with without_caches.disabled(without):
+        pdf = measure_pdf(pdf_runs)
+        say(f"  court-opinion PDF: {time.perf_counter() - started:.1f} s")
+        report = measure_report()
+        say(f"  half-year report computed: {report['median_ms'] / 1000 * report['runs']:.1f} s")
+        sweep = measure_sweep()
+        say(f"  reminder sweep: {sweep['seconds'] + sweep['repeat_seconds']:.1f} s")
+    throughput = measure_throughput(subjects.assistant, load_seconds, without=without)
     results = {
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "database": _server_version(),
@@ -599,6 +629,11 @@ def run_all(*, requests: int, load_seconds: float, pdf_runs: int, say: Callable[
         "sweep": sweep,
         "throughput": throughput,
         "targets": TARGETS,
+        "without": {
+            "caches": without_caches.ordered(without),
+            "checks": checks,
+            **without_caches.STATE,
+        },
     }
     results["targets_met"] = assess(results)
     return results

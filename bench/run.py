@@ -27,7 +27,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-generate", action="store_true", help="measure the data set already there")
     parser.add_argument("--generate-only", action="store_true", help="generate the data set, measure nothing")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument(
+        "--without",
+        type=_caches,
+        default=frozenset(),
+        metavar="CACHES",
+        help="measure with these caches switched off in the bench (comma-separated: list-cache, "
+        "figure-stamps, report-snapshots, or all); see bench/without.py",
+    )
     return parser.parse_args(argv)
+
+
+def _caches(value: str) -> frozenset[str]:
+    from .without import parse
+
+    try:
+        return parse(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def refuse(message: str) -> None:
@@ -74,7 +91,18 @@ def table(results: dict) -> str:
             f"{rows.get('visits_visit', 0):,} visits, {rows.get('asystent_user', 0):,} users; "
             f"generated in {generation['seconds']:.1f} s"
         )
-    lines = [head, f"{results['database']}, measured {results['measured_at']}", ""]
+    lines = [head, f"{results['database']}, measured {results['measured_at']}"]
+    without = results.get("without") or {}
+    if without.get("caches"):
+        lines.append(f"WITHOUT the caches: {', '.join(without['caches'])}")
+        for name, pages in without.get("checks", {}).items():
+            for key, check in pages.items():
+                same = "yes" if check["same_content"] else "NO"
+                lines.append(
+                    f"  {name}, {key}: queries {check['queries_with']} with, "
+                    f"{check['queries_without']} without; same page: {same}"
+                )
+    lines.append("")
     floor = results["floor"]
     lines.append(f"{'page':<40} {'queries':>7} {'median ms':>10} {'p95 ms':>9} {'× floor':>8}")
     lines.append(
@@ -156,6 +184,7 @@ def main(argv: list[str] | None = None) -> dict:
             load_seconds=args.load_seconds,
             pdf_runs=args.pdf_runs,
             say=lambda line: print(line, flush=True),
+            without=args.without,
         )
     )
     results["measure_seconds"] = round(time.perf_counter() - started, 1)

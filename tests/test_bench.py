@@ -5,13 +5,15 @@ import json
 import os
 import subprocess
 import sys
+from unittest import mock
 
 import pytest
 from django.db import connection
 
-from bench import run
+from bench import measure, run, without
 from bench.generate import SCALES, GenerationRefused, check_overwrite
 from bench.measure import EXTRA_PAGES, PAGES
+from bench.without import CACHES
 from cases.models import FamilyMember
 from cases.pesel import decode
 
@@ -118,3 +120,54 @@ def test_generate_only_makes_the_data_set_and_measures_nothing(transactional_db,
     assert returned["generation"]["rows"]["cases_family"] >= tiny.active_families + tiny.closed_families
     assert "floor" not in returned
     assert not output.exists()
+
+
+def test_without_names_the_caches_to_switch_off():
+    assert run.parse_args([]).without == frozenset()
+    assert run.parse_args(["--without=list-cache, report-snapshots"]).without == {
+        "list-cache",
+        "report-snapshots",
+    }
+    assert run.parse_args(["--without=all"]).without == set(CACHES)
+    assert run.parse_args(["--without=none"]).without == frozenset()
+    with pytest.raises(SystemExit) as refused:
+        run.parse_args(["--without=list-cache,redis"])
+    assert refused.value.code == 2
+
+
+@pytest.mark.services
+def test_without_computes_each_page_and_serves_the_same_one(transactional_db, monkeypatch):
+    """With the caches switched off every page behind one is computed (more queries) and is the
+    same page; the switch lasts only as long as the run, and gunicorn's workers switch off the same."""
+    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    monkeypatch.setenv("BENCH_OVERWRITE", "yes")
+    run.main(["--scale=tiny", "--generate-only"])
+    subjects = measure.pick_subjects()
+    floor, pages, checks = measure.measure_pages(subjects, requests=2, without=frozenset(CACHES))
+
+    assert set(checks) == set(CACHES)
+    for name, cache in CACHES.items():
+        assert set(checks[name]) == set(cache.pages)
+        for key, check in checks[name].items():
+            assert check["same_content"], (name, key)
+            assert check["queries_without"] > check["queries_with"], (name, key)
+            # The timed requests ran without the cache too.
+            assert pages[key]["queries"] == check["queries_without"], (name, key)
+    assert without.STATE["ranking_stamp_join_removed"]
+    # Switched on again after the run.
+    from cases import list_cache
+    from reports import dashboard, snapshots
+
+    assert list_cache.enabled.__module__ == "cases.list_cache"
+    assert dashboard._figures_of.__module__ == "reports.dashboard"
+    assert dashboard.RankedAssistants._ranked.__module__ == "reports.dashboard"
+    assert snapshots.report_figures.__module__ == "reports.snapshots"
+
+    # gunicorn's workers (bench.wsgi): from BENCH_WITHOUT.
+    monkeypatch.setenv(without.ENVIRONMENT, "report-snapshots")
+    try:
+        assert without.switch_off_from_environment() == {"report-snapshots"}
+        assert snapshots.report_figures.__module__ == "bench.without"
+    finally:
+        mock.patch.stopall()
+    assert snapshots.report_figures.__module__ == "reports.snapshots"
