@@ -32,7 +32,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=_caches,
         default=frozenset(),
         metavar="CACHES",
-        help="measure with these caches switched off in the bench (comma-separated: list-cache, "
+        help="measure with these caches switched off in the bench (comma-separated: "
         "figure-stamps, report-snapshots, or all); see bench/without.py",
     )
     return parser.parse_args(argv)

@@ -1,12 +1,9 @@
-"""`--without list-cache,figure-stamps,report-snapshots`: measure the pages as they would be without
+"""`--without figure-stamps,report-snapshots`: measure the pages as they would be without
 one or more of the application's caches, to tell whether each cache pays for itself.
 
 A cache is switched off in the bench process only, by replacing its entry point for the length of
 the run (the application's code is not changed):
 
-- `list-cache`: the family list's rendered pages (`cases.list_cache`): `enabled()` answers False,
-  so the view neither reads the fingerprint nor the cache and renders the list each time, as it
-  does for a manager;
 - `figure-stamps`: the dashboard's per-assistant figures kept under their stamps
   (`reports.FigureStamp`): `reports.dashboard._figures_of` computes the figures of the page's
   assistants in one query every time, and the ranking query no longer joins the stamps;
@@ -37,12 +34,6 @@ ENVIRONMENT = "BENCH_WITHOUT"
 
 
 # --- the replacements -----------------------------------------------------------------------------------
-
-
-def _list_cache_patches() -> list:
-    from cases import list_cache
-
-    return [mock.patch.object(list_cache, "enabled", lambda user: False)]
 
 
 # The stamp column and the join that reads it, in the ranking query (`RankedAssistants._ranked`).
@@ -103,12 +94,6 @@ class Cache:
 CACHES: dict[str, Cache] = {
     cache.name: cache
     for cache in [
-        Cache(
-            "list-cache",
-            "the family list's rendered pages (cases/list_cache.py)",
-            _list_cache_patches,
-            ("family_list_search", "family_list"),
-        ),
         Cache(
             "figure-stamps",
             "the dashboard's figures under their stamps (reports.FigureStamp)",

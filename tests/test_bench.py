@@ -124,18 +124,18 @@ def test_generate_only_makes_the_data_set_and_measures_nothing(transactional_db,
 
 def test_without_names_the_caches_to_switch_off():
     assert run.parse_args([]).without == frozenset()
-    assert run.parse_args(["--without=list-cache, report-snapshots"]).without == {
-        "list-cache",
+    assert run.parse_args(["--without=figure-stamps, report-snapshots"]).without == {
+        "figure-stamps",
         "report-snapshots",
     }
     assert run.parse_args(["--without=all"]).without == set(CACHES)
     assert run.parse_args(["--without=none"]).without == frozenset()
     with pytest.raises(SystemExit) as refused:
-        run.parse_args(["--without=list-cache,redis"])
+        run.parse_args(["--without=figure-stamps,redis"])
     assert refused.value.code == 2
 
 
-@pytest.mark.services
+@pytest.mark.postgresql("the benchmark loads with COPY and refuses anything else")
 def test_without_computes_each_page_and_serves_the_same_one(transactional_db, monkeypatch):
     """With the caches switched off every page behind one is computed (more queries) and is the
     same page; the switch lasts only as long as the run, and gunicorn's workers switch off the same."""
@@ -155,10 +155,8 @@ def test_without_computes_each_page_and_serves_the_same_one(transactional_db, mo
             assert pages[key]["queries"] == check["queries_without"], (name, key)
     assert without.STATE["ranking_stamp_join_removed"]
     # Switched on again after the run.
-    from cases import list_cache
     from reports import dashboard, snapshots
 
-    assert list_cache.enabled.__module__ == "cases.list_cache"
     assert dashboard._figures_of.__module__ == "reports.dashboard"
     assert dashboard.RankedAssistants._ranked.__module__ == "reports.dashboard"
     assert snapshots.report_figures.__module__ == "reports.snapshots"

@@ -15,10 +15,8 @@ from django.db import models
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,7 +29,7 @@ from asystent.models import Centre, User
 from asystent.rate_limits import within_limit
 from asystent.roles import role_required
 
-from .. import list_cache, services
+from .. import services
 from ..enums import CaseStatus, ConsentDecision, LegalBasis, Sex
 from ..filters import FamilyFilter, family_page
 from ..forms.families import (
@@ -71,22 +69,14 @@ HISTORY_ROWS = 50
 @role_required(*CASE_ROLES)
 @require_GET
 def family_list(request: HttpRequest) -> HttpResponse:
-    # An assistant's or a social worker's list is served from the cache while the rows behind it
-    # are unchanged (`cases.list_cache`: one query tells).
-    cache_key = list_cache.key(request) if list_cache.enabled(request.user) else None
-    content = list_cache.get(cache_key) if cache_key else None
-    if content is None:
-        filterset = FamilyFilter(
-            request.GET or None, queryset=families_for_list(request.user), user=request.user, request=request
-        )
-        page = family_page(filterset, request.GET.get("page"), FAMILIES_PER_PAGE)
-        page.object_list = list(page.object_list)
-        fill_family_rows(page.object_list)
-        context = {"filter": filterset, "page": page, "can_register": request.user.has_role(*REGISTRAR_ROLES)}
-        content = render_to_string("cases/_family_list_content.html", context, request)
-        if cache_key:
-            list_cache.store(cache_key, content)
-    return render(request, "cases/family_list.html", {"content": mark_safe(content)})  # noqa: S308  # nosec B308 B703 - our own rendered template
+    filterset = FamilyFilter(
+        request.GET or None, queryset=families_for_list(request.user), user=request.user, request=request
+    )
+    page = family_page(filterset, request.GET.get("page"), FAMILIES_PER_PAGE)
+    page.object_list = list(page.object_list)
+    fill_family_rows(page.object_list)
+    context = {"filter": filterset, "page": page, "can_register": request.user.has_role(*REGISTRAR_ROLES)}
+    return render(request, "cases/family_list.html", context)
 
 
 @role_required(*REGISTRAR_ROLES)
