@@ -23,9 +23,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from typing import Any, cast
 from unittest import mock
 
 from django.db import connection
+from django.db.models import Model
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -49,7 +51,9 @@ def _figure_stamp_patches() -> list:
         pks = [user.pk for user in users]
         if not pks:
             return {}
-        computed = {row["assistant"]: row for row in dashboard._figures_query(ctx).filter(assistant__in=pks)}
+        # A values() query: its rows are dicts (the stubs cannot see that through the annotations).
+        rows = cast(Iterable[dict[str, Any]], dashboard._figures_query(ctx).filter(assistant__in=pks))
+        computed = {row["assistant"]: row for row in rows}
         return {pk: computed.get(pk, {}) for pk in pks}
 
     ranked = dashboard.RankedAssistants._ranked
@@ -58,13 +62,14 @@ def _figure_stamp_patches() -> list:
         """The ranking query with neither the stamps' join nor their column (if it still has
         them in the form this knows; otherwise as it is: the join costs little)."""
         query = ranked(self, search, offset=offset, limit=limit)
-        sql, column = _STAMP_COLUMN.subn("", query.raw_query)
+        sql, column = _STAMP_COLUMN.subn("", str(query.raw_query))
         sql, join = _STAMP_JOIN.subn("", sql)
         if column != 1 or join != 1:
             STATE["ranking_stamp_join_removed"] = False
             return query
         STATE["ranking_stamp_join_removed"] = True
-        return query.model.objects.raw(sql, query.params)
+        model = cast("type[Model]", query.model)
+        return model._default_manager.raw(sql, query.params)
 
     return [
         mock.patch.object(dashboard, "_figures_of", figures_computed),
