@@ -185,3 +185,15 @@ def test_the_first_manager_is_made_from_the_command_line_only_once(admin_user):
     with pytest.raises(CommandError):
         call_command("grant_first_manager", "druga")
     assert not User.objects.get(username="druga").is_manager
+
+
+@pytest.mark.django_db
+def test_set_password_by_someone_else_must_be_changed_but_ones_own_need_not(admin_user, assistant):
+    from asystent.role_changes import set_password
+
+    set_password(user=assistant, password="haslo-od-kogos-innego", by=admin_user)
+    assistant.refresh_from_db()
+    assert assistant.must_change_password and assistant.check_password("haslo-od-kogos-innego")
+    set_password(user=assistant, password="moje-wlasne-haslo-1", by=assistant)
+    assistant.refresh_from_db()
+    assert not assistant.must_change_password

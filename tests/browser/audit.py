@@ -88,6 +88,7 @@ NOT_CHECKED = {
     "cases:plan-create": "records the previous plan version only when there is one",
     "cases:assessment-create": "records the previous assessment only when there is one",
     "cases:assessment-edit": "records the previous assessment only when there is one",
+    "cases:pesel-check": "a POST (htmx), not a page read: see tests/test_pesel_check_limits.py",
 }
 
 
