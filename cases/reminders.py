@@ -1,4 +1,4 @@
-"""The reminder rules over case data (issue 6), registered with the sweep in `CasesConfig.ready()`:
+"""The reminder rules over case data, registered with the sweep in `CasesConfig.ready()`:
 the periodic assessment, the family's consent, the plan's actions and the end of monitoring; and
 the helpers the other apps' rules share (the case's link, its active assistant)."""
 

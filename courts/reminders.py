@@ -1,4 +1,4 @@
-"""The court requests' reminder rule (issue 6): an open court request due soon or overdue.
+"""The court requests' reminder rule: an open court request due soon or overdue.
 Registered with the sweep in the app's `AppConfig.ready()`."""
 
 from django.utils.translation import gettext as _

@@ -1,7 +1,7 @@
 """The notifications (one row per recipient: the in-application centre and the outbox of the other
 channels) and the reminder thresholds, one row the administrator edits in the Django admin.
 
-The thresholds' defaults are the issue's: most are common practice, not statute, so each is configurable
+The thresholds' defaults are common practice, not statute, so each is configurable
 (the 6-month assessment interval itself is the centre's setting, `Centre.assessment_interval_months`).
 """
 

@@ -1,5 +1,5 @@
 """The daily reminder sweep: it runs the registered reminder rules and turns what they return into
-notifications (issue 6).
+notifications.
 
 The rules read case data, so each lives in the app that owns that data (`cases/reminders.py`,
 `visits/reminders.py`, `referrals/reminders.py`, `courts/reminders.py`) and is registered from

@@ -1,4 +1,4 @@
-"""The referrals' reminder rule (issue 6): a referral waiting too long for the head's decision.
+"""The referrals' reminder rule: a referral waiting too long for the head's decision.
 Registered with the sweep in `ReferralsConfig.ready()`."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""The visits' reminder rule (issue 6): an active case with no saved visit or contact for too
+"""The visits' reminder rule: an active case with no saved visit or contact for too
 long. Registered with the sweep in `VisitsConfig.ready()`."""
 
 import datetime as dt
