@@ -3,7 +3,6 @@ and the unread count for the navigation (a context processor)."""
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from asystent.http import AuthenticatedHttpRequest
 from asystent.models import User
+from asystent.pagination import paginate
 
 from .enums import kind_label
 from .models import Notification
@@ -68,7 +68,7 @@ def mark_all_read(*, user: User) -> int:
 
 @require_GET
 def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    page = Paginator(own_notifications(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, own_notifications(request.user), PAGE_SIZE)
     for notification in page.object_list:
         notification.kind_label = kind_label(notification.rule)
     return render(

@@ -375,7 +375,7 @@ class RankedAssistants:
         search: str = "",
         *,
         team: int | None = None,
-        page: str | None = None,
+        page: int | str | None = None,
         per_page: int = 0,
     ) -> None:
         self.ctx = ctx

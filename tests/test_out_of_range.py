@@ -56,11 +56,21 @@ def test_the_family_list_answers_a_page_for_any_page_number(client, manager, que
         ("access-log", "manager"),
         ("referrals:referral-list", "manager"),
         ("cases:retention", "manager"),
+        ("reports:dashboard", "manager"),
+        ("notifications:list", "assistant"),
     ],
 )
 def test_every_list_answers_its_last_page_for_a_huge_number(client, role_users, url_name, role):
     client.force_login(role_users[role])
     response = client.get(reverse(url_name), {"page": HUGE})
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.number == page.paginator.num_pages
+
+
+def test_the_dashboard_drilldown_answers_its_last_page_for_a_huge_number(client, manager):
+    client.force_login(manager)
+    response = client.get(reverse("reports:dashboard-drilldown"), {"metric": "caseload", "page": HUGE})
     assert response.status_code == 200
     page = response.context["page"]
     assert page.number == page.paginator.num_pages

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.models import Centre
+from asystent.pagination import page_number, paginate
 from asystent.roles import role_required
 from cases.models import Family
 
@@ -43,7 +44,7 @@ _managers = role_required(Role.MANAGER)
 
 
 def _page(request: HttpRequest, queryset: QuerySet) -> Page:
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return paginate(request, queryset, PAGE_SIZE)
 
 
 # --- the dashboard ----------------------------------------------------------------------------
@@ -56,7 +57,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     (optionally narrowed to the names matching `q`); only the page's figures are computed."""
     ctx = dashboard.Context.load()
     search = request.GET.get("q", "").strip()[:100]
-    number, per_page = request.GET.get("page"), dashboard.ASSISTANTS_PER_PAGE
+    number, per_page = page_number(request.GET.get("page")), dashboard.ASSISTANTS_PER_PAGE
     # A coordinator sees their own team first; the whole centre is a click away.
     team_size = dashboard.team_size(request.user)
     scope = request.GET.get("scope")
