@@ -278,3 +278,46 @@ class AccessLog(models.Model):
         from .audit import AccessAction
 
         return str(AccessAction(self.action).label) if self.action in AccessAction.values else self.action
+
+
+class TransitionLog(models.Model):
+    """The shape of every status machine's log: who moved the object, when, from which status to
+    which, and what they gave as the reason. Each app keeps its own log table (a foreign key to
+    the object, named by `subject_field`), so a page reads its object's log with one indexed
+    query and an app's eraser reaches it through the object. Rows are written only by
+    `asystent.transitions.transition`."""
+
+    subject_field: ClassVar[str]
+
+    from_status = models.CharField(_("from"), max_length=20)
+    to_status = models.CharField(_("to"), max_length=20)
+    # Empty for a move made by the system (e.g. the daily end of monitoring).
+    by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+    def _label(self, value: str) -> str:
+        subject = self._meta.get_field(self.subject_field).related_model
+        labels = {
+            key: label
+            for field in subject._meta.concrete_fields  # type: ignore[union-attr]
+            if field.name == "status"
+            for key, label in field.flatchoices
+        }
+        return str(labels.get(value, value))
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_status)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from .concurrency import bump_version
 from .enums import Role
 from .forms import CentreForm
 from .health import broker_state, database_state
@@ -41,21 +42,22 @@ def centre_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             on_file = Centre.objects.select_for_update().get(pk=centre.pk)
-            if on_file.version == form.cleaned_data["version"]:
-                form.instance.version = on_file.version + 1
+            try:
+                bump_version(
+                    on_file,
+                    expected=form.cleaned_data["version"],
+                    message=_(
+                        "Someone else changed the centre's settings while you were editing them. "
+                        "Your changes have not been saved."
+                    ),
+                )
+            except ValidationError as stale:
+                form.add_error(None, stale)
+            else:
+                form.instance.version = on_file.version
                 form.save()
                 messages.success(request, _("The centre's details have been saved."))
                 return redirect("centre-edit")
-        form.add_error(
-            None,
-            ValidationError(
-                _(
-                    "Someone else changed the centre's settings while you were editing them. "
-                    "Your changes have not been saved."
-                ),
-                code="stale_version",
-            ),
-        )
     return render(request, "asystent/centre_form.html", {"form": form})
 
 

@@ -7,11 +7,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField
 from simple_history.models import HistoricalRecords
 
 from asystent.files import private_storage, validate_scan
-from asystent.models import postal_code_validator
+from asystent.models import TransitionLog, User, postal_code_validator
+from asystent.transitions import transition
 
 from . import pesel as pesel_rules
 from .enums import (
@@ -264,9 +267,7 @@ class Case(models.Model):
         blank=True,
     )
     legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices)
-    status = models.CharField(
-        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.ACTIVE
-    )
+    status = FSMField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.ACTIVE)
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     started_on = models.DateField(_("work started on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -338,6 +339,54 @@ class Case(models.Model):
     @property
     def awaiting_consent(self) -> bool:
         return self.status == CaseStatus.AWAITING_CONSENT
+
+    # --- the state machine: every allowed move, once (asystent.transitions) ----------------------
+
+    def transition_refused(self, target: str) -> str:
+        return gettext("A case that is “%(current)s” cannot become “%(new)s”.") % {
+            "current": self.get_status_display(),
+            "new": CaseStatus(target).label,
+        }
+
+    @transition(field=status, source=CaseStatus.AWAITING_CONSENT, target=CaseStatus.ACTIVE)
+    def start(self, *, on: dt.date, by: User | None, comment: str = "") -> None:
+        """The family consented (art. 8 ust. 3): the work starts."""
+        self.started_on = on
+
+    @transition(field=status, source=OPEN_STATUSES, target=CaseStatus.CLOSED)
+    def close(self, *, on: dt.date, reason: str, by: User | None, comment: str = "") -> None:
+        """The work ends without monitoring (also when a voluntary family refuses or withdraws)."""
+        self.closed_on = on
+        self.closure_reason = reason
+
+    @transition(field=status, source=OPEN_STATUSES, target=CaseStatus.MONITORING)
+    def close_with_monitoring(self, *, on: dt.date, reason: str, by: User | None, comment: str = "") -> None:
+        """The work ends and monitoring follows (art. 15 ust. 1 pkt 16)."""
+        self.closed_on = on
+        self.closure_reason = reason
+
+    @transition(
+        field=status,
+        source=CaseStatus.MONITORING,
+        target=CaseStatus.ENDED,
+        refused=lambda case, target: gettext("Only a case in monitoring can end its monitoring."),
+    )
+    def end_monitoring(self, *, on: dt.date, by: User | None, comment: str = "") -> None:
+        """The monitoring ends; the case becomes read-only."""
+        self.ended_on = on
+
+
+class CaseTransition(TransitionLog):
+    """The case's moves: consent, closure, monitoring and its end."""
+
+    subject_field = "case"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
+
+    class Meta:
+        verbose_name = _("case status change")
+        verbose_name_plural = _("case status changes")
+        ordering = ["case", "at", "pk"]
 
 
 class Assignment(models.Model):

@@ -15,11 +15,12 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from asystent.concurrency import bumped_version
 from asystent.errors import InvalidTransition
 from asystent.models import Centre, User
 
@@ -28,6 +29,7 @@ from .models import (
     Assessment,
     AssessmentRating,
     Case,
+    CaseTransition,
     Consent,
     DestructionProtocol,
     Family,
@@ -160,6 +162,8 @@ def anonymise(family_ids: list[int]) -> None:
     AssessmentRating.objects.filter(assessment__in=assessments).update(comment="")
     assessments.update(narrative=ERASED)
     cases.update(final_assessment="", recommendations="")
+    # The log repeats the reason given for a refusal or withdrawal of consent.
+    CaseTransition.objects.filter(case__in=cases).update(comment="")
     # The year of birth stays for age statistics; everything that identifies the person goes.
     members.update(
         first_name=ERASED,
@@ -176,5 +180,5 @@ def anonymise(family_ids: list[int]) -> None:
         city=ERASED,
         phone="",
         anonymised_at=timezone.now(),
-        version=F("version") + 1,
+        version=bumped_version(),
     )

@@ -1,14 +1,21 @@
 """Court requests and opinions (art. 15 ust. 1 pkt 17 of the Act): the court's letter, the opinion
 answering it in numbered versions, and the versions' transition log."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField
 from simple_history.models import HistoricalRecords
 
 from asystent.files import private_storage, validate_scan
+from asystent.models import TransitionLog, User
+from asystent.transitions import transition
 from cases.models import Case
 
 from .enums import CourtRequestStatus, DispatchMethod, OpinionStatus
@@ -170,9 +177,7 @@ class OpinionVersion(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=OpinionStatus.choices, default=OpinionStatus.DRAFT
-    )
+    status = FSMField(_("status"), max_length=20, choices=OpinionStatus.choices, default=OpinionStatus.DRAFT)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -235,6 +240,40 @@ class OpinionVersion(models.Model):
     def is_frozen(self) -> bool:
         return self.status in FROZEN_STATUSES
 
+    # --- the state machine: every allowed move, once (asystent.transitions) ----------------------
+
+    def transition_refused(self, target: str) -> str:
+        return gettext("The opinion is %(status)s: this step is not possible now.") % {
+            "status": self.get_status_display()
+        }
+
+    @transition(field=status, source=OpinionStatus.DRAFT, target=OpinionStatus.SUBMITTED)
+    def submit(self, *, by: User, comment: str = "") -> None:
+        """The assistant hands the text to the manager; who submits it is its author."""
+        self.submitted_at = timezone.now()
+        self.author = by
+
+    @transition(field=status, source=OpinionStatus.SUBMITTED, target=OpinionStatus.APPROVED)
+    def approve(self, *, by: User, comment: str = "") -> None:
+        """The manager approves: the version is frozen."""
+        self.approved_by = by
+        self.approved_at = timezone.now()
+
+    @transition(field=status, source=OpinionStatus.SUBMITTED, target=OpinionStatus.DRAFT)
+    def send_back(self, *, by: User, comment: str = "") -> None:
+        """The manager returns the text to the assistant, saying in `comment` what to change."""
+        self.submitted_at = None
+
+    @transition(field=status, source=OpinionStatus.APPROVED, target=OpinionStatus.SENT)
+    def mark_sent(
+        self, *, sent_on: dt.date, sent_method: str, sent_reference: str = "", by: User, comment: str = ""
+    ) -> None:
+        """The approved opinion went to the court (how: `sent_method`; not `method`, which is
+        django-fsm's own argument)."""
+        self.sent_on = sent_on
+        self.sent_method = sent_method
+        self.sent_reference = sent_reference
+
     def sections(self) -> list[tuple[str, str, str]]:
         """(field name, label, text) of every section, in the document's order."""
         return [
@@ -243,21 +282,15 @@ class OpinionVersion(models.Model):
         ]
 
 
-class OpinionTransition(models.Model):
+class OpinionTransition(TransitionLog):
     """The transition log of opinion versions: who moved which version from which status to
     which, when, and the manager's comment when it was returned."""
 
+    subject_field = "version"
+
     version = models.ForeignKey(OpinionVersion, on_delete=models.PROTECT, related_name="transitions")
-    from_status = models.CharField(_("from"), max_length=20, choices=OpinionStatus.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=OpinionStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         verbose_name = _("opinion status change")
         verbose_name_plural = _("opinion status changes")
         ordering = ["version", "at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"

@@ -1,8 +1,9 @@
 """Every state change of court requests and opinions.
 
-Each service checks who may act and which transition is allowed (one table, `TRANSITIONS`),
-locks what it changes, and writes the change, its history, the transition log and the
-notifications in one transaction. The approved opinion's rendering is asked of `documents`.
+Each service checks who may act (`STEPS`), locks what it changes and takes the move of the
+version's state machine (`OpinionVersion.submit` and the others, which check it and write the
+transition log), and writes the change, its history and the notifications in one transaction.
+The approved opinion's rendering is asked of `documents`.
 """
 
 import datetime as dt
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from asystent.errors import InvalidTransition
 from asystent.models import User
+from asystent.transitions import can_proceed
 from cases.models import Case
 from documents.enums import DocumentKind
 from documents.services import is_case_assistant, is_manager, may_prepare_documents, request_document
@@ -136,8 +138,7 @@ def save_opinion(
         for name in OPINION_SECTIONS:
             if name in sections:
                 setattr(version, name, sections[name] or "")
-        version.author = by
-        version.status = OpinionStatus.DRAFT
+        version.author = by  # a new version or the current draft: either is a draft
         version._history_user = by
         version.save()
     return version
@@ -145,20 +146,19 @@ def save_opinion(
 
 @dataclass(frozen=True)
 class Step:
-    """One allowed transition of an opinion version, and who may take it."""
+    """One step on the page: the move of the version's state machine it takes, and who may."""
 
-    source: str
-    target: str
+    move: str
     actor: Callable[[User, Case], bool]
 
 
-# The one table of allowed transitions. Approving and returning also require that the manager
-# is not the version's author (checked in `_transition`).
-TRANSITIONS: dict[str, Step] = {
-    "submit": Step(OpinionStatus.DRAFT, OpinionStatus.SUBMITTED, is_case_assistant),
-    "approve": Step(OpinionStatus.SUBMITTED, OpinionStatus.APPROVED, is_manager),
-    "return": Step(OpinionStatus.SUBMITTED, OpinionStatus.DRAFT, is_manager),
-    "mark_sent": Step(OpinionStatus.APPROVED, OpinionStatus.SENT, may_prepare_documents),
+# Who takes which step. Approving and returning also require that the manager is not the
+# version's author (checked in `_transition`).
+STEPS: dict[str, Step] = {
+    "submit": Step("submit", is_case_assistant),
+    "approve": Step("approve", is_manager),
+    "return": Step("send_back", is_manager),
+    "mark_sent": Step("mark_sent", may_prepare_documents),
 }
 
 
@@ -170,8 +170,10 @@ def allowed_steps(version: OpinionVersion, user: User) -> set[str]:
         return set()
     return {
         name
-        for name, step in TRANSITIONS.items()
-        if version.status == step.source and step.actor(user, case) and not _own_review(name, version, user)
+        for name, step in STEPS.items()
+        if can_proceed(getattr(version, step.move))
+        and step.actor(user, case)
+        and not _own_review(name, version, user)
     }
 
 
@@ -181,10 +183,10 @@ def _own_review(name: str, version: OpinionVersion, user: User) -> bool:
 
 
 def _transition(
-    version: OpinionVersion, name: str, *, by: User, comment: str = "", **changes: Any
+    version: OpinionVersion, name: str, *, by: User, comment: str = "", **arguments: Any
 ) -> tuple[OpinionVersion, OpinionTransition]:
-    """Move `version` along step `name`, locked; the caller is inside a transaction."""
-    step = TRANSITIONS[name]
+    """Take step `name` on `version`, locked; the caller is inside a transaction."""
+    step = STEPS[name]
     version = (
         OpinionVersion.objects.select_for_update()
         .select_related("opinion__request__case__family")
@@ -196,20 +198,9 @@ def _transition(
     latest_number = version.opinion.versions.order_by("-number").values_list("number", flat=True).first()
     if version.number != latest_number:
         raise InvalidTransition(_("This is an earlier version of the opinion; it cannot change any more."))
-    if version.status != step.source:
-        raise InvalidTransition(
-            _("The opinion is %(status)s: this step is not possible now.")
-            % {"status": version.get_status_display()}
-        )
-    for field_name, value in changes.items():
-        setattr(version, field_name, value)
-    previous = version.status
-    version.status = step.target
+    record = getattr(version, step.move)(by=by, comment=comment, **arguments)
     version._history_user = by
     version.save()
-    record = OpinionTransition.objects.create(
-        version=version, from_status=previous, to_status=step.target, by=by, comment=comment
-    )
     return version, record
 
 
@@ -262,7 +253,7 @@ def submit_opinion(*, version: OpinionVersion, by: User) -> OpinionVersion:
                 _("Fill in these sections before submitting: %(sections)s.")
                 % {"sections": ", ".join(missing)}
             )
-        version, record = _transition(version, "submit", by=by, submitted_at=timezone.now(), author=by)
+        version, record = _transition(version, "submit", by=by)
         _notify_opinion(managers().exclude(pk=by.pk), version=version, record=record)
     return version
 
@@ -270,7 +261,7 @@ def submit_opinion(*, version: OpinionVersion, by: User) -> OpinionVersion:
 def approve_opinion(*, version: OpinionVersion, by: User) -> OpinionVersion:
     """The manager approves: the version is frozen and its PDF is rendered."""
     with transaction.atomic():
-        version, record = _transition(version, "approve", by=by, approved_by=by, approved_at=timezone.now())
+        version, record = _transition(version, "approve", by=by)
         _notify_opinion([version.author], version=version, record=record)
         request_document(kind=DocumentKind.OPINION, obj=version.opinion, version=version.number, by=by)
     return version
@@ -281,7 +272,7 @@ def return_opinion(*, version: OpinionVersion, by: User, comment: str) -> Opinio
     if not comment.strip():
         raise InvalidTransition(_("Say what should be changed in the opinion."))
     with transaction.atomic():
-        version, record = _transition(version, "return", by=by, comment=comment, submitted_at=None)
+        version, record = _transition(version, "return", by=by, comment=comment)
         _notify_opinion([version.author], version=version, record=record)
     return version
 

@@ -19,33 +19,3 @@ class Decision(models.TextChoices):
     WAITLIST = "waitlist", _("put on the waiting list")
     REFER = "refer", _("refer to another unit or organisation")
     REJECT = "reject", _("reject")
-
-
-# The single table of allowed referral transitions: from status -> statuses it may move to.
-TRANSITIONS: dict[str, set[str]] = {
-    ReferralStatus.DRAFT: {ReferralStatus.SUBMITTED, ReferralStatus.WITHDRAWN},
-    ReferralStatus.SUBMITTED: {
-        ReferralStatus.ASSIGNED,
-        ReferralStatus.WAITLISTED,
-        ReferralStatus.REFERRED,
-        ReferralStatus.REJECTED,
-        ReferralStatus.WITHDRAWN,
-    },
-    ReferralStatus.WAITLISTED: {
-        ReferralStatus.ASSIGNED,
-        ReferralStatus.REFERRED,
-        ReferralStatus.REJECTED,
-        ReferralStatus.WITHDRAWN,
-    },
-    ReferralStatus.ASSIGNED: set(),
-    ReferralStatus.REFERRED: set(),
-    ReferralStatus.REJECTED: set(),
-    ReferralStatus.WITHDRAWN: set(),
-}
-
-DECISION_STATUS = {
-    Decision.ASSIGN: ReferralStatus.ASSIGNED,
-    Decision.WAITLIST: ReferralStatus.WAITLISTED,
-    Decision.REFER: ReferralStatus.REFERRED,
-    Decision.REJECT: ReferralStatus.REJECTED,
-}

@@ -5,10 +5,15 @@ from django.db import models
 from django.db.models import Case as SqlCase
 from django.db.models import Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField
 from simple_history.models import HistoricalRecords
 
 from asystent.files import private_storage, validate_scan
+from asystent.models import TransitionLog, User
+from asystent.transitions import Condition, transition
 from cases.enums import LegalBasis
 from cases.models import Case, Family, ProblemArea
 
@@ -137,7 +142,7 @@ class Referral(models.Model):
     justification = models.TextField(_("justification"))
     children_in_foster_care = models.BooleanField(_("children in foster care"), default=False)
     blue_card_open = models.BooleanField(_("a “Niebieska Karta” procedure is open"), default=False)
-    status = models.CharField(
+    status = FSMField(
         _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -199,3 +204,83 @@ class Referral(models.Model):
     @property
     def awaiting_decision(self) -> bool:
         return self.status in (ReferralStatus.SUBMITTED, ReferralStatus.WAITLISTED)
+
+    # --- the state machine: every allowed move, once (asystent.transitions) ----------------------
+
+    def transition_refused(self, target: str) -> str:
+        return gettext("A referral that is “%(current)s” cannot become “%(new)s”.") % {
+            "current": self.get_status_display(),
+            "new": ReferralStatus(target).label,
+        }
+
+    @transition(
+        field=status,
+        source=ReferralStatus.DRAFT,
+        target=ReferralStatus.SUBMITTED,
+        conditions=[
+            # art. 11 ust. 1-3: the community interview and its analysis precede the referral.
+            Condition(
+                lambda referral: referral.interview_id is not None or referral.is_court_ordered,
+                _("Record the community interview before submitting the referral."),
+            )
+        ],
+    )
+    def submit(self, *, by: User | None, comment: str = "") -> None:
+        """The social worker hands the referral to the manager (a court order goes straight there)."""
+        self.submitted_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=[ReferralStatus.DRAFT, ReferralStatus.SUBMITTED, ReferralStatus.WAITLISTED],
+        target=ReferralStatus.WITHDRAWN,
+    )
+    def withdraw(self, *, by: User | None, comment: str = "") -> None:
+        """The social worker withdraws the referral until the manager has decided."""
+
+    def _decided(self, by: User | None, comment: str) -> None:
+        self.decided_at = timezone.now()
+        self.decided_by = by
+        self.decision_note = comment
+
+    @transition(
+        field=status,
+        source=[ReferralStatus.SUBMITTED, ReferralStatus.WAITLISTED],
+        target=ReferralStatus.ASSIGNED,
+    )
+    def assign(self, *, by: User | None, comment: str = "") -> None:
+        """The manager assigns an assistant; the service opens the case the referral leads to."""
+        self._decided(by, comment)
+
+    @transition(field=status, source=ReferralStatus.SUBMITTED, target=ReferralStatus.WAITLISTED)
+    def waitlist(self, *, by: User | None, comment: str = "") -> None:
+        self._decided(by, comment)
+
+    @transition(
+        field=status,
+        source=[ReferralStatus.SUBMITTED, ReferralStatus.WAITLISTED],
+        target=ReferralStatus.REFERRED,
+    )
+    def refer(self, *, by: User | None, comment: str = "") -> None:
+        """The family is referred to another unit or organisation (named in the comment)."""
+        self._decided(by, comment)
+
+    @transition(
+        field=status,
+        source=[ReferralStatus.SUBMITTED, ReferralStatus.WAITLISTED],
+        target=ReferralStatus.REJECTED,
+    )
+    def reject(self, *, by: User | None, comment: str = "") -> None:
+        self._decided(by, comment)
+
+
+class ReferralTransition(TransitionLog):
+    """The referral's moves (submitted, decided, withdrawn), with the manager's reason."""
+
+    subject_field = "referral"
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="transitions")
+
+    class Meta:
+        verbose_name = _("referral status change")
+        verbose_name_plural = _("referral status changes")
+        ordering = ["referral", "at", "pk"]

@@ -1,6 +1,6 @@
 """Erasing intake data of families past retention (called by cases.retention)."""
 
-from .models import CommunityInterview, CourtOrder, Referral
+from .models import CommunityInterview, CourtOrder, Referral, ReferralTransition
 
 ERASED = "—"
 
@@ -15,4 +15,6 @@ def anonymise(family_ids: list[int]) -> None:
         model.history.model.objects.filter(id__in=list(rows.values_list("pk", flat=True))).delete()
     interviews.update(summary=ERASED)
     referrals.update(justification=ERASED, decision_note="")
+    # The log repeats the manager's reason (the decision note).
+    ReferralTransition.objects.filter(referral__in=referrals).update(comment="")
     orders.update(case_number=ERASED, scan="")

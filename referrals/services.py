@@ -3,12 +3,11 @@
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from asystent.concurrency import bump_version, check_version
 from asystent.errors import InvalidTransition
 from asystent.history import attribute_change
 from asystent.models import User
@@ -16,21 +15,11 @@ from cases.enums import LegalBasis
 from cases.models import Case, Family
 from cases.services import open_case
 
-from .enums import DECISION_STATUS, TRANSITIONS, Decision, ReferralStatus
+from .enums import Decision, ReferralStatus
 from .models import CourtOrder, Referral
 
 # What a social worker writes on the referral form (the m2m `problem_areas` is set after saving).
 REFERRAL_FIELDS = ("interview", "legal_basis", "justification", "children_in_foster_care", "blue_card_open")
-
-
-def _move(referral: Referral, status: str) -> None:
-    if status not in TRANSITIONS[referral.status]:
-        raise InvalidTransition(
-            _("A referral that is “%(current)s” cannot become “%(new)s”.")
-            % {"current": referral.get_status_display(), "new": ReferralStatus(status).label}
-        )
-    referral.status = status
-    referral.version += 1
 
 
 def _locked(referral: Referral) -> Referral:
@@ -59,17 +48,15 @@ def save_referral(
             target = _locked(referral)
             if target.status != ReferralStatus.DRAFT:
                 raise InvalidTransition(_("Only a draft referral can be changed."))
-            expected = referral.version if version is None else version
-            if target.version != expected:
-                raise ValidationError(
-                    _(
-                        "This referral was changed elsewhere after you opened it (perhaps in another "
-                        "window). Your changes have not been saved: copy what you typed, open the "
-                        "referral again and make your changes there."
-                    ),
-                    code="stale_version",
-                )
-            target.version += 1
+            bump_version(
+                target,
+                expected=referral.version if version is None else version,
+                message=_(
+                    "This referral was changed elsewhere after you opened it (perhaps in another "
+                    "window). Your changes have not been saved: copy what you typed, open the "
+                    "referral again and make your changes there."
+                ),
+            )
         for name in REFERRAL_FIELDS:
             if name in data:
                 setattr(target, name, data[name])
@@ -86,11 +73,7 @@ def save_referral(
 def submit_referral(*, referral: Referral, by: User) -> Referral:
     with transaction.atomic():
         referral = _locked(referral)
-        _move(referral, ReferralStatus.SUBMITTED)
-        if referral.interview_id is None and referral.legal_basis != LegalBasis.COURT_ORDER:
-            # art. 11 ust. 1-3: the community interview and its analysis precede the referral.
-            raise InvalidTransition(_("Record the community interview before submitting the referral."))
-        referral.submitted_at = timezone.now()
+        referral.submit(by=by)
         referral.save()
     return referral
 
@@ -99,7 +82,7 @@ def withdraw_referral(*, referral: Referral, by: User) -> Referral:
     """The social worker may withdraw a referral until the manager has decided."""
     with transaction.atomic():
         referral = _locked(referral)
-        _move(referral, ReferralStatus.WITHDRAWN)
+        referral.withdraw(by=by)
         referral.save()
     return referral
 
@@ -131,16 +114,17 @@ def register_court_order(
         )
         order.full_clean()
         order.save()
-        return Referral.objects.create(
+        referral = Referral.objects.create(
             family=family,
             court_order=order,
             social_worker=social_worker or by,
             legal_basis=LegalBasis.COURT_ORDER,
             justification=justification
             or _("Court order %(number)s of %(court)s.") % {"number": case_number, "court": court},
-            status=ReferralStatus.SUBMITTED,
-            submitted_at=timezone.now(),
         )
+        referral.submit(by=by)
+        referral.save()
+        return referral
 
 
 def decide_referral(
@@ -159,15 +143,16 @@ def decide_referral(
     manager decided on or changed meanwhile is refused rather than decided over again."""
     with transaction.atomic():
         referral = _locked(referral)
-        if version is not None and referral.version != version:
-            raise ValidationError(
-                _(
-                    "Someone else recorded a decision on this referral or changed it after you "
-                    "opened this page. Your decision has not been recorded: open the referral "
-                    "again to see its current state."
-                ),
-                code="stale_version",
-            )
+        # The move below counts the change; here only a page opened before another's is refused.
+        check_version(
+            referral,
+            expected=version,
+            message=_(
+                "Someone else recorded a decision on this referral or changed it after you "
+                "opened this page. Your decision has not been recorded: open the referral "
+                "again to see its current state."
+            ),
+        )
         if decision in (Decision.REJECT, Decision.REFER) and not note.strip():
             raise InvalidTransition(
                 _("Give the reason for the rejection.")
@@ -185,7 +170,13 @@ def decide_referral(
                     "(art. 11 ust. 1a of the Act)."
                 )
             )
-        _move(referral, DECISION_STATUS[Decision(decision)])
+        move = {
+            Decision.ASSIGN: referral.assign,
+            Decision.WAITLIST: referral.waitlist,
+            Decision.REFER: referral.refer,
+            Decision.REJECT: referral.reject,
+        }[Decision(decision)]
+        move(by=by, comment=note)
         if decision == Decision.ASSIGN:
             if assistant is None:
                 raise InvalidTransition(_("Choose the assistant."))
@@ -201,8 +192,5 @@ def decide_referral(
                 legal_basis=referral.legal_basis,
                 by=by,
             )
-        referral.decided_at = timezone.now()
-        referral.decided_by = by
-        referral.decision_note = note
         referral.save()
     return referral

@@ -26,10 +26,11 @@ from asystent.http import AuthenticatedHttpRequest
 from asystent.models import Centre, User
 from asystent.pagination import paginate
 from asystent.roles import role_required
+from asystent.transitions import can_proceed, log_entries
 from cases.selectors import get_family_for
 from cases.services import caseloads
 
-from .enums import TRANSITIONS, Decision, ReferralStatus
+from .enums import Decision, ReferralStatus
 from .filters import ReferralFilter
 from .forms import AssistantChoiceField, CourtOrderForm, DecisionForm, InterviewForm, ReferralForm
 from .models import CommunityInterview, CourtOrder, Referral
@@ -180,8 +181,9 @@ def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "family": referral.family,
         "days_waiting": _days_waiting(referral),
         "can_edit": is_author and referral.status == ReferralStatus.DRAFT,
-        "can_withdraw": is_author and ReferralStatus.WITHDRAWN in TRANSITIONS[referral.status],
+        "can_withdraw": is_author and can_proceed(referral.withdraw),
         "can_decide": request.user.is_manager and referral.awaiting_decision,
+        "transitions": log_entries(referral),
     }
     return render(request, "referrals/referral_detail.html", context)
 

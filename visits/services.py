@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from asystent.concurrency import bump_version, check_version
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
 from asystent.history import attribute_change
@@ -169,15 +170,16 @@ def save_visit(
             target = Visit.objects.select_for_update().get(pk=visit.pk, case=case)
             if target.author_id != by.pk:
                 raise PermissionDenied
-            expected = data.get("version") or visit.version
-            if expected != target.version:
-                raise StaleVisit(
-                    _(
-                        "This visit was changed elsewhere after you opened it (perhaps on another "
-                        "device). Copy what you typed, open the visit again and make your changes there."
-                    ),
-                    code="stale",
-                )
+            check_version(
+                target,
+                expected=data.get("version") or visit.version,
+                message=_(
+                    "This visit was changed elsewhere after you opened it (perhaps on another "
+                    "device). Copy what you typed, open the visit again and make your changes there."
+                ),
+                error=StaleVisit,
+                code="stale",
+            )
             if not target.is_editable():
                 raise InvalidTransition(
                     _("A saved visit can be corrected only for 7 days; this one can no longer be changed.")
@@ -199,7 +201,7 @@ def save_visit(
             end = dt.datetime.combine(target.date, target.end_time)
             target.duration_minutes = int((end - start).total_seconds() // 60)
         if target.pk:
-            target.version += 1
+            bump_version(target)
         target.full_clean(exclude=["case", "author"])
         attribute_change(target, by)
         target.save()
@@ -244,7 +246,7 @@ def record_intervention(*, case: Case, data: Mapping[str, Any], by: User) -> Int
         attribute_change(intervention, by)
         intervention.save()
         case.has_intervention = True
-        case.version += 1
+        bump_version(case)
         attribute_change(case, by, reason="intervention")
         case.save()
         notify_managers_of_intervention(intervention=intervention)
@@ -276,7 +278,7 @@ def remove_visit(*, visit: Visit, by: User, reason: str) -> Visit:
         target.removed_at = timezone.now()
         target.removed_by = by
         target.removal_reason = reason
-        target.version += 1
+        bump_version(target)
         attribute_change(target, by, reason="removed")
         target.save()
     return target
@@ -293,7 +295,7 @@ def restore_visit(*, visit: Visit, by: User) -> Visit:
         target.removed_at = None
         target.removed_by = None
         target.removal_reason = ""
-        target.version += 1
+        bump_version(target)
         attribute_change(target, by, reason="restored")
         target.save()
     return target

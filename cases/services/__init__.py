@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from asystent.concurrency import bump_version
 from asystent.enums import Role
 from asystent.errors import CaseloadFull, InvalidTransition
 from asystent.models import Centre
@@ -23,26 +24,6 @@ from ..enums import CaseStatus, ClosureReason, ConsentDecision, LegalBasis
 from ..models import OPEN_STATUSES, Assignment, Case, Consent, Family, FamilyMember
 
 User = get_user_model()
-
-# The single table of allowed case transitions.
-CASE_TRANSITIONS: dict[str, set[str]] = {
-    CaseStatus.AWAITING_CONSENT: {CaseStatus.ACTIVE, CaseStatus.CLOSED, CaseStatus.MONITORING},
-    CaseStatus.ACTIVE: {CaseStatus.CLOSED, CaseStatus.MONITORING},
-    CaseStatus.MONITORING: {CaseStatus.ENDED},
-    CaseStatus.CLOSED: set(),
-    CaseStatus.ENDED: set(),
-}
-
-
-def _move(case: Case, status: str) -> None:
-    if status not in CASE_TRANSITIONS[case.status]:
-        raise InvalidTransition(
-            _("A case that is “%(current)s” cannot become “%(new)s”.")
-            % {"current": case.get_status_display(), "new": CaseStatus(status).label}
-        )
-    case.status = status
-    case.version += 1
-
 
 def caseload_statuses(centre: Centre) -> tuple[str, ...]:
     if centre.count_monitoring_in_caseload:
@@ -143,7 +124,7 @@ def reassign_case(
             case=case, assistant=assistant, started_on=today, assigned_by=by, reason=reason
         )
         case.assistant = assistant
-        case.version += 1
+        bump_version(case)
         # simple_history keeps at most 100 characters; the full reason is in the Assignment.
         case._change_reason = Truncator(reason).chars(100)
         case.save()
@@ -158,9 +139,8 @@ def close_case(*, case: Case, reason: str, on: dt.date, by: User, monitoring: bo
         raise InvalidTransition(_("Give the reason for closing the case."))
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        _move(case, CaseStatus.MONITORING if monitoring else CaseStatus.CLOSED)
-        case.closed_on = on
-        case.closure_reason = reason
+        move = case.close_with_monitoring if monitoring else case.close
+        move(on=on, reason=reason, by=by)
         case.save()
         Assignment.objects.filter(case=case, ended_on__isnull=True).update(ended_on=on)
     return case
@@ -213,18 +193,19 @@ def record_consent(
             consent.signed_by.set(signed_by)
         if decision == ConsentDecision.GIVEN:
             if case.status == CaseStatus.AWAITING_CONSENT:
-                _move(case, CaseStatus.ACTIVE)
-                case.started_on = date
+                case.start(on=date, by=by)
         elif case.is_voluntary:
-            _move(case, CaseStatus.CLOSED)
-            case.closed_on = date
-            case.closure_reason = (
-                ClosureReason.REFUSED if decision == ConsentDecision.REFUSED else ClosureReason.WITHDREW
+            refused = decision == ConsentDecision.REFUSED
+            case.close(
+                on=date,
+                reason=ClosureReason.REFUSED if refused else ClosureReason.WITHDREW,
+                by=by,
+                comment=reason,
             )
             Assignment.objects.filter(case=case, ended_on__isnull=True).update(ended_on=date)
         else:
             case.court_notice_needed = True
-            case.version += 1
+            bump_version(case)
         case.save()
     return consent
 
@@ -245,17 +226,16 @@ def update_family(*, family: Family, data: dict, version: int, by: User) -> Fami
     """Change the family's details unless someone else changed them since `version` was read."""
     with transaction.atomic():
         family = Family.objects.select_for_update().get(pk=family.pk)
-        if family.version != version:
-            raise ValidationError(
-                _(
-                    "Someone else changed this family's details while you were editing them. "
-                    "Your changes have not been saved."
-                ),
-                code="stale_version",
-            )
+        bump_version(
+            family,
+            expected=version,
+            message=_(
+                "Someone else changed this family's details while you were editing them. "
+                "Your changes have not been saved."
+            ),
+        )
         for name, value in data.items():
             setattr(family, name, value)
-        family.version += 1
         family.full_clean()
         family._history_user = by
         family.save()
@@ -278,18 +258,16 @@ def update_member(*, member: FamilyMember, data: dict, by: User, version: int | 
                 _("This person was removed from the family meanwhile; their details have not been saved."),
                 code="removed",
             )
-        expected = member.version if version is None else version
-        if current.version != expected:
-            raise ValidationError(
-                _(
-                    "Someone else changed this person's details while you were editing them. "
-                    "Your changes have not been saved."
-                ),
-                code="stale_version",
-            )
+        bump_version(
+            current,
+            expected=member.version if version is None else version,
+            message=_(
+                "Someone else changed this person's details while you were editing them. "
+                "Your changes have not been saved."
+            ),
+        )
         for name, value in data.items():
             setattr(current, name, value)
-        current.version += 1
         return _save_member(current, by)
 
 
@@ -359,7 +337,7 @@ def remove_member(*, member: FamilyMember, by: User, reason: str) -> FamilyMembe
         member.removed_at = timezone.now()
         member.removed_by = by
         member.removal_reason = reason
-        member.version += 1
+        bump_version(member)
         member._history_user = by
         member._change_reason = "removed"
         member.save()
@@ -377,7 +355,7 @@ def restore_member(*, member: FamilyMember, by: User) -> FamilyMember:
         member.removed_at = None
         member.removed_by = None
         member.removal_reason = ""
-        member.version += 1
+        bump_version(member)
         member._history_user = by
         member._change_reason = "restored"
         member.save()

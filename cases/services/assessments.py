@@ -4,11 +4,11 @@ the manager's acknowledgement."""
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from asystent.concurrency import bump_version
 from asystent.errors import InvalidTransition
 from asystent.models import Centre, User
 
@@ -69,16 +69,15 @@ def save_assessment(
             assessment = Assessment.objects.select_for_update().get(pk=assessment.pk, case=case)
             if assessment.status != AssessmentStatus.DRAFT:
                 raise InvalidTransition(_("A submitted assessment cannot be changed."))
-            if assessment.version != expected:
-                raise ValidationError(
-                    _(
-                        "This assessment was changed elsewhere after you opened it (perhaps in another "
-                        "window). Your changes have not been saved: copy what you typed, open the "
-                        "assessment again and make your changes there."
-                    ),
-                    code="stale_version",
-                )
-            assessment.version += 1
+            bump_version(
+                assessment,
+                expected=expected,
+                message=_(
+                    "This assessment was changed elsewhere after you opened it (perhaps in another "
+                    "window). Your changes have not been saved: copy what you typed, open the "
+                    "assessment again and make your changes there."
+                ),
+            )
         assessment.date = date
         assessment.narrative = narrative
         assessment.recommendation = recommendation
@@ -104,7 +103,7 @@ def acknowledge_assessment(*, assessment: Assessment, by: User) -> Assessment:
         assessment.status = AssessmentStatus.ACKNOWLEDGED
         assessment.acknowledged_by = by
         assessment.acknowledged_at = timezone.now()
-        assessment.version += 1
+        bump_version(assessment)
         assessment.save()
     return assessment
 

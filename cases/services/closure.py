@@ -44,11 +44,7 @@ def end_monitoring(*, case: Case, by: User | None, on: dt.date | None = None) ->
     """End the monitoring; the case becomes read-only."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        if case.status != CaseStatus.MONITORING:
-            raise InvalidTransition(_("Only a case in monitoring can end its monitoring."))
-        case.status = CaseStatus.ENDED
-        case.ended_on = on or timezone.localdate()
-        case.version += 1
+        case.end_monitoring(on=on or timezone.localdate(), by=by)
         case.save()
     return case
 

@@ -28,6 +28,7 @@ from asystent.history import HistorySource, history_rows
 from asystent.models import Centre, User
 from asystent.rate_limits import within_limit
 from asystent.roles import role_required
+from asystent.transitions import log_entries
 
 from .. import services
 from ..enums import CaseStatus, ConsentDecision, LegalBasis, Sex
@@ -345,6 +346,7 @@ def _case_page_context(case: Case, user: User, timeline_number: int) -> dict:
         "consents": records["consents"],
         "can_record_consent": case.is_open and _may_record_consent(user, case),
         "can_reassign": user.is_manager and case.status in (*OPEN_STATUSES, CaseStatus.MONITORING),
+        "transitions": log_entries(case),
         "work_panel": case_panel_context(
             case, user, centre=centre, timeline_number=timeline_number, records=records
         ),
