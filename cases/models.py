@@ -553,6 +553,13 @@ class DestructionProtocol(models.Model):
     retention_years = models.PositiveSmallIntegerField(_("retention period (years)"))
     case_ids = models.JSONField(_("case numbers"), default=list)
     family_ids = models.JSONField(default=list)
+    # Families whose erasure failed ({"family_id", "error"}): their data stays for a person to check.
+    failures = models.JSONField(_("erasures that failed"), default=list, blank=True)
+    # Cases past retention left off because their dates contradict each other (closed before
+    # they were opened): a person checks them before their data is erased.
+    held_case_ids = models.JSONField(
+        _("cases held back for a check of their dates"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("destruction protocol")

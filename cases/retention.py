@@ -14,7 +14,8 @@ that `cases` names none of the apps above it and the order never depends on impo
 import datetime as dt
 from collections.abc import Callable
 
-from django.db import transaction
+from django.core.files.storage import Storage
+from django.db import DatabaseError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncYear
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from asystent.errors import InvalidTransition
 from asystent.models import Centre, User
+from notifications.models import Notification
 
 from .enums import CaseStatus
 from .models import (
@@ -108,7 +110,11 @@ def anonymisers() -> list[Anonymiser]:
 
 
 def execute_protocol(*, protocol: DestructionProtocol, by: User) -> DestructionProtocol:
-    """Approve the protocol and erase the personal data of its families, in one transaction."""
+    """Approve the protocol and erase the personal data of its families.
+
+    Each family is erased in its own savepoint: a family whose erasure fails (a constraint, a
+    record an app cannot erase) keeps its data, is listed on the protocol for a person to check
+    and stays past retention for the next protocol, while the others are erased."""
     if not by.is_manager:
         raise InvalidTransition(_("Only a manager approves a destruction protocol."))
     with transaction.atomic():
@@ -121,17 +127,46 @@ def execute_protocol(*, protocol: DestructionProtocol, by: User) -> DestructionP
             raise InvalidTransition(
                 _("Some families on the protocol are no longer past retention; prepare a new protocol.")
             )
-        anonymise(protocol.family_ids)
-        for anonymiser in anonymisers():
-            anonymiser(protocol.family_ids)
+        failures = []
+        for family_id in protocol.family_ids:
+            try:
+                with transaction.atomic():
+                    erase_family(family_id)
+            except DatabaseError as error:
+                # Only the first line: PostgreSQL's detail repeats the row's values.
+                failures.append({"family_id": family_id, "error": str(error).splitlines()[0][:300]})
+        protocol.failures = failures
         protocol.approved_by = by
         protocol.executed_at = timezone.now()
         protocol.save()
     return protocol
 
 
-def _drop_history(model, ids) -> None:  # noqa: ANN001
+def erase_family(family_id: int) -> None:
+    """Erase one family's personal data in every app: this app's part, then the anonymisers."""
+    anonymise([family_id])
+    for anonymiser in anonymisers():
+        anonymiser([family_id])
+
+
+def drop_history(model, ids) -> None:  # noqa: ANN001
+    """Delete the history rows of these records (their earlier versions hold the erased data)."""
     model.history.model.objects.filter(id__in=list(ids)).delete()
+
+
+_drop_history = drop_history
+
+
+def delete_files_on_commit(storage: Storage, names) -> None:  # noqa: ANN001
+    """Delete these stored files once the erasure commits; a rolled-back erasure keeps them."""
+    names = [name for name in names if name]
+
+    def delete() -> None:
+        for name in names:
+            storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
 
 
 def anonymise(family_ids: list[int]) -> None:
@@ -142,8 +177,9 @@ def anonymise(family_ids: list[int]) -> None:
     consents = Consent.objects.filter(case__in=cases)
     plans = WorkPlan.objects.filter(case__in=cases)
     assessments = Assessment.objects.filter(case__in=cases)
-    for consent in consents.exclude(scan=""):
-        consent.scan.delete(save=False)
+    delete_files_on_commit(
+        Consent.scan.field.storage, consents.exclude(scan="").values_list("scan", flat=True)
+    )
     _drop_history(Family, family_ids)
     _drop_history(FamilyMember, members.values_list("pk", flat=True))
     _drop_history(Case, cases.values_list("pk", flat=True))
@@ -169,6 +205,9 @@ def anonymise(family_ids: list[int]) -> None:
         birth_date=TruncYear("birth_date"),
     )
     members.exclude(removal_reason="").update(removal_reason=ERASED)
+    # The notifications about these families, and with them the e-mails not yet sent (the
+    # notification rows are the e-mail channel's outbox).
+    Notification.objects.filter(family_id__in=family_ids).delete()
     families.update(
         name=ERASED,
         street=ERASED,
