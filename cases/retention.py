@@ -49,8 +49,31 @@ def retention_cutoff(today: dt.date, years: int) -> dt.date:
     return dt.date(today.year - years, 1, 1)
 
 
+# A case whose dates contradict each other: closed or ended before it was opened, or ended before
+# it was closed. Its end date cannot be trusted to count the retention period from.
+INCONSISTENT_DATES = (
+    Q(closed_on__lt=F("opened_on")) | Q(ended_on__lt=F("opened_on")) | Q(ended_on__lt=F("closed_on"))
+)
+
+
 def families_past_retention(today: dt.date | None = None):  # noqa: ANN201
-    """Families not yet erased whose every case ended before the cutoff (one query)."""
+    """Families not yet erased whose every case ended before the cutoff, none of them with dates
+    that contradict each other (one query)."""
+    inconsistent = Case.objects.filter(INCONSISTENT_DATES, family=OuterRef("pk"))
+    return _families_past_by_dates(today).exclude(Exists(inconsistent))
+
+
+def held_back_cases(today: dt.date | None = None):  # noqa: ANN201
+    """Cases of families past retention by their dates that are left off the protocols because
+    their dates contradict each other: a person corrects them first."""
+    return (
+        Case.objects.filter(INCONSISTENT_DATES, family__in=_families_past_by_dates(today))
+        .select_related("family")
+        .order_by("pk")
+    )
+
+
+def _families_past_by_dates(today: dt.date | None = None):  # noqa: ANN202
     today = today or timezone.localdate()
     cutoff = retention_cutoff(today, Centre.load().retention_years)
     ended_on = Coalesce("ended_on", "closed_on")
@@ -91,6 +114,7 @@ def prepare_protocol(*, by: User, today: dt.date | None = None) -> DestructionPr
             retention_years=Centre.load().retention_years,
             case_ids=case_ids,
             family_ids=family_ids,
+            held_case_ids=list(held_back_cases(today).values_list("pk", flat=True)),
         )
 
 

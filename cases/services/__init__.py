@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from asystent import dates
 from asystent.enums import Role
 from asystent.errors import CaseloadFull, InvalidTransition
 from asystent.models import Centre
@@ -150,6 +151,14 @@ def reassign_case(
     return case
 
 
+def _ensure_after_opening(case: Case, day: dt.date) -> None:
+    try:
+        dates.ensure_not_before(day, case.opened_on)
+        dates.PAST(day)
+    except ValidationError as error:
+        raise InvalidTransition(error.messages[0]) from error
+
+
 def close_case(*, case: Case, reason: str, on: dt.date, by: User, monitoring: bool = False) -> Case:
     """Close the work; with monitoring the case stays open to monitoring contacts (art. 15 ust. 1
     pkt 16) until the monitoring ends."""
@@ -158,6 +167,7 @@ def close_case(*, case: Case, reason: str, on: dt.date, by: User, monitoring: bo
         raise InvalidTransition(_("Give the reason for closing the case."))
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
+        _ensure_after_opening(case, on)
         _move(case, CaseStatus.MONITORING if monitoring else CaseStatus.CLOSED)
         case.closed_on = on
         case.closure_reason = reason
@@ -200,6 +210,7 @@ def record_consent(
             raise InvalidTransition(_("Consent that was never given cannot be withdrawn."))
         if decision != ConsentDecision.GIVEN and not reason.strip():
             raise InvalidTransition(_("Give the reason for the refusal or withdrawal."))
+        _ensure_after_opening(case, date)
         consent = Consent.objects.create(
             case=case,
             decision=decision,

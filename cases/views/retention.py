@@ -27,6 +27,7 @@ def retention_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "total": page.paginator.count,
+            "held_back": retention.held_back_cases(),
             "centre": Centre.load(),
             "protocols": DestructionProtocol.objects.select_related("prepared_by", "approved_by")[:20],
         },
