@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 from simple_history.models import HistoricalRecords
 
+from asystent import dates
 from asystent.files import private_storage, validate_scan
 from asystent.models import TransitionLog, User, postal_code_validator
 from asystent.transitions import transition
@@ -118,6 +119,9 @@ class Family(models.Model):
             models.Index(fields=["name", "id"]),
             models.Index(fields=["city", "street"]),
         ]
+        constraints = [
+            *dates.datetime_range_constraints("family", "anonymised_at"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -147,7 +151,7 @@ class FamilyMember(models.Model):
     last_name = models.CharField(_("last name"), max_length=100)
     relation = models.CharField(_("relation in the family"), max_length=20, choices=Relation.choices)
     pesel = models.CharField(_("PESEL"), max_length=11, blank=True, validators=[pesel_rules.validate_pesel])
-    birth_date = models.DateField(_("date of birth"))
+    birth_date = models.DateField(_("date of birth"), validators=[dates.BIRTH])
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     placement = models.CharField(
         _("where the child lives"),
@@ -194,6 +198,8 @@ class FamilyMember(models.Model):
             ),
         ]
         constraints = [
+            *dates.range_constraints("member", "birth_date", floor=dates.BIRTH_FLOOR),
+            *dates.datetime_range_constraints("member", "removed_at"),
             models.UniqueConstraint(
                 fields=["pesel"],
                 condition=~Q(pesel=""),
@@ -268,16 +274,18 @@ class Case(models.Model):
     )
     legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices)
     status = FSMField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.ACTIVE)
-    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
-    started_on = models.DateField(_("work started on"), null=True, blank=True)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    opened_on = models.DateField(_("opened on"), validators=[dates.PAST], default=timezone.localdate)
+    started_on = models.DateField(_("work started on"), validators=[dates.PAST], null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), validators=[dates.PAST], null=True, blank=True)
     closure_reason = models.CharField(
         _("reason for closure"), max_length=20, choices=ClosureReason.choices, blank=True
     )
     final_assessment = models.TextField(_("final assessment"), blank=True)
     recommendations = models.TextField(_("recommendations"), blank=True)
-    monitoring_until = models.DateField(_("monitoring planned until"), null=True, blank=True)
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    monitoring_until = models.DateField(
+        _("monitoring planned until"), validators=[dates.PLANNED], null=True, blank=True
+    )
+    ended_on = models.DateField(_("ended on"), validators=[dates.PAST], null=True, blank=True)
     has_intervention = models.BooleanField(_("intervention recorded"), default=False)
     court_notice_needed = models.BooleanField(
         _("the court must be informed"),
@@ -315,6 +323,9 @@ class Case(models.Model):
             ),
         ]
         constraints = [
+            *dates.range_constraints(
+                "case", "opened_on", "started_on", "closed_on", "monitoring_until", "ended_on"
+            ),
             models.CheckConstraint(
                 condition=~Q(status__in=[CaseStatus.CLOSED, CaseStatus.ENDED]) | ~Q(closure_reason=""),
                 name="case_closed_has_reason",
@@ -396,8 +407,8 @@ class Assignment(models.Model):
     assistant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
     )
-    started_on = models.DateField(_("from"))
-    ended_on = models.DateField(_("until"), null=True, blank=True)
+    started_on = models.DateField(_("from"), validators=[dates.PAST])
+    ended_on = models.DateField(_("until"), validators=[dates.PAST], null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -407,6 +418,9 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         ordering = ["case", "started_on", "pk"]
         indexes = [models.Index(fields=["started_on"])]  # the dashboard's recent assignments, reports
+        constraints = [
+            *dates.range_constraints("assignment", "started_on", "ended_on"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.assistant} ({self.started_on:%d.%m.%Y})"
@@ -417,7 +431,7 @@ class Consent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents", verbose_name=_("case"))
     decision = models.CharField(_("decision"), max_length=20, choices=ConsentDecision.choices)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[dates.PAST])
     signed_by = models.ManyToManyField(
         FamilyMember, related_name="consents", verbose_name=_("signed by"), blank=True
     )
@@ -438,6 +452,9 @@ class Consent(models.Model):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
         ordering = ["case", "date", "pk"]
+        constraints = [
+            *dates.range_constraints("consent", "date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} ({self.date:%d.%m.%Y})"
@@ -467,7 +484,7 @@ class WorkPlan(models.Model):
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     main_goal = models.TextField(_("main goal"))
     social_worker_consulted_on = models.DateField(
-        _("consulted with the social worker on"), null=True, blank=True
+        _("consulted with the social worker on"), validators=[dates.PAST], null=True, blank=True
     )
     social_worker_confirmed_at = models.DateTimeField(
         _("consultation confirmed by the social worker at"), null=True, blank=True
@@ -476,7 +493,7 @@ class WorkPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     foster_coordinator_consulted_on = models.DateField(
-        _("consulted with the foster-care coordinator on"), null=True, blank=True
+        _("consulted with the foster-care coordinator on"), validators=[dates.PAST], null=True, blank=True
     )
     foster_coordinator_name = models.CharField(_("foster-care coordinator"), max_length=200, blank=True)
     revision_reason = models.TextField(_("reason for the revision"), blank=True)
@@ -489,6 +506,8 @@ class WorkPlan(models.Model):
         verbose_name_plural = _("work plans")
         ordering = ["case", "-version"]
         constraints = [
+            *dates.range_constraints("plan", "social_worker_consulted_on", "foster_coordinator_consulted_on"),
+            *dates.datetime_range_constraints("plan", "social_worker_confirmed_at"),
             models.UniqueConstraint(fields=["case", "version"], name="plan_version_unique"),
         ]
 
@@ -518,7 +537,7 @@ class PlanAction(models.Model):
     description = models.TextField(_("action"))
     responsible = models.CharField(_("who is responsible"), max_length=20, choices=Responsible.choices)
     responsible_name = models.CharField(_("name of the person or institution"), max_length=200, blank=True)
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("deadline"), validators=[dates.PLANNED])
     expected_effect = models.TextField(_("expected effect"))
     status = models.CharField(
         _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
@@ -530,6 +549,7 @@ class PlanAction(models.Model):
         ordering = ["goal", "deadline", "pk"]
         indexes = [models.Index(fields=["deadline", "status"])]
         constraints = [
+            *dates.range_constraints("action", "deadline"),
             models.CheckConstraint(
                 condition=~Q(expected_effect=""),
                 name="action_has_expected_effect",
@@ -546,7 +566,7 @@ class Assessment(models.Model):
     (art. 15 ust. 1 pkt 15), handed to the head of the centre."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments")
-    date = models.DateField(_("date of the assessment"))
+    date = models.DateField(_("date of the assessment"), validators=[dates.PAST])
     narrative = models.TextField(_("description of the family's situation"))
     recommendation = models.CharField(_("recommendation"), max_length=20, choices=Recommendation.choices)
     status = models.CharField(
@@ -566,6 +586,10 @@ class Assessment(models.Model):
         verbose_name_plural = _("periodic assessments")
         ordering = ["case", "-date", "-pk"]
         indexes = [models.Index(fields=["case", "status", "date"])]
+        constraints = [
+            *dates.range_constraints("assessment", "date"),
+            *dates.datetime_range_constraints("assessment", "submitted_at", "acknowledged_at"),
+        ]
 
     def __str__(self) -> str:
         return _("Assessment of %(date)s") % {"date": self.date.strftime("%d.%m.%Y")}
@@ -602,11 +626,21 @@ class DestructionProtocol(models.Model):
     retention_years = models.PositiveSmallIntegerField(_("retention period (years)"))
     case_ids = models.JSONField(_("case numbers"), default=list)
     family_ids = models.JSONField(default=list)
+    # Families whose erasure failed ({"family_id", "error"}): their data stays for a person to check.
+    failures = models.JSONField(_("erasures that failed"), default=list, blank=True)
+    # Cases past retention left off because their dates contradict each other (closed before
+    # they were opened): a person checks them before their data is erased.
+    held_case_ids = models.JSONField(
+        _("cases held back for a check of their dates"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("destruction protocol")
         verbose_name_plural = _("destruction protocols")
         ordering = ["-prepared_at"]
+        constraints = [
+            *dates.datetime_range_constraints("protocol", "executed_at"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -14,8 +14,9 @@ that `cases` names none of the apps above it and the order never depends on impo
 import datetime as dt
 from collections.abc import Callable
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.core.files.storage import Storage
+from django.db import DatabaseError, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from asystent.concurrency import bumped_version
 from asystent.errors import InvalidTransition
 from asystent.models import Centre, User
+from notifications.models import Notification
 
 from .enums import CaseStatus
 from .models import (
@@ -49,8 +51,31 @@ def retention_cutoff(today: dt.date, years: int) -> dt.date:
     return dt.date(today.year - years, 1, 1)
 
 
+# A case whose dates contradict each other: closed or ended before it was opened, or ended before
+# it was closed. Its end date cannot be trusted to count the retention period from.
+INCONSISTENT_DATES = (
+    Q(closed_on__lt=F("opened_on")) | Q(ended_on__lt=F("opened_on")) | Q(ended_on__lt=F("closed_on"))
+)
+
+
 def families_past_retention(today: dt.date | None = None):  # noqa: ANN201
-    """Families not yet erased whose every case ended before the cutoff (one query)."""
+    """Families not yet erased whose every case ended before the cutoff, none of them with dates
+    that contradict each other (one query)."""
+    inconsistent = Case.objects.filter(INCONSISTENT_DATES, family=OuterRef("pk"))
+    return _families_past_by_dates(today).exclude(Exists(inconsistent))
+
+
+def held_back_cases(today: dt.date | None = None):  # noqa: ANN201
+    """Cases of families past retention by their dates that are left off the protocols because
+    their dates contradict each other: a person corrects them first."""
+    return (
+        Case.objects.filter(INCONSISTENT_DATES, family__in=_families_past_by_dates(today))
+        .select_related("family")
+        .order_by("pk")
+    )
+
+
+def _families_past_by_dates(today: dt.date | None = None):  # noqa: ANN202
     today = today or timezone.localdate()
     cutoff = retention_cutoff(today, Centre.load().retention_years)
     ended_on = Coalesce("ended_on", "closed_on")
@@ -91,6 +116,7 @@ def prepare_protocol(*, by: User, today: dt.date | None = None) -> DestructionPr
             retention_years=Centre.load().retention_years,
             case_ids=case_ids,
             family_ids=family_ids,
+            held_case_ids=list(held_back_cases(today).values_list("pk", flat=True)),
         )
 
 
@@ -110,7 +136,11 @@ def anonymisers() -> list[Anonymiser]:
 
 
 def execute_protocol(*, protocol: DestructionProtocol, by: User) -> DestructionProtocol:
-    """Approve the protocol and erase the personal data of its families, in one transaction."""
+    """Approve the protocol and erase the personal data of its families.
+
+    Each family is erased in its own savepoint: a family whose erasure fails (a constraint, a
+    record an app cannot erase) keeps its data, is listed on the protocol for a person to check
+    and stays past retention for the next protocol, while the others are erased."""
     if not by.is_manager:
         raise InvalidTransition(_("Only a manager approves a destruction protocol."))
     with transaction.atomic():
@@ -123,17 +153,46 @@ def execute_protocol(*, protocol: DestructionProtocol, by: User) -> DestructionP
             raise InvalidTransition(
                 _("Some families on the protocol are no longer past retention; prepare a new protocol.")
             )
-        anonymise(protocol.family_ids)
-        for anonymiser in anonymisers():
-            anonymiser(protocol.family_ids)
+        failures = []
+        for family_id in protocol.family_ids:
+            try:
+                with transaction.atomic():
+                    erase_family(family_id)
+            except DatabaseError as error:
+                # Only the first line: PostgreSQL's detail repeats the row's values.
+                failures.append({"family_id": family_id, "error": str(error).splitlines()[0][:300]})
+        protocol.failures = failures
         protocol.approved_by = by
         protocol.executed_at = timezone.now()
         protocol.save()
     return protocol
 
 
-def _drop_history(model, ids) -> None:  # noqa: ANN001
+def erase_family(family_id: int) -> None:
+    """Erase one family's personal data in every app: this app's part, then the anonymisers."""
+    anonymise([family_id])
+    for anonymiser in anonymisers():
+        anonymiser([family_id])
+
+
+def drop_history(model, ids) -> None:  # noqa: ANN001
+    """Delete the history rows of these records (their earlier versions hold the erased data)."""
     model.history.model.objects.filter(id__in=list(ids)).delete()
+
+
+_drop_history = drop_history
+
+
+def delete_files_on_commit(storage: Storage, names) -> None:  # noqa: ANN001
+    """Delete these stored files once the erasure commits; a rolled-back erasure keeps them."""
+    names = [name for name in names if name]
+
+    def delete() -> None:
+        for name in names:
+            storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
 
 
 def anonymise(family_ids: list[int]) -> None:
@@ -144,8 +203,9 @@ def anonymise(family_ids: list[int]) -> None:
     consents = Consent.objects.filter(case__in=cases)
     plans = WorkPlan.objects.filter(case__in=cases)
     assessments = Assessment.objects.filter(case__in=cases)
-    for consent in consents.exclude(scan=""):
-        consent.scan.delete(save=False)
+    delete_files_on_commit(
+        Consent.scan.field.storage, consents.exclude(scan="").values_list("scan", flat=True)
+    )
     _drop_history(Family, family_ids)
     _drop_history(FamilyMember, members.values_list("pk", flat=True))
     _drop_history(Case, cases.values_list("pk", flat=True))
@@ -173,6 +233,9 @@ def anonymise(family_ids: list[int]) -> None:
         birth_date=TruncYear("birth_date"),
     )
     members.exclude(removal_reason="").update(removal_reason=ERASED)
+    # The notifications about these families, and with them the e-mails not yet sent (the
+    # notification rows are the e-mail channel's outbox).
+    Notification.objects.filter(family_id__in=family_ids).delete()
     families.update(
         name=ERASED,
         street=ERASED,

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from asystent import dates
+
 from .enums import DispatchMethod
 from .models import OPINION_SECTIONS, CourtRequest, OpinionVersion
 
@@ -23,7 +25,7 @@ def _helper() -> FormHelper:
     return helper
 
 
-class CourtRequestForm(forms.ModelForm):
+class CourtRequestForm(dates.DateRangeFormMixin, forms.ModelForm):
     class Meta:
         model = CourtRequest
         fields = [
@@ -93,7 +95,9 @@ class ReturnOpinionForm(forms.Form):
 
 
 class MarkSentForm(forms.Form):
-    sent_on = forms.DateField(label=_("Sent on"), widget=_date_input(), initial=timezone.localdate)
+    sent_on = forms.DateField(
+        label=_("Sent on"), widget=_date_input(), initial=timezone.localdate, validators=[dates.PAST]
+    )
     method = forms.ChoiceField(
         label=_("How it was sent"), choices=DispatchMethod.choices, widget=forms.RadioSelect
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 from simple_history.models import HistoricalRecords
 
+from asystent import dates
 from asystent.files import private_storage, validate_scan
 from asystent.models import TransitionLog, User
 from asystent.transitions import transition
@@ -72,9 +73,9 @@ class CourtRequest(models.Model):
     case_number = models.CharField(
         _("case number (sygnatura akt)"), max_length=50, help_text=_("e.g. III Nsm 123/26")
     )
-    letter_date = models.DateField(_("date of the court's letter"))
-    received_on = models.DateField(_("date received"))
-    due_date = models.DateField(_("the court expects the opinion by"))
+    letter_date = models.DateField(_("date of the court's letter"), validators=[dates.PAST])
+    received_on = models.DateField(_("date received"), validators=[dates.PAST])
+    due_date = models.DateField(_("the court expects the opinion by"), validators=[dates.PLANNED])
     request_text = models.TextField(_("what the court asks"))
     scan = models.FileField(
         _("scan of the letter"),
@@ -86,7 +87,7 @@ class CourtRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=CourtRequestStatus.choices, default=CourtRequestStatus.OPEN
     )
-    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answered_on = models.DateField(_("answered on"), validators=[dates.PAST], null=True, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
     )
@@ -101,6 +102,9 @@ class CourtRequest(models.Model):
         ordering = ["due_date", "pk"]
         indexes = [models.Index(fields=["status", "due_date"], name="court_request_open_due_idx")]
         constraints = [
+            *dates.range_constraints(
+                "court_request", "letter_date", "received_on", "due_date", "answered_on"
+            ),
             models.CheckConstraint(
                 condition=Q(received_on__gte=F("letter_date")),
                 name="court_request_received_after_letter",
@@ -188,7 +192,7 @@ class OpinionVersion(models.Model):
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    sent_on = models.DateField(_("sent on"), validators=[dates.PAST], null=True, blank=True)
     sent_method = models.CharField(_("sent"), max_length=20, choices=DispatchMethod.choices, blank=True)
     sent_reference = models.CharField(
         _("dispatch reference"),
@@ -205,6 +209,8 @@ class OpinionVersion(models.Model):
         verbose_name_plural = _("opinion versions")
         ordering = ["opinion", "-number"]
         constraints = [
+            *dates.range_constraints("opinion_version", "sent_on"),
+            *dates.datetime_range_constraints("opinion_version", "submitted_at", "approved_at"),
             models.UniqueConstraint(fields=["opinion", "number"], name="opinion_version_number_unique"),
             # At most one version in the works (draft or submitted) per opinion.
             models.UniqueConstraint(

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from asystent import dates
 from asystent.models import User
 from cases.enums import LegalBasis
 from cases.models import Family, ProblemArea
@@ -58,7 +59,7 @@ def _problem_areas(selected: Q | None = None) -> forms.ModelMultipleChoiceField:
     )
 
 
-class InterviewForm(forms.ModelForm):
+class InterviewForm(dates.DateRangeFormMixin, forms.ModelForm):
     """The community interview (art. 11 ust. 1) with the analysis of the family's situation."""
 
     class Meta:
@@ -147,7 +148,7 @@ class ReferralForm(forms.ModelForm):
         return cleaned
 
 
-class CourtOrderForm(forms.ModelForm):
+class CourtOrderForm(dates.DateRangeFormMixin, forms.ModelForm):
     """A family court's order to work with an assistant (art. 109 § 2 pkt 1 KRO)."""
 
     justification = forms.CharField(

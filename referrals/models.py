@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 from simple_history.models import HistoricalRecords
 
+from asystent import dates
 from asystent.files import private_storage, validate_scan
 from asystent.models import TransitionLog, User
 from asystent.transitions import Condition, transition
@@ -26,7 +27,7 @@ class CommunityInterview(models.Model):
     family = models.ForeignKey(
         Family, on_delete=models.PROTECT, related_name="interviews", verbose_name=_("family")
     )
-    date = models.DateField(_("date of the interview"))
+    date = models.DateField(_("date of the interview"), validators=[dates.PAST])
     social_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -45,6 +46,9 @@ class CommunityInterview(models.Model):
         verbose_name = _("community interview")
         verbose_name_plural = _("community interviews")
         ordering = ["-date", "-pk"]
+        constraints = [
+            *dates.range_constraints("interview", "date"),
+        ]
 
     def __str__(self) -> str:
         return _("Interview of %(date)s") % {"date": self.date.strftime("%d.%m.%Y")}
@@ -76,8 +80,8 @@ class CourtOrder(models.Model):
     case_number = models.CharField(
         _("case number (sygnatura akt)"), max_length=50, help_text=_("e.g. III Nsm 123/24")
     )
-    order_date = models.DateField(_("date of the order"))
-    received_on = models.DateField(_("date received"))
+    order_date = models.DateField(_("date of the order"), validators=[dates.PAST])
+    received_on = models.DateField(_("date received"), validators=[dates.PAST])
     scan = models.FileField(
         _("scan of the order"),
         storage=private_storage,
@@ -94,6 +98,7 @@ class CourtOrder(models.Model):
         verbose_name_plural = _("court orders")
         ordering = ["-received_on", "-pk"]
         constraints = [
+            *dates.range_constraints("court_order", "order_date", "received_on"),
             models.CheckConstraint(
                 condition=Q(received_on__gte=models.F("order_date")),
                 name="court_order_received_after_order",
@@ -179,6 +184,7 @@ class Referral(models.Model):
             models.Index(fields=["-created_at", "-id"]),  # the referral list, newest first
         ]
         constraints = [
+            *dates.datetime_range_constraints("referral", "submitted_at", "decided_at"),
             models.CheckConstraint(
                 condition=~Q(legal_basis=LegalBasis.COURT_ORDER) | Q(court_order__isnull=False),
                 name="referral_court_basis_has_order",

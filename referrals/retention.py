@@ -1,5 +1,7 @@
 """Erasing intake data of families past retention (called by cases.retention)."""
 
+from cases.retention import delete_files_on_commit, drop_history
+
 from .models import CommunityInterview, CourtOrder, Referral, ReferralTransition
 
 ERASED = "—"
@@ -9,10 +11,11 @@ def anonymise(family_ids: list[int]) -> None:
     interviews = CommunityInterview.objects.filter(family_id__in=family_ids)
     referrals = Referral.objects.filter(family_id__in=family_ids)
     orders = CourtOrder.objects.filter(family_id__in=family_ids)
-    for order in orders.exclude(scan=""):
-        order.scan.delete(save=False)
+    delete_files_on_commit(
+        CourtOrder.scan.field.storage, orders.exclude(scan="").values_list("scan", flat=True)
+    )
     for model, rows in ((CommunityInterview, interviews), (Referral, referrals), (CourtOrder, orders)):
-        model.history.model.objects.filter(id__in=list(rows.values_list("pk", flat=True))).delete()
+        drop_history(model, rows.values_list("pk", flat=True))
     interviews.update(summary=ERASED)
     referrals.update(justification=ERASED, decision_note="")
     # The log repeats the manager's reason (the decision note).

@@ -226,13 +226,25 @@ def test_register_family_with_two_children_fills_birth_date_and_sex_from_pesel(c
 
 
 @pytest.mark.parametrize(
-    "born", [dt.date(1899, 12, 31), dt.date(1950, 6, 1), dt.date(2004, 2, 29), dt.date(2024, 11, 30)]
+    "born", [dt.date(1900, 1, 1), dt.date(1950, 6, 1), dt.date(2004, 2, 29), dt.date(2024, 11, 30)]
 )
 def test_pesel_of_each_century_fills_the_date_of_birth(client, social_worker, born):
     client.force_login(social_worker)
     pesel = make_pesel(born, Sex.MALE)
     client.post(reverse("cases:family-create"), family_post([{"first_name": "Adam", "pesel": pesel}]))
     assert FamilyMember.objects.get(pesel=pesel).birth_date == born
+
+
+def test_a_pesel_of_the_1800s_is_refused_at_the_date_of_birth(client, social_worker):
+    """Births are from 1900 on (asystent.dates): a PESEL of the 1800s names nobody alive."""
+    client.force_login(social_worker)
+    pesel = make_pesel(dt.date(1899, 12, 31), Sex.MALE)
+    response = client.post(
+        reverse("cases:family-create"), family_post([{"first_name": "Adam", "pesel": pesel}])
+    )
+    assert response.status_code == 200
+    assert has_code(member_errors(response, 0), "birth_date", "too_early")
+    assert not FamilyMember.objects.filter(pesel=pesel).exists()
 
 
 def test_bad_checksum_is_shown_next_to_the_field_and_input_is_kept(client, social_worker):

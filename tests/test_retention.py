@@ -116,3 +116,68 @@ def test_statistics_of_earlier_periods_do_not_change(manager):
     after = {p.key: {f.key: f.value for f in semiannual_report(p)} for p in periods}
     assert after == before
     assert any(value for figures in after.values() for value in figures.values())
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_case_closed_before_it_was_opened_is_held_back_for_a_check(client, manager):
+    past = _ended(dt.date(2024, 5, 1))
+    # A new case whose closure was typed as 2001: by its end date it would be past retention.
+    backdated = CaseFactory(
+        status=CaseStatus.ENDED,
+        opened_on=dt.date(2036, 3, 1),
+        started_on=dt.date(2036, 3, 1),
+        closed_on=dt.date(2001, 1, 1),
+        ended_on=dt.date(2001, 1, 1),
+        closure_reason="goals_achieved",
+    )
+    assert list(retention.held_back_cases()) == [backdated]
+    assert set(retention.families_past_retention()) == {past.family}
+    client.force_login(manager)
+    page = client.get(reverse("cases:retention"))
+    assert page.status_code == 200 and page.context["total"] == 1
+    assert f'href="{backdated.get_absolute_url()}"' in page.content.decode()
+    client.post(reverse("cases:retention-prepare"))
+    protocol = DestructionProtocol.objects.get()
+    assert protocol.case_ids == [past.pk] and protocol.held_case_ids == [backdated.pk]
+    client.post(protocol.get_absolute_url(), {"confirm": "yes"})
+    assert Family.objects.get(pk=backdated.family_id).anonymised_at is None
+    assert str(backdated.pk) in client.get(protocol.get_absolute_url()).content.decode()
+
+
+def test_events_of_a_case_cannot_precede_its_opening(client, assistant):
+    from asystent.errors import InvalidTransition
+    from cases.services import close_case, record_consent
+    from cases.services.closure import close_with_monitoring
+
+    case = CaseFactory(assistant=assistant, opened_on=dt.date(2026, 1, 10), started_on=dt.date(2026, 1, 10))
+    for backdated in (dt.date(1, 1, 1), dt.date(2026, 1, 9)):
+        with pytest.raises(InvalidTransition):
+            close_case(case=case, reason="goals_achieved", on=backdated, by=assistant)
+        with pytest.raises(InvalidTransition):
+            close_with_monitoring(
+                case=case, by=assistant, on=backdated, reason="goals_achieved", final_assessment="Ocena."
+            )
+        with pytest.raises(InvalidTransition):
+            record_consent(
+                case=case, decision="withdrawn", date=backdated, by=assistant, reason="Rezygnacja."
+            )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ACTIVE and case.closed_on is None
+
+    client.force_login(assistant)
+    response = client.post(
+        reverse("cases:case-close", args=[case.pk]),
+        {"date": "2026-01-09", "reason": "goals_achieved", "final_assessment": "Ocena."},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == [
+        "Ta data nie może być wcześniejsza niż data założenia sprawy (10.01.2026)."
+    ]
+    response = client.post(
+        reverse("cases:consent-create", args=[case.pk]),
+        {"decision": "refused", "date": "2026-01-09", "reason": "Odmowa."},
+    )
+    assert response.status_code == 200
+    assert "date" in response.context["form"].errors
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ACTIVE

@@ -10,6 +10,7 @@ from django.forms.widgets import Input
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from asystent import dates
 from cases.enums import CaseStatus
 from cases.models import Case, FamilyMember, Goal, ProblemArea
 from cases.services.plans import current_plan
@@ -56,7 +57,7 @@ def _goal_label(goal: Goal) -> str:
     return f"{goal.area}: {goal.description}"
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(dates.DateRangeFormMixin, forms.ModelForm):
     """One entry of the visit log. `final` says which button was pressed: a final visit needs
     its topics and its time, a draft does not."""
 
@@ -176,7 +177,7 @@ class VisitForm(forms.ModelForm):
         return list(getattr(self.instance, name).values_list("pk", flat=True))
 
 
-class InterventionForm(forms.ModelForm):
+class InterventionForm(dates.DateRangeFormMixin, forms.ModelForm):
     class Meta:
         model = Intervention
         fields = [

@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from asystent import dates
 from cases.models import Case, FamilyMember, Goal, ProblemArea
 
 from .enums import VisitKind, VisitPlace, VisitStatus
@@ -47,7 +48,7 @@ class Visit(models.Model):
     """One entry of the visit log: a visit or another contact with the family."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="visits", verbose_name=_("case"))
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[dates.PAST])
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     end_time = models.TimeField(_("end time"), null=True, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
@@ -87,7 +88,7 @@ class Visit(models.Model):
     tasks_agreed = models.TextField(_("tasks agreed until the next meeting"), blank=True)
     tasks_done = models.TextField(_("tasks done since the last meeting"), blank=True)
     child_safety_notes = models.TextField(_("observations on the children's safety"), blank=True)
-    next_meeting = models.DateField(_("next meeting"), null=True, blank=True)
+    next_meeting = models.DateField(_("next meeting"), validators=[dates.PLANNED], null=True, blank=True)
     signed_by_family = models.BooleanField(_("a family member signed the entry"), default=False)
     status = models.CharField(
         _("status"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.DRAFT
@@ -130,6 +131,8 @@ class Visit(models.Model):
             ),
         ]
         constraints = [
+            *dates.range_constraints("visit", "date", "next_meeting"),
+            *dates.datetime_range_constraints("visit", "finalised_at", "removed_at"),
             models.CheckConstraint(
                 condition=Q(start_time__isnull=True)
                 | Q(end_time__isnull=True)
@@ -244,7 +247,7 @@ class Intervention(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="interventions", verbose_name=_("case")
     )
-    date = models.DateTimeField(_("date and time of the event"))
+    date = models.DateTimeField(_("date and time of the event"), validators=[dates.PAST])
     description = models.TextField(_("what happened and what was done"))
     informed_police = models.BooleanField(_("the police"), default=False)
     informed_court = models.BooleanField(_("the family court"), default=False)
@@ -252,7 +255,7 @@ class Intervention(models.Model):
     other_informed = models.CharField(
         _("who else was informed"), max_length=300, blank=True, help_text=_("Needed if you ticked “another”.")
     )
-    informed_at = models.DateTimeField(_("informed at"))
+    informed_at = models.DateTimeField(_("informed at"), validators=[dates.PAST])
     reference_numbers = models.TextField(
         _("reference numbers"),
         blank=True,
@@ -278,6 +281,7 @@ class Intervention(models.Model):
             models.Index(fields=["date"]),  # the dashboard's and the report's interventions in a period
         ]
         constraints = [
+            *dates.datetime_range_constraints("intervention", "date", "informed_at"),
             models.CheckConstraint(
                 condition=Q(informed_police=True) | Q(informed_court=True) | Q(informed_other=True),
                 name="intervention_someone_informed",

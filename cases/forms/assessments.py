@@ -6,9 +6,11 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from asystent import dates
+
 from ..enums import Recommendation
 from ..models import AssessmentArea
-from .fields import DateInput, blank_first, not_in_future
+from .fields import DateInput, blank_first
 
 
 class AssessmentForm(forms.Form):
@@ -17,7 +19,7 @@ class AssessmentForm(forms.Form):
     A draft may be incomplete; submitting to the manager needs everything."""
 
     date = forms.DateField(
-        label=gettext_lazy("Date of the assessment"), widget=DateInput(), validators=[not_in_future]
+        label=gettext_lazy("Date of the assessment"), widget=DateInput(), validators=[dates.PAST]
     )
     narrative = forms.CharField(
         label=gettext_lazy("Description of the family's situation"),

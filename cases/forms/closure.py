@@ -1,19 +1,23 @@
 """Forms of closure with monitoring and of the end of monitoring."""
 
+import datetime as dt
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from asystent import dates
+
 from ..enums import ClosureReason
-from .fields import DateInput, blank_first, not_in_future
+from ..models import Case
+from .fields import DateInput, blank_first
 
 # A refusal of consent closes a case through the consent, not through this form.
 CLOSURE_CHOICES = [(value, label) for value, label in ClosureReason.choices if value != ClosureReason.REFUSED]
 
 
 class CloseForm(forms.Form):
-    date = forms.DateField(
-        label=gettext_lazy("Date of closure"), widget=DateInput(), validators=[not_in_future]
-    )
+    date = forms.DateField(label=gettext_lazy("Date of closure"), widget=DateInput(), validators=[dates.PAST])
     reason = forms.ChoiceField(
         label=gettext_lazy("Reason for closure"),
         choices=blank_first(CLOSURE_CHOICES),
@@ -27,6 +31,16 @@ class CloseForm(forms.Form):
     recommendations = forms.CharField(
         label=gettext_lazy("Recommendations"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def clean_date(self) -> dt.date:
+        day = self.cleaned_data["date"]
+        if self.case is not None:
+            dates.ensure_not_before(day, self.case.opened_on)
+        return day
 
 
 class EndMonitoringForm(forms.Form):

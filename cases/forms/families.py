@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from asystent import dates
 from asystent.files import validate_scan
 
 from .. import pesel as pesel_rules
@@ -97,7 +98,7 @@ def on_file_message(member: FamilyMember, user: User) -> str:
     )
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(dates.DateRangeFormMixin, forms.ModelForm):
     """One person of the family. A PESEL fills in the date of birth and sex; without one, the
     date of birth is required. A PESEL already on file is not registered twice."""
 
@@ -283,7 +284,7 @@ class ConsentForm(forms.Form):
         choices=ConsentDecision.choices,
         widget=forms.RadioSelect,
     )
-    date = forms.DateField(label=gettext_lazy("Date"), widget=DateInput())
+    date = forms.DateField(label=gettext_lazy("Date"), widget=DateInput(), validators=[dates.PAST])
     signed_by = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Signed by"),
         queryset=FamilyMember.objects.none(),
@@ -311,6 +312,7 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args: object, case: Case, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        self.case = case
         today = timezone.localdate()
         self.initial.setdefault("date", today)
         # Adults sign: parents and guardians (also a minor parent) and any member of age.
@@ -326,6 +328,7 @@ class ConsentForm(forms.Form):
         date = self.cleaned_data["date"]
         if date > timezone.localdate():
             raise ValidationError(_("The date cannot be in the future."), code="future")
+        dates.ensure_not_before(date, self.case.opened_on)
         return date
 
     def clean(self) -> dict:

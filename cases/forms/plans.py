@@ -12,10 +12,12 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from asystent import dates
+
 from ..enums import ActionStatus, Responsible
 from ..models import ProblemArea, WorkPlan
 from ..services.plans import ActionData, GoalData
-from .fields import DateInput, blank_first, not_in_future
+from .fields import DateInput, blank_first
 
 MAX_GOALS = 20
 MAX_ACTIONS = 20
@@ -31,14 +33,14 @@ class PlanForm(forms.Form):
         label=gettext_lazy("Consulted with the social worker on"),
         required=False,
         widget=DateInput(),
-        validators=[not_in_future],
+        validators=[dates.PAST],
         help_text=gettext_lazy("The social worker can also confirm the consultation in the system."),
     )
     foster_coordinator_consulted_on = forms.DateField(
         label=gettext_lazy("Consulted with the foster-care coordinator on"),
         required=False,
         widget=DateInput(),
-        validators=[not_in_future],
+        validators=[dates.PAST],
     )
     foster_coordinator_name = forms.CharField(
         label=gettext_lazy("Foster-care coordinator consulted"), required=False, max_length=200
@@ -121,6 +123,7 @@ class ActionForm(forms.Form):
     deadline = forms.DateField(
         label=gettext_lazy("Deadline"),
         widget=DateInput(),
+        validators=[dates.PLANNED],
         error_messages={"required": gettext_lazy("Give the deadline of the action.")},
     )
     expected_effect = forms.CharField(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from asystent import dates
 from asystent.concurrency import bump_version
 from asystent.enums import Role
 from asystent.errors import CaseloadFull, InvalidTransition
@@ -131,6 +132,14 @@ def reassign_case(
     return case
 
 
+def _ensure_after_opening(case: Case, day: dt.date) -> None:
+    try:
+        dates.ensure_not_before(day, case.opened_on)
+        dates.PAST(day)
+    except ValidationError as error:
+        raise InvalidTransition(error.messages[0]) from error
+
+
 def close_case(*, case: Case, reason: str, on: dt.date, by: User, monitoring: bool = False) -> Case:
     """Close the work; with monitoring the case stays open to monitoring contacts (art. 15 ust. 1
     pkt 16) until the monitoring ends."""
@@ -139,6 +148,7 @@ def close_case(*, case: Case, reason: str, on: dt.date, by: User, monitoring: bo
         raise InvalidTransition(_("Give the reason for closing the case."))
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
+        _ensure_after_opening(case, on)
         move = case.close_with_monitoring if monitoring else case.close
         move(on=on, reason=reason, by=by)
         case.save()
@@ -180,6 +190,7 @@ def record_consent(
             raise InvalidTransition(_("Consent that was never given cannot be withdrawn."))
         if decision != ConsentDecision.GIVEN and not reason.strip():
             raise InvalidTransition(_("Give the reason for the refusal or withdrawal."))
+        _ensure_after_opening(case, date)
         consent = Consent.objects.create(
             case=case,
             decision=decision,

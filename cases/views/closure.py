@@ -34,7 +34,7 @@ def case_close(request: HttpRequest, case_pk: int) -> HttpResponse:
         return refuse(request, case, error)
     centre = Centre.load()
     data = request.POST if request.method == "POST" else None
-    form = CloseForm(data, initial={"date": timezone.localdate()})
+    form = CloseForm(data, initial={"date": timezone.localdate()}, case=case)
     if request.method == "POST" and form.is_valid():
         try:
             case = closure.close_with_monitoring(

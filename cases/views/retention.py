@@ -27,6 +27,7 @@ def retention_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "total": page.paginator.count,
+            "held_back": retention.held_back_cases(),
             "centre": Centre.load(),
             "protocols": DestructionProtocol.objects.select_related("prepared_by", "approved_by")[:20],
         },
@@ -53,13 +54,18 @@ def protocol_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Tick the confirmation to erase the data."))
         else:
             try:
-                retention.execute_protocol(protocol=protocol, by=request.user)
+                protocol = retention.execute_protocol(protocol=protocol, by=request.user)
             except InvalidTransition as error:
                 messages.error(request, error.message)
             else:
-                messages.success(
-                    request, _("The personal data of the cases on the protocol has been erased.")
-                )
+                if protocol.failures:
+                    messages.warning(
+                        request, _("The data of some families could not be erased; they are listed below.")
+                    )
+                else:
+                    messages.success(
+                        request, _("The personal data of the cases on the protocol has been erased.")
+                    )
         return redirect(protocol)
     cases = Case.objects.filter(pk__in=protocol.case_ids).select_related("family").order_by("pk")
     return render(request, "cases/retention/protocol.html", {"protocol": protocol, "cases": cases})
