@@ -241,6 +241,7 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The family's details have been saved."))
             return redirect(family)
+    log_access(request, family_id=family.pk, obj=family, action=AccessAction.VIEW)
     return render(
         request,
         "cases/family_edit.html",
@@ -261,6 +262,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The family member has been added."))
             return redirect(family)
+    log_access(request, family_id=family.pk, obj=family, action=AccessAction.VIEW)
     return render(request, "cases/member_form.html", {"form": form, "family": family, "member": None})
 
 
@@ -286,6 +288,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The family member's details have been saved."))
             return redirect(family)
+    log_access(request, family_id=family.pk, obj=member, action=AccessAction.VIEW)
     return render(
         request,
         "cases/member_form.html",
@@ -393,6 +396,7 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
             }
             messages.success(request, done[consent.decision])
             return redirect(case)
+    log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
     return render(request, "cases/consent_form.html", {"form": form, "case": case, "family": case.family})
 
 
@@ -446,6 +450,7 @@ def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The case has been handed to another family assistant."))
             return redirect(_safe_next(request) or case)
+    log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
     return render(
         request,
         "cases/case_reassign.html",
