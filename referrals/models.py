@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from asystent.files import private_storage, validate_scan
+from asystent.limits import DESCRIPTION, REASON, limited
 from cases.enums import LegalBasis
 from cases.models import Case, Family, ProblemArea
 
@@ -29,7 +30,7 @@ class CommunityInterview(models.Model):
         verbose_name=_("social worker"),
     )
     urgent = models.BooleanField(_("urgent"), default=False)
-    summary = models.TextField(_("analysis of the family's situation"))
+    summary = models.TextField(_("analysis of the family's situation"), **limited(DESCRIPTION))
     problem_areas = models.ManyToManyField(
         ProblemArea, related_name="interviews", verbose_name=_("problem areas")
     )
@@ -134,7 +135,7 @@ class Referral(models.Model):
     problem_areas = models.ManyToManyField(
         ProblemArea, related_name="referrals", verbose_name=_("problem areas"), blank=True
     )
-    justification = models.TextField(_("justification"))
+    justification = models.TextField(_("justification"), **limited(DESCRIPTION))
     children_in_foster_care = models.BooleanField(_("children in foster care"), default=False)
     blue_card_open = models.BooleanField(_("a “Niebieska Karta” procedure is open"), default=False)
     status = models.CharField(
@@ -150,7 +151,7 @@ class Referral(models.Model):
         blank=True,
         verbose_name=_("decided by"),
     )
-    decision_note = models.TextField(_("reason or receiving unit"), blank=True)
+    decision_note = models.TextField(_("reason or receiving unit"), blank=True, **limited(REASON))
     case = models.OneToOneField(
         Case,
         on_delete=models.PROTECT,

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from asystent import limits
+
 from ..enums import ClosureReason
 from .fields import DateInput, blank_first, not_in_future
 
@@ -20,12 +22,16 @@ class CloseForm(forms.Form):
         error_messages={"required": gettext_lazy("Choose the reason for closure.")},
     )
     final_assessment = forms.CharField(
+        max_length=limits.DESCRIPTION,
         label=gettext_lazy("Final assessment"),
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": gettext_lazy("Write the final assessment.")},
     )
     recommendations = forms.CharField(
-        label=gettext_lazy("Recommendations"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=limits.NOTE,
+        label=gettext_lazy("Recommendations"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
