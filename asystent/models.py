@@ -65,7 +65,6 @@ class User(AbstractUser):
         help_text=_("Set when someone else set the password: only its owner should know it."),
     )
 
-
     objects: ClassVar[StaffManager] = StaffManager()
 
     if TYPE_CHECKING:
@@ -278,3 +277,18 @@ class AccessLog(models.Model):
         from .audit import AccessAction
 
         return str(AccessAction(self.action).label) if self.action in AccessAction.values else self.action
+
+
+class DailyJobRun(models.Model):
+    """The last day a daily periodic job ran successfully (see asystent.daily_jobs)."""
+
+    task = models.CharField(_("task"), max_length=200, unique=True)
+    last_day = models.DateField(_("last successful day"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("daily job run")
+        verbose_name_plural = _("daily job runs")
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.last_day}"
