@@ -305,6 +305,22 @@ LOGGING = {
     "disable_existing_loggers": False,
     # No PESEL in the log, whatever the message or traceback quotes (asystent/log_filters.py).
     "filters": {"mask_pesel": {"()": "asystent.log_filters.MaskPesel"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_pesel"]}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_pesel"]},
+        # The development server's request lines quote URLs, query strings included.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_pesel"],
+        },
+    },
+    "loggers": {"django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
