@@ -7,6 +7,7 @@ user's scoped querysets (cases.selectors), so what the user may not see answers 
 import copy
 import functools
 import os
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -33,7 +35,7 @@ from asystent.roles import role_required
 
 from .. import list_cache, services
 from ..enums import CaseStatus, ConsentDecision, LegalBasis, Sex
-from ..filters import FamilyFilter, family_page
+from ..filters import PESEL_SUFFIX_MIN, FamilyFilter, family_page
 from ..forms.families import (
     FAMILY_FIELDS,
     MEMBER_FIELDS,
@@ -68,18 +70,36 @@ FAMILIES_PER_PAGE = 25
 HISTORY_ROWS = 50
 
 
+def _searches_a_pesel(query: str) -> bool:
+    digits = query.replace(" ", "")
+    return digits.isdigit() and len(digits) >= PESEL_SUFFIX_MIN
+
+
 @role_required(*CASE_ROLES)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def family_list(request: HttpRequest) -> HttpResponse:
+    """The search form posts, so that a PESEL (or its last digits) never goes into a URL, where
+    access logs and the browser's history would keep it. Any other search is sent on to the same
+    page by GET, which can be bookmarked and shared."""
+    data = request.GET
+    if request.method == "POST":
+        data = request.POST.copy()
+        data.pop("csrfmiddlewaretoken", None)
+        if not _searches_a_pesel(data.get("q", "")):
+            query = urlencode([(name, value) for name, values in data.lists() for value in values if value])
+            return redirect(
+                f"{reverse('cases:family-list')}?{query}" if query else reverse("cases:family-list")
+            )
     # An assistant's or a social worker's list is served from the cache while the rows behind it
-    # are unchanged (`cases.list_cache`: one query tells).
-    cache_key = list_cache.key(request) if list_cache.enabled(request.user) else None
+    # are unchanged (`cases.list_cache`: one query tells); a PESEL search is never cached.
+    cached = request.method == "GET" and list_cache.enabled(request.user)
+    cache_key = list_cache.key(request) if cached else None
     content = list_cache.get(cache_key) if cache_key else None
     if content is None:
         filterset = FamilyFilter(
-            request.GET or None, queryset=families_for_list(request.user), user=request.user, request=request
+            data or None, queryset=families_for_list(request.user), user=request.user, request=request
         )
-        page = family_page(filterset, request.GET.get("page"), FAMILIES_PER_PAGE)
+        page = family_page(filterset, data.get("page"), FAMILIES_PER_PAGE)
         page.object_list = list(page.object_list)
         fill_family_rows(page.object_list)
         context = {"filter": filterset, "page": page, "can_register": request.user.has_role(*REGISTRAR_ROLES)}
