@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .enums import EmailNotifications, EmploymentForm, Role, RoleChangeStatus
+from .limits import NOTE, limited
 
 # art. 15 ust. 4 of the Act: an assistant works with at most 15 families at the same time.
 STATUTORY_CASELOAD_LIMIT = 15
@@ -64,7 +65,6 @@ class User(AbstractUser):
         default=False,
         help_text=_("Set when someone else set the password: only its owner should know it."),
     )
-
 
     objects: ClassVar[StaffManager] = StaffManager()
 
@@ -296,7 +296,7 @@ class TransitionLog(models.Model):
         User, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("by")
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, **limited(NOTE))
 
     class Meta:
         abstract = True
@@ -321,3 +321,16 @@ class TransitionLog(models.Model):
     @property
     def to_label(self) -> str:
         return self._label(self.to_status)
+class DailyJobRun(models.Model):
+    """The last day a daily periodic job ran successfully (see asystent.daily_jobs)."""
+
+    task = models.CharField(_("task"), max_length=200, unique=True)
+    last_day = models.DateField(_("last successful day"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("daily job run")
+        verbose_name_plural = _("daily job runs")
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.last_day}"

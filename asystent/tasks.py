@@ -10,3 +10,12 @@ def clear_expired_sessions() -> int:
     """Delete expired database sessions; safe to repeat. Returns how many were removed."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task(name="asystent.catch_up_daily_jobs")
+def catch_up_daily_jobs() -> list[str]:
+    """Every 5 minutes and at the worker's start: run today's daily jobs missed while the broker
+    was down (asystent.daily_jobs)."""
+    from .daily_jobs import catch_up
+
+    return catch_up()

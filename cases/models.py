@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from asystent import dates
 from asystent.files import private_storage, validate_scan
+from asystent.limits import DESCRIPTION, NOTE, REASON, limited
 from asystent.models import TransitionLog, User, postal_code_validator
 from asystent.transitions import transition
 
@@ -175,7 +176,7 @@ class FamilyMember(models.Model):
         editable=False,
         verbose_name=_("removed by"),
     )
-    removal_reason = models.TextField(_("reason for removal"), blank=True, editable=False)
+    removal_reason = models.TextField(_("reason for removal"), blank=True, editable=False, **limited(REASON))
     history = HistoricalRecords()
 
     objects = FamilyMemberManager()  # the default manager: removed members are left out
@@ -280,8 +281,8 @@ class Case(models.Model):
     closure_reason = models.CharField(
         _("reason for closure"), max_length=20, choices=ClosureReason.choices, blank=True
     )
-    final_assessment = models.TextField(_("final assessment"), blank=True)
-    recommendations = models.TextField(_("recommendations"), blank=True)
+    final_assessment = models.TextField(_("final assessment"), blank=True, **limited(DESCRIPTION))
+    recommendations = models.TextField(_("recommendations"), blank=True, **limited(NOTE))
     monitoring_until = models.DateField(
         _("monitoring planned until"), validators=[dates.PLANNED], null=True, blank=True
     )
@@ -409,7 +410,7 @@ class Assignment(models.Model):
     )
     started_on = models.DateField(_("from"), validators=[dates.PAST])
     ended_on = models.DateField(_("until"), validators=[dates.PAST], null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, **limited(REASON))
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -435,8 +436,8 @@ class Consent(models.Model):
     signed_by = models.ManyToManyField(
         FamilyMember, related_name="consents", verbose_name=_("signed by"), blank=True
     )
-    scope = models.TextField(_("scope"), blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    scope = models.TextField(_("scope"), blank=True, **limited(REASON))
+    reason = models.TextField(_("reason"), blank=True, **limited(REASON))
     scan = models.FileField(
         _("scan of the signed form"),
         storage=private_storage,
@@ -482,7 +483,7 @@ class WorkPlan(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plans")
     version = models.PositiveSmallIntegerField(_("version"), default=1)
-    main_goal = models.TextField(_("main goal"))
+    main_goal = models.TextField(_("main goal"), **limited(NOTE))
     social_worker_consulted_on = models.DateField(
         _("consulted with the social worker on"), validators=[dates.PAST], null=True, blank=True
     )
@@ -496,7 +497,7 @@ class WorkPlan(models.Model):
         _("consulted with the foster-care coordinator on"), validators=[dates.PAST], null=True, blank=True
     )
     foster_coordinator_name = models.CharField(_("foster-care coordinator"), max_length=200, blank=True)
-    revision_reason = models.TextField(_("reason for the revision"), blank=True)
+    revision_reason = models.TextField(_("reason for the revision"), blank=True, **limited(REASON))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
@@ -518,7 +519,7 @@ class WorkPlan(models.Model):
 class Goal(models.Model):
     plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="goals")
     area = models.ForeignKey(ProblemArea, on_delete=models.PROTECT, related_name="+", verbose_name=_("area"))
-    description = models.TextField(_("specific goal"))
+    description = models.TextField(_("specific goal"), **limited(NOTE))
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -534,11 +535,11 @@ class PlanAction(models.Model):
     """An action of the plan: the statute requires its deadline and expected effect."""
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
-    description = models.TextField(_("action"))
+    description = models.TextField(_("action"), **limited(NOTE))
     responsible = models.CharField(_("who is responsible"), max_length=20, choices=Responsible.choices)
     responsible_name = models.CharField(_("name of the person or institution"), max_length=200, blank=True)
     deadline = models.DateField(_("deadline"), validators=[dates.PLANNED])
-    expected_effect = models.TextField(_("expected effect"))
+    expected_effect = models.TextField(_("expected effect"), **limited(NOTE))
     status = models.CharField(
         _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
     )
@@ -567,7 +568,7 @@ class Assessment(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments")
     date = models.DateField(_("date of the assessment"), validators=[dates.PAST])
-    narrative = models.TextField(_("description of the family's situation"))
+    narrative = models.TextField(_("description of the family's situation"), **limited(DESCRIPTION))
     recommendation = models.CharField(_("recommendation"), max_length=20, choices=Recommendation.choices)
     status = models.CharField(
         _("status"), max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
@@ -599,7 +600,7 @@ class AssessmentRating(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
     area = models.ForeignKey(AssessmentArea, on_delete=models.PROTECT, related_name="+")
     rating = models.PositiveSmallIntegerField(_("rating"))
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, **limited(REASON))
 
     class Meta:
         ordering = ["assessment", "area__order"]

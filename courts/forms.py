@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from asystent import dates
+from asystent import dates, limits
 
 from .enums import DispatchMethod
 from .models import OPINION_SECTIONS, CourtRequest, OpinionVersion
@@ -86,7 +86,7 @@ class OpinionForm(forms.ModelForm):
 
 class ReturnOpinionForm(forms.Form):
     comment = forms.CharField(
-        label=_("What should be changed"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+        label=_("What should be changed"), widget=forms.Textarea(attrs={"rows": 4}), max_length=limits.NOTE
     )
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003

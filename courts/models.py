@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from asystent import dates
 from asystent.files import private_storage, validate_scan
+from asystent.limits import DESCRIPTION, OPINION_SECTION, limited
 from asystent.models import TransitionLog, User
 from asystent.transitions import transition
 from cases.models import Case
@@ -76,7 +77,7 @@ class CourtRequest(models.Model):
     letter_date = models.DateField(_("date of the court's letter"), validators=[dates.PAST])
     received_on = models.DateField(_("date received"), validators=[dates.PAST])
     due_date = models.DateField(_("the court expects the opinion by"), validators=[dates.PLANNED])
-    request_text = models.TextField(_("what the court asks"))
+    request_text = models.TextField(_("what the court asks"), **limited(DESCRIPTION))
     scan = models.FileField(
         _("scan of the letter"),
         storage=private_storage,
@@ -168,16 +169,31 @@ class OpinionVersion(models.Model):
     based_on = models.ForeignKey(
         "self", on_delete=models.PROTECT, related_name="+", null=True, blank=True, editable=False
     )
-    composition = models.TextField(_("the family's composition"), blank=True)
-    period_and_basis = models.TextField(_("period and legal basis of the work"), blank=True)
-    contacts = models.TextField(_("frequency of contacts"), blank=True)
-    goals_progress = models.TextField(_("goals of the work plan and how far they were reached"), blank=True)
-    care_per_child = models.TextField(_("care and upbringing of each child"), blank=True)
-    housing_and_finances = models.TextField(_("housing and finances"), blank=True)
-    health = models.TextField(_("health"), blank=True, help_text=_("Only where it matters to the court."))
-    cooperation_with_institutions = models.TextField(_("cooperation with institutions"), blank=True)
-    attitude = models.TextField(_("the family's attitude to the work"), blank=True)
-    conclusions = models.TextField(_("conclusions"), blank=True)
+    composition = models.TextField(_("the family's composition"), blank=True, **limited(OPINION_SECTION))
+    period_and_basis = models.TextField(
+        _("period and legal basis of the work"), blank=True, **limited(OPINION_SECTION)
+    )
+    contacts = models.TextField(_("frequency of contacts"), blank=True, **limited(OPINION_SECTION))
+    goals_progress = models.TextField(
+        _("goals of the work plan and how far they were reached"), blank=True, **limited(OPINION_SECTION)
+    )
+    care_per_child = models.TextField(
+        _("care and upbringing of each child"), blank=True, **limited(OPINION_SECTION)
+    )
+    housing_and_finances = models.TextField(_("housing and finances"), blank=True, **limited(OPINION_SECTION))
+    health = models.TextField(
+        _("health"),
+        blank=True,
+        help_text=_("Only where it matters to the court."),
+        **limited(OPINION_SECTION),
+    )
+    cooperation_with_institutions = models.TextField(
+        _("cooperation with institutions"), blank=True, **limited(OPINION_SECTION)
+    )
+    attitude = models.TextField(
+        _("the family's attitude to the work"), blank=True, **limited(OPINION_SECTION)
+    )
+    conclusions = models.TextField(_("conclusions"), blank=True, **limited(OPINION_SECTION))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
     )

@@ -63,6 +63,7 @@ def court_request_create(request: HttpRequest, case_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The court request has been registered."))
             return redirect(court_request)
+    log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
     return render(request, "courts/court_request_form.html", {"case": case, "form": form})
 
 
@@ -215,6 +216,9 @@ def opinion_return(request: HttpRequest, pk: int) -> HttpResponse:
             return _step_failed(request, error, version)
         messages.success(request, _("The opinion has been returned to the assistant."))
         return redirect(version)
+    log_access(
+        request, family_id=version.opinion.request.case.family_id, obj=version, action=AccessAction.VIEW
+    )
     return render(request, "courts/opinion_return.html", {"version": version, "form": form})
 
 
@@ -238,6 +242,9 @@ def opinion_mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The dispatch has been recorded; the court request is answered."))
             return redirect(version)
+    log_access(
+        request, family_id=version.opinion.request.case.family_id, obj=version, action=AccessAction.VIEW
+    )
     return render(request, "courts/opinion_mark_sent.html", {"version": version, "form": form})
 
 
@@ -254,6 +261,7 @@ def opinion_versions(request: HttpRequest, pk: int) -> HttpResponse:
         "case": opinion.request.case,
         "versions": versions,
     }
+    log_access(request, family_id=opinion.request.case.family_id, obj=opinion, action=AccessAction.VIEW)
     return render(request, "courts/opinion_versions.html", context)
 
 

@@ -176,10 +176,12 @@ def render_stored_document(document_id: int) -> str:
         _record_failure(document_id, token, _("Preparing the document took too long."))
         return "failed"
     except Exception as error:
-        logger.exception("Rendering document %s failed", document_id)
-        message = _("The document could not be prepared (%(error)s).") % {
-            "error": f"{type(error).__name__}: {error}"[:500]
-        }
+        # The details go to the log only: an exception's text may name data or the system's insides.
+        logger.exception("Rendering document %s failed: %s", document_id, type(error).__name__)
+        message = _(
+            "The document could not be prepared because of an error in the system; the error has "
+            "been recorded for the administrator. Try again later."
+        )
         _record_failure(document_id, token, message)
         return "failed"
     return _store(document_id, token, part, final_path, sha256_of(html.encode()))

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from asystent import dates
+from asystent import dates, limits
 from asystent.models import User
 from cases.enums import LegalBasis
 from cases.models import Family, ProblemArea
@@ -152,6 +152,7 @@ class CourtOrderForm(dates.DateRangeFormMixin, forms.ModelForm):
     """A family court's order to work with an assistant (art. 109 § 2 pkt 1 KRO)."""
 
     justification = forms.CharField(
+        max_length=limits.DESCRIPTION,
         label=_("Justification"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -249,6 +250,7 @@ class DecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     assistant = forms.ModelChoiceField(queryset=User.objects.none())  # replaced in __init__
     note = forms.CharField(
+        max_length=limits.REASON,
         label=_("Reason for the rejection, or the unit the family is referred to"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from asystent import dates
 from asystent.files import private_storage, validate_scan
+from asystent.limits import DESCRIPTION, REASON, limited
 from asystent.models import TransitionLog, User
 from asystent.transitions import Condition, transition
 from cases.enums import LegalBasis
@@ -35,7 +36,7 @@ class CommunityInterview(models.Model):
         verbose_name=_("social worker"),
     )
     urgent = models.BooleanField(_("urgent"), default=False)
-    summary = models.TextField(_("analysis of the family's situation"))
+    summary = models.TextField(_("analysis of the family's situation"), **limited(DESCRIPTION))
     problem_areas = models.ManyToManyField(
         ProblemArea, related_name="interviews", verbose_name=_("problem areas")
     )
@@ -144,7 +145,7 @@ class Referral(models.Model):
     problem_areas = models.ManyToManyField(
         ProblemArea, related_name="referrals", verbose_name=_("problem areas"), blank=True
     )
-    justification = models.TextField(_("justification"))
+    justification = models.TextField(_("justification"), **limited(DESCRIPTION))
     children_in_foster_care = models.BooleanField(_("children in foster care"), default=False)
     blue_card_open = models.BooleanField(_("a “Niebieska Karta” procedure is open"), default=False)
     status = FSMField(
@@ -160,7 +161,7 @@ class Referral(models.Model):
         blank=True,
         verbose_name=_("decided by"),
     )
-    decision_note = models.TextField(_("reason or receiving unit"), blank=True)
+    decision_note = models.TextField(_("reason or receiving unit"), blank=True, **limited(REASON))
     case = models.OneToOneField(
         Case,
         on_delete=models.PROTECT,

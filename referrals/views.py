@@ -73,6 +73,7 @@ def interview_create(request: AuthenticatedHttpRequest, family_pk: int) -> HttpR
         form.save()
         messages.success(request, _("The community interview has been recorded."))
         return redirect(family.get_absolute_url())
+    log_access(request, family_id=family.pk, obj=family, action=AccessAction.VIEW)
     return render(request, "referrals/interview_form.html", {"form": form, "family": family})
 
 
@@ -111,6 +112,7 @@ def referral_create(request: AuthenticatedHttpRequest, family_pk: int) -> HttpRe
         saved = _save_referral(request, form)
         if saved is not None:
             return redirect(saved)
+    log_access(request, family_id=family.pk, obj=family, action=AccessAction.VIEW)
     return render(request, "referrals/referral_form.html", {"form": form, "family": family})
 
 
@@ -128,6 +130,7 @@ def referral_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         saved = _save_referral(request, form)
         if saved is not None:
             return redirect(saved)
+    log_access(request, family_id=referral.family_id, obj=referral, action=AccessAction.VIEW)
     return render(
         request,
         "referrals/referral_form.html",
@@ -235,6 +238,7 @@ def court_order_create(request: AuthenticatedHttpRequest, family_pk: int) -> Htt
             request, _("The court order has been registered and is first in the manager's queue.")
         )
         return redirect(referral)
+    log_access(request, family_id=family.pk, obj=family, action=AccessAction.VIEW)
     return render(request, "referrals/court_order_form.html", {"form": form, "family": family})
 
 

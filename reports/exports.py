@@ -9,6 +9,7 @@ import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -41,27 +42,36 @@ def report_csv(period: Period, figures: list[Figure]) -> str:
     return buffer.getvalue()
 
 
+def _text(cell: Cell, value: str) -> Cell:
+    """Write `value` as text: openpyxl takes a string starting with "=" for a formula, which a
+    spreadsheet would run (a centre named "=HYPERLINK(...)")."""
+    cell.value = value
+    cell.data_type = "s"
+    return cell
+
+
 def report_xlsx(period: Period, figures: list[Figure], *, centre: Centre) -> bytes:
     """One sheet: the title, the centre and the period, then the table with a frozen header."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Report")[:31]
-    sheet["A1"] = _("Semi-annual report on the family assistant programme")
+    _text(sheet["A1"], _("Semi-annual report on the family assistant programme"))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = centre.name
-    sheet["A3"] = _("Period: %(part)s %(year)d (%(dates)s)") % {
+    _text(sheet["A2"], centre.name)
+    period_line = _("Period: %(part)s %(year)d (%(dates)s)") % {
         "part": period.part_label,
         "year": period.year,
         "dates": period.label,
     }
+    _text(sheet["A3"], period_line)
     header_row = 5
     for column, title in enumerate(headers(), start=1):
-        cell = sheet.cell(row=header_row, column=column, value=title)
+        cell = _text(sheet.cell(row=header_row, column=column), title)
         cell.font = Font(bold=True)
     for offset, (section, label, value) in enumerate(figure_rows(figures), start=1):
         row = header_row + offset
-        sheet.cell(row=row, column=1, value=section).alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.cell(row=row, column=2, value=label.strip()).alignment = Alignment(
+        _text(sheet.cell(row=row, column=1), section).alignment = Alignment(wrap_text=True, vertical="top")
+        _text(sheet.cell(row=row, column=2), label.strip()).alignment = Alignment(
             indent=2 if label.startswith(" ") else 0, wrap_text=True, vertical="top"
         )
         sheet.cell(row=row, column=3, value=value)

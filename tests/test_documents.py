@@ -227,18 +227,22 @@ def plan_for(case):
 
 
 def test_a_failure_is_shown_with_a_retry_that_works(
-    client, case, assistant, django_capture_on_commit_callbacks
+    client, case, assistant, django_capture_on_commit_callbacks, caplog
 ):
     with django_capture_on_commit_callbacks(execute=True):  # no work plan yet: the rendering fails
         document = document_services.request_document(
             kind=DocumentKind.WORK_PLAN, obj=case, version=1, by=assistant
         )
     document.refresh_from_db()
-    assert document.status == DocumentStatus.FAILED and "DoesNotExist" in document.error
+    # The exception is in the log, never in what users read.
+    assert document.status == DocumentStatus.FAILED and "DoesNotExist" not in document.error
+    assert "error in the system" in document.error
+    assert any("DoesNotExist" in (record.exc_text or record.getMessage()) for record in caplog.records)
     assert not os.path.exists(folder_of(document)) or os.listdir(folder_of(document)) == []
     client.force_login(assistant)
     fragment = client.get(reverse("documents:status", args=[document.pk])).content.decode()
     assert "could not be prepared" in fragment and "Try again" in fragment
+    assert "DoesNotExist" not in fragment
     assert reverse("documents:retry", args=[document.pk]) in fragment and "hx-get" not in fragment
     plan_for(case)
     with django_capture_on_commit_callbacks(execute=True):

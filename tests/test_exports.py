@@ -92,6 +92,19 @@ def test_the_xlsx_reads_back_as_the_report(client, manager, cases):
     assert sheet.freeze_panes == "A6"
 
 
+def test_a_centre_name_like_a_formula_stays_text_in_the_xlsx(client, manager, cases):
+    centre = Centre.load()
+    centre.name = '=HYPERLINK("http://evil.example","Kliknij")'
+    centre.save()
+    client.force_login(manager)
+    response = client.get(reverse("reports:semiannual-xlsx"), {"period": H2.key})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A2"].data_type == "s"
+    assert sheet["A2"].value == centre.name
+    text_cells = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert text_cells and all(cell.data_type == "s" for cell in text_cells)
+
+
 def test_every_export_is_audited(client, manager, cases):
     client.force_login(manager)
     client.get(reverse("reports:semiannual-csv"), {"period": H2.key})

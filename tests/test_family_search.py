@@ -2,6 +2,7 @@
 PostgreSQL) through which indexes."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection, transaction
@@ -366,3 +367,42 @@ def test_a_searched_list_pages_like_any_other(client, request, assistant, who):
         listed_page = response.context["page"]
         assert (listed_page.paginator.count, len(listed_page.object_list)) == (27, expected), page
     assert listed(client, q="kowal", page="2") == ["Kowalscy 25", "Kowalscy 26"]
+
+
+def test_a_pesel_is_searched_by_post_and_stays_out_of_every_url(client, assistant, two_families):
+    pesel = two_families["member"].pesel
+    client.force_login(assistant)
+    page = client.get(URL).content.decode()
+    assert 'id="family-search"' in page and 'method="post"' in page
+    assert 'name="csrfmiddlewaretoken"' in page and 'form="family-search"' in page
+    for query in (pesel, pesel[-5:]):
+        response = client.post(URL, {"q": query, "case_status": ""})
+        assert response.status_code == 200  # answered in place: no redirect puts it in a URL
+        assert [family.name for family in response.context["page"].object_list] == ["Kowalscy"]
+        assert f"q={query}" not in response.content.decode()
+
+
+def test_other_searches_go_on_to_a_shareable_address(client, assistant, two_families):
+    client.force_login(assistant)
+    response = client.post(URL, {"q": "Kowal", "case_status": "", "city": ""})
+    assert response.status_code == 302
+    assert response.url == f"{URL}?q=Kowal"
+    assert listed(client, q="Kowal") == ["Kowalscy"]
+    assert client.post(URL, {"q": ""}).url == URL
+
+
+def test_the_search_form_works_with_csrf_checks(assistant, two_families):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(assistant)
+    page = browser.get(URL).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = browser.post(URL, {"q": two_families["member"].pesel, "csrfmiddlewaretoken": token})
+    assert response.status_code == 200
+    assert browser.post(URL, {"q": two_families["member"].pesel}).status_code == 403
+
+
+def test_the_search_refuses_other_methods(client, assistant):
+    client.force_login(assistant)
+    assert client.put(URL).status_code == 405

@@ -11,6 +11,7 @@ Each example runs in a savepoint that is rolled back, so every example starts fr
 """
 
 import datetime as dt
+import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -474,3 +475,51 @@ def test_hostile_text_of_an_opinion_is_printed_as_text_in_its_pdf(
     download = client.get(reverse("documents:download", args=[document.pk]))
     text = pdf_text(b"".join(download.streaming_content))
     assert '<script>alert(1)</script> <img src="http://evil.example/x.png"> & "cudzysłów"' in text
+
+
+# --- size: every text field has a limit, and text past it is an error at that field -------------
+
+BIG = "x" * 600_000  # a paste that once made the month's visit log impossible to print
+
+
+def _limit_of(html: str, name: str) -> int | None:
+    """The maxlength of the input or textarea named `name` on the page."""
+    tag = re.search(rf'<(?:input|textarea)\b[^>]*\bname="{re.escape(name)}"[^>]*>', html)
+    assert tag, f"no field {name}"
+    limit = re.search(r'\bmaxlength="(\d+)"', tag.group(0))
+    return int(limit.group(1)) if limit else None
+
+
+@pytest.mark.parametrize(
+    ("form", "field"), [(form, field) for form, case in sorted(FORMS.items()) for field in case.fields]
+)
+def test_text_past_the_limit_is_an_error_at_its_field(client, world, form, field):
+    case = FORMS[form]
+    client.force_login(getattr(world.users, case.role))
+    url = case.url(world)
+    name = _comment_field(world) if field == "comment" else field
+    limit = _limit_of(client.get(url).content.decode(), name)
+    assert limit is not None, f"{form}.{name} takes text without a limit"
+    for text in ("y" * (limit + 1), BIG):
+        before = _counts()
+        response = client.post(url, case.data(world) | {name: text})
+        assert response.status_code == 200, f"{form}.{name}: {response.status_code}"
+        assert _counts() == before, f"{form}.{name}: text past the limit was saved"
+        html = response.content.decode()
+        # crispy-forms writes the field's errors under it, with ids naming the field
+        assert f'id="error_1_id_{name}"' in html, f"{form}.{name}: no error at the field"
+        assert f"{limit:,}".replace(",", "\xa0") in html or str(limit) in html, "the error names the limit"
+
+
+def test_the_models_refuse_text_past_the_limit_too(world):
+    """Services that validate the model (`full_clean`) refuse it as the forms do."""
+    from django.core.exceptions import ValidationError
+
+    from asystent import limits
+
+    visit = Visit(case=world.a.case, topics="y" * (limits.NOTE + 1))
+    with pytest.raises(ValidationError) as refused:
+        visit.clean_fields(exclude=[f.name for f in Visit._meta.fields if f.name != "topics"])
+    assert "topics" in refused.value.message_dict
+    visit.topics = "y" * limits.NOTE
+    visit.clean_fields(exclude=[f.name for f in Visit._meta.fields if f.name != "topics"])

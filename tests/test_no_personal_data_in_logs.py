@@ -130,3 +130,21 @@ def test_gunicorn_access_log_leaves_out_query_strings_and_referrers():
     for atom in ("%(r)s", "%(q)s", "%(f)s", "%({query_string}e)s"):
         assert atom not in access_format
     assert "%(U)s" in access_format
+
+
+def test_the_development_servers_request_lines_mask_a_pesel():
+    import io
+
+    server_log = logging.getLogger("django.server")
+    handler = cast(logging.StreamHandler, server_log.handlers[0])
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    try:
+        server_log.info(
+            '"%s" %s %s', "GET /families/?q=88041284904 HTTP/1.1", "200", "1234", extra={"status_code": 200}
+        )
+    finally:
+        handler.setStream(previous)
+    line = stream.getvalue()
+    assert "/families/?q=" in line
+    assert "88041284904" not in line and "*" * 11 in line

@@ -137,3 +137,20 @@ def test_the_embedded_mode_starts_with_no_configuration_at_all():
 def test_with_a_real_database_and_no_debug_setting_it_is_production():
     stderr = refuses_to_start(DATABASE_URL="postgres://asystent:pw@db.example:5432/mops")
     assert "SECRET_KEY" in stderr
+
+
+MAIL = """
+import django
+django.setup()
+from django.core.mail import send_mail
+send_mail("Przypomnienie", "Rodzina Kowalskich: termin oceny.", None, ["anna@example.org"])
+print("sent")
+"""
+
+
+def test_development_mail_goes_to_the_mail_log_not_the_console(tmp_path):
+    result = run_python(MAIL, DEBUG="true", EMAIL_FILE_PATH=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "Kowalskich" not in result.stdout + result.stderr
+    logged = "".join(path.read_text() for path in tmp_path.iterdir())
+    assert "Przypomnienie" in logged

@@ -58,10 +58,10 @@ REFERRAL_ALLOWED = {
 
 @pytest.mark.parametrize(("source", "move"), list(product(ReferralStatus.values, REFERRAL_MOVES)))
 def test_every_referral_move(source, move, manager):
-    extra = {}
+    extra: dict[str, object] = {}
     if source == ReferralStatus.ASSIGNED:
-        extra["case"] = CaseFactory(awaiting_consent=True)
-        extra["family"] = extra["case"].family
+        case = CaseFactory(awaiting_consent=True)
+        extra.update(case=case, family=case.family)
     referral = ReferralFactory(status=source, **extra)
     before = timezone.now()
     if (source, move) in REFERRAL_ALLOWED:
@@ -116,7 +116,7 @@ def test_the_referral_page_shows_its_log(client, social_worker):
 
 # --- the case -----------------------------------------------------------------------------------
 
-CASE_MOVES = {
+CASE_MOVES: dict[str, dict[str, object]] = {
     "start": {"on": dt.date(2026, 3, 2)},
     "close": {"on": dt.date(2026, 3, 2), "reason": ClosureReason.GOALS_ACHIEVED},
     "close_with_monitoring": {"on": dt.date(2026, 3, 2), "reason": ClosureReason.GOALS_ACHIEVED},

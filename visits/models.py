@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from asystent import dates
+from asystent.limits import DESCRIPTION, NOTE, REASON, limited
 from cases.models import Case, FamilyMember, Goal, ProblemArea
 
 from .enums import VisitKind, VisitPlace, VisitStatus
@@ -84,10 +85,12 @@ class Visit(models.Model):
     goals = models.ManyToManyField(
         Goal, related_name="visits", verbose_name=_("plan goals worked on"), blank=True
     )
-    topics = models.TextField(_("topics and course of the meeting"), blank=True)
-    tasks_agreed = models.TextField(_("tasks agreed until the next meeting"), blank=True)
-    tasks_done = models.TextField(_("tasks done since the last meeting"), blank=True)
-    child_safety_notes = models.TextField(_("observations on the children's safety"), blank=True)
+    topics = models.TextField(_("topics and course of the meeting"), blank=True, **limited(NOTE))
+    tasks_agreed = models.TextField(_("tasks agreed until the next meeting"), blank=True, **limited(NOTE))
+    tasks_done = models.TextField(_("tasks done since the last meeting"), blank=True, **limited(NOTE))
+    child_safety_notes = models.TextField(
+        _("observations on the children's safety"), blank=True, **limited(NOTE)
+    )
     next_meeting = models.DateField(_("next meeting"), validators=[dates.PLANNED], null=True, blank=True)
     signed_by_family = models.BooleanField(_("a family member signed the entry"), default=False)
     status = models.CharField(
@@ -112,7 +115,7 @@ class Visit(models.Model):
         editable=False,
         verbose_name=_("removed by"),
     )
-    removal_reason = models.TextField(_("reason for removal"), blank=True, editable=False)
+    removal_reason = models.TextField(_("reason for removal"), blank=True, editable=False, **limited(REASON))
     history = HistoricalRecords(m2m_fields=[participants, areas, goals])
 
     objects = VisitManager()  # the default manager: removed visits are left out
@@ -248,7 +251,7 @@ class Intervention(models.Model):
         Case, on_delete=models.PROTECT, related_name="interventions", verbose_name=_("case")
     )
     date = models.DateTimeField(_("date and time of the event"), validators=[dates.PAST])
-    description = models.TextField(_("what happened and what was done"))
+    description = models.TextField(_("what happened and what was done"), **limited(DESCRIPTION))
     informed_police = models.BooleanField(_("the police"), default=False)
     informed_court = models.BooleanField(_("the family court"), default=False)
     informed_other = models.BooleanField(_("another institution or person"), default=False)
@@ -260,6 +263,7 @@ class Intervention(models.Model):
         _("reference numbers"),
         blank=True,
         help_text=_("e.g. the police report number, the court's case number (sygnatura akt)"),
+        **limited(NOTE),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -88,6 +88,7 @@ def visit_create(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRespons
         else:
             _saved_message(request, visit)
             return redirect(visit)
+    log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
     return render(request, "visits/visit_form.html", {"case": case, "form": form, "blocker": blocker})
 
 
@@ -194,6 +195,7 @@ def intervention_create(request: AuthenticatedHttpRequest, case_pk: int) -> Http
         else:
             messages.success(request, _("The intervention has been recorded. The manager has been notified."))
             return redirect(intervention)
+    log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
     return render(request, "visits/intervention_form.html", {"case": case, "form": form, "blocker": blocker})
 
 
@@ -223,6 +225,7 @@ def visit_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The visit has been removed from the log. A manager can restore it."))
             return redirect("visits:case-visits", visit.case_id)
+    log_access(request, family_id=visit.case.family_id, obj=visit, action=AccessAction.VIEW)
     return render(request, "visits/visit_remove.html", {"form": form, "visit": visit, "case": visit.case})
 
 

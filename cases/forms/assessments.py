@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from asystent import dates
+from asystent import dates, limits
 
 from ..enums import Recommendation
 from ..models import AssessmentArea
@@ -22,6 +22,7 @@ class AssessmentForm(forms.Form):
         label=gettext_lazy("Date of the assessment"), widget=DateInput(), validators=[dates.PAST]
     )
     narrative = forms.CharField(
+        max_length=limits.DESCRIPTION,
         label=gettext_lazy("Description of the family's situation"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -62,7 +63,10 @@ class AssessmentForm(forms.Form):
                 error_messages={"invalid_choice": out_of_range},
             )
             self.fields[f"comment_{area.pk}"] = forms.CharField(
-                label=gettext_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+                max_length=limits.REASON,
+                label=gettext_lazy("Comment"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
 
     def area_rows(self) -> list[tuple[AssessmentArea, forms.BoundField, forms.BoundField]]:

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from asystent import dates
+from asystent import dates, limits
 
 from ..enums import ClosureReason
 from ..models import Case
@@ -24,12 +24,16 @@ class CloseForm(forms.Form):
         error_messages={"required": gettext_lazy("Choose the reason for closure.")},
     )
     final_assessment = forms.CharField(
+        max_length=limits.DESCRIPTION,
         label=gettext_lazy("Final assessment"),
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": gettext_lazy("Write the final assessment.")},
     )
     recommendations = forms.CharField(
-        label=gettext_lazy("Recommendations"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=limits.NOTE,
+        label=gettext_lazy("Recommendations"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:

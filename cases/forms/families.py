@@ -1,6 +1,7 @@
 """Forms of the cases app: the family file with its members (PESEL rules), consent, reassignment."""
 
 import re
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from asystent import dates
+from asystent import dates, limits
 from asystent.files import validate_scan
 
 from .. import pesel as pesel_rules
@@ -73,6 +74,11 @@ class PeselField(forms.CharField):
     """A PESEL typed with spaces or dashes is still a PESEL."""
 
     default_validators = [pesel_rules.validate_pesel]
+
+    def __init__(self, **kwargs: Any) -> None:
+        # 11 digits, with room for the spaces or dashes a person may type between them.
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
 
     def to_python(self, value: object) -> str:
         return re.sub(r"[\s-]", "", super().to_python(value))
@@ -292,12 +298,14 @@ class ConsentForm(forms.Form):
         required=False,
     )
     scope = forms.CharField(
+        max_length=limits.REASON,
         label=gettext_lazy("Scope"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=gettext_lazy("What the family agreed to, e.g. the areas of help."),
     )
     reason = forms.CharField(
+        max_length=limits.REASON,
         label=gettext_lazy("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -375,7 +383,9 @@ class ReassignForm(forms.Form):
         empty_label=None,
     )
     reason = forms.CharField(
-        label=gettext_lazy("Reason for the change"), widget=forms.Textarea(attrs={"rows": 3})
+        max_length=limits.REASON,
+        label=gettext_lazy("Reason for the change"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     # The assistant the manager saw on the page: if the case moved meanwhile, the change is refused.
     seen_assistant = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from asystent import dates
+from asystent import dates, limits
 
 from ..enums import ActionStatus, Responsible
 from ..models import ProblemArea, WorkPlan
@@ -25,6 +25,7 @@ MAX_ACTIONS = 20
 
 class PlanForm(forms.Form):
     main_goal = forms.CharField(
+        max_length=limits.NOTE,
         label=gettext_lazy("Main goal"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": gettext_lazy("State the main goal of the plan.")},
@@ -46,6 +47,7 @@ class PlanForm(forms.Form):
         label=gettext_lazy("Foster-care coordinator consulted"), required=False, max_length=200
     )
     revision_reason = forms.CharField(
+        max_length=limits.REASON,
         label=gettext_lazy("Reason for the revision"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -92,6 +94,7 @@ class GoalForm(forms.Form):
         error_messages={"required": gettext_lazy("Choose the area of the goal.")},
     )
     description = forms.CharField(
+        max_length=limits.NOTE,
         label=gettext_lazy("Specific goal"),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": gettext_lazy("Describe the goal.")},
@@ -108,6 +111,7 @@ class GoalForm(forms.Form):
 
 class ActionForm(forms.Form):
     description = forms.CharField(
+        max_length=limits.NOTE,
         label=gettext_lazy("Action"),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": gettext_lazy("Describe the action.")},
@@ -127,6 +131,7 @@ class ActionForm(forms.Form):
         error_messages={"required": gettext_lazy("Give the deadline of the action.")},
     )
     expected_effect = forms.CharField(
+        max_length=limits.NOTE,
         label=gettext_lazy("Expected effect"),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": gettext_lazy("Describe the expected effect of the action.")},

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from asystent import limits
+
 
 class RemovalForm(forms.Form):
     """Why a record added by mistake is removed (kept with it; a manager may restore it)."""
@@ -10,6 +12,6 @@ class RemovalForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason for removal"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=limits.REASON,
         error_messages={"required": gettext_lazy("Give the reason for removal.")},
     )

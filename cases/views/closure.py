@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
 from asystent.models import Centre
@@ -54,6 +55,7 @@ def case_close(request: HttpRequest, case_pk: int) -> HttpResponse:
                 % {"date": case.monitoring_until.strftime("%d.%m.%Y")},
             )
             return redirect(case)
+    log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
     return render(
         request,
         "cases/work/close_form.html",
@@ -79,6 +81,7 @@ def monitoring_end(request: HttpRequest, case_pk: int) -> HttpResponse:
             return refuse(request, case, error)
         messages.success(request, _("The monitoring has ended. The case is now read-only."))
         return redirect(case)
+    log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
     return render(
         request,
         "cases/work/monitoring_end.html",

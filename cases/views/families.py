@@ -7,6 +7,7 @@ user's scoped querysets (cases.selectors), so what the user may not see answers 
 import copy
 import functools
 import os
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.db import models
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -32,7 +34,7 @@ from asystent.transitions import log_entries
 
 from .. import services
 from ..enums import CaseStatus, ConsentDecision, LegalBasis, Sex
-from ..filters import FamilyFilter, family_page
+from ..filters import PESEL_SUFFIX_MIN, FamilyFilter, family_page
 from ..forms.families import (
     FAMILY_FIELDS,
     MEMBER_FIELDS,
@@ -67,13 +69,30 @@ FAMILIES_PER_PAGE = 25
 HISTORY_ROWS = 50
 
 
+def _searches_a_pesel(query: str) -> bool:
+    digits = query.replace(" ", "")
+    return digits.isdigit() and len(digits) >= PESEL_SUFFIX_MIN
+
+
 @role_required(*CASE_ROLES)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def family_list(request: HttpRequest) -> HttpResponse:
+    """The search form posts, so that a PESEL (or its last digits) never goes into a URL, where
+    access logs and the browser's history would keep it. Any other search is sent on to the same
+    page by GET, which can be bookmarked and shared."""
+    data = request.GET
+    if request.method == "POST":
+        data = request.POST.copy()
+        data.pop("csrfmiddlewaretoken", None)
+        if not _searches_a_pesel(data.get("q", "")):
+            query = urlencode([(name, value) for name, values in data.lists() for value in values if value])
+            return redirect(
+                f"{reverse('cases:family-list')}?{query}" if query else reverse("cases:family-list")
+            )
     filterset = FamilyFilter(
-        request.GET or None, queryset=families_for_list(request.user), user=request.user, request=request
+        data or None, queryset=families_for_list(request.user), user=request.user, request=request
     )
-    page = family_page(filterset, request.GET.get("page"), FAMILIES_PER_PAGE)
+    page = family_page(filterset, data.get("page"), FAMILIES_PER_PAGE)
     page.object_list = list(page.object_list)
     fill_family_rows(page.object_list)
     context = {"filter": filterset, "page": page, "can_register": request.user.has_role(*REGISTRAR_ROLES)}
@@ -232,6 +251,7 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The family's details have been saved."))
             return redirect(family)
+    log_access(request, family_id=family.pk, obj=family, action=AccessAction.VIEW)
     return render(
         request,
         "cases/family_edit.html",
@@ -252,6 +272,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The family member has been added."))
             return redirect(family)
+    log_access(request, family_id=family.pk, obj=family, action=AccessAction.VIEW)
     return render(request, "cases/member_form.html", {"form": form, "family": family, "member": None})
 
 
@@ -277,6 +298,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The family member's details have been saved."))
             return redirect(family)
+    log_access(request, family_id=family.pk, obj=member, action=AccessAction.VIEW)
     return render(
         request,
         "cases/member_form.html",
@@ -385,6 +407,7 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
             }
             messages.success(request, done[consent.decision])
             return redirect(case)
+    log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
     return render(request, "cases/consent_form.html", {"form": form, "case": case, "family": case.family})
 
 
@@ -438,6 +461,7 @@ def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The case has been handed to another family assistant."))
             return redirect(_safe_next(request) or case)
+    log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
     return render(
         request,
         "cases/case_reassign.html",

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from asystent.audit import AccessAction, log_access, log_accesses
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
 from asystent.roles import role_required
@@ -42,6 +43,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("The person has been removed from the family. A manager can restore them.")
             )
             return redirect(member.family)
+    log_access(request, family_id=member.family_id, obj=member, action=AccessAction.VIEW)
     return render(
         request, "cases/member_remove.html", {"form": form, "member": member, "family": member.family}
     )
@@ -75,13 +77,13 @@ def removed_records(request: HttpRequest) -> HttpResponse:
     """Records removed as added by mistake, newest first, each with its Restore button."""
     visible = Family.objects.visible_to(request.user)
     members = FamilyMember.all_objects.filter(family__in=visible, removed_at__isnull=False)
+    shown = list(members.select_related("family", "removed_by").order_by("-removed_at", "-pk")[:REMOVED_ROWS])
+    log_accesses(request, [(member.family_id, member) for member in shown], action=AccessAction.VIEW)
     return render(
         request,
         "cases/removed_records.html",
         {
-            "members": members.select_related("family", "removed_by").order_by("-removed_at", "-pk")[
-                :REMOVED_ROWS
-            ],
+            "members": shown,
             "member_count": members.count(),
             "limit": REMOVED_ROWS,
         },

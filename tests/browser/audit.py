@@ -82,13 +82,37 @@ READS: dict[str, Read] = {
     "reports:semiannual-csv": Read(None, EXPORT, logged=_centre),
     "reports:semiannual-xlsx": Read(None, EXPORT, logged=_centre),
     "access-log-csv": Read(None, EXPORT, logged=_the_user),
+    # Forms over the file show what is on it (the member's form, the full PESEL).
+    "cases:family-edit": Read("cases.Family", VIEW),
+    "cases:member-add": Read("cases.Family", VIEW),
+    "cases:member-edit": Read("cases.FamilyMember", VIEW),
+    "cases:member-remove": Read("cases.FamilyMember", VIEW),
+    "cases:consent-create": Read("cases.Case", VIEW),
+    "cases:case-reassign": Read("cases.Case", VIEW),
+    "cases:case-close": Read("cases.Case", VIEW, kwarg="case_pk"),
+    "cases:monitoring-end": Read("cases.Case", VIEW, kwarg="case_pk"),
+    "referrals:interview-create": Read("cases.Family", VIEW, kwarg="family_pk"),
+    "referrals:referral-create": Read("cases.Family", VIEW, kwarg="family_pk"),
+    "referrals:court-order-create": Read("cases.Family", VIEW, kwarg="family_pk"),
+    "referrals:referral-edit": Read("referrals.Referral", VIEW),
+    "visits:visit-create": Read("cases.Case", VIEW, kwarg="case_pk"),
+    "visits:intervention-create": Read("cases.Case", VIEW, kwarg="case_pk"),
+    "visits:visit-remove": Read("visits.Visit", VIEW),
+    "courts:court-request-create": Read("cases.Case", VIEW, kwarg="case_pk"),
+    "courts:opinion-versions": Read("courts.CourtOpinion", VIEW),
+    "courts:opinion-return": Read("courts.OpinionVersion", VIEW),
+    "courts:opinion-mark-sent": Read("courts.OpinionVersion", VIEW),
 }
 # Routes that call log_access but are not checked from the browser, and why.
 NOT_CHECKED = {
     "cases:plan-create": "records the previous plan version only when there is one",
     "cases:assessment-create": "records the previous assessment only when there is one",
     "cases:assessment-edit": "records the previous assessment only when there is one",
-    "cases:pesel-check": "a POST (htmx), not a page read: see tests/test_pesel_check_limits.py",
+    "cases:pesel-check": "POST only (a PESEL never goes into a URL); tests/test_pesel_check.py",
+    # One row per record shown, none for an empty list; tests/test_audit_routes.py checks them.
+    "cases:removed-records": "one row per removed person shown",
+    "cases:retention": "one row per case past retention shown",
+    "cases:retention-protocol": "one row per case on the protocol",
 }
 
 
