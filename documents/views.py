@@ -27,7 +27,7 @@ from .models import RenderedDocument
 
 def _case_for_documents(request: HttpRequest, case_pk: int):  # noqa: ANN202
     case = get_case_for(request.user, case_pk)
-    if not services.may_prepare_documents(request.user, case):
+    if not request.user.has_perm("documents.prepare_documents", case):
         raise PermissionDenied
     return case
 
@@ -81,7 +81,7 @@ def _status_context(request: HttpRequest, document: RenderedDocument) -> dict:
     return {
         "document": document,
         "stalled": services.is_stalled(document),
-        "can_retry": services.may_prepare_documents(request.user, document.case),
+        "can_retry": request.user.has_perm("documents.prepare_documents", document.case),
     }
 
 
@@ -103,7 +103,7 @@ def document_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for(request.user, pk)
-    if not services.may_prepare_documents(request.user, document.case):
+    if not request.user.has_perm("documents.prepare_documents", document.case):
         raise PermissionDenied
     services.retry_document(document=document, by=request.user)
     document.refresh_from_db()

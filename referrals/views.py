@@ -48,7 +48,7 @@ PAGE_SIZE = 25
 def _own_referral(request: AuthenticatedHttpRequest, pk: int) -> Referral:
     """A referral the user may see and wrote: only its author edits, submits or withdraws it."""
     referral = get_referral_for(request.user, pk)
-    if referral.social_worker_id != request.user.pk:
+    if not request.user.has_perm("referrals.change_own_referral", referral):
         raise PermissionDenied
     return referral
 
@@ -174,14 +174,18 @@ def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "interview__problem_areas",
     )
     log_access(request, family_id=referral.family_id, obj=referral, action=AccessAction.VIEW)
-    is_author = referral.social_worker_id == request.user.pk and request.user.is_social_worker
+    is_author = request.user.is_social_worker and request.user.has_perm(
+        "referrals.change_own_referral", referral
+    )
     context = {
         "referral": referral,
         "family": referral.family,
         "days_waiting": _days_waiting(referral),
         "can_edit": is_author and referral.status == ReferralStatus.DRAFT,
         "can_withdraw": is_author and ReferralStatus.WITHDRAWN in TRANSITIONS[referral.status],
-        "can_decide": request.user.is_manager and referral.awaiting_decision,
+        "can_decide": (
+            request.user.has_perm("referrals.decide_referral", referral) and referral.awaiting_decision
+        ),
     }
     return render(request, "referrals/referral_detail.html", context)
 

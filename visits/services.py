@@ -254,11 +254,6 @@ def record_intervention(*, case: Case, data: Mapping[str, Any], by: User) -> Int
 # --- no hard delete: visits logged by mistake -----------------------------------------------------
 
 
-def may_remove_visit(user: User, visit: Visit) -> bool:
-    """The visit's author or the case's assistant (both assistants)."""
-    return user.has_role(Role.ASSISTANT) and user.pk in (visit.author_id, visit.case.assistant_id)
-
-
 def remove_visit(*, visit: Visit, by: User, reason: str) -> Visit:
     """Mark a visit logged by mistake as removed (who, when, why): it no longer counts as a contact
     anywhere, nothing is deleted, and a manager may restore it."""
@@ -269,7 +264,7 @@ def remove_visit(*, visit: Visit, by: User, reason: str) -> Visit:
         target = Visit.all_objects.select_for_update().select_related("case").get(pk=visit.pk)
         if target.is_removed:
             raise InvalidTransition(_("The visit has already been removed."))
-        if not may_remove_visit(by, target):
+        if not by.has_perm("visits.remove_visit", target):
             raise PermissionDenied
         if target.case.status == CaseStatus.ENDED:
             raise InvalidTransition(_("The monitoring of this case has ended: the case is read-only."))

@@ -318,25 +318,6 @@ def _save_member(member: FamilyMember, by: User) -> FamilyMember:
 # --- no hard delete: members added by mistake -----------------------------------------------------
 
 
-def member_author_id(member: FamilyMember) -> int | None:
-    """Who added the person: the user of their first history record, else the family's registrar
-    (members registered before history named the user, or by a data import)."""
-    added_by = (
-        FamilyMember.history.filter(id=member.pk, history_type="+")
-        .order_by("history_date")
-        .values_list("history_user_id", flat=True)
-        .first()
-    )
-    return added_by or member.family.registered_by_id
-
-
-def may_remove_member(user: User, member: FamilyMember) -> bool:
-    """The person who added the member, or the assistant of the family's case."""
-    if user.has_role(Role.ASSISTANT) and member.family.cases.filter(assistant=user).exists():
-        return True
-    return user.has_role(Role.SOCIAL_WORKER, Role.MANAGER) and member_author_id(member) == user.pk
-
-
 def remove_member(*, member: FamilyMember, by: User, reason: str) -> FamilyMember:
     """Mark a person added to the family by mistake as removed (who, when, why); nothing is
     deleted and a manager may restore them."""
@@ -347,7 +328,7 @@ def remove_member(*, member: FamilyMember, by: User, reason: str) -> FamilyMembe
         member = FamilyMember.all_objects.select_for_update().select_related("family").get(pk=member.pk)
         if member.is_removed:
             raise InvalidTransition(_("This person has already been removed."))
-        if not may_remove_member(by, member):
+        if not by.has_perm("cases.remove_member", member):
             raise PermissionDenied
         if member.consents.exists():
             raise InvalidTransition(
