@@ -5,11 +5,10 @@ act is checked next (403), and the services check it again. Views parse input, c
 and render or redirect.
 """
 
-import os
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
-from asystent.files import scan_mime_type
+from asystent.files import private_file_response
 from asystent.roles import role_required
 from cases.selectors import get_case_for
 from documents import services as document_services
@@ -83,25 +82,11 @@ def court_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def court_request_scan(request: HttpRequest, pk: int) -> FileResponse:
+def court_request_scan(request: HttpRequest, pk: int) -> HttpResponse:
     court_request = selectors.get_court_request_for(request.user, pk)
-    if not court_request.scan:
-        raise Http404
-    try:
-        scan = court_request.scan.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    log_access(
-        request, family_id=court_request.case.family_id, obj=court_request, action=AccessAction.DOWNLOAD
+    return private_file_response(
+        request, court_request.scan, family_id=court_request.case.family_id, obj=court_request
     )
-    response = FileResponse(
-        scan,
-        as_attachment=True,
-        filename=os.path.basename(court_request.scan.name),
-        content_type=scan_mime_type(scan) or "application/octet-stream",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- opinions ------------------------------------------------------------------------------------

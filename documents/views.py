@@ -7,13 +7,14 @@ act is checked next (403), and the services check it again.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from asystent.audit import AccessAction, log_access
+from asystent.files import private_file_response
 from cases.selectors import get_case_for
 
 from . import selectors, services
@@ -115,17 +116,15 @@ def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for(request.user, pk)
     if not document.is_ready:
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    log_access(request, family_id=document.case.family_id, obj=document, action=AccessAction.DOWNLOAD)
-    response = FileResponse(
-        handle, as_attachment=True, filename=download_name(document), content_type="application/pdf"
+    return private_file_response(
+        request,
+        document.file,
+        family_id=document.case.family_id,
+        obj=document,
+        filename=download_name(document),
+        content_type="application/pdf",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -6,22 +6,21 @@ that has no business on the page.
 """
 
 import copy
-import os
 from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import CaseloadFull, InvalidTransition
+from asystent.files import private_file_response
 from asystent.http import AuthenticatedHttpRequest
 from asystent.models import Centre, User
 from asystent.pagination import paginate
@@ -241,15 +240,10 @@ def court_order_create(request: AuthenticatedHttpRequest, family_pk: int) -> Htt
 
 
 @role_required(Role.SOCIAL_WORKER, Role.ASSISTANT, Role.MANAGER)
-@never_cache
 @require_GET
-def court_order_scan(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def court_order_scan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     order = get_court_order_for(request.user, pk)
-    if not order.scan:
-        raise Http404
-    log_access(request, family_id=order.family_id, obj=order, action=AccessAction.DOWNLOAD)
-    name = os.path.basename(order.scan.name or "")
-    return FileResponse(order.scan.open("rb"), as_attachment=True, filename=name)
+    return private_file_response(request, order.scan, family_id=order.family_id, obj=order)
 
 
 # --- the manager's queue and decision ---------------------------------------------------------
