@@ -3,6 +3,7 @@ the one way a private file is served (with its access record)."""
 
 import os
 import re
+from typing import TypeVar
 
 import filetype
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
@@ -70,6 +72,8 @@ class ScanValidator:
 validate_scan = ScanValidator()
 
 
+R = TypeVar("R", bound=HttpResponseBase)
+
 # The file extension a download gets for each type the content check lets in.
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 # What a download may keep of its stored name: letters (any script), digits, dot, dash, underscore.
@@ -88,7 +92,7 @@ def safe_filename(name: str, content_type: str) -> str:
     return f"{stem[:100]}.{extension}"
 
 
-def private_attachment(response: HttpResponse, filename: str) -> HttpResponse:
+def private_attachment(response: R, filename: str) -> R:
     """The headers every private download carries: saved, never shown inline nor sniffed, nor kept
     by a cache."""
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
@@ -105,7 +109,7 @@ def private_file_response(
     obj: models.Model,
     filename: str | None = None,
     content_type: str | None = None,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Serve a stored private file with its access record, or a 404 page saying it is missing.
 
     The content type is the one the content check established, read again from the bytes

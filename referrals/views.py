@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -241,7 +242,7 @@ def court_order_create(request: AuthenticatedHttpRequest, family_pk: int) -> Htt
 
 @role_required(Role.SOCIAL_WORKER, Role.ASSISTANT, Role.MANAGER)
 @require_GET
-def court_order_scan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def court_order_scan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     order = get_court_order_for(request.user, pk)
     return private_file_response(request, order.scan, family_id=order.family_id, obj=order)
 
