@@ -89,3 +89,10 @@ def test_names_behind_figures_and_subject_access_are_for_managers():
     for perm in ("reports.see_names_behind_figures", "reports.export_subject_data"):
         assert manager.has_perm(perm)
         assert not administrator.has_perm(perm)
+
+
+def test_a_removed_record_is_restored_by_a_manager_only(case, people):
+    visit = VisitFactory(case=case)
+    assert {name for name, user in people.items() if user.has_perm("asystent.restore_removed", visit)} == {
+        "manager"
+    }
