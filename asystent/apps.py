@@ -14,9 +14,12 @@ class AsystentConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import lookups  # noqa: F401 - registers the integer `in` lookup
+        from . import permissions as app_permissions
         from .schedules import ensure_schedules
 
         post_migrate.connect(ensure_schedules, sender=self)
+        # Every app's named permissions (`rules`), checked by views and templates.
+        app_permissions.discover()
 
 
 class AsystentAdminConfig(admin_apps.AdminConfig):

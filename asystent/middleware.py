@@ -103,7 +103,13 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
+        # A view that forbids storing already (a private download: "private, no-store") keeps its
+        # own header.
+        if (
+            request.user.is_authenticated
+            and not request.path.startswith(settings.STATIC_URL)
+            and "no-store" not in response.get("Cache-Control", "")
+        ):
             response["Cache-Control"] = "no-store"
         return response
 

@@ -2,8 +2,9 @@
 
 from typing import TYPE_CHECKING, ClassVar
 
+from django.contrib.auth import get_backends
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -113,6 +114,21 @@ class User(AbstractUser):
 
     def has_role(self, *roles: Role) -> bool:
         return self.is_active and any(role in self.roles for role in roles)
+
+    def has_perm(self, perm: str, obj: "models.Model | None" = None) -> bool:
+        # Rights follow the roles (asystent.permissions, asystent.roles): Django's superuser flag
+        # grants nothing by itself, so a superuser never edits a plan that is not theirs.
+        if not self.is_active:
+            return False
+        for backend in get_backends():
+            if not hasattr(backend, "has_perm"):
+                continue
+            try:
+                if backend.has_perm(self, perm, obj):
+                    return True
+            except PermissionDenied:
+                return False
+        return False
 
     @property
     def role_labels(self) -> str:

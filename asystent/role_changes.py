@@ -77,23 +77,13 @@ def request_role_change(
     return change
 
 
-def may_decide(change: RoleChangeRequest, by: User) -> bool:
-    """Whether `by` may confirm or reject `change`: the other role than the requester's, and
-    neither the requester nor the person whose roles change."""
-    if change.status != RoleChangeStatus.PENDING or by.pk in (change.requested_by_id, change.user_id):
-        return False
-    if change.requested_as == Role.ADMINISTRATOR:
-        return by.has_role(Role.MANAGER)
-    return by.has_role(Role.ADMINISTRATOR)
-
-
 def decidable_by(by: User) -> QuerySet:
     """The pending requests `by` may decide."""
     pending = RoleChangeRequest.objects.filter(status=RoleChangeStatus.PENDING).select_related(
         "user", "requested_by", "coordinator"
     )
     return RoleChangeRequest.objects.filter(
-        pk__in=[c.pk for c in pending if may_decide(c, by)]
+        pk__in=[c.pk for c in pending if by.has_perm("asystent.decide_role_change", c)]
     ).select_related("user", "requested_by", "coordinator")
 
 
@@ -104,7 +94,7 @@ def decide_role_change(
     together are not allowed any more (art. 17), PermissionDenied when `by` may not decide it."""
     with transaction.atomic():
         change = RoleChangeRequest.objects.select_for_update().get(pk=change.pk)
-        if not may_decide(change, by):
+        if not by.has_perm("asystent.decide_role_change", change):
             raise PermissionDenied
         user = User.objects.select_for_update().get(pk=change.user_id)
         if confirm:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "rules",
     "csp",
     "bootstrap",
     "asystent",
@@ -144,7 +145,12 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 AUTH_USER_MODEL = "asystent.User"
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "asystent.roles.RoleBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    # Object permissions: each app's rules (its permissions.py), e.g. "cases.edit_plan" on a case.
+    "rules.permissions.ObjectPermissionBackend",
+    "asystent.roles.RoleBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -16,7 +16,7 @@ from .forms import CentreForm
 from .health import broker_state, database_state
 from .http import AuthenticatedHttpRequest
 from .models import Centre, RoleChangeRequest
-from .role_changes import decidable_by, decide_role_change, may_decide
+from .role_changes import decidable_by, decide_role_change
 from .roles import role_required
 
 
@@ -72,7 +72,7 @@ def role_change_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def role_change_decide(request: AuthenticatedHttpRequest, pk: int, confirm: bool) -> HttpResponse:
     change = get_object_or_404(RoleChangeRequest, pk=pk)
-    if not may_decide(change, request.user):
+    if not request.user.has_perm("asystent.decide_role_change", change):
         raise PermissionDenied
     try:
         decide_role_change(request=request, change=change, by=request.user, confirm=confirm)

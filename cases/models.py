@@ -16,6 +16,7 @@ from asystent import dates
 from asystent.files import private_storage, validate_scan
 from asystent.limits import DESCRIPTION, NOTE, REASON, limited
 from asystent.models import TransitionLog, User, postal_code_validator
+from asystent.removal import PresentManager, RemovalTexts, SoftRemovable, SoftRemovableQuerySet
 from asystent.transitions import transition
 
 from . import pesel as pesel_rules
@@ -135,16 +136,7 @@ class Family(models.Model):
         return f"{self.street}, {self.postal_code} {self.city}"
 
 
-class FamilyMemberManager(models.Manager):
-    """The family's members without those removed as added by mistake: the family page, forms,
-    documents and statistics read through it (also `family.members`). `FamilyMember.all_objects`
-    reaches all of them (the PESEL duplicate check, retention, the manager's removed records)."""
-
-    def get_queryset(self) -> models.QuerySet:
-        return super().get_queryset().filter(removed_at__isnull=True)
-
-
-class FamilyMember(models.Model):
+class FamilyMember(SoftRemovable):
     family = models.ForeignKey(
         Family, on_delete=models.PROTECT, related_name="members", verbose_name=_("family")
     )
@@ -164,23 +156,18 @@ class FamilyMember(models.Model):
         _("foster-care coordinator (name and contact)"), max_length=300, blank=True
     )
     version = models.PositiveIntegerField(default=1, editable=False)
-    # No hard delete: a person added by mistake is marked removed (who, when, why), a manager may
-    # restore them, and the history keeps both steps.
-    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True, editable=False)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-        verbose_name=_("removed by"),
+    # No hard delete (asystent.removal): a person added by mistake is marked removed, a manager
+    # may restore them, and the history keeps both steps.
+    removal_permission = "cases.remove_member"
+    removal_texts = RemovalTexts(
+        reason_missing=_("Give the reason for removing the person."),
+        already_removed=_("This person has already been removed."),
+        not_removed=_("This person has not been removed."),
     )
-    removal_reason = models.TextField(_("reason for removal"), blank=True, editable=False, **limited(REASON))
     history = HistoricalRecords()
 
-    objects = FamilyMemberManager()  # the default manager: removed members are left out
-    all_objects = models.Manager()  # noqa: DJ012 - a second manager, not a field
+    objects = PresentManager()  # the default manager: removed members are left out
+    all_objects = SoftRemovableQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("family member")
@@ -216,10 +203,6 @@ class FamilyMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
-
-    @property
-    def is_removed(self) -> bool:
-        return self.removed_at is not None
 
     @property
     def masked_pesel(self) -> str:

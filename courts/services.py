@@ -8,7 +8,7 @@ The approved opinion's rendering is asked of `documents`.
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,7 @@ from asystent.models import User
 from asystent.transitions import can_proceed
 from cases.models import Case
 from documents.enums import DocumentKind
-from documents.services import is_case_assistant, is_manager, may_prepare_documents, request_document
+from documents.services import request_document
 from notifications.services import managers, notify
 
 from . import drafting
@@ -59,7 +59,7 @@ def register_court_request(
     *, case: Case, data: Mapping[str, Any], by: User, scan: UploadedFile | None = None
 ) -> CourtRequest:
     """Register a court's letter asking for an opinion about the family."""
-    if not may_prepare_documents(by, case):
+    if not by.has_perm("courts.register_request", case):
         raise PermissionDenied
     with transaction.atomic():
         request = CourtRequest(case=case, registered_by=by)
@@ -81,7 +81,7 @@ def draft_opinion(*, request: CourtRequest, by: User) -> CourtOpinion:
     """Start the opinion answering `request`, its sections pre-filled from the case data; if the
     opinion exists already, it is returned as it is."""
     case = request.case
-    if not is_case_assistant(by, case):
+    if not by.has_perm("courts.draft_opinion", case):
         raise PermissionDenied
     with transaction.atomic():
         request = CourtRequest.objects.select_for_update().get(pk=request.pk)
@@ -111,7 +111,7 @@ def save_opinion(
 
     `seen` is the `opinion_edit_token` of the version the person opened; if the opinion was saved,
     submitted, returned or approved since, nothing is saved and the first change stays."""
-    if not is_case_assistant(by, opinion.request.case):
+    if not by.has_perm("courts.draft_opinion", opinion.request.case):
         raise PermissionDenied
     with transaction.atomic():
         opinion = CourtOpinion.objects.select_for_update().get(pk=opinion.pk)
@@ -146,19 +146,20 @@ def save_opinion(
 
 @dataclass(frozen=True)
 class Step:
-    """One step on the page: the move of the version's state machine it takes, and who may."""
+    """One step on the page: the move of the version's state machine it takes, and who may take it
+    (a named permission on the case, courts/permissions.py)."""
 
     move: str
-    actor: Callable[[User, Case], bool]
+    permission: str
 
 
 # Who takes which step. Approving and returning also require that the manager is not the
 # version's author (checked in `_transition`).
 STEPS: dict[str, Step] = {
-    "submit": Step("submit", is_case_assistant),
-    "approve": Step("approve", is_manager),
-    "return": Step("send_back", is_manager),
-    "mark_sent": Step("mark_sent", may_prepare_documents),
+    "submit": Step("submit", "courts.submit_opinion"),
+    "approve": Step("approve", "courts.review_opinion"),
+    "return": Step("send_back", "courts.review_opinion"),
+    "mark_sent": Step("mark_sent", "courts.send_opinion"),
 }
 
 
@@ -172,7 +173,7 @@ def allowed_steps(version: OpinionVersion, user: User) -> set[str]:
         name
         for name, step in STEPS.items()
         if can_proceed(getattr(version, step.move))
-        and step.actor(user, case)
+        and user.has_perm(step.permission, case)
         and not _own_review(name, version, user)
     }
 
@@ -193,7 +194,7 @@ def _transition(
         .get(pk=version.pk)
     )
     case = version.opinion.request.case
-    if not step.actor(by, case) or _own_review(name, version, by):
+    if not by.has_perm(step.permission, case) or _own_review(name, version, by):
         raise PermissionDenied
     latest_number = version.opinion.versions.order_by("-number").values_list("number", flat=True).first()
     if version.number != latest_number:

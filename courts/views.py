@@ -5,11 +5,10 @@ act is checked next (403), and the services check it again. Views parse input, c
 and render or redirect.
 """
 
-import os
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
-from asystent.files import scan_mime_type
+from asystent.files import private_file_response
 from asystent.roles import role_required
 from cases.selectors import get_case_for
 from documents import services as document_services
@@ -50,7 +49,7 @@ def _court_order_initial(case) -> dict:  # noqa: ANN001
 @require_http_methods(["GET", "POST"])
 def court_request_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = get_case_for(request.user, case_pk)
-    if not document_services.may_prepare_documents(request.user, case):
+    if not request.user.has_perm("courts.register_request", case):
         raise PermissionDenied
     form = CourtRequestForm(request.POST or None, request.FILES or None, initial=_court_order_initial(case))
     if request.method == "POST" and form.is_valid():
@@ -78,31 +77,17 @@ def court_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case,
         "opinion": opinion,
         "versions": list(selectors.versions_of(opinion)) if opinion else [],
-        "can_draft": opinion is None and services.is_case_assistant(request.user, case),
+        "can_draft": opinion is None and request.user.has_perm("courts.draft_opinion", case),
     }
     return render(request, "courts/court_request_detail.html", context)
 
 
 @require_GET
-def court_request_scan(request: HttpRequest, pk: int) -> FileResponse:
+def court_request_scan(request: HttpRequest, pk: int) -> HttpResponse:
     court_request = selectors.get_court_request_for(request.user, pk)
-    if not court_request.scan:
-        raise Http404
-    try:
-        scan = court_request.scan.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    log_access(
-        request, family_id=court_request.case.family_id, obj=court_request, action=AccessAction.DOWNLOAD
+    return private_file_response(
+        request, court_request.scan, family_id=court_request.case.family_id, obj=court_request
     )
-    response = FileResponse(
-        scan,
-        as_attachment=True,
-        filename=os.path.basename(court_request.scan.name),
-        content_type=scan_mime_type(scan) or "application/octet-stream",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- opinions ------------------------------------------------------------------------------------
@@ -112,7 +97,7 @@ def court_request_scan(request: HttpRequest, pk: int) -> FileResponse:
 def opinion_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Start the opinion for court request `pk`, pre-filled from the case."""
     court_request = selectors.get_court_request_for(request.user, pk)
-    if not services.is_case_assistant(request.user, court_request.case):
+    if not request.user.has_perm("courts.draft_opinion", court_request.case):
         raise PermissionDenied
     opinion = services.draft_opinion(request=court_request, by=request.user)
     messages.success(
@@ -126,7 +111,7 @@ def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit the draft; on an approved or sent opinion, saving makes the next version."""
     opinion = selectors.get_opinion_for(request.user, pk)
     case = opinion.request.case
-    if not services.is_case_assistant(request.user, case):
+    if not request.user.has_perm("courts.draft_opinion", case):
         raise PermissionDenied
     current = opinion.current_version()
     if current.status == OpinionStatus.SUBMITTED:
@@ -182,7 +167,7 @@ def _step_failed(request: HttpRequest, error: ValidationError, version: OpinionV
 @require_POST
 def opinion_submit(request: HttpRequest, pk: int) -> HttpResponse:
     version = selectors.get_opinion_version_for(request.user, pk)
-    if not services.is_case_assistant(request.user, version.opinion.request.case):
+    if not request.user.has_perm("courts.submit_opinion", version.opinion.request.case):
         raise PermissionDenied
     try:
         services.submit_opinion(version=version, by=request.user)
@@ -225,7 +210,7 @@ def opinion_return(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def opinion_mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
     version = selectors.get_opinion_version_for(request.user, pk)
-    if not document_services.may_prepare_documents(request.user, version.opinion.request.case):
+    if not request.user.has_perm("courts.send_opinion", version.opinion.request.case):
         raise PermissionDenied
     form = MarkSentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -282,10 +267,10 @@ def opinion_version(request: HttpRequest, pk: int) -> HttpResponse:
         "is_latest": latest.pk == version.pk,
         "latest": latest,
         "steps": services.allowed_steps(version, request.user),
-        "can_edit": services.is_case_assistant(request.user, case)
+        "can_edit": request.user.has_perm("courts.draft_opinion", case)
         and latest.pk == version.pk
         and version.status != OpinionStatus.SUBMITTED,
-        "can_prepare": version.is_frozen and document_services.may_prepare_documents(request.user, case),
+        "can_prepare": version.is_frozen and request.user.has_perm("documents.prepare_documents", case),
         "document": document,
         "document_stalled": document is not None and document_services.is_stalled(document),
         "transitions": version.transitions.select_related("by").order_by("at", "pk"),
@@ -297,7 +282,7 @@ def opinion_version(request: HttpRequest, pk: int) -> HttpResponse:
 def opinion_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for the PDF of an approved or sent version."""
     version = selectors.get_opinion_version_for(request.user, pk)
-    if not document_services.may_prepare_documents(request.user, version.opinion.request.case):
+    if not request.user.has_perm("documents.prepare_documents", version.opinion.request.case):
         raise PermissionDenied
     if not version.is_frozen:
         messages.error(request, _("Only an approved opinion is printed."))

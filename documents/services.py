@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
-from asystent.enums import Role
 from asystent.errors import InvalidTransition
 from asystent.files import private_storage
 from asystent.models import Centre, User
@@ -36,22 +35,6 @@ RENDER_SOFT_TIME_LIMIT = 60
 RENDER_TIME_LIMIT = 90
 
 
-# --- who may act ---------------------------------------------------------------------------------
-
-
-def is_case_assistant(user: User, case: Case) -> bool:
-    return user.has_role(Role.ASSISTANT) and case.assistant_id == user.pk
-
-
-def is_manager(user: User, case: Case | None = None) -> bool:
-    return user.has_role(Role.MANAGER)
-
-
-def may_prepare_documents(user: User, case: Case) -> bool:
-    """The case's assistant or a manager registers court requests and asks for documents."""
-    return is_case_assistant(user, case) or is_manager(user)
-
-
 # --- printed documents ---------------------------------------------------------------------------
 
 
@@ -59,7 +42,7 @@ def request_document(*, kind: str, obj: object, version: int, by: User) -> Rende
     """Ask for the PDF of (kind, obj, version); it is rendered after the commit, by a worker or
     in-process. A ready file is reused unless its data has changed (never for a frozen kind)."""
     key = key_for(kind=kind, obj=obj, version=version)
-    if not may_prepare_documents(by, key.case):
+    if not by.has_perm("documents.prepare_documents", key.case):
         raise PermissionDenied
     refusal = KINDS[key.kind].refusal
     reason = refusal(key.object_id, version) if refusal is not None else None
@@ -98,7 +81,7 @@ def _needs_rendering(document: RenderedDocument) -> bool:
 
 def retry_document(*, document: RenderedDocument, by: User) -> RenderedDocument:
     """Try a failed (or stalled) rendering again."""
-    if not may_prepare_documents(by, document.case):
+    if not by.has_perm("documents.prepare_documents", document.case):
         raise PermissionDenied
     with transaction.atomic():
         document = RenderedDocument.objects.select_for_update().get(pk=document.pk)

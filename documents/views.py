@@ -7,13 +7,14 @@ act is checked next (403), and the services check it again.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from asystent.audit import AccessAction, log_access
+from asystent.files import private_file_response
 from cases.selectors import get_case_for
 
 from . import selectors, services
@@ -27,7 +28,7 @@ from .models import RenderedDocument
 
 def _case_for_documents(request: HttpRequest, case_pk: int):  # noqa: ANN202
     case = get_case_for(request.user, case_pk)
-    if not services.may_prepare_documents(request.user, case):
+    if not request.user.has_perm("documents.prepare_documents", case):
         raise PermissionDenied
     return case
 
@@ -81,7 +82,7 @@ def _status_context(request: HttpRequest, document: RenderedDocument) -> dict:
     return {
         "document": document,
         "stalled": services.is_stalled(document),
-        "can_retry": services.may_prepare_documents(request.user, document.case),
+        "can_retry": request.user.has_perm("documents.prepare_documents", document.case),
     }
 
 
@@ -103,7 +104,7 @@ def document_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for(request.user, pk)
-    if not services.may_prepare_documents(request.user, document.case):
+    if not request.user.has_perm("documents.prepare_documents", document.case):
         raise PermissionDenied
     services.retry_document(document=document, by=request.user)
     document.refresh_from_db()
@@ -115,17 +116,15 @@ def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for(request.user, pk)
     if not document.is_ready:
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    log_access(request, family_id=document.case.family_id, obj=document, action=AccessAction.DOWNLOAD)
-    response = FileResponse(
-        handle, as_attachment=True, filename=download_name(document), content_type="application/pdf"
+    return private_file_response(
+        request,
+        document.file,
+        family_id=document.case.family_id,
+        obj=document,
+        filename=download_name(document),
+        content_type="application/pdf",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

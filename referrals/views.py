@@ -6,22 +6,22 @@ that has no business on the page.
 """
 
 import copy
-import os
 from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import CaseloadFull, InvalidTransition
+from asystent.files import private_file_response
 from asystent.http import AuthenticatedHttpRequest
 from asystent.models import Centre, User
 from asystent.pagination import paginate
@@ -49,7 +49,7 @@ PAGE_SIZE = 25
 def _own_referral(request: AuthenticatedHttpRequest, pk: int) -> Referral:
     """A referral the user may see and wrote: only its author edits, submits or withdraws it."""
     referral = get_referral_for(request.user, pk)
-    if referral.social_worker_id != request.user.pk:
+    if not request.user.has_perm("referrals.change_own_referral", referral):
         raise PermissionDenied
     return referral
 
@@ -178,14 +178,18 @@ def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "interview__problem_areas",
     )
     log_access(request, family_id=referral.family_id, obj=referral, action=AccessAction.VIEW)
-    is_author = referral.social_worker_id == request.user.pk and request.user.is_social_worker
+    is_author = request.user.is_social_worker and request.user.has_perm(
+        "referrals.change_own_referral", referral
+    )
     context = {
         "referral": referral,
         "family": referral.family,
         "days_waiting": _days_waiting(referral),
         "can_edit": is_author and referral.status == ReferralStatus.DRAFT,
         "can_withdraw": is_author and can_proceed(referral.withdraw),
-        "can_decide": request.user.is_manager and referral.awaiting_decision,
+        "can_decide": (
+            request.user.has_perm("referrals.decide_referral", referral) and referral.awaiting_decision
+        ),
         "transitions": log_entries(referral),
     }
     return render(request, "referrals/referral_detail.html", context)
@@ -243,15 +247,10 @@ def court_order_create(request: AuthenticatedHttpRequest, family_pk: int) -> Htt
 
 
 @role_required(Role.SOCIAL_WORKER, Role.ASSISTANT, Role.MANAGER)
-@never_cache
 @require_GET
-def court_order_scan(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def court_order_scan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     order = get_court_order_for(request.user, pk)
-    if not order.scan:
-        raise Http404
-    log_access(request, family_id=order.family_id, obj=order, action=AccessAction.DOWNLOAD)
-    name = os.path.basename(order.scan.name or "")
-    return FileResponse(order.scan.open("rb"), as_attachment=True, filename=name)
+    return private_file_response(request, order.scan, family_id=order.family_id, obj=order)
 
 
 # --- the manager's queue and decision ---------------------------------------------------------

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from asystent import dates
-from asystent.limits import DESCRIPTION, NOTE, REASON, limited
+from asystent.limits import DESCRIPTION, NOTE, limited
+from asystent.removal import PresentManager, RemovalTexts, SoftRemovable, SoftRemovableQuerySet
 from cases.models import Case, FamilyMember, Goal, ProblemArea
 
 from .enums import VisitKind, VisitPlace, VisitStatus
@@ -25,15 +26,12 @@ from .enums import VisitKind, VisitPlace, VisitStatus
 EDIT_WINDOW = dt.timedelta(days=7)
 
 
-class VisitQuerySet(models.QuerySet["Visit"]):
+class VisitQuerySet(SoftRemovableQuerySet["Visit"]):
     def visible_to(self, user) -> "VisitQuerySet":  # noqa: ANN001
         return self.filter(case__in=Case.objects.visible_to(user))
 
-    def removed(self) -> "VisitQuerySet":
-        return self.filter(removed_at__isnull=False)
 
-
-_VisitManagerBase = models.Manager.from_queryset(VisitQuerySet)
+_VisitManagerBase = PresentManager.from_queryset(VisitQuerySet)
 
 
 class VisitManager(_VisitManagerBase["Visit"]):
@@ -42,10 +40,10 @@ class VisitManager(_VisitManagerBase["Visit"]):
 
     def get_queryset(self) -> VisitQuerySet:
         # from_queryset's manager returns a VisitQuerySet; the stubs type it as the base QuerySet.
-        return super().get_queryset().filter(removed_at__isnull=True)  # type: ignore[return-value]
+        return super().get_queryset()  # type: ignore[return-value]
 
 
-class Visit(models.Model):
+class Visit(SoftRemovable):
     """One entry of the visit log: a visit or another contact with the family."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="visits", verbose_name=_("case"))
@@ -103,19 +101,14 @@ class Visit(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
-    # No hard delete: a visit logged by mistake is marked removed (who, when, why), a manager may
-    # restore it, and the history keeps both steps.
-    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True, editable=False)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-        verbose_name=_("removed by"),
+    # No hard delete (asystent.removal): a visit logged by mistake is marked removed, a manager
+    # may restore it, and the history keeps both steps.
+    removal_permission = "visits.remove_visit"
+    removal_texts = RemovalTexts(
+        reason_missing=_("Give the reason for removing the visit."),
+        already_removed=_("The visit has already been removed."),
+        not_removed=_("The visit has not been removed."),
     )
-    removal_reason = models.TextField(_("reason for removal"), blank=True, editable=False, **limited(REASON))
     history = HistoricalRecords(m2m_fields=[participants, areas, goals])
 
     objects = VisitManager()  # the default manager: removed visits are left out
@@ -228,10 +221,6 @@ class Visit(models.Model):
         if self.is_draft or self.finalised_at is None:
             return None
         return self.finalised_at + EDIT_WINDOW
-
-    @property
-    def is_removed(self) -> bool:
-        return self.removed_at is not None
 
     def is_editable(self, now: dt.datetime | None = None) -> bool:
         until = self.editable_until

@@ -39,7 +39,6 @@ from .selectors import (
 )
 from .services import (
     intervention_blocker,
-    may_remove_visit,
     record_intervention,
     remove_visit,
     restore_visit,
@@ -51,14 +50,10 @@ from .week import week_days
 VISITS_PER_PAGE = 25
 
 
-def _is_case_assistant(user, case: Case) -> bool:  # noqa: ANN001
-    return user.has_role(Role.ASSISTANT) and case.assistant_id == user.pk
-
-
-def _case_for_work(request: HttpRequest, case_pk: int) -> Case:
-    """The case, if the user may see it (else 404) and is its assistant (else 403)."""
+def _case_for_work(request: HttpRequest, case_pk: int, perm: str) -> Case:
+    """The case, if the user may see it (else 404) and holds `perm` on it (else 403)."""
     case = get_case_for(request.user, case_pk)
-    if not _is_case_assistant(request.user, case):
+    if not request.user.has_perm(perm, case):
         raise PermissionDenied
     return case
 
@@ -76,7 +71,7 @@ def _saved_message(request: HttpRequest, visit: Visit) -> None:
 
 @require_http_methods(["GET", "POST"])
 def visit_create(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
-    case = _case_for_work(request, case_pk)
+    case = _case_for_work(request, case_pk, "visits.log_visit")
     blocker = visit_blocker(case)
     final = _wants_final(request)
     form = VisitForm(request.POST or None, case=case, final=final)
@@ -96,7 +91,7 @@ def visit_create(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRespons
 def visit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = get_visit_for(request.user, pk)
     case = visit.case
-    if visit.author_id != request.user.pk or not _is_case_assistant(request.user, case):
+    if not request.user.has_perm("visits.edit_visit", visit):
         raise PermissionDenied
     if not visit.is_editable():
         messages.error(
@@ -126,8 +121,7 @@ def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = get_visit_for(request.user, pk)
     log_access(request, family_id=visit.case.family_id, obj=visit, action=AccessAction.VIEW)
     can_edit = (
-        visit.author_id == request.user.pk
-        and _is_case_assistant(request.user, visit.case)
+        request.user.has_perm("visits.edit_visit", visit)
         and visit.is_editable()
         and visit_blocker(visit.case, visit=visit) is None
     )
@@ -147,13 +141,15 @@ def case_visits(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = get_case_for(request.user, case_pk)
     page = paginate(request, visits_of_case(case), VISITS_PER_PAGE)
     log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
-    is_assistant = _is_case_assistant(request.user, case)
+
     context = {
         "case": case,
         "page": page,
         "interventions": interventions_of_case(case),
-        "can_log_visit": is_assistant and visit_blocker(case) is None,
-        "can_record_intervention": is_assistant and intervention_blocker(case) is None,
+        "can_log_visit": request.user.has_perm("visits.log_visit", case) and visit_blocker(case) is None,
+        "can_record_intervention": (
+            request.user.has_perm("visits.record_intervention", case) and intervention_blocker(case) is None
+        ),
     }
     return render(request, "visits/case_visits.html", context)
 
@@ -184,7 +180,7 @@ def my_week(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def intervention_create(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
-    case = _case_for_work(request, case_pk)
+    case = _case_for_work(request, case_pk, "visits.record_intervention")
     blocker = intervention_blocker(case)
     form = InterventionForm(request.POST or None)
     if request.method == "POST" and blocker is None and form.is_valid():
@@ -214,7 +210,7 @@ def intervention_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def visit_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = get_visit_for(request.user, pk)
-    if not may_remove_visit(request.user, visit):
+    if not request.user.has_perm("visits.remove_visit", visit):
         raise PermissionDenied
     form = RemovalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -8,16 +8,15 @@ below (`ensure_writable`, `ensure_in_progress`).
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from asystent import dates
+from asystent import dates, removal
 from asystent.concurrency import bump_version
-from asystent.enums import Role
 from asystent.errors import CaseloadFull, InvalidTransition
 from asystent.models import Centre
 
@@ -307,70 +306,24 @@ def _save_member(member: FamilyMember, by: User) -> FamilyMember:
 # --- no hard delete: members added by mistake -----------------------------------------------------
 
 
-def member_author_id(member: FamilyMember) -> int | None:
-    """Who added the person: the user of their first history record, else the family's registrar
-    (members registered before history named the user, or by a data import)."""
-    added_by = (
-        FamilyMember.history.filter(id=member.pk, history_type="+")
-        .order_by("history_date")
-        .values_list("history_user_id", flat=True)
-        .first()
-    )
-    return added_by or member.family.registered_by_id
-
-
-def may_remove_member(user: User, member: FamilyMember) -> bool:
-    """The person who added the member, or the assistant of the family's case."""
-    if user.has_role(Role.ASSISTANT) and member.family.cases.filter(assistant=user).exists():
-        return True
-    return user.has_role(Role.SOCIAL_WORKER, Role.MANAGER) and member_author_id(member) == user.pk
-
-
 def remove_member(*, member: FamilyMember, by: User, reason: str) -> FamilyMember:
     """Mark a person added to the family by mistake as removed (who, when, why); nothing is
     deleted and a manager may restore them."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidTransition(_("Give the reason for removing the person."))
-    with transaction.atomic():
-        member = FamilyMember.all_objects.select_for_update().select_related("family").get(pk=member.pk)
-        if member.is_removed:
-            raise InvalidTransition(_("This person has already been removed."))
-        if not may_remove_member(by, member):
-            raise PermissionDenied
-        if member.consents.exists():
-            raise InvalidTransition(
-                _(
-                    "This person signed the family's consent, which must keep their name: they "
-                    "cannot be removed."
-                )
-            )
-        member.removed_at = timezone.now()
-        member.removed_by = by
-        member.removal_reason = reason
-        bump_version(member)
-        member._history_user = by
-        member._change_reason = "removed"
-        member.save()
-    return member
+    return removal.remove(member, by=by, reason=reason, refusal=_consent_keeps_name)
+
+
+def _consent_keeps_name(member: FamilyMember) -> str | None:
+    if member.consents.exists():
+        return _(
+            "This person signed the family's consent, which must keep their name: they "
+            "cannot be removed."
+        )
+    return None
 
 
 def restore_member(*, member: FamilyMember, by: User) -> FamilyMember:
     """Undo a removal: the person is back in the family's file (a manager's decision)."""
-    if not by.has_role(Role.MANAGER):
-        raise PermissionDenied
-    with transaction.atomic():
-        member = FamilyMember.all_objects.select_for_update().get(pk=member.pk)
-        if not member.is_removed:
-            raise InvalidTransition(_("This person has not been removed."))
-        member.removed_at = None
-        member.removed_by = None
-        member.removal_reason = ""
-        bump_version(member)
-        member._history_user = by
-        member._change_reason = "restored"
-        member.save()
-    return member
+    return removal.restore(member, by=by)
 
 
 # --- shared by the case work (plans, assessments, closure) ----------------------------------------

@@ -1,5 +1,5 @@
-"""Who does what in a case's work: the family's own assistant writes its plan and assessments, a
-manager or the assistant closes it; and how a refused step is shown."""
+"""How a case's refused step is shown, and the check that answers 403 to a user without a named
+permission (the rules live in cases/permissions.py)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,18 +12,10 @@ from asystent.models import User
 from ..models import Case
 
 
-def is_case_assistant(user: User, case: Case) -> bool:
-    return user.is_assistant and case.assistant_id == user.pk
-
-
-def require_case_assistant(user: User, case: Case) -> None:
-    """Only the family's own assistant writes its plan and assessments."""
-    if not is_case_assistant(user, case):
+def require_perm(user: User, perm: str, obj: object) -> None:
+    """403 unless `user` holds the named permission on `obj` (e.g. "cases.edit_plan")."""
+    if not user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def may_close(user: User, case: Case) -> bool:
-    return user.is_manager or is_case_assistant(user, case)
 
 
 def refuse(request: HttpRequest, case: Case, error: InvalidTransition) -> HttpResponse:

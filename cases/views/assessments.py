@@ -23,7 +23,7 @@ from ..forms.assessments import AssessmentForm
 from ..models import OPEN_STATUSES, Assessment, AssessmentArea, Case
 from ..selectors import get_assessment_for, get_case_for
 from ..services import assessments
-from .access import refuse, require_case_assistant
+from .access import refuse, require_perm
 
 
 def _previous_assessment(case: Case, exclude: Assessment | None = None) -> Assessment | None:
@@ -102,7 +102,7 @@ def _assessment_form(request: HttpRequest, case: Case, assessment: Assessment | 
 @require_http_methods(["GET", "POST"])
 def assessment_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = get_case_for(request.user, case_pk)
-    require_case_assistant(request.user, case)
+    require_perm(request.user, "cases.write_assessment", case)
     try:
         services.ensure_in_progress(case)
     except InvalidTransition as error:

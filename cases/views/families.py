@@ -6,7 +6,6 @@ user's scoped querysets (cases.selectors), so what the user may not see answers 
 
 import copy
 import functools
-import os
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -14,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -25,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import CaseloadFull
-from asystent.files import scan_mime_type
+from asystent.files import private_file_response
 from asystent.history import HistorySource, history_rows
 from asystent.models import Centre, User
 from asystent.rate_limits import within_limit
@@ -413,25 +412,11 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*CASE_ROLES)
 @require_GET
-def consent_scan(request: HttpRequest, pk: int) -> FileResponse:
+def consent_scan(request: HttpRequest, pk: int) -> HttpResponse:
     consent = get_object_or_404(
         Consent.objects.filter(case__in=Case.objects.visible_to(request.user)).select_related("case"), pk=pk
     )
-    if not consent.scan:
-        raise Http404
-    try:
-        scan = consent.scan.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    log_access(request, family_id=consent.case.family_id, obj=consent, action=AccessAction.DOWNLOAD)
-    response = FileResponse(
-        scan,
-        as_attachment=True,
-        filename=os.path.basename(consent.scan.name),
-        content_type=scan_mime_type(scan) or "application/octet-stream",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(request, consent.scan, family_id=consent.case.family_id, obj=consent)
 
 
 @role_required(Role.MANAGER)

@@ -23,7 +23,7 @@ from ..forms.plans import PlanEditor
 from ..models import OPEN_STATUSES, PlanAction
 from ..selectors import get_case_for, get_plan_for
 from ..services import plans
-from .access import is_case_assistant, refuse, require_case_assistant
+from .access import refuse, require_perm
 
 
 @role_required(Role.ASSISTANT)
@@ -31,7 +31,7 @@ from .access import is_case_assistant, refuse, require_case_assistant
 def plan_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     """Write the first plan or, starting from the current version, the next one."""
     case = get_case_for(request.user, case_pk)
-    require_case_assistant(request.user, case)
+    require_perm(request.user, "cases.edit_plan", case)
     try:
         services.ensure_in_progress(case)
     except InvalidTransition as error:
@@ -124,7 +124,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "goals": goals,
             "versions": versions,
             "is_current": is_current,
-            "can_revise": is_current and case.status in OPEN_STATUSES and is_case_assistant(user, case),
+            "can_revise": (
+                is_current and case.status in OPEN_STATUSES and user.has_perm("cases.edit_plan", case)
+            ),
             "can_confirm": (
                 user.is_social_worker
                 and case.social_worker_id == user.pk

@@ -30,7 +30,7 @@ REMOVED_ROWS = 100
 @require_http_methods(["GET", "POST"])
 def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_member_for(request.user, pk)
-    if not services.may_remove_member(request.user, member):
+    if not request.user.has_perm("cases.remove_member", member):
         raise PermissionDenied
     form = RemovalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

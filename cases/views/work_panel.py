@@ -12,7 +12,6 @@ from ..agenda import PENDING_ACTION_STATUSES, assessment_due_on
 from ..enums import AssessmentStatus, CaseStatus
 from ..models import OPEN_STATUSES, Case, PlanAction
 from ..timeline import Records, timeline_page
-from .access import is_case_assistant, may_close
 
 # The case panel lists this many upcoming plan deadlines.
 PANEL_DEADLINES = 5
@@ -59,7 +58,7 @@ def case_panel_context(
         if plan and in_progress
         else []
     )
-    own = is_case_assistant(user, case)
+    may_close = user.has_perm("cases.close_case", case)
     draft = next(
         (a for a in assessments if a.status == AssessmentStatus.DRAFT and a.author_id == user.pk), None
     )
@@ -73,10 +72,10 @@ def case_panel_context(
         "assessments": assessments,
         "draft_assessment": draft if in_progress else None,
         "deadlines": deadlines,
-        "can_write_plan": own and in_progress,
-        "can_assess": own and in_progress,
-        "can_close": may_close(user, case) and in_progress,
-        "can_end_monitoring": may_close(user, case) and case.status == CaseStatus.MONITORING,
+        "can_write_plan": user.has_perm("cases.edit_plan", case) and in_progress,
+        "can_assess": user.has_perm("cases.write_assessment", case) and in_progress,
+        "can_close": may_close and in_progress,
+        "can_end_monitoring": may_close and case.status == CaseStatus.MONITORING,
         "monitoring_overdue": (
             case.status == CaseStatus.MONITORING
             and case.monitoring_until is not None

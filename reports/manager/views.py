@@ -79,7 +79,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "summary": assistants.summary(),
             "panels": dashboard.panels(ctx),
             "limit": ctx.centre.caseload_limit,
-            "show_names": request.user.is_manager,
+            "show_names": request.user.has_perm("reports.see_names_behind_figures"),
             "centre": ctx.centre,  # read already: the layout's context processor need not again
         },
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
+from asystent.files import private_attachment
 from asystent.models import Centre
 from asystent.roles import role_required
 from documents.kinds import PDF_LANGUAGE
@@ -26,9 +27,7 @@ def _filename(member, extension: str) -> str:  # noqa: ANN001
 
 
 def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_attachment(response, filename)
 
 
 @role_required(Role.MANAGER)

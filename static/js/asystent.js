@@ -37,3 +37,13 @@
   window.addEventListener("resize", update);
   document.addEventListener("htmx:afterSettle", update);
 })();
+
+/* A form sent back with errors: the summary at its top (templates/_form_errors.html) takes the
+   focus, so a screen reader reads it first and each of its links leads to a field in error. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-form-errors]");
+    if (summary) summary.focus();
+  });
+})();

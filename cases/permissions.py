@@ -1,0 +1,43 @@
+"""Who may do what with families and cases: the family's own assistant writes its plan and
+assessments, a manager or the assistant closes it, and a person added by mistake is removed by
+whoever added them or by the family's assistant."""
+
+import rules
+
+from asystent.enums import Role
+from asystent.permissions import is_manager
+
+from .models import Case, FamilyMember
+
+
+@rules.predicate
+def is_case_assistant(user, case: Case) -> bool:  # noqa: ANN001
+    return bool(user.is_authenticated and user.has_role(Role.ASSISTANT) and case.assistant_id == user.pk)
+
+
+def member_author_id(member: FamilyMember) -> int | None:
+    """Who added the person: the user of their first history record, else the family's registrar
+    (members registered before history named the user, or by a data import)."""
+    added_by = (
+        FamilyMember.history.filter(id=member.pk, history_type="+")
+        .order_by("history_date")
+        .values_list("history_user_id", flat=True)
+        .first()
+    )
+    return added_by or member.family.registered_by_id
+
+
+@rules.predicate
+def may_remove_member(user, member: FamilyMember) -> bool:  # noqa: ANN001
+    """The person who added the member, or the assistant of the family's case."""
+    if not user.is_authenticated:
+        return False
+    if user.has_role(Role.ASSISTANT) and member.family.cases.filter(assistant=user).exists():
+        return True
+    return user.has_role(Role.SOCIAL_WORKER, Role.MANAGER) and member_author_id(member) == user.pk
+
+
+rules.add_perm("cases.edit_plan", is_case_assistant)
+rules.add_perm("cases.write_assessment", is_case_assistant)
+rules.add_perm("cases.close_case", is_manager | is_case_assistant)
+rules.add_perm("cases.remove_member", may_remove_member)
