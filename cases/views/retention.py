@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from asystent.audit import AccessAction, log_accesses
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
 from asystent.models import Centre
@@ -21,6 +22,8 @@ from ..models import Case, DestructionProtocol
 def retention_list(request: HttpRequest) -> HttpResponse:
     cases = retention.cases_past_retention()
     page = paginate(request, cases, 50)
+    # Each case the page shows names its family: one access record per case.
+    log_accesses(request, [(case.family_id, case) for case in page.object_list], action=AccessAction.VIEW)
     return render(
         request,
         "cases/retention/list.html",
@@ -68,4 +71,5 @@ def protocol_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     )
         return redirect(protocol)
     cases = Case.objects.filter(pk__in=protocol.case_ids).select_related("family").order_by("pk")
+    log_accesses(request, [(case.family_id, case) for case in cases], action=AccessAction.VIEW)
     return render(request, "cases/retention/protocol.html", {"protocol": protocol, "cases": cases})
