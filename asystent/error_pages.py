@@ -22,4 +22,4 @@ class PublicErrorReporter(ExceptionReporter):
         apology = _(
             "Something went wrong on our side. Nothing you saved has been lost; please try again in a moment."
         )
-        return SafeString(apology)
+        return SafeString(apology)  # nosec B703 B308 - our own translated sentence, no input in it
