@@ -19,7 +19,12 @@ def _names(functions) -> list[str]:  # noqa: ANN001
 
 
 def test_the_upper_apps_registered_their_parts():
-    assert _names(anonymisers()) == ["referrals.retention.anonymise", "visits.retention.anonymise"]
+    assert _names(anonymisers()) == [
+        "courts.retention.anonymise",
+        "documents.retention.anonymise",
+        "referrals.retention.anonymise",
+        "visits.retention.anonymise",
+    ]
     assert {"referrals.timeline.referral_rows", "visits.timeline.visit_rows"} <= set(_names(SOURCES))
     assert [p.template for p in panels.panels_in("case-actions")] == ["visits/_case_actions.html"]
     assert [p.template for p in panels.panels_in("family-sections")] == ["referrals/_family_intake.html"]
