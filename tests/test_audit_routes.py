@@ -203,6 +203,39 @@ def test_the_removed_records_page_records_each_person_shown(client, manager, fil
 
 
 @pytest.mark.django_db
+def test_the_removed_records_page_records_each_visit_shown(client, manager, file):
+    from visits.models import Visit
+
+    from .factories import VisitFactory
+
+    visit = VisitFactory(case=file["case"], author=file["case"].assistant)
+    Visit.all_objects.filter(pk=visit.pk).update(
+        removed_at=timezone.now(), removed_by=manager, removal_reason="Wpisana w złej rodzinie."
+    )
+    client.force_login(manager)
+    response = client.get(reverse("cases:removed-records"))
+    assert "Wpisana w złej rodzinie." in response.content.decode()
+    assert _records(manager, visit, file["family"]) == 1
+
+
+def test_every_panel_of_the_removed_records_page_records_what_it_shows():
+    """The apps above `cases` add their removed records to the page through panels: each panel
+    that shows records must record the access itself (the page's view records only its own)."""
+    from cases.panels import panels_in
+
+    panels = panels_in("removed-records")
+    assert panels, "no app shows its removed records"
+    for panel in panels:
+        assert panel.context is not None, f"{panel.template} shows records without recording them"
+        module = inspect.getmodule(panel.context)
+        recording = _recording_functions(module)
+        source = inspect.getsource(panel.context)
+        assert any(f"{name}(" in source for name in recording), (
+            f"{panel.template}: its records are shown without an access record"
+        )
+
+
+@pytest.mark.django_db
 def test_the_retention_page_records_each_case_shown(client, manager):
     family = FamilyFactory(name="Nowakowie")
     # Closed in 2010: past the ten years of retention, within the dates a file can hold.
