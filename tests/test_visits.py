@@ -16,8 +16,9 @@ from django.utils import timezone
 from asystent.errors import InvalidTransition
 from asystent.models import AccessLog
 from cases.enums import CaseStatus
-from cases.models import Goal, ProblemArea, WorkPlan
+from cases.models import Case, Goal, ProblemArea, WorkPlan
 from visits.enums import VisitKind, VisitStatus
+from visits.forms import VisitForm
 from visits.models import Visit
 from visits.services import StaleVisit, save_visit
 
@@ -312,6 +313,41 @@ def test_no_visit_in_the_future_or_before_the_case_opened(assistant, case):
         with pytest.raises(ValidationError) as caught:
             save_visit(case=case, data=service_data(case, date=day), by=assistant, final=True)
         assert "date" in caught.value.message_dict
+
+
+def test_a_visit_before_the_case_opened_is_refused_by_the_service_with_the_opening_date(assistant, case):
+    """The floor is the case's opening, not the application's absolute floor of 2000."""
+    Case.objects.filter(pk=case.pk).update(opened_on=timezone.localdate() - dt.timedelta(days=30))
+    case.refresh_from_db()
+    day = case.opened_on - dt.timedelta(days=1)
+    assert day > dt.date(2000, 1, 1)
+    with pytest.raises(ValidationError) as caught:
+        save_visit(case=case, data=service_data(case, date=day), by=assistant, final=True)
+    assert case.opened_on.strftime("%d.%m.%Y") in caught.value.message_dict["date"][0]
+    assert not Visit.all_objects.exists()
+    on_the_day = save_visit(case=case, data=service_data(case, date=case.opened_on), by=assistant, final=True)
+    assert on_the_day.date == case.opened_on
+
+
+def test_the_visit_form_refuses_a_date_before_the_case_opened_at_its_field(client, assistant, case):
+    Case.objects.filter(pk=case.pk).update(opened_on=timezone.localdate() - dt.timedelta(days=30))
+    case.refresh_from_db()
+    url = reverse("visits:visit-create", args=[case.pk])
+    client.force_login(assistant)
+    page = client.get(url).content.decode()
+    assert re.search(rf'name="date"[^>]*min="{case.opened_on.isoformat()}"|min="{case.opened_on.isoformat()}"[^>]*name="date"', page)
+
+    form = VisitForm(data=visit_data(case, date=(case.opened_on - dt.timedelta(days=1)).isoformat()), case=case)
+    assert not form.is_valid()
+    assert case.opened_on.strftime("%d.%m.%Y") in form.errors["date"][0]
+
+    before = (case.opened_on - dt.timedelta(days=1)).isoformat()
+    response = client.post(url, visit_data(case, date=before))
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"]
+    assert 'id="error_1_id_date"' in response.content.decode()
+    assert not Visit.all_objects.exists()
+    assert client.post(url, visit_data(case, date=case.opened_on.isoformat())).status_code == 302
 
 
 def test_participants_come_from_the_family(assistant, case):

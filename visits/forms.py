@@ -1,5 +1,6 @@
 """Forms of the visits app: the visit log entry (quick to fill in on a phone) and interventions."""
 
+import datetime as dt
 from typing import cast
 
 from crispy_forms.helper import FormHelper
@@ -144,6 +145,9 @@ class VisitForm(dates.DateRangeFormMixin, forms.ModelForm):
             goals.help_text = _("The family has no work plan yet.")
 
         self.fields["duration_minutes"].widget.attrs["min"] = 1
+        # No visit before the case was opened, as for the case's other records (consent, closure);
+        # the database keeps the application's absolute floor (asystent.dates).
+        self.fields["date"].widget.attrs["min"] = case.opened_on.isoformat()
         _enlarge(self)
 
         self.helper = FormHelper()
@@ -169,6 +173,11 @@ class VisitForm(dates.DateRangeFormMixin, forms.ModelForm):
             Field("signed_by_family", template=CHECK_ROW),
             "version",
         )
+
+    def clean_date(self) -> dt.date | None:
+        day = self.cleaned_data.get("date")
+        dates.ensure_not_before(day, self.case.opened_on)
+        return day
 
     def _chosen_ids(self, name: str) -> list[int]:
         """Items already on the visit stay choosable even if retired from the dictionary or plan."""

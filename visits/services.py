@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from asystent import removal
+from asystent import dates, removal
 from asystent.concurrency import bump_version, check_version
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
@@ -117,10 +117,11 @@ def _check_kind_and_date(case: Case, visit: Visit) -> None:
     today = timezone.localdate()
     if visit.date and visit.date > today:
         errors["date"] = _("A visit cannot be logged in advance: the date is in the future.")
-    elif visit.date and visit.date < case.opened_on:
-        errors["date"] = _("The case was opened on %(date)s; the visit cannot be earlier.") % {
-            "date": case.opened_on.strftime("%d.%m.%Y")
-        }
+    elif visit.date:
+        try:
+            dates.ensure_not_before(visit.date, case.opened_on)
+        except ValidationError as error:
+            errors["date"] = error.messages[0]
     # art. 15 ust. 1 pkt 16: after closure the assistant only monitors the family; a visit from
     # before the closure may still be logged or finished as what it was.
     monitoring_period = case.status == CaseStatus.MONITORING and (
