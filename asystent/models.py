@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import dates
 from .enums import EmailNotifications, EmploymentForm, Role, RoleChangeStatus
 from .limits import NOTE, limited
 
@@ -79,6 +80,7 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         ordering = ["last_name", "first_name", "username"]
         constraints = [
+            *dates.datetime_range_constraints("user", "date_joined", "last_login"),
             # art. 17 of the Act: an assistant may not be the same gmina's social worker.
             models.CheckConstraint(
                 condition=~Q(is_social_worker=True, is_assistant=True),
@@ -169,6 +171,7 @@ class RoleChangeRequest(models.Model):
         verbose_name_plural = _("role change requests")
         ordering = ["-requested_at", "-pk"]
         constraints = [
+            *dates.datetime_range_constraints("role_change", "requested_at", "decided_at"),
             models.UniqueConstraint(
                 fields=["user"],
                 condition=Q(status=RoleChangeStatus.PENDING),
@@ -285,6 +288,9 @@ class AccessLog(models.Model):
         verbose_name = _("access record")
         verbose_name_plural = _("access records")
         ordering = ["-at", "-pk"]
+        constraints = [
+            *dates.datetime_range_constraints("access_log", "at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type}#{self.object_id}"
@@ -337,6 +343,8 @@ class TransitionLog(models.Model):
     @property
     def to_label(self) -> str:
         return self._label(self.to_status)
+
+
 class DailyJobRun(models.Model):
     """The last day a daily periodic job ran successfully (see asystent.daily_jobs)."""
 
@@ -347,6 +355,10 @@ class DailyJobRun(models.Model):
     class Meta:
         verbose_name = _("daily job run")
         verbose_name_plural = _("daily job runs")
+        constraints = [
+            *dates.range_constraints("daily_job_run", "last_day"),
+            *dates.datetime_range_constraints("daily_job_run", "updated_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task}: {self.last_day}"

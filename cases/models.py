@@ -122,6 +122,7 @@ class Family(models.Model):
             models.Index(fields=["city", "street"]),
         ]
         constraints = [
+            *dates.datetime_range_constraints("family", "created_at"),
             *dates.datetime_range_constraints("family", "anonymised_at"),
         ]
 
@@ -307,6 +308,7 @@ class Case(models.Model):
             ),
         ]
         constraints = [
+            *dates.datetime_range_constraints("case", "created_at"),
             *dates.range_constraints(
                 "case", "opened_on", "started_on", "closed_on", "monitoring_until", "ended_on"
             ),
@@ -382,6 +384,9 @@ class CaseTransition(TransitionLog):
         verbose_name = _("case status change")
         verbose_name_plural = _("case status changes")
         ordering = ["case", "at", "pk"]
+        constraints = [
+            *dates.datetime_range_constraints("case_transition", "at"),
+        ]
 
 
 class Assignment(models.Model):
@@ -403,6 +408,7 @@ class Assignment(models.Model):
         ordering = ["case", "started_on", "pk"]
         indexes = [models.Index(fields=["started_on"])]  # the dashboard's recent assignments, reports
         constraints = [
+            *dates.datetime_range_constraints("assignment", "created_at"),
             *dates.range_constraints("assignment", "started_on", "ended_on"),
         ]
 
@@ -437,6 +443,7 @@ class Consent(models.Model):
         verbose_name_plural = _("consents")
         ordering = ["case", "date", "pk"]
         constraints = [
+            *dates.datetime_range_constraints("consent", "created_at"),
             *dates.range_constraints("consent", "date"),
         ]
 
@@ -490,6 +497,7 @@ class WorkPlan(models.Model):
         verbose_name_plural = _("work plans")
         ordering = ["case", "-version"]
         constraints = [
+            *dates.datetime_range_constraints("plan", "created_at"),
             *dates.range_constraints("plan", "social_worker_consulted_on", "foster_coordinator_consulted_on"),
             *dates.datetime_range_constraints("plan", "social_worker_confirmed_at"),
             models.UniqueConstraint(fields=["case", "version"], name="plan_version_unique"),
@@ -623,6 +631,7 @@ class DestructionProtocol(models.Model):
         verbose_name_plural = _("destruction protocols")
         ordering = ["-prepared_at"]
         constraints = [
+            *dates.datetime_range_constraints("protocol", "prepared_at"),
             *dates.datetime_range_constraints("protocol", "executed_at"),
         ]
 

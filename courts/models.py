@@ -103,6 +103,7 @@ class CourtRequest(models.Model):
         ordering = ["due_date", "pk"]
         indexes = [models.Index(fields=["status", "due_date"], name="court_request_open_due_idx")]
         constraints = [
+            *dates.datetime_range_constraints("court_request", "created_at"),
             *dates.range_constraints(
                 "court_request", "letter_date", "received_on", "due_date", "answered_on"
             ),
@@ -147,6 +148,9 @@ class CourtOpinion(models.Model):
         verbose_name = _("court opinion")
         verbose_name_plural = _("court opinions")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            *dates.datetime_range_constraints("court_opinion", "created_at"),
+        ]
 
     def __str__(self) -> str:
         return _("Opinion for %(request)s") % {"request": self.request}
@@ -225,6 +229,7 @@ class OpinionVersion(models.Model):
         verbose_name_plural = _("opinion versions")
         ordering = ["opinion", "-number"]
         constraints = [
+            *dates.datetime_range_constraints("opinion_version", "created_at", "updated_at"),
             *dates.range_constraints("opinion_version", "sent_on"),
             *dates.datetime_range_constraints("opinion_version", "submitted_at", "approved_at"),
             models.UniqueConstraint(fields=["opinion", "number"], name="opinion_version_number_unique"),
@@ -316,3 +321,6 @@ class OpinionTransition(TransitionLog):
         verbose_name = _("opinion status change")
         verbose_name_plural = _("opinion status changes")
         ordering = ["version", "at", "pk"]
+        constraints = [
+            *dates.datetime_range_constraints("opinion_transition", "at"),
+        ]

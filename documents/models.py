@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from asystent import dates
 from asystent.files import private_storage
 from cases.models import Case
 
@@ -56,6 +57,7 @@ class RenderedDocument(models.Model):
         verbose_name_plural = _("rendered documents")
         ordering = ["-updated_at", "-pk"]
         constraints = [
+            *dates.datetime_range_constraints("rendered_document", "rendered_at", "created_at", "updated_at"),
             models.UniqueConstraint(fields=["kind", "object_id", "version"], name="rendered_document_key"),
             models.CheckConstraint(
                 condition=~Q(status=DocumentStatus.READY) | (~Q(file="") & ~Q(sha256="")),

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from asystent import dates
+
 _DAYS = [MinValueValidator(1), MaxValueValidator(365)]
 
 
@@ -39,6 +41,7 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         constraints = [
+            *dates.datetime_range_constraints("notification", "created_at", "read_at", "emailed_at"),
             models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key"),
         ]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]

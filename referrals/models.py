@@ -48,6 +48,7 @@ class CommunityInterview(models.Model):
         verbose_name_plural = _("community interviews")
         ordering = ["-date", "-pk"]
         constraints = [
+            *dates.datetime_range_constraints("interview", "created_at"),
             *dates.range_constraints("interview", "date"),
         ]
 
@@ -99,6 +100,7 @@ class CourtOrder(models.Model):
         verbose_name_plural = _("court orders")
         ordering = ["-received_on", "-pk"]
         constraints = [
+            *dates.datetime_range_constraints("court_order", "created_at"),
             *dates.range_constraints("court_order", "order_date", "received_on"),
             models.CheckConstraint(
                 condition=Q(received_on__gte=models.F("order_date")),
@@ -185,6 +187,7 @@ class Referral(models.Model):
             models.Index(fields=["-created_at", "-id"]),  # the referral list, newest first
         ]
         constraints = [
+            *dates.datetime_range_constraints("referral", "created_at"),
             *dates.datetime_range_constraints("referral", "submitted_at", "decided_at"),
             models.CheckConstraint(
                 condition=~Q(legal_basis=LegalBasis.COURT_ORDER) | Q(court_order__isnull=False),
@@ -291,3 +294,6 @@ class ReferralTransition(TransitionLog):
         verbose_name = _("referral status change")
         verbose_name_plural = _("referral status changes")
         ordering = ["referral", "at", "pk"]
+        constraints = [
+            *dates.datetime_range_constraints("referral_transition", "at"),
+        ]

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from asystent import dates
+
 
 class ReportSnapshot(models.Model):
     """The semi-annual report's figures as last computed for a period, with the data stamp of the
@@ -18,6 +20,9 @@ class ReportSnapshot(models.Model):
     class Meta:
         verbose_name = _("stored report figures")
         verbose_name_plural = _("stored report figures")
+        constraints = [
+            *dates.datetime_range_constraints("report_snapshot", "computed_at"),
+        ]
 
     def __str__(self) -> str:
         return self.period

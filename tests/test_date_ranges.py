@@ -211,3 +211,65 @@ def test_the_database_refuses_a_date_out_of_range():
     assert not Intervention.objects.exists()
     with pytest.raises(IntegrityError), transaction.atomic():
         Case.objects.filter(pk=case.pk).update(opened_on=dt.date(9999, 12, 31))
+
+
+# --- every date and time the database holds has its range --------------------------------------
+
+
+def _is_history_table(model) -> bool:  # noqa: ANN001
+    """django-simple-history's copies: each row repeats a row of its tracked model, which the
+    tracked model's constraints checked when it was written."""
+    return hasattr(model, "instance_type") and model.__name__.startswith("Historical")
+
+
+def _project_models() -> list:
+    root = Path(settings.BASE_DIR).resolve()
+    return [
+        model
+        for config in apps.get_app_configs()
+        if root in Path(config.path).resolve().parents and ".venv" not in config.path
+        for model in config.get_models()
+        if not _is_history_table(model)
+    ]
+
+
+def test_every_date_and_time_of_every_model_has_a_range_constraint():
+    """System timestamps included (created_at, rendered_at, read_at, computed_at...): a script or a
+    bulk update can write them as well as a form."""
+    from django.db import models
+
+    missing = []
+    for model in _project_models():
+        names = {constraint.name for constraint in model._meta.constraints}
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.DateField) and not any(
+                name.endswith(f"_{field.name}_in_range") for name in names
+            ):
+                missing.append(f"{model._meta.label}.{field.name}")
+    assert not missing, f"dates without a range constraint: {missing}"
+
+
+def test_the_database_refuses_a_system_timestamp_out_of_range(manager):
+    from documents.models import RenderedDocument
+    from notifications.models import Notification
+    from reports.models import ReportSnapshot
+
+    case = CaseFactory()
+    document = RenderedDocument.objects.create(
+        kind="work_plan", object_id=case.pk, version=1, case=case, requested_by=manager
+    )
+    notification = Notification.objects.create(recipient=manager, key="k", message="m")
+    snapshot = ReportSnapshot.objects.create(period="2025-H1", stamp="s", figures={}, computed_at=timezone.now())
+    ancient = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+    far = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+    for queryset, field in [
+        (RenderedDocument.objects.filter(pk=document.pk), "rendered_at"),
+        (RenderedDocument.objects.filter(pk=document.pk), "created_at"),
+        (Notification.objects.filter(pk=notification.pk), "read_at"),
+        (Notification.objects.filter(pk=notification.pk), "created_at"),
+        (ReportSnapshot.objects.filter(pk=snapshot.pk), "computed_at"),
+        (Case.objects.filter(pk=case.pk), "created_at"),
+    ]:
+        for value in (ancient, far):
+            with pytest.raises(IntegrityError), transaction.atomic():
+                queryset.update(**{field: value})

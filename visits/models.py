@@ -127,6 +127,7 @@ class Visit(SoftRemovable):
             ),
         ]
         constraints = [
+            *dates.datetime_range_constraints("visit", "created_at", "updated_at"),
             *dates.range_constraints("visit", "date", "next_meeting"),
             *dates.datetime_range_constraints("visit", "finalised_at", "removed_at"),
             models.CheckConstraint(
@@ -274,6 +275,7 @@ class Intervention(models.Model):
             models.Index(fields=["date"]),  # the dashboard's and the report's interventions in a period
         ]
         constraints = [
+            *dates.datetime_range_constraints("intervention", "created_at"),
             *dates.datetime_range_constraints("intervention", "date", "informed_at"),
             models.CheckConstraint(
                 condition=Q(informed_police=True) | Q(informed_court=True) | Q(informed_other=True),
