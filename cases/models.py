@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 from simple_history.models import HistoricalRecords
 
-from asystent import dates
+from asystent import dates, limits
 from asystent.files import private_storage, validate_scan
 from asystent.limits import DESCRIPTION, NOTE, REASON, limited
 from asystent.models import TransitionLog, User, postal_code_validator
@@ -187,6 +187,7 @@ class FamilyMember(SoftRemovable):
             ),
         ]
         constraints = [
+            *limits.length_constraints("member", removal_reason=REASON),
             *dates.range_constraints("member", "birth_date", floor=dates.BIRTH_FLOOR),
             *dates.datetime_range_constraints("member", "removed_at"),
             models.UniqueConstraint(
@@ -308,6 +309,7 @@ class Case(models.Model):
             ),
         ]
         constraints = [
+            *limits.length_constraints("case", final_assessment=DESCRIPTION, recommendations=NOTE),
             *dates.datetime_range_constraints("case", "created_at"),
             *dates.range_constraints(
                 "case", "opened_on", "started_on", "closed_on", "monitoring_until", "ended_on"
@@ -385,6 +387,7 @@ class CaseTransition(TransitionLog):
         verbose_name_plural = _("case status changes")
         ordering = ["case", "at", "pk"]
         constraints = [
+            *limits.length_constraints("case_transition", comment=NOTE),
             *dates.datetime_range_constraints("case_transition", "at"),
         ]
 
@@ -408,6 +411,7 @@ class Assignment(models.Model):
         ordering = ["case", "started_on", "pk"]
         indexes = [models.Index(fields=["started_on"])]  # the dashboard's recent assignments, reports
         constraints = [
+            *limits.length_constraints("assignment", reason=REASON),
             *dates.datetime_range_constraints("assignment", "created_at"),
             *dates.range_constraints("assignment", "started_on", "ended_on"),
         ]
@@ -443,6 +447,7 @@ class Consent(models.Model):
         verbose_name_plural = _("consents")
         ordering = ["case", "date", "pk"]
         constraints = [
+            *limits.length_constraints("consent", scope=REASON, reason=REASON),
             *dates.datetime_range_constraints("consent", "created_at"),
             *dates.range_constraints("consent", "date"),
         ]
@@ -497,6 +502,7 @@ class WorkPlan(models.Model):
         verbose_name_plural = _("work plans")
         ordering = ["case", "-version"]
         constraints = [
+            *limits.length_constraints("plan", main_goal=NOTE, revision_reason=REASON),
             *dates.datetime_range_constraints("plan", "created_at"),
             *dates.range_constraints("plan", "social_worker_consulted_on", "foster_coordinator_consulted_on"),
             *dates.datetime_range_constraints("plan", "social_worker_confirmed_at"),
@@ -517,6 +523,9 @@ class Goal(models.Model):
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
         ordering = ["plan", "order", "pk"]
+        constraints = [
+            *limits.length_constraints("goal", description=NOTE),
+        ]
 
     def __str__(self) -> str:
         return self.description
@@ -541,6 +550,7 @@ class PlanAction(models.Model):
         ordering = ["goal", "deadline", "pk"]
         indexes = [models.Index(fields=["deadline", "status"])]
         constraints = [
+            *limits.length_constraints("action", description=NOTE, expected_effect=NOTE),
             *dates.range_constraints("action", "deadline"),
             models.CheckConstraint(
                 condition=~Q(expected_effect=""),
@@ -579,6 +589,7 @@ class Assessment(models.Model):
         ordering = ["case", "-date", "-pk"]
         indexes = [models.Index(fields=["case", "status", "date"])]
         constraints = [
+            *limits.length_constraints("assessment", narrative=DESCRIPTION),
             *dates.range_constraints("assessment", "date"),
             *dates.datetime_range_constraints("assessment", "submitted_at", "acknowledged_at"),
         ]
@@ -596,6 +607,7 @@ class AssessmentRating(models.Model):
     class Meta:
         ordering = ["assessment", "area__order"]
         constraints = [
+            *limits.length_constraints("rating", comment=REASON),
             models.UniqueConstraint(fields=["assessment", "area"], name="rating_once_per_area"),
             models.CheckConstraint(condition=Q(rating__gte=1), name="rating_positive"),
         ]

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 from simple_history.models import HistoricalRecords
 
-from asystent import dates
+from asystent import dates, limits
 from asystent.files import private_storage, validate_scan
-from asystent.limits import DESCRIPTION, OPINION_SECTION, limited
+from asystent.limits import DESCRIPTION, NOTE, OPINION_SECTION, limited
 from asystent.models import TransitionLog, User
 from asystent.transitions import transition
 from cases.models import Case
@@ -103,6 +103,7 @@ class CourtRequest(models.Model):
         ordering = ["due_date", "pk"]
         indexes = [models.Index(fields=["status", "due_date"], name="court_request_open_due_idx")]
         constraints = [
+            *limits.length_constraints("court_request", request_text=DESCRIPTION),
             *dates.datetime_range_constraints("court_request", "created_at"),
             *dates.range_constraints(
                 "court_request", "letter_date", "received_on", "due_date", "answered_on"
@@ -229,6 +230,7 @@ class OpinionVersion(models.Model):
         verbose_name_plural = _("opinion versions")
         ordering = ["opinion", "-number"]
         constraints = [
+            *limits.length_constraints("opinion_version", **dict.fromkeys(OPINION_SECTIONS, OPINION_SECTION)),
             *dates.datetime_range_constraints("opinion_version", "created_at", "updated_at"),
             *dates.range_constraints("opinion_version", "sent_on"),
             *dates.datetime_range_constraints("opinion_version", "submitted_at", "approved_at"),
@@ -322,5 +324,6 @@ class OpinionTransition(TransitionLog):
         verbose_name_plural = _("opinion status changes")
         ordering = ["version", "at", "pk"]
         constraints = [
+            *limits.length_constraints("opinion_transition", comment=NOTE),
             *dates.datetime_range_constraints("opinion_transition", "at"),
         ]

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 from simple_history.models import HistoricalRecords
 
-from asystent import dates
+from asystent import dates, limits
 from asystent.files import private_storage, validate_scan
-from asystent.limits import DESCRIPTION, REASON, limited
+from asystent.limits import DESCRIPTION, NOTE, REASON, limited
 from asystent.models import TransitionLog, User
 from asystent.transitions import Condition, transition
 from cases.enums import LegalBasis
@@ -48,6 +48,7 @@ class CommunityInterview(models.Model):
         verbose_name_plural = _("community interviews")
         ordering = ["-date", "-pk"]
         constraints = [
+            *limits.length_constraints("interview", summary=DESCRIPTION),
             *dates.datetime_range_constraints("interview", "created_at"),
             *dates.range_constraints("interview", "date"),
         ]
@@ -187,6 +188,7 @@ class Referral(models.Model):
             models.Index(fields=["-created_at", "-id"]),  # the referral list, newest first
         ]
         constraints = [
+            *limits.length_constraints("referral", justification=DESCRIPTION, decision_note=REASON),
             *dates.datetime_range_constraints("referral", "created_at"),
             *dates.datetime_range_constraints("referral", "submitted_at", "decided_at"),
             models.CheckConstraint(
@@ -295,5 +297,6 @@ class ReferralTransition(TransitionLog):
         verbose_name_plural = _("referral status changes")
         ordering = ["referral", "at", "pk"]
         constraints = [
+            *limits.length_constraints("referral_transition", comment=NOTE),
             *dates.datetime_range_constraints("referral_transition", "at"),
         ]

@@ -523,3 +523,79 @@ def test_the_models_refuse_text_past_the_limit_too(world):
     assert "topics" in refused.value.message_dict
     visit.topics = "y" * limits.NOTE
     visit.clean_fields(exclude=[f.name for f in Visit._meta.fields if f.name != "topics"])
+
+
+def _limited_text_fields() -> list[tuple[type, str, int]]:
+    """(model, field, limit) of every free-text field with a limit (asystent.limits), in the
+    project's own models; django-simple-history's copies repeat rows their model checked."""
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.conf import settings as django_settings
+    from django.core.validators import MaxLengthValidator
+    from django.db import models
+
+    root = Path(django_settings.BASE_DIR).resolve()
+    found = []
+    for config in apps.get_app_configs():
+        if root not in Path(config.path).resolve().parents or ".venv" in config.path:
+            continue
+        for model in config.get_models():
+            if model.__name__.startswith("Historical") and hasattr(model, "instance_type"):
+                continue
+            for field in model._meta.concrete_fields:
+                limits_of = [v.limit_value for v in field.validators if isinstance(v, MaxLengthValidator)]
+                if isinstance(field, models.TextField) and limits_of:
+                    found.append((model, field.name, min(limits_of)))
+    return found
+
+
+def test_every_limited_text_field_has_its_limit_as_a_database_constraint():
+    from django.db.models.functions import Length
+    from django.db.models.lookups import LessThanOrEqual
+
+    fields = _limited_text_fields()
+    assert len(fields) >= 35
+    wrong = []
+    for model, name, limit in fields:
+        conditions = [
+            constraint.condition
+            for constraint in model._meta.constraints
+            if isinstance(getattr(constraint, "condition", None), LessThanOrEqual)
+        ]
+        if not any(
+            isinstance(c.lhs, Length) and c.lhs.source_expressions[0].name == name and c.rhs == limit
+            for c in conditions
+        ):
+            wrong.append(f"{model._meta.label}.{name} <= {limit}")
+    assert not wrong, f"text fields whose limit the database does not keep: {wrong}"
+
+
+def test_the_database_refuses_text_past_the_limit_saved_by_a_bulk_update(world):
+    """A bulk update (or the admin, or a script) skips the forms and the validators: the database
+    refuses it, on PostgreSQL and on SQLite alike."""
+    from django.db import IntegrityError
+
+    from cases.models import CaseTransition, FamilyMember
+    from referrals.models import ReferralTransition
+
+    a = world.a
+    CaseTransition.objects.create(case=a.case, from_status="active", to_status="active")
+    ReferralTransition.objects.create(referral=a.referral, from_status="new", to_status="new")
+    checked = set()
+    for model, name, limit in _limited_text_fields():
+        manager = getattr(model, "all_objects", model._default_manager)
+        row = manager.order_by("pk").first()
+        if row is None:
+            continue
+        rows = manager.filter(pk=row.pk)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            rows.update(**{name: "y" * (limit + 1)})
+        with pytest.raises(IntegrityError), transaction.atomic():
+            rows.update(**{name: BIG})
+        with transaction.atomic():
+            assert rows.update(**{name: "ż" * limit}) == 1  # characters, not bytes
+            transaction.set_rollback(True)
+        checked.add(model)
+    assert {Visit, Intervention, OpinionVersion, CourtRequest, Referral, FamilyMember, CaseTransition} <= checked
+    assert len(checked) >= 15, sorted(m.__name__ for m in checked)

@@ -14,8 +14,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from asystent import dates
-from asystent.limits import DESCRIPTION, NOTE, limited
+from asystent import dates, limits
+from asystent.limits import DESCRIPTION, NOTE, REASON, limited
 from asystent.removal import PresentManager, RemovalTexts, SoftRemovable, SoftRemovableQuerySet
 from cases.models import Case, FamilyMember, Goal, ProblemArea
 
@@ -127,6 +127,14 @@ class Visit(SoftRemovable):
             ),
         ]
         constraints = [
+            *limits.length_constraints(
+                "visit",
+                topics=NOTE,
+                tasks_agreed=NOTE,
+                tasks_done=NOTE,
+                child_safety_notes=NOTE,
+                removal_reason=REASON,
+            ),
             *dates.datetime_range_constraints("visit", "created_at", "updated_at"),
             *dates.range_constraints("visit", "date", "next_meeting"),
             *dates.datetime_range_constraints("visit", "finalised_at", "removed_at"),
@@ -275,6 +283,7 @@ class Intervention(models.Model):
             models.Index(fields=["date"]),  # the dashboard's and the report's interventions in a period
         ]
         constraints = [
+            *limits.length_constraints("intervention", description=DESCRIPTION, reference_numbers=NOTE),
             *dates.datetime_range_constraints("intervention", "created_at"),
             *dates.datetime_range_constraints("intervention", "date", "informed_at"),
             models.CheckConstraint(
