@@ -303,7 +303,11 @@ def measure_pdf(runs: int) -> dict:
         kind=DocumentKind.OPINION,
         object_id=version.opinion_id,
         version=version.number,
-        defaults={"case": case, "requested_by": version.approved_by or case.assistant},
+        defaults={
+            "case": case,
+            "family": case.family,
+            "requested_by": version.approved_by or case.assistant,
+        },
     )
     task_times, raw_times = [], []
     pages = size = 0

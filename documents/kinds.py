@@ -4,7 +4,8 @@ renderer prints.
 
 The registry `KINDS` holds the case's own documents (work plan, monthly visit log, assignment
 letter), defined here; an app above registers its kinds from its `AppConfig.ready()` with
-`register_kind` (the court opinion: `courts.documents`), so this app never names it.
+`register_kind` (the court opinion: `courts.documents`; a person's copy of their data, which
+belongs to no case: `reports.subject_access.documents`), so this app never names them.
 
 Fixed headings of the documents are written in Polish in the templates (they are legal texts in
 the centre's language); the templates are rendered inside `translation.override("pl")`.
@@ -18,10 +19,11 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from asystent.models import Centre
+from asystent.models import Centre, User
 from cases.enums import LegalBasis, Relation
-from cases.models import Case, WorkPlan
+from cases.models import Case, Family, WorkPlan
 from visits.enums import VisitStatus
 
 from .enums import DocumentKind
@@ -33,12 +35,14 @@ PDF_LANGUAGE = "pl"
 
 @dataclass(frozen=True)
 class Key:
-    """What a rendering is keyed by, and the case it belongs to (for access checks)."""
+    """What a rendering is keyed by, and the case and family it belongs to (for access checks);
+    a document about a person rather than a case has no case."""
 
     kind: str
     object_id: int
     version: int
-    case: Case
+    case: Case | None
+    family: Family
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,16 @@ class KindSpec:
     refusal: Callable[[int, int], str | None] | None = None
     # Where the document's page links back to (None: the case).
     back_url: Callable[[RenderedDocument], str | None] | None = None
+    # A kind that belongs to no case: the family its object belongs to (`case_of` is not given).
+    family_of: Callable[[object], Family] | None = None
+    # Who may ask for it, given the key (None: `documents.prepare_documents` on the case).
+    may_prepare: Callable[[User, Key], bool] | None = None
+    # Who may see it besides seeing the family (None: whoever sees the case).
+    may_view: Callable[[User], bool] | None = None
+    # The downloaded file's name (None: <stem>-<family>-v<version>.pdf).
+    file_name: Callable[[RenderedDocument], str] | None = None
+    # What the document's page says under its title (None: "Version N").
+    describe: Callable[[RenderedDocument], str] | None = None
 
 
 def month_version(year: int, month: int) -> int:
@@ -68,10 +82,41 @@ def month_of(version: int) -> tuple[int, int]:
 def key_for(*, kind: str, obj: object, version: int) -> Key:
     """The key of the document of `kind` about `obj` (the registered kind's object, or a Case)."""
     spec = KINDS[kind]
+    if spec.family_of is not None:
+        return Key(kind, obj.pk, version, None, spec.family_of(obj))  # type: ignore[attr-defined]
     if spec.case_of is not None:
-        return Key(kind, obj.pk, version, spec.case_of(obj))  # type: ignore[attr-defined]
+        case = spec.case_of(obj)
+        return Key(kind, obj.pk, version, case, case.family)  # type: ignore[attr-defined]
     assert isinstance(obj, Case)
-    return Key(kind, obj.pk, version, obj)
+    return Key(kind, obj.pk, version, obj, obj.family)
+
+
+def may_prepare(user: User, key: Key) -> bool:
+    """Whether `user` may ask for (or retry) the document of `key`."""
+    spec = KINDS[key.kind]
+    if spec.may_prepare is not None:
+        return spec.may_prepare(user, key)
+    return user.has_perm("documents.prepare_documents", key.case)
+
+
+def key_of(document: RenderedDocument) -> Key:
+    return Key(document.kind, document.object_id, document.version, document.case, document.family)
+
+
+def may_view(user: User, document: RenderedDocument) -> bool:
+    """Beyond seeing the family or case (the selectors' scope), what the kind asks of the user."""
+    spec = KINDS.get(document.kind)
+    return spec is not None and (spec.may_view is None or spec.may_view(user))
+
+
+def describe(document: RenderedDocument) -> str:
+    spec = KINDS[document.kind]
+    if spec.describe is not None:
+        return spec.describe(document)
+    if document.kind == DocumentKind.MONTHLY_VISITS:
+        year, month = month_of(document.version)
+        return _("Month %(month)s.%(year)s") % {"month": f"{month:02d}", "year": year}
+    return _("Version %(number)s") % {"number": document.version}
 
 
 def work_plan_version(case: Case) -> int | None:
@@ -170,7 +215,9 @@ def back_url(document: RenderedDocument) -> str:
     """The page a document's page links back to: the registered kind's own, or the case."""
     spec = KINDS[document.kind]
     url = spec.back_url(document) if spec.back_url is not None else None
-    return url or document.case.get_absolute_url()
+    if url:
+        return url
+    return document.case.get_absolute_url() if document.case else document.family.get_absolute_url()
 
 
 def build_html(document: RenderedDocument, centre: Centre) -> str:
@@ -184,8 +231,11 @@ def build_html(document: RenderedDocument, centre: Centre) -> str:
 
 def download_name(document: RenderedDocument) -> str:
     """e.g. opinia-wisniewscy-v2.pdf, dziennik-wizyt-nowakowie-2026-11.pdf"""
-    family = slugify(document.case.family.name) or "rodzina"
-    stem = KINDS[document.kind].file_stem
+    spec = KINDS[document.kind]
+    if spec.file_name is not None:
+        return spec.file_name(document)
+    family = slugify(document.family.name) or "rodzina"
+    stem = spec.file_stem
     if document.kind == DocumentKind.MONTHLY_VISITS:
         year, month = month_of(document.version)
         return f"{stem}-{family}-{year}-{month:02d}.pdf"

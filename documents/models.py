@@ -1,5 +1,6 @@
-"""The printed documents rendered from case data (opinions, work plans, monthly visit logs,
-assignment letters): one row per rendering, keyed by (kind, object, version)."""
+"""The printed documents rendered from a family's data (opinions, work plans, monthly visit logs,
+assignment letters, a person's copy of their data): one row per rendering, keyed by (kind, object,
+version)."""
 
 from django.conf import settings
 from django.db import models
@@ -9,14 +10,20 @@ from django.utils.translation import gettext_lazy as _
 
 from asystent import dates
 from asystent.files import private_storage
-from cases.models import Case
+from cases.models import Case, Family
 
 from .enums import DocumentKind, DocumentStatus
 
 
 class RenderedDocumentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "RenderedDocumentQuerySet":  # noqa: ANN001
-        return self.filter(case__in=Case.objects.visible_to(user))
+        """A case's documents follow the case's visibility; a document about the family without a
+        case (a person's copy of their data) follows the family's. The kind may narrow it further
+        (`documents.kinds.KindSpec.may_view`)."""
+        return self.filter(
+            Q(case__in=Case.objects.visible_to(user))
+            | Q(case__isnull=True, family__in=Family.objects.visible_to(user))
+        )
 
 
 class RenderedDocument(models.Model):
@@ -24,14 +31,19 @@ class RenderedDocument(models.Model):
 
     What the object and version are depends on the kind: the opinion and its version number; the
     case and its work plan's version; the case and the month (YYYYMM) of the visit log; the case
-    and the ordinal of its assignment. The file has a deterministic name, so rendering again
-    overwrites it and exactly one file exists per key.
+    and the ordinal of its assignment; the family member and the day (YYYYMMDD) of their copy of
+    their data, which belongs to no case (`case` is empty; `family` is always set). The file has a
+    deterministic name, so rendering again overwrites it and exactly one file exists per key.
     """
 
     kind = models.CharField(_("document"), max_length=30, choices=DocumentKind.choices)
     object_id = models.PositiveBigIntegerField()
     version = models.PositiveIntegerField(_("version"))
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="rendered_documents")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="rendered_documents", null=True, blank=True
+    )
+    # The family the document is about: access checks, the access log and erasure go by it.
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="rendered_documents")
     status = models.CharField(
         _("status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
     )

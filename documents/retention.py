@@ -7,7 +7,7 @@ from .models import RenderedDocument
 
 
 def anonymise(family_ids: list[int]) -> None:
-    documents = RenderedDocument.objects.filter(case__family_id__in=family_ids)
+    documents = RenderedDocument.objects.filter(family_id__in=family_ids)
     names = {name for name in documents.values_list("file", flat=True) if name}
     # A rendering still in progress writes its file under the deterministic name: delete that too.
     names |= {document.storage_name for document in documents.only("kind", "object_id", "version")}

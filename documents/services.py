@@ -22,7 +22,7 @@ from asystent.models import Centre, User
 from cases.models import Case
 
 from .enums import DocumentStatus
-from .kinds import KINDS, build_html, key_for
+from .kinds import KINDS, build_html, key_for, key_of, may_prepare
 from .models import RenderedDocument
 from .pdf import InternalOnlyFetcher, file_sha256, html_to_pdf, remove_parts, sha256_of, write_part
 
@@ -33,6 +33,11 @@ MAX_RENDER_ATTEMPTS = 3
 # A 3-page document renders in about a second; a runaway one is stopped (the task's limits).
 RENDER_SOFT_TIME_LIMIT = 60
 RENDER_TIME_LIMIT = 90
+# The longest HTML a document is rendered from, in characters. WeasyPrint lays out about 8,000
+# characters a second on a small server, so a longer source could not finish within the soft time
+# limit: it is refused at once, with the reason, instead of holding a worker for a minute. The
+# longest regular document, an opinion with every section at its limit (asystent.limits), fits.
+MAX_SOURCE_CHARS = 400_000
 
 
 # --- printed documents ---------------------------------------------------------------------------
@@ -42,7 +47,7 @@ def request_document(*, kind: str, obj: object, version: int, by: User) -> Rende
     """Ask for the PDF of (kind, obj, version); it is rendered after the commit, by a worker or
     in-process. A ready file is reused unless its data has changed (never for a frozen kind)."""
     key = key_for(kind=kind, obj=obj, version=version)
-    if not by.has_perm("documents.prepare_documents", key.case):
+    if not may_prepare(by, key):
         raise PermissionDenied
     refusal = KINDS[key.kind].refusal
     reason = refusal(key.object_id, version) if refusal is not None else None
@@ -53,7 +58,7 @@ def request_document(*, kind: str, obj: object, version: int, by: User) -> Rende
             kind=key.kind,
             object_id=key.object_id,
             version=key.version,
-            defaults={"case": key.case, "requested_by": by},
+            defaults={"case": key.case, "family": key.family, "requested_by": by},
         )
         document = RenderedDocument.objects.select_for_update().get(pk=document.pk)
         if not created and not _needs_rendering(document):
@@ -81,7 +86,7 @@ def _needs_rendering(document: RenderedDocument) -> bool:
 
 def retry_document(*, document: RenderedDocument, by: User) -> RenderedDocument:
     """Try a failed (or stalled) rendering again."""
-    if not by.has_perm("documents.prepare_documents", document.case):
+    if not may_prepare(by, key_of(document)):
         raise PermissionDenied
     with transaction.atomic():
         document = RenderedDocument.objects.select_for_update().get(pk=document.pk)
@@ -154,6 +159,10 @@ def render_stored_document(document_id: int) -> str:
     centre = Centre.load()
     try:
         html = build_html(document, centre)
+        if len(html) > MAX_SOURCE_CHARS:
+            logger.warning("Document %s not rendered: %d characters of HTML", document_id, len(html))
+            _record_failure(document_id, token, too_long_message(len(html)))
+            return "failed"
         part = write_part(final_path, token, html_to_pdf(html, fetcher=InternalOnlyFetcher(centre)))
     except SoftTimeLimitExceeded:
         _record_failure(document_id, token, _("Preparing the document took too long."))
@@ -168,6 +177,13 @@ def render_stored_document(document_id: int) -> str:
         _record_failure(document_id, token, message)
         return "failed"
     return _store(document_id, token, part, final_path, sha256_of(html.encode()))
+
+
+def too_long_message(length: int) -> str:
+    return _(
+        "The document is too long to be prepared as a PDF (%(length)s characters; at most "
+        "%(limit)s). Shorten the longest texts, or hand over the data in another form."
+    ) % {"length": f"{length:,}".replace(",", "\xa0"), "limit": f"{MAX_SOURCE_CHARS:,}".replace(",", "\xa0")}
 
 
 def _store(document_id: int, token: str, part: str, final_path: str, source_digest: str) -> str:

@@ -20,7 +20,16 @@ from cases.selectors import get_case_for
 from . import selectors, services
 from .enums import DocumentKind
 from .forms import parse_month
-from .kinds import assignment_version, back_url, download_name, month_version, work_plan_version
+from .kinds import (
+    assignment_version,
+    back_url,
+    describe,
+    download_name,
+    key_of,
+    may_prepare,
+    month_version,
+    work_plan_version,
+)
 from .models import RenderedDocument
 
 # --- the case's documents ------------------------------------------------------------------------
@@ -82,15 +91,20 @@ def _status_context(request: HttpRequest, document: RenderedDocument) -> dict:
     return {
         "document": document,
         "stalled": services.is_stalled(document),
-        "can_retry": request.user.has_perm("documents.prepare_documents", document.case),
+        "can_retry": may_prepare(request.user, key_of(document)),
     }
 
 
 @require_GET
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for(request.user, pk)
-    log_access(request, family_id=document.case.family_id, obj=document, action=AccessAction.VIEW)
-    context = _status_context(request, document) | {"case": document.case, "back_url": back_url(document)}
+    log_access(request, family_id=document.family_id, obj=document, action=AccessAction.VIEW)
+    context = _status_context(request, document) | {
+        "case": document.case,
+        "family": document.family,
+        "back_url": back_url(document),
+        "description": describe(document),
+    }
     return render(request, "documents/document_detail.html", context)
 
 
@@ -104,7 +118,7 @@ def document_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for(request.user, pk)
-    if not request.user.has_perm("documents.prepare_documents", document.case):
+    if not may_prepare(request.user, key_of(document)):
         raise PermissionDenied
     services.retry_document(document=document, by=request.user)
     document.refresh_from_db()
@@ -123,7 +137,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     return private_file_response(
         request,
         document.file,
-        family_id=document.case.family_id,
+        family_id=document.family_id,
         obj=document,
         filename=download_name(document),
         content_type="application/pdf",

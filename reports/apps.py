@@ -11,7 +11,10 @@ class ReportsConfig(AppConfig):
         from cases import panels
 
         from . import snapshots
+        from .subject_access import documents
 
         snapshots.connect()
+        # A person's copy of their data joins the printed documents' kinds (documents.kinds).
+        documents.register()
         # Its sections and links on the pages of `cases`, which does not name this app.
         panels.register("family-member", template="reports/subject/_member_link.html")

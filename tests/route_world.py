@@ -188,6 +188,7 @@ def family_world(
         object_id=case.pk,
         version=world.plan.version,
         case=case,
+        family=case.family,
         status=DocumentStatus.READY,
         sha256="0" * 64,
         size=len(PDF),

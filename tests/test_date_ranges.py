@@ -256,10 +256,12 @@ def test_the_database_refuses_a_system_timestamp_out_of_range(manager):
 
     case = CaseFactory()
     document = RenderedDocument.objects.create(
-        kind="work_plan", object_id=case.pk, version=1, case=case, requested_by=manager
+        kind="work_plan", object_id=case.pk, version=1, case=case, family=case.family, requested_by=manager
     )
     notification = Notification.objects.create(recipient=manager, key="k", message="m")
-    snapshot = ReportSnapshot.objects.create(period="2025-H1", stamp="s", figures={}, computed_at=timezone.now())
+    snapshot = ReportSnapshot.objects.create(
+        period="2025-H1", stamp="s", figures={}, computed_at=timezone.now()
+    )
     ancient = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
     far = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
     for queryset, field in [

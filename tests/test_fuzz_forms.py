@@ -15,6 +15,7 @@ import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -525,7 +526,7 @@ def test_the_models_refuse_text_past_the_limit_too(world):
     visit.clean_fields(exclude=[f.name for f in Visit._meta.fields if f.name != "topics"])
 
 
-def _limited_text_fields() -> list[tuple[type, str, int]]:
+def _limited_text_fields() -> list[tuple[Any, str, int]]:
     """(model, field, limit) of every free-text field with a limit (asystent.limits), in the
     project's own models; django-simple-history's copies repeat rows their model checked."""
     from pathlib import Path
@@ -564,7 +565,9 @@ def test_every_limited_text_field_has_its_limit_as_a_database_constraint():
             if isinstance(getattr(constraint, "condition", None), LessThanOrEqual)
         ]
         if not any(
-            isinstance(c.lhs, Length) and c.lhs.source_expressions[0].name == name and c.rhs == limit
+            isinstance(c.lhs, Length)
+            and getattr(c.lhs.source_expressions[0], "name", None) == name
+            and c.rhs == limit
             for c in conditions
         ):
             wrong.append(f"{model._meta.label}.{name} <= {limit}")
@@ -597,5 +600,13 @@ def test_the_database_refuses_text_past_the_limit_saved_by_a_bulk_update(world):
             assert rows.update(**{name: "ż" * limit}) == 1  # characters, not bytes
             transaction.set_rollback(True)
         checked.add(model)
-    assert {Visit, Intervention, OpinionVersion, CourtRequest, Referral, FamilyMember, CaseTransition} <= checked
+    assert {
+        Visit,
+        Intervention,
+        OpinionVersion,
+        CourtRequest,
+        Referral,
+        FamilyMember,
+        CaseTransition,
+    } <= checked
     assert len(checked) >= 15, sorted(m.__name__ for m in checked)

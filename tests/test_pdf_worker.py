@@ -119,3 +119,40 @@ def test_the_worker_renders_the_approved_opinion_like_the_embedded_mode(
     document.refresh_from_db()
     assert document.status == DocumentStatus.READY and document.attempts == 2
     assert pdf_text(document) == by_worker
+
+
+@pytest.mark.django_db(transaction=True)  # the worker thread must see committed rows
+def test_the_worker_renders_a_persons_copy_of_their_data_or_says_in_polish_why_not(
+    redis_worker, settings, manager, assistant
+):
+    """The data-subject access PDF belongs to no case; the worker renders it like the case's
+    documents, and refuses one too long to print with the reason in Polish."""
+    from django.utils import timezone
+
+    from asystent import limits
+    from documents.services import request_document
+    from reports.subject_access.documents import day_version
+
+    from .factories import CaseFactory, ConsentFactory
+
+    settings.LANGUAGE_CODE = "pl"
+    case = CaseFactory(assistant=assistant, family__name="Wiśniewscy", family__street="ul. Lipowa 7")
+    person = FamilyMemberFactory(family=case.family, first_name="Łucja", last_name="Wiśniewska")
+    talker = FamilyMemberFactory(family=case.family, first_name="Jan", last_name="Wiśniewski")
+    scope = ("Wsparcie w opiece nad dziećmi i w prowadzeniu domu. " * 40)[: limits.REASON]
+    for _number in range(300):
+        ConsentFactory(case=case, scope=scope, recorded_by=assistant).signed_by.add(talker)
+    assert not celery_app.conf.task_always_eager
+    today = day_version(timezone.localdate())
+
+    with translation.override("pl"):
+        document = request_document(kind=DocumentKind.SUBJECT_ACCESS, obj=person, version=today, by=manager)
+        long_one = request_document(kind=DocumentKind.SUBJECT_ACCESS, obj=talker, version=today, by=manager)
+    document, long_one = wait_until_done(document), wait_until_done(long_one)
+
+    assert document.status == DocumentStatus.READY, document.error
+    assert document.case is None and document.family == case.family
+    text = pdf_text(document)
+    assert "Łucja Wiśniewska" in text and person.pesel in text and "ul. Lipowa 7" in text
+    assert long_one.status == DocumentStatus.FAILED
+    assert "za długi" in long_one.error and "Error" not in long_one.error

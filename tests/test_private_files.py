@@ -45,6 +45,7 @@ def rendered_document(case, name="plan.pdf"):
         object_id=case.pk,
         version=1,
         case=case,
+        family=case.family,
         requested_by=case.assistant,
     )
     item.file.save(name, ContentFile(PDF))

@@ -220,7 +220,7 @@ ROUTES: dict[str, Expect] = {
     # --- reports: data-subject access (GDPR art. 15)
     "reports:subject-access": get("a.adult", MANAGER_ONLY),
     "reports:subject-access-json": get("a.adult", MANAGER_ONLY),
-    "reports:subject-access-pdf": get("a.adult", MANAGER_ONLY),
+    "reports:subject-access-pdf": post("a.adult", (403, 403, 403, 403, 302, 403)),
 }
 # fmt: on
 

@@ -335,9 +335,14 @@ def test_the_visit_form_refuses_a_date_before_the_case_opened_at_its_field(clien
     url = reverse("visits:visit-create", args=[case.pk])
     client.force_login(assistant)
     page = client.get(url).content.decode()
-    assert re.search(rf'name="date"[^>]*min="{case.opened_on.isoformat()}"|min="{case.opened_on.isoformat()}"[^>]*name="date"', page)
+    assert re.search(
+        rf'name="date"[^>]*min="{case.opened_on.isoformat()}"|min="{case.opened_on.isoformat()}"[^>]*name="date"',
+        page,
+    )
 
-    form = VisitForm(data=visit_data(case, date=(case.opened_on - dt.timedelta(days=1)).isoformat()), case=case)
+    form = VisitForm(
+        data=visit_data(case, date=(case.opened_on - dt.timedelta(days=1)).isoformat()), case=case
+    )
     assert not form.is_valid()
     assert case.opened_on.strftime("%d.%m.%Y") in form.errors["date"][0]
 

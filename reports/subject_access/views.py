@@ -1,23 +1,24 @@
 """The manager's data-subject access pages (GDPR art. 15): a page for one family member with the
-export as JSON and as PDF. Every export is recorded in the access log before it is served."""
+export as JSON and as PDF (rendered by the worker, as a printed document). Every export is
+recorded in the access log."""
 
 import json
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.files import private_attachment
-from asystent.models import Centre
 from asystent.roles import role_required
+from documents.enums import DocumentKind
 from documents.kinds import PDF_LANGUAGE
-from documents.pdf import LOGO_URL, InternalOnlyFetcher, html_to_pdf
+from documents.services import request_document
 
 from .data import get_subject_for, subject_access_data
+from .documents import day_version
 
 
 def _filename(member, extension: str) -> str:  # noqa: ANN001
@@ -52,17 +53,16 @@ def subject_access_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.MANAGER)
-@require_GET
+@require_POST
 def subject_access_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """Rendered at once: a few pages, asked for rarely, and handed over by the manager in person."""
+    """Asks for the PDF copy: the worker renders it (never this request), and the document's page
+    shows its progress, the download or why it could not be prepared."""
     member = get_subject_for(request.user, pk)
-    centre = Centre.load()
-    with translation.override(PDF_LANGUAGE):
-        data = subject_access_data(member=member)
-        html = render_to_string(
-            "reports/subject/pdf.html",
-            {"data": data, "centre": centre, "logo_url": LOGO_URL if centre.logo else ""},
-        )
-    pdf = html_to_pdf(html, fetcher=InternalOnlyFetcher(centre))
+    document = request_document(
+        kind=DocumentKind.SUBJECT_ACCESS,
+        obj=member,
+        version=day_version(timezone.localdate()),
+        by=request.user,
+    )
     log_access(request, family_id=member.family_id, obj=member, action=AccessAction.EXPORT)
-    return _attachment(HttpResponse(pdf, content_type="application/pdf"), _filename(member, "pdf"))
+    return redirect(document)
