@@ -2,8 +2,17 @@
 same day by the catch-up, exactly once; one that ran as scheduled is not run again."""
 
 import datetime as dt
+import shutil
+import socket
+import subprocess
+import time
+import uuid
 
 import pytest
+import redis
+import time_machine
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_success
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
@@ -83,3 +92,126 @@ def test_the_check_runs_every_few_minutes():
 
     check = PeriodicTask.objects.get(task="asystent.catch_up_daily_jobs")
     assert check.enabled and check.crontab.minute == "*/5"
+
+
+# --- Redis really stopped over the scheduled minute ----------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class OwnRedis:
+    """A redis-server of the test's own on a free port, which the test stops and starts again."""
+
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                if redis.Redis.from_url(self.url, socket_connect_timeout=0.2).ping():
+                    return
+            except redis.RedisError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def own_redis(redis_url):
+    from .conftest import require_service
+
+    require_service(shutil.which("redis-server") is not None, "redis-server (to stop and start a broker)")
+    server = OwnRedis()
+    server.start()
+    queue = f"asystent-test-catch-up-{uuid.uuid4().hex}"
+    switched = ("broker_url", "task_always_eager", "task_default_queue")
+    saved = {key: app.conf[key] for key in switched}
+    app.conf.update(broker_url=server.url, task_always_eager=False, task_default_queue=queue)
+    _reset_connections()
+    try:
+        yield server, queue
+    finally:
+        app.conf.update(saved)
+        _reset_connections()
+        server.stop()
+
+
+def _reset_connections() -> None:
+    app._pool = None  # type: ignore[attr-defined]  # private: the broker connection pool
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]  # private, as above
+
+
+@pytest.mark.redis("a redis-server of the test's own, stopped and started again")
+@pytest.mark.postgresql("the worker's thread and the test share committed rows and row locks")
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_missed_while_redis_was_stopped_is_caught_up_once(own_redis):
+    server, queue = own_redis
+    catch_ups: list[list[str]] = []
+
+    def remember(sender=None, result=None, **kwargs) -> None:  # noqa: ANN001, ANN003
+        if sender is not None and sender.name == "asystent.catch_up_daily_jobs":
+            catch_ups.append(list(result))
+
+    task_success.connect(remember, weak=False)
+    try:
+        with time_machine.travel(_today_at(5, 58), tick=True) as clock:
+            server.stop()  # Redis goes down before the sweep's minute
+            clock.move_to(_today_at(6, 0))
+            # Beat's send of the 06:00 sweep, and its 5-minute catch-up tick, find no broker.
+            for name in (REMINDERS, "asystent.catch_up_daily_jobs"):
+                with pytest.raises(OperationalError):
+                    app.send_task(name, retry=False)
+            assert not DailyJobRun.objects.filter(task=REMINDERS, last_day=timezone.localdate()).exists()
+
+            clock.move_to(_today_at(6, 7))
+            server.start()  # Redis is back
+            with start_worker(
+                app,
+                pool="solo",
+                queues=[queue],
+                perform_ping_check=False,
+                loglevel="WARNING",
+                shutdown_timeout=10,
+            ):
+                # The worker's start sends one catch-up (worker_ready); beat's next ticks send more.
+                for _tick in range(2):
+                    app.send_task("asystent.catch_up_daily_jobs")
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline and len(catch_ups) < 2:
+                    time.sleep(0.1)
+            recorded = DailyJobRun.objects.get(task=REMINDERS)
+    finally:
+        task_success.disconnect(remember)
+
+    assert len(catch_ups) >= 2, catch_ups
+    assert sum(run.count(REMINDERS) for run in catch_ups) == 1, catch_ups  # caught up, exactly once
+    assert recorded.last_day == _today_at(6, 7).date()
