@@ -125,6 +125,10 @@ def _build_family(assistant, manager, django_capture_on_commit_callbacks):
             (DocumentKind.ASSIGNMENT_LETTER, 1),
         ):
             document_services.request_document(kind=kind, obj=case, version=version_number, by=assistant)
+        # The mother's copy of her data belongs to the family, not to the case.
+        document_services.request_document(
+            kind=DocumentKind.SUBJECT_ACCESS, obj=mother, version=20240315, by=manager
+        )
     # The manager reads a daily digest: the e-mail waits in the outbox.
     manager.email_notifications = "digest"
     manager.save()
@@ -187,7 +191,7 @@ def test_a_protocol_leaves_nothing_that_names_the_family_and_the_statistics_stay
 
     with time_machine.travel(BUILT, tick=False):
         family, case, pesels = _build_family(assistant, manager, django_capture_on_commit_callbacks)
-    documents = list(RenderedDocument.objects.filter(case=case))
+    documents = list(RenderedDocument.objects.filter(family=family))
     assert {d.kind for d in documents} == set(DocumentKind.values)
     assert all(d.status == DocumentStatus.READY for d in documents)
     assert Notification.objects.filter(family_id=family.pk, emailed_at__isnull=True).exists()

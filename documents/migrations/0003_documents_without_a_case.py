@@ -1,12 +1,15 @@
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.models import OuterRef, Subquery
 
 
 def fill_family(apps, schema_editor):
+    """Every existing rendering belongs to a case: its family is the case's."""
     RenderedDocument = apps.get_model("documents", "RenderedDocument")
     Case = apps.get_model("cases", "Case")
-    for case_id, family_id in Case.objects.filter(rendered_documents__isnull=False).values_list("pk", "family_id").distinct():
-        RenderedDocument.objects.filter(case_id=case_id).update(family_id=family_id)
+    RenderedDocument.objects.update(
+        family_id=Subquery(Case.objects.filter(pk=OuterRef("case_id")).values("family_id")[:1])
+    )
 
 
 class Migration(migrations.Migration):
