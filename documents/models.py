@@ -13,7 +13,7 @@ from cases.models import Case
 from .enums import DocumentKind, DocumentStatus
 
 
-class RenderedDocumentQuerySet(models.QuerySet):
+class RenderedDocumentQuerySet(models.QuerySet["RenderedDocument"]):
     def visible_to(self, user) -> "RenderedDocumentQuerySet":  # noqa: ANN001
         return self.filter(case__in=Case.objects.visible_to(user))
 

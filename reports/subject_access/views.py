@@ -3,7 +3,7 @@ export as JSON and as PDF. Every export is recorded in the access log before it 
 
 import json
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.files import private_attachment
+from asystent.http import AuthenticatedHttpRequest
 from asystent.models import Centre
 from asystent.roles import role_required
 from documents.kinds import PDF_LANGUAGE
@@ -32,7 +33,7 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_GET
-def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
+def subject_access(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_subject_for(request.user, pk)
     log_access(request, family_id=member.family_id, obj=member, action=AccessAction.VIEW)
     return render(request, "reports/subject/page.html", {"member": member, "family": member.family})
@@ -40,7 +41,7 @@ def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_GET
-def subject_access_json(request: HttpRequest, pk: int) -> HttpResponse:
+def subject_access_json(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_subject_for(request.user, pk)
     with translation.override(PDF_LANGUAGE):
         data = subject_access_data(member=member)
@@ -53,7 +54,7 @@ def subject_access_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_GET
-def subject_access_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def subject_access_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Rendered at once: a few pages, asked for rarely, and handed over by the manager in person."""
     member = get_subject_for(request.user, pk)
     centre = Centre.load()
