@@ -10,8 +10,10 @@ class ReportsConfig(AppConfig):
         # The stored report figures follow every change of the records behind them.
         from cases import panels
 
-        from . import snapshots
+        from . import navigation, snapshots
 
         snapshots.connect()
+        # The manager's links in the navigation bar and on the home page (asystent.navigation).
+        navigation.register()
         # Its sections and links on the pages of `cases`, which does not name this app.
         panels.register("family-member", template="reports/subject/_member_link.html")
