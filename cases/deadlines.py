@@ -6,7 +6,8 @@ Every page, figure and reminder that asks "what is due" reads it through these r
   from); `CaseQuerySet.with_assessment_base`, `CaseQuerySet.assessment_due_condition` and
   `CaseQuerySet.assessment_due_by` select the cases whose assessment is due by a day;
 - the family's consent awaited too long: `CaseQuerySet.consent_awaited`;
-- the end of monitoring: `CaseQuerySet.monitoring_ending`;
+- the end of monitoring: `monitoring_end` (the date), `monitoring_over` (a case's),
+  `CaseQuerySet.monitoring_ending` and `CaseQuerySet.monitoring_over`;
 - the actions of the work plan: `PlanActionQuerySet.pending`, `.in_current_plan`, `.due_by`;
 - the apps above add theirs in the same way: no contact (`visits.deadlines`) and the court's
   requests (`courts.models.CourtRequestQuerySet.due_by`).
@@ -41,6 +42,20 @@ def consent_due(opened_on: dt.date, days: int) -> dt.date:
 def consent_opened_before(today: dt.date, days: int) -> dt.date:
     """Cases opened before this day and still awaiting consent are past `consent_due`."""
     return today - dt.timedelta(days=days)
+
+
+# --- the end of monitoring ------------------------------------------------------------------------
+
+
+def monitoring_end(closed_on: dt.date, months: int) -> dt.date:
+    """art. 15 ust. 1 pkt 16: the family is monitored after the work closes; the Act sets no
+    length, so it is the centre's setting (`Centre.monitoring_months`)."""
+    return closed_on + relativedelta(months=months)
+
+
+def monitoring_over(monitoring_until: dt.date | None, today: dt.date) -> bool:
+    """Whether the planned monitoring has passed (it ends the day after `monitoring_until`)."""
+    return monitoring_until is not None and monitoring_until < today
 
 
 # --- the periodic assessment ---------------------------------------------------------------------

@@ -282,6 +282,10 @@ class CaseQuerySet(models.QuerySet["Case"]):
             status=CaseStatus.AWAITING_CONSENT, opened_on__lt=deadlines.consent_opened_before(today, days)
         )
 
+    def monitoring_over(self, today: dt.date) -> "CaseQuerySet":
+        """The cases in monitoring whose planned monitoring has passed (`deadlines.monitoring_over`)."""
+        return self.filter(status=CaseStatus.MONITORING, monitoring_until__lt=today)
+
     def monitoring_ending(self, today: dt.date, days: int) -> "CaseQuerySet":
         """The cases whose monitoring after closure ends between today and `days` days on."""
         return self.filter(

@@ -129,8 +129,8 @@ def action_reminders(sweep: Sweep) -> list[Reminder]:
 
 
 def monitoring_reminders(sweep: Sweep) -> list[Reminder]:
-    """art. 15 ust. 1 pkt 16: monitoring after closure ends within N days
-    (`CaseQuerySet.monitoring_ending`): the assistant."""
+    """The monitoring after closure ends within N days (`CaseQuerySet.monitoring_ending`): the
+    assistant."""
     days = sweep.settings.monitoring_end_days
     rows = Case.objects.monitoring_ending(sweep.today, days).values(*CASE_FIELDS, "monitoring_until")
     return [

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from asystent.models import Centre, User
 
-from ..deadlines import assessment_base, assessment_due
+from ..deadlines import assessment_base, assessment_due, monitoring_over
 from ..enums import AssessmentStatus, CaseStatus
 from ..models import OPEN_STATUSES, Case, PlanAction, WorkPlan
 from ..timeline import Records, timeline_page
@@ -79,9 +79,7 @@ def case_panel_context(
         "can_close": may_close and in_progress,
         "can_end_monitoring": may_close and case.status == CaseStatus.MONITORING,
         "monitoring_overdue": (
-            case.status == CaseStatus.MONITORING
-            and case.monitoring_until is not None
-            and case.monitoring_until < today
+            case.status == CaseStatus.MONITORING and monitoring_over(case.monitoring_until, today)
         ),
         "timeline": timeline_page(case, timeline_number, cumulative=True, records=records),
     }
