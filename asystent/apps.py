@@ -15,11 +15,14 @@ class AsystentConfig(AppConfig):
 
         from . import lookups  # noqa: F401 - registers the integer `in` lookup
         from . import permissions as app_permissions
+        from .navigation import register_core_links
         from .schedules import ensure_schedules
 
         post_migrate.connect(ensure_schedules, sender=self)
         # Every app's named permissions (`rules`), checked by views and templates.
         app_permissions.discover()
+        # The core app's links; the apps above add theirs in their own ready().
+        register_core_links()
 
 
 class AsystentAdminConfig(admin_apps.AdminConfig):

@@ -6,12 +6,14 @@ directly. It exists for the type checker only; Django passes the same HttpReques
 """
 
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from .models import User
 
 
 class AuthenticatedHttpRequest(HttpRequest):
     user: User
+    htmx: HtmxDetails  # set by django_htmx's HtmxMiddleware
 
 
 class TwoFactorHttpRequest(HttpRequest):

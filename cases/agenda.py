@@ -10,20 +10,18 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from dateutil.relativedelta import relativedelta
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q, QuerySet
 
 from asystent.models import Centre, User
 
-from .enums import ActionStatus, AssessmentStatus, CaseStatus
-from .models import OPEN_STATUSES, Case, PlanAction, WorkPlan
+from . import deadlines
+from .enums import AssessmentStatus, CaseStatus
+from .models import OPEN_STATUSES, Case, PlanAction
 
 # Assessments due within this many days are listed (overdue ones always are).
 ASSESSMENT_HORIZON_DAYS = 30
 # Plan actions whose deadline falls within this many days from today are listed.
 DEADLINE_HORIZON_DAYS = 14
-# Actions still to do; "done" and "not done" are outcomes already recorded.
-PENDING_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 AGENDA_STATUSES = (*OPEN_STATUSES, CaseStatus.MONITORING)
 
 
@@ -100,19 +98,18 @@ def register_visit_log(*, figures: VisitFigures, week: WeekVisits) -> None:
         _visit_logs.append(log)
 
 
-def assessment_due_on(case: Case, last_assessment: dt.date | None, centre: Centre) -> dt.date:
-    """The same rule as `cases.services.assessments.next_assessment_due`, from an annotated last
-    assessment date (so that a whole caseload costs one query)."""
-    base = last_assessment or case.started_on or case.opened_on
-    return base + relativedelta(months=centre.assessment_interval_months)
-
-
-def _families(user: User, today: dt.date) -> list[FamilyRow]:
-    cases = (
+def _families(user: User, today: dt.date, months: int) -> list[FamilyRow]:
+    """The assistant's families, each with whether its assessment is listed (due within the
+    horizon or overdue: `CaseQuerySet.assessment_due_condition`), in the same query."""
+    horizon = today + dt.timedelta(days=ASSESSMENT_HORIZON_DAYS)
+    cases: QuerySet[Case] = (
         Case.objects.filter(assistant=user, status__in=AGENDA_STATUSES)
+        .with_assessment_base()
         .select_related("family")
         .annotate(
-            last_assessment=Max("assessments__date", filter=~Q(assessments__status=AssessmentStatus.DRAFT)),
+            assessment_listed=ExpressionWrapper(
+                Case.objects.assessment_due_condition(horizon, months), output_field=BooleanField()
+            ),
             draft_assessment_id=Max("assessments__pk", filter=Q(assessments__status=AssessmentStatus.DRAFT)),
         )
         .order_by("family__name", "pk")
@@ -132,35 +129,25 @@ def _families(user: User, today: dt.date) -> list[FamilyRow]:
     return rows
 
 
-def _assessments_due(families: list[FamilyRow], today: dt.date) -> list[AssessmentDue]:
-    centre = Centre.load()
-    horizon = today + dt.timedelta(days=ASSESSMENT_HORIZON_DAYS)
+def _assessments_due(families: list[FamilyRow], today: dt.date, months: int) -> list[AssessmentDue]:
     due = []
     for row in families:
         case = row.case
-        if case.status not in OPEN_STATUSES:
+        if not getattr(case, "assessment_listed", False):
             continue
-        on = assessment_due_on(case, case.last_assessment, centre)
-        if on <= horizon:
-            due.append(
-                AssessmentDue(case=case, due=on, overdue=on < today, draft_id=case.draft_assessment_id)
-            )
+        on = deadlines.assessment_due(case.assessment_base, months)
+        draft_id = getattr(case, "draft_assessment_id", None)
+        due.append(AssessmentDue(case=case, due=on, overdue=on < today, draft_id=draft_id))
     due.sort(key=lambda item: (item.due, item.case.family.name))
     return due
 
 
 def _deadlines(user: User, today: dt.date) -> list[PlanAction]:
-    latest_version = (
-        WorkPlan.objects.filter(case=OuterRef("goal__plan__case")).order_by("-version").values("version")[:1]
-    )
+    """The actions due within the horizon, not those overdue (the case page lists those)."""
     return list(
-        PlanAction.objects.filter(
-            goal__plan__case__assistant=user,
-            goal__plan__case__status__in=OPEN_STATUSES,
-            goal__plan__version=Subquery(latest_version),
-            deadline__range=(today, today + dt.timedelta(days=DEADLINE_HORIZON_DAYS)),
-            status__in=PENDING_ACTION_STATUSES,
-        )
+        PlanAction.objects.in_current_plan()
+        .due_by(today + dt.timedelta(days=DEADLINE_HORIZON_DAYS))
+        .filter(goal__plan__case__assistant=user, deadline__gte=today)
         .select_related("goal__plan__case__family")
         .order_by("deadline", "goal__plan__case__family__name", "pk")
     )
@@ -189,11 +176,12 @@ def assistant_agenda(user: User, today: dt.date) -> Agenda:
     """What the assistant has on: their families (open and in monitoring) with the last visit and
     the next meeting, assessments due within 30 days or overdue, plan actions due within 14 days,
     and this week's visits and agreed meetings."""
-    families = _families(user, today)
+    months = Centre.load().assessment_interval_months
+    families = _families(user, today, months)
     return Agenda(
         today=today,
         families=families,
-        assessments_due=_assessments_due(families, today),
+        assessments_due=_assessments_due(families, today, months),
         deadlines=_deadlines(user, today),
         week=_week(user, today, families),
     )

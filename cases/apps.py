@@ -8,6 +8,8 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # The reminder rules over this app's data join the daily sweep (notifications.reminders).
-        from . import reminders
+        from . import navigation, reminders
 
         reminders.register()
+        # Its links in the navigation bar and on the home page, and the assistant's agenda there.
+        navigation.register()

@@ -7,13 +7,14 @@ the family's latest case through the case table's indexes.
 
 import re
 from html import escape
+from typing import Any
 
 import django_filters
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.forms.utils import flatatt
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from asystent.pagination import page_number
@@ -43,7 +44,9 @@ class QuickSelect(forms.Select):
     """A select built in Python: Django renders every option through a template, which costs a
     manager's page tens of milliseconds with a few hundred assistants to choose from."""
 
-    def render(self, name: str, value: object, attrs: dict | None = None, renderer: object = None) -> str:
+    def render(
+        self, name: str, value: object, attrs: dict[str, Any] | None = None, renderer: object = None
+    ) -> SafeString:
         chosen = {str(v) for v in self.format_value(value)}
         options = []
         for key, label in self.choices:
@@ -128,7 +131,7 @@ class FamilyFilter(django_filters.FilterSet):
         applied, counts = self.applied(), self.cities.values()
         if None in counts or set(applied) - {"city"}:
             return None
-        return self.cities.get(applied["city"], 0) if applied else sum(counts)
+        return self.cities.get(str(applied["city"]), 0) if applied else sum(n or 0 for n in counts)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
@@ -175,7 +178,7 @@ class FamilyFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=latest_cases().filter(**condition).values("family_id"))
 
 
-def family_page(filterset: FamilyFilter, number: object, per_page: int) -> Page:
+def family_page(filterset: FamilyFilter, number: str | int | None, per_page: int) -> Page:
     """The page `number` of the filtered list, counted the cheapest way: by the cities' counts
     when only the city filters; with the page's own query (COUNT(*) OVER ()) when the matches
     are read whole anyway, to be put in order (a search, or a user's own families); and by a

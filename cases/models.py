@@ -1,10 +1,11 @@
 """Families and their members, cases, assignments and consent."""
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -19,6 +20,7 @@ from asystent.models import TransitionLog, User, postal_code_validator
 from asystent.removal import PresentManager, RemovalTexts, SoftRemovable, SoftRemovableQuerySet
 from asystent.transitions import transition
 
+from . import deadlines
 from . import pesel as pesel_rules
 from .enums import (
     ActionStatus,
@@ -35,8 +37,13 @@ from .enums import (
 )
 from .visibility import registered_family_ids
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # Statuses in which a family takes a place in the assistant's caseload (art. 15 ust. 4).
 OPEN_STATUSES = (CaseStatus.AWAITING_CONSENT, CaseStatus.ACTIVE)
+# Plan actions still to do; "done" and "not done" are outcomes already recorded.
+PENDING_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
 
 class ProblemArea(models.Model):
@@ -55,8 +62,8 @@ class ProblemArea(models.Model):
         return self.name
 
 
-class FamilyQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "FamilyQuerySet":  # noqa: ANN001
+class FamilyQuerySet(models.QuerySet["Family"]):
+    def visible_to(self, user: User) -> "FamilyQuerySet":
         """Least privilege: managers see all; others see the families their work gives them."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
@@ -66,11 +73,11 @@ class FamilyQuerySet(models.QuerySet):
         return self.none() if ids is None else self.filter(pk__in=ids)
 
 
-def visible_family_ids(user) -> models.QuerySet | None:  # noqa: ANN001
+def visible_family_ids(user: User) -> models.QuerySet[Any, Any] | None:
     """The ids of the families `user` (active, not a manager) may see, as a subquery; None if none."""
     # The ids of the families, one indexed lookup per reason, combined with UNION: an OR of
     # the reasons would make PostgreSQL read every family in the register.
-    reasons = []
+    reasons: list[models.QuerySet[Any, Any]] = []
     if user.is_assistant:
         reasons.append(Case.objects.filter(assistant=user).values("family_id"))
     if user.is_social_worker:
@@ -110,6 +117,20 @@ class Family(models.Model):
     history = HistoricalRecords()
 
     objects = FamilyQuerySet.as_manager()
+
+    # What a page of the family list shows of each family, set by selectors.fill_family_rows
+    # (annotations only: no columns, no attributes on the class).
+    members_count: int
+    children_count: int
+    members_summary: str
+    url: str
+    case_id: int | None
+    case_status: str | None
+    case_status_label: "StrOrPromise"
+    case_assistant_name: str
+    case_url: str
+    # The cases a report's filter matched (the statistics' family lists).
+    matching_cases: list["Case"]
 
     class Meta:
         verbose_name = _("family")
@@ -223,8 +244,8 @@ class FamilyMember(SoftRemovable):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CaseQuerySet":  # noqa: ANN001
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: User) -> "CaseQuerySet":
         """The cases of the families `user` may see: straight from the family ids (no join to the
         families, and none at all for a manager, who sees every family)."""
         if not user.is_authenticated or not user.is_active:
@@ -236,6 +257,44 @@ class CaseQuerySet(models.QuerySet):
 
     def open(self) -> "CaseQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
+
+    # The deadlines of the work (cases/deadlines.py): each rule once, for every page and reminder.
+
+    def with_assessment_base(self) -> "CaseQuerySet":
+        """`assessment_base`: what the next periodic assessment counts from
+        (`deadlines.assessment_base`); the due date is `deadlines.assessment_due` of it."""
+        return self.annotate(assessment_base=deadlines.assessment_base_expression())
+
+    @staticmethod
+    def assessment_due_condition(day: dt.date, months: int) -> Q:
+        """Cases in progress whose periodic assessment is due on `day` or before, over an
+        annotated `assessment_base` (a condition, so that a count can aggregate it)."""
+        cutoff = deadlines.assessment_cutoff(day + deadlines.ONE_DAY, months)
+        return Q(status__in=OPEN_STATUSES) & Q(assessment_base__lt=cutoff)
+
+    def assessment_due_by(self, day: dt.date, months: int) -> "CaseQuerySet":
+        """The cases in progress whose periodic assessment is due on `day` or before (overdue
+        when before today), with their `assessment_base`."""
+        return self.with_assessment_base().filter(self.assessment_due_condition(day, months))
+
+    def consent_awaited(self, today: dt.date, days: int) -> "CaseQuerySet":
+        """art. 8 ust. 3: voluntary work does not start without the family's consent. The cases
+        still awaiting it more than `days` days after they were opened (`deadlines.consent_due`)."""
+        return self.filter(
+            status=CaseStatus.AWAITING_CONSENT, opened_on__lt=deadlines.consent_opened_before(today, days)
+        )
+
+    def monitoring_over(self, today: dt.date) -> "CaseQuerySet":
+        """The cases in monitoring whose planned monitoring has passed (`deadlines.monitoring_over`)."""
+        return self.filter(status=CaseStatus.MONITORING, monitoring_until__lt=today)
+
+    def monitoring_ending(self, today: dt.date, days: int) -> "CaseQuerySet":
+        """The cases whose monitoring after closure ends between today and `days` days on."""
+        return self.filter(
+            status=CaseStatus.MONITORING,
+            monitoring_until__gte=today,
+            monitoring_until__lte=today + dt.timedelta(days=days),
+        )
 
 
 class Case(models.Model):
@@ -283,6 +342,10 @@ class Case(models.Model):
     history = HistoricalRecords()
 
     objects = CaseQuerySet.as_manager()
+
+    # What the next periodic assessment counts from, where a query annotated it
+    # (`CaseQuerySet.with_assessment_base`; annotation only, no column).
+    assessment_base: dt.date
 
     class Meta:
         verbose_name = _("case")
@@ -531,6 +594,28 @@ class Goal(models.Model):
         return self.description
 
 
+class PlanActionQuerySet(models.QuerySet["PlanAction"]):
+    def pending(self) -> "PlanActionQuerySet":
+        """Actions still to do: "done" and "not done" are outcomes already recorded."""
+        return self.filter(status__in=PENDING_ACTION_STATUSES)
+
+    def in_current_plan(self) -> "PlanActionQuerySet":
+        """Actions of the current version of the plan (its highest) of a case in progress."""
+        current_version = (
+            WorkPlan.objects.filter(case=OuterRef("goal__plan__case"))
+            .order_by("-version")
+            .values("version")[:1]
+        )
+        return self.filter(
+            goal__plan__case__status__in=OPEN_STATUSES, goal__plan__version=Subquery(current_version)
+        )
+
+    def due_by(self, day: dt.date) -> "PlanActionQuerySet":
+        """art. 15 ust. 3: each action of the plan has its deadline. The pending actions whose
+        deadline is `day` or earlier (overdue when before today)."""
+        return self.pending().filter(deadline__lte=day)
+
+
 class PlanAction(models.Model):
     """An action of the plan: the statute requires its deadline and expected effect."""
 
@@ -543,6 +628,8 @@ class PlanAction(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
     )
+
+    objects = PlanActionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("action")

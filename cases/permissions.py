@@ -2,6 +2,8 @@
 assessments, a manager or the assistant closes it, and a person added by mistake is removed by
 whoever added them or by the family's assistant."""
 
+from typing import Any
+
 import rules
 
 from asystent.enums import Role
@@ -11,7 +13,7 @@ from .models import Case, FamilyMember
 
 
 @rules.predicate
-def is_case_assistant(user, case: Case) -> bool:  # noqa: ANN001
+def is_case_assistant(user: Any, case: Case) -> bool:
     return bool(user.is_authenticated and user.has_role(Role.ASSISTANT) and case.assistant_id == user.pk)
 
 
@@ -28,13 +30,13 @@ def member_author_id(member: FamilyMember) -> int | None:
 
 
 @rules.predicate
-def may_remove_member(user, member: FamilyMember) -> bool:  # noqa: ANN001
+def may_remove_member(user: Any, member: FamilyMember) -> bool:
     """The person who added the member, or the assistant of the family's case."""
     if not user.is_authenticated:
         return False
     if user.has_role(Role.ASSISTANT) and member.family.cases.filter(assistant=user).exists():
         return True
-    return user.has_role(Role.SOCIAL_WORKER, Role.MANAGER) and member_author_id(member) == user.pk
+    return bool(user.has_role(Role.SOCIAL_WORKER, Role.MANAGER) and member_author_id(member) == user.pk)
 
 
 rules.add_perm("cases.edit_plan", is_case_assistant)

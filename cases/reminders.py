@@ -2,11 +2,9 @@
 the periodic assessment, the family's consent, the plan's actions and the end of monitoring; and
 the helpers the other apps' rules share (the case's link, its active assistant)."""
 
-import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
-from dateutil.relativedelta import relativedelta
-from django.db.models import DateField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -14,16 +12,8 @@ from django.utils.translation import gettext as _
 from notifications.enums import NotificationKind
 from notifications.reminders import Reminder, Sweep, fmt, register_rule
 
-from .enums import ActionStatus, AssessmentStatus, CaseStatus
-from .models import OPEN_STATUSES, Assessment, Case, PlanAction, WorkPlan
-
-# Plan actions whose outcome is recorded (done, or recorded as not done) need no reminder.
-ACTION_PENDING_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
-
-# A month-end base date moved by whole months may land up to 3 days earlier than the plain
-# subtraction predicts (31 Aug + 6 months = 28 Feb): the SQL filter keeps this slack and the exact
-# date is computed in Python.
-_MONTH_END_SLACK = dt.timedelta(days=3)
+from . import deadlines
+from .models import Case, PlanAction
 
 CASE_FIELDS = ("pk", "family_id", "family__name", "assistant_id", "assistant__is_active")
 
@@ -32,42 +22,20 @@ def case_url(case_pk: int) -> str:
     return reverse("cases:case-detail", args=[case_pk])
 
 
-def active_assistant(row: dict, prefix: str = "") -> frozenset[int]:
+def active_assistant(row: Mapping[str, Any], prefix: str = "") -> frozenset[int]:
     """The case's assistant, if their account is active."""
     return frozenset([row[f"{prefix}assistant_id"]] if row[f"{prefix}assistant__is_active"] else [])
 
 
-def _last_submitted_assessment() -> Subquery:
-    """The date of the last submitted (not draft) assessment of the outer case."""
-    return Subquery(
-        Assessment.objects.filter(case=OuterRef("pk"))
-        .exclude(status=AssessmentStatus.DRAFT)
-        .order_by("-date")
-        .values("date")[:1],
-        output_field=DateField(),
-    )
-
-
 def assessment_reminders(sweep: Sweep) -> list[Reminder]:
-    """art. 15 ust. 1 pkt 15: an assessment at least every `assessment_interval_months` after the
-    work started or the last submitted assessment (the set-based form of
-    `cases.services.assessments.next_assessment_due`). Due within N days: the assistant; overdue: the
+    """The periodic assessment (`cases.deadlines`): due within N days, the assistant; overdue, the
     assistant and the managers."""
-    interval = relativedelta(months=sweep.centre.assessment_interval_months)
+    months = sweep.centre.assessment_interval_months
     horizon = sweep.days(sweep.settings.assessment_due_days)
-    rows = (
-        Case.objects.filter(status__in=OPEN_STATUSES)
-        .annotate(
-            base=Coalesce(_last_submitted_assessment(), "started_on", "opened_on", output_field=DateField())
-        )
-        .filter(base__lte=horizon - interval + _MONTH_END_SLACK)
-        .values(*CASE_FIELDS, "base")
-    )
+    rows = Case.objects.assessment_due_by(horizon, months).values(*CASE_FIELDS, "assessment_base")
     reminders = []
     for row in rows:
-        due = row["base"] + interval
-        if due > horizon:
-            continue
+        due = deadlines.assessment_due(row["assessment_base"], months)
         overdue = due < sweep.today
         values = {"family": row["family__name"], "date": fmt(due)}
         reminders.append(
@@ -91,18 +59,16 @@ def assessment_reminders(sweep: Sweep) -> list[Reminder]:
 
 
 def consent_reminders(sweep: Sweep) -> list[Reminder]:
-    """art. 8 ust. 3: voluntary work does not start without the family's consent. A case awaiting
-    consent for more than N days since it was opened: the assistant and the managers.
-    (Only voluntary and "Za życiem" cases ever await consent: `cases.services.open_case`.)"""
+    """The family's consent awaited too long (`CaseQuerySet.consent_awaited`): the assistant and
+    the managers. (Only voluntary and "Za życiem" cases ever await consent:
+    `cases.services.open_case`.)"""
     wait = sweep.settings.consent_wait_days
-    rows = Case.objects.filter(status=CaseStatus.AWAITING_CONSENT, opened_on__lt=sweep.days(-wait)).values(
-        *CASE_FIELDS, "opened_on"
-    )
+    rows = Case.objects.consent_awaited(sweep.today, wait).values(*CASE_FIELDS, "opened_on")
     return [
         Reminder(
             rule=NotificationKind.CONSENT_PENDING,
             object_pk=row["pk"],
-            due=row["opened_on"] + dt.timedelta(days=wait),
+            due=deadlines.consent_due(row["opened_on"], wait),
             recipients=active_assistant(row) | sweep.escalate(row["assistant_id"]),
             message=_(
                 "Family %(family)s: the case was opened on %(date)s and the family's consent "
@@ -117,25 +83,22 @@ def consent_reminders(sweep: Sweep) -> list[Reminder]:
 
 
 def action_reminders(sweep: Sweep) -> list[Reminder]:
-    """art. 15 ust. 3: the plan's actions have deadlines. An action of the current plan version,
+    """The plan's actions (`PlanActionQuerySet.due_by`): an action of the current plan version,
     not yet done, whose deadline is within N days or has passed: the assistant."""
-    current_version = Subquery(
-        WorkPlan.objects.filter(case=OuterRef("goal__plan__case")).order_by("-version").values("version")[:1]
-    )
-    rows = PlanAction.objects.filter(
-        goal__plan__case__status__in=OPEN_STATUSES,
-        goal__plan__version=current_version,
-        status__in=ACTION_PENDING_STATUSES,
-        deadline__lte=sweep.days(sweep.settings.action_due_days),
-    ).values(
-        "pk",
-        "description",
-        "deadline",
-        "goal__plan__case_id",
-        "goal__plan__case__family_id",
-        "goal__plan__case__family__name",
-        "goal__plan__case__assistant_id",
-        "goal__plan__case__assistant__is_active",
+    horizon = sweep.days(sweep.settings.action_due_days)
+    rows = (
+        PlanAction.objects.in_current_plan()
+        .due_by(horizon)
+        .values(
+            "pk",
+            "description",
+            "deadline",
+            "goal__plan__case_id",
+            "goal__plan__case__family_id",
+            "goal__plan__case__family__name",
+            "goal__plan__case__assistant_id",
+            "goal__plan__case__assistant__is_active",
+        )
     )
     reminders = []
     for row in rows:
@@ -166,12 +129,10 @@ def action_reminders(sweep: Sweep) -> list[Reminder]:
 
 
 def monitoring_reminders(sweep: Sweep) -> list[Reminder]:
-    """art. 15 ust. 1 pkt 16: monitoring after closure ends within N days: the assistant."""
-    rows = Case.objects.filter(
-        status=CaseStatus.MONITORING,
-        monitoring_until__gte=sweep.today,
-        monitoring_until__lte=sweep.days(sweep.settings.monitoring_end_days),
-    ).values(*CASE_FIELDS, "monitoring_until")
+    """The monitoring after closure ends within N days (`CaseQuerySet.monitoring_ending`): the
+    assistant."""
+    days = sweep.settings.monitoring_end_days
+    rows = Case.objects.monitoring_ending(sweep.today, days).values(*CASE_FIELDS, "monitoring_until")
     return [
         Reminder(
             rule=NotificationKind.MONITORING_ENDING,

@@ -1,8 +1,8 @@
 """Scoped reads of case data: one way to reach an object, 404 for what the user may not see."""
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import cast
 
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, QuerySet
 from django.http import Http404
@@ -32,14 +32,14 @@ def registered_family_history(family: Family) -> list[HistorySource]:
     return [item for source in _family_history for item in source(family)]
 
 
-def get_family_for(user, pk: int, *, related: Sequence[str] = ()) -> Family:  # noqa: ANN001
+def get_family_for(user: User, pk: int, *, related: Sequence[str] = ()) -> Family:
     """`related`: relations the page shows, fetched in the same query (select_related)."""
     families = Family.objects.visible_to(user)
     # select_related() without names would follow every foreign key.
     return get_object_or_404(families.select_related(*related) if related else families, pk=pk)
 
 
-def get_case_for(user, pk: int) -> Case:  # noqa: ANN001
+def get_case_for(user: User, pk: int) -> Case:
     """The case `pk` if `user` may see it (`Case.objects.visible_to`), else 404. The case's pages
     name its assistant and social worker: fetched with it, not one query each."""
     if not user.is_authenticated or not user.is_active:
@@ -76,7 +76,7 @@ def get_assessment_for(user: User, pk: int) -> Assessment:
     )
 
 
-def get_member_for(user, pk: int) -> FamilyMember:  # noqa: ANN001
+def get_member_for(user: User, pk: int) -> FamilyMember:
     return get_object_or_404(
         FamilyMember.objects.filter(family__in=Family.objects.visible_to(user)).select_related("family"),
         pk=pk,
@@ -94,17 +94,17 @@ def find_member_by_pesel(pesel: str) -> FamilyMember | None:
 # --- the family list ---------------------------------------------------------------------------------
 
 
-def sees_every_family(user) -> bool:  # noqa: ANN001
+def sees_every_family(user: User) -> bool:
     """Whether `user`'s scope is the whole register (as Family.objects.visible_to gives managers)."""
     return bool(user.is_authenticated and user.is_active and user.is_manager)
 
 
-def families_for_list(user) -> QuerySet[Family]:  # noqa: ANN001
+def families_for_list(user: User) -> QuerySet[Family]:
     """The families `user` may see, in the list's order, with the columns the list shows."""
     return Family.objects.visible_to(user).only("name", "street", "postal_code", "city")
 
 
-def family_cities(user) -> dict[str, int | None]:  # noqa: ANN001
+def family_cities(user: User) -> dict[str, int | None]:
     """The cities of the families `user` may see, in order, each with its number of families: the
     list's city filter, and its count when no other filter applies. Over the whole register the
     cities are not counted (None): that would read every family."""
@@ -113,7 +113,10 @@ def family_cities(user) -> dict[str, int | None]:  # noqa: ANN001
         return dict(counted)
     # DISTINCT would read every family too: a loose index scan steps through the (city, street)
     # index instead, one probe per city.
-    table, column = Family._meta.db_table, Family._meta.get_field("city").column
+    table, column = (
+        Family._meta.db_table,
+        cast(str, Family._meta.get_field("city").column),
+    )  # a concrete field
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
@@ -129,8 +132,7 @@ def family_cities(user) -> dict[str, int | None]:  # noqa: ANN001
 def assistant_choices() -> list[tuple[str, str]]:
     """(pk, name) of every family assistant, for the manager's assistant filter."""
     rows = (
-        get_user_model()
-        .objects.filter(is_assistant=True)
+        User.objects.filter(is_assistant=True)
         .order_by("last_name", "first_name", "username")
         .values_list("pk", "first_name", "last_name", "username")
     )

@@ -12,6 +12,7 @@ assessments of a case are read whole, or taken from what the page has already re
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from django.db import models
 from django.urls import NoReverseMatch, reverse
@@ -19,7 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .enums import AssessmentStatus, CaseStatus, ConsentDecision
-from .models import Case
+from .models import Assessment, Assignment, Case, Consent, WorkPlan
+
+M = TypeVar("M", bound=models.Model)
 
 # Events of the same day are ordered as the work goes: a referral is decided, the assistant is
 # assigned, the family consents, the plan is made, visits follow, and so on.
@@ -101,9 +104,10 @@ RECORD_QUERIES: dict[str, Callable[[Case], Iterable[models.Model]]] = {
 Records = Mapping[str, Iterable[models.Model]]
 
 
-def _records(case: Case, records: Records, name: str) -> Iterable[models.Model]:
+def _records(case: Case, records: Records, name: str, model: type[M]) -> Iterable[M]:
+    """The case's records `name` (instances of `model`), as given by the page or read now."""
     given = records.get(name)
-    return given if given is not None else RECORD_QUERIES[name](case)
+    return cast(Iterable[M], given if given is not None else RECORD_QUERIES[name](case))
 
 
 def url_or_blank(name: str, *args: object) -> str:
@@ -141,7 +145,7 @@ def local_date(value: dt.datetime | dt.date) -> dt.date:
 
 
 def _assignment_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
-    for assignment in _records(case, records, "assignments"):
+    for assignment in _records(case, records, "assignments", Assignment):
         yield TimelineRow(
             date=assignment.started_on,
             kind="assignment",
@@ -151,7 +155,7 @@ def _assignment_rows(case: Case, limit: int | None, records: Records) -> Iterabl
         )
 
 
-CONSENT_TONES = {
+CONSENT_TONES: dict[str, str] = {
     ConsentDecision.GIVEN: "success",
     ConsentDecision.REFUSED: "danger",
     ConsentDecision.WITHDRAWN: "warning",
@@ -159,7 +163,7 @@ CONSENT_TONES = {
 
 
 def _consent_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
-    for consent in _records(case, records, "consents"):
+    for consent in _records(case, records, "consents", Consent):
         yield TimelineRow(
             date=consent.date,
             kind="consent",
@@ -172,7 +176,7 @@ def _consent_rows(case: Case, limit: int | None, records: Records) -> Iterable[T
 
 def _plan_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
     url = url_of("cases:plan-detail")
-    for plan in _records(case, records, "plans"):
+    for plan in _records(case, records, "plans", WorkPlan):
         yield TimelineRow(
             date=local_date(plan.created_at),
             kind="plan",
@@ -183,7 +187,7 @@ def _plan_rows(case: Case, limit: int | None, records: Records) -> Iterable[Time
         )
 
 
-ASSESSMENT_TONES = {
+ASSESSMENT_TONES: dict[str, str] = {
     AssessmentStatus.DRAFT: "warning",
     AssessmentStatus.SUBMITTED: "info",
     AssessmentStatus.ACKNOWLEDGED: "success",
@@ -192,7 +196,7 @@ ASSESSMENT_TONES = {
 
 def _assessment_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
     url = url_of("cases:assessment-detail")
-    for assessment in _records(case, records, "assessments"):
+    for assessment in _records(case, records, "assessments", Assessment):
         yield TimelineRow(
             date=assessment.date,
             kind="assessment",

@@ -12,10 +12,12 @@ class CourtsConfig(AppConfig):
         from cases import panels
         from cases.retention import register_anonymiser
 
-        from . import documents, reminders, retention
+        from . import documents, navigation, reminders, retention
 
         reminders.register()
         documents.register()
         register_anonymiser(retention.anonymise)
+        # Its links in the navigation bar and on the home page (asystent.navigation).
+        navigation.register()
         # Its section on the case page of `cases`, which does not name this app.
         panels.register("case-sections", template="courts/_case_documents.html")

@@ -4,6 +4,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import Case
 from documents.enums import DocumentKind
 from documents.kinds import KindSpec, register_kind
 from documents.models import RenderedDocument
@@ -27,7 +28,7 @@ def _opinion_context(document: RenderedDocument) -> dict:
     }
 
 
-def _case_of(opinion: CourtOpinion):  # noqa: ANN202
+def _case_of(opinion: CourtOpinion) -> Case:
     return opinion.request.case
 
 

@@ -2,6 +2,7 @@
 returning it with a comment, recording its dispatch."""
 
 import datetime as dt
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -50,8 +51,9 @@ class CourtRequestForm(dates.DateRangeFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         today = timezone.localdate()
         letter, received, due = data.get("letter_date"), data.get("received_on"), data.get("due_date")
         if letter and letter > today:

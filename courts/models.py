@@ -2,6 +2,7 @@
 answering it in numbered versions, and the versions' transition log."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -16,11 +17,15 @@ from simple_history.models import HistoricalRecords
 from asystent import dates, limits
 from asystent.files import private_storage, validate_scan
 from asystent.limits import DESCRIPTION, NOTE, OPINION_SECTION, limited
+from asystent.meta import field_label
 from asystent.models import TransitionLog, User
 from asystent.transitions import transition
 from cases.models import Case
 
 from .enums import CourtRequestStatus, DispatchMethod, OpinionStatus
+
+if TYPE_CHECKING:
+    from documents.models import RenderedDocument
 
 # The opinion's sections, in the order of the document (domain reference, "The life of a case" 11).
 OPINION_SECTIONS = (
@@ -47,12 +52,17 @@ FROZEN_STATUSES = (OpinionStatus.APPROVED, OpinionStatus.SENT)
 OPEN_VERSION_STATUSES = (OpinionStatus.DRAFT, OpinionStatus.SUBMITTED)
 
 
-class CourtRequestQuerySet(models.QuerySet):
+class CourtRequestQuerySet(models.QuerySet["CourtRequest"]):
     def visible_to(self, user) -> "CourtRequestQuerySet":  # noqa: ANN001
         return self.filter(case__in=Case.objects.visible_to(user))
 
     def open(self) -> "CourtRequestQuerySet":
         return self.filter(status=CourtRequestStatus.OPEN)
+
+    def due_by(self, day: dt.date) -> "CourtRequestQuerySet":
+        """art. 15 ust. 1 pkt 17: the open requests the court expects an answer to by `day` or
+        earlier (overdue when before today): the reminders and the manager's dashboard."""
+        return self.open().filter(due_date__lte=day)
 
 
 class CourtRequest(models.Model):
@@ -160,7 +170,8 @@ class CourtOpinion(models.Model):
         return reverse("courts:opinion-edit", args=[self.pk])
 
     def current_version(self) -> "OpinionVersion":
-        return self.versions.order_by("-number").first()
+        """The latest version; an opinion is created with its first one (draft_opinion)."""
+        return self.versions.order_by("-number")[:1].get()
 
 
 class OpinionVersion(models.Model):
@@ -224,6 +235,9 @@ class OpinionVersion(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
+
+    # The version's rendered PDF, if any: set by the versions page (selectors.opinion_documents).
+    document: "RenderedDocument | None"
 
     class Meta:
         verbose_name = _("opinion version")
@@ -305,10 +319,7 @@ class OpinionVersion(models.Model):
 
     def sections(self) -> list[tuple[str, str, str]]:
         """(field name, label, text) of every section, in the document's order."""
-        return [
-            (name, str(self._meta.get_field(name).verbose_name), getattr(self, name))
-            for name in OPINION_SECTIONS
-        ]
+        return [(name, str(field_label(self, name)), getattr(self, name)) for name in OPINION_SECTIONS]
 
 
 class OpinionTransition(TransitionLog):

@@ -7,15 +7,14 @@ from cases.reminders import active_assistant, case_url
 from notifications.enums import NotificationKind
 from notifications.reminders import Reminder, Sweep, fmt, register_rule
 
-from .enums import CourtRequestStatus
 from .models import CourtRequest
 
 
 def court_reminders(sweep: Sweep) -> list[Reminder]:
-    """art. 15 ust. 1 pkt 17: an open court request whose due date is within N days (the
+    """An open court request due (`CourtRequestQuerySet.due_by`) within N days (the
     assistant) or has passed (the assistant and the managers)."""
     horizon = sweep.days(sweep.settings.court_due_days)
-    rows = CourtRequest.objects.filter(status=CourtRequestStatus.OPEN, due_date__lte=horizon).values(
+    rows = CourtRequest.objects.due_by(horizon).values(
         "pk",
         "due_date",
         "case_id",

@@ -20,6 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from asystent.errors import InvalidTransition
+from asystent.history import attribute_change
+from asystent.meta import field_label
 from asystent.models import User
 from asystent.transitions import can_proceed
 from cases.models import Case
@@ -56,7 +58,7 @@ COURT_REQUEST_FIELDS = (
 
 
 def register_court_request(
-    *, case: Case, data: Mapping[str, Any], by: User, scan: UploadedFile | None = None
+    *, case: Case, data: Mapping[str, Any], by: User, scan: "UploadedFile[Any] | None" = None
 ) -> CourtRequest:
     """Register a court's letter asking for an opinion about the family."""
     if not by.has_perm("courts.register_request", case):
@@ -69,7 +71,7 @@ def register_court_request(
         if scan:
             request.scan = scan
         request.full_clean(exclude=["case", "registered_by"])
-        request._history_user = by
+        attribute_change(request, by)
         request.save()
     return request
 
@@ -92,7 +94,7 @@ def draft_opinion(*, request: CourtRequest, by: User) -> CourtOpinion:
             sections = drafting.prefill(case, today=timezone.localdate())
         opinion = CourtOpinion.objects.create(request=request, created_by=by)
         version = OpinionVersion(opinion=opinion, number=1, author=by, **sections)
-        version._history_user = by
+        attribute_change(version, by)
         version.save()
     return opinion
 
@@ -139,7 +141,7 @@ def save_opinion(
             if name in sections:
                 setattr(version, name, sections[name] or "")
         version.author = by  # a new version or the current draft: either is a draft
-        version._history_user = by
+        attribute_change(version, by)
         version.save()
     return version
 
@@ -200,14 +202,14 @@ def _transition(
     if version.number != latest_number:
         raise InvalidTransition(_("This is an earlier version of the opinion; it cannot change any more."))
     record = getattr(version, step.move)(by=by, comment=comment, **arguments)
-    version._history_user = by
+    attribute_change(version, by)
     version.save()
     return version, record
 
 
 def _missing_sections(version: OpinionVersion) -> list[str]:
     return [
-        str(version._meta.get_field(name).verbose_name)
+        str(field_label(version, name))
         for name in REQUIRED_SECTIONS
         if not getattr(version, name).strip()
     ]
@@ -295,7 +297,7 @@ def mark_opinion_sent(
         request = CourtRequest.objects.select_for_update().get(pk=version.opinion.request_id)
         request.status = CourtRequestStatus.ANSWERED
         request.answered_on = sent_on
-        request._history_user = by
+        attribute_change(request, by)
         request.save()
     return version
 

@@ -8,7 +8,8 @@ and render or redirect.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,6 +18,7 @@ from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
 from asystent.files import private_file_response
+from asystent.http import AuthenticatedHttpRequest
 from asystent.roles import role_required
 from cases.selectors import get_case_for
 from documents import services as document_services
@@ -32,7 +34,7 @@ from .models import OPINION_SECTIONS, CourtOpinion, OpinionVersion
 
 @role_required(Role.ASSISTANT, Role.MANAGER)
 @require_GET
-def court_request_list(request: HttpRequest) -> HttpResponse:
+def court_request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open court requests by due date: the assistant's own cases, or all for a manager."""
     requests = list(selectors.open_court_requests(request.user))
     return render(request, "courts/court_request_list.html", {"requests": requests})
@@ -47,7 +49,7 @@ def _court_order_initial(case) -> dict:  # noqa: ANN001
 
 
 @require_http_methods(["GET", "POST"])
-def court_request_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+def court_request_create(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     case = get_case_for(request.user, case_pk)
     if not request.user.has_perm("courts.register_request", case):
         raise PermissionDenied
@@ -67,7 +69,7 @@ def court_request_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 
 @require_GET
-def court_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def court_request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     court_request = selectors.get_court_request_for(request.user, pk)
     case = court_request.case
     log_access(request, family_id=case.family_id, obj=court_request, action=AccessAction.VIEW)
@@ -83,7 +85,7 @@ def court_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def court_request_scan(request: HttpRequest, pk: int) -> HttpResponse:
+def court_request_scan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     court_request = selectors.get_court_request_for(request.user, pk)
     return private_file_response(
         request, court_request.scan, family_id=court_request.case.family_id, obj=court_request
@@ -94,7 +96,7 @@ def court_request_scan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def opinion_create(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Start the opinion for court request `pk`, pre-filled from the case."""
     court_request = selectors.get_court_request_for(request.user, pk)
     if not request.user.has_perm("courts.draft_opinion", court_request.case):
@@ -107,7 +109,7 @@ def opinion_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Edit the draft; on an approved or sent opinion, saving makes the next version."""
     opinion = selectors.get_opinion_for(request.user, pk)
     case = opinion.request.case
@@ -158,14 +160,16 @@ def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "courts/opinion_form.html", context)
 
 
-def _step_failed(request: HttpRequest, error: ValidationError, version: OpinionVersion) -> HttpResponse:
+def _step_failed(
+    request: AuthenticatedHttpRequest, error: ValidationError, version: OpinionVersion
+) -> HttpResponse:
     for message in error.messages:
         messages.error(request, message)
     return redirect(version)
 
 
 @require_POST
-def opinion_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = selectors.get_opinion_version_for(request.user, pk)
     if not request.user.has_perm("courts.submit_opinion", version.opinion.request.case):
         raise PermissionDenied
@@ -179,7 +183,7 @@ def opinion_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_POST
-def opinion_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = selectors.get_opinion_version_for(request.user, pk)
     try:
         services.approve_opinion(version=version, by=request.user)
@@ -191,7 +195,7 @@ def opinion_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_http_methods(["GET", "POST"])
-def opinion_return(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = selectors.get_opinion_version_for(request.user, pk)
     form = ReturnOpinionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -208,7 +212,7 @@ def opinion_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def opinion_mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_mark_sent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = selectors.get_opinion_version_for(request.user, pk)
     if not request.user.has_perm("courts.send_opinion", version.opinion.request.case):
         raise PermissionDenied
@@ -234,7 +238,7 @@ def opinion_mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def opinion_versions(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_versions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     opinion = selectors.get_opinion_for(request.user, pk)
     documents = selectors.opinion_documents(opinion)
     versions = list(selectors.versions_of(opinion))
@@ -251,7 +255,7 @@ def opinion_versions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def opinion_version(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_version(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One version as it was written (every version stays readable), with its status history."""
     version = selectors.get_opinion_version_for(request.user, pk)
     opinion = version.opinion
@@ -279,7 +283,7 @@ def opinion_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def opinion_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ask for the PDF of an approved or sent version."""
     version = selectors.get_opinion_version_for(request.user, pk)
     if not request.user.has_perm("documents.prepare_documents", version.opinion.request.case):

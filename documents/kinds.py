@@ -15,6 +15,7 @@ import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -54,7 +55,7 @@ class KindSpec:
     frozen: bool
     context: Callable[[RenderedDocument], dict]
     # The case a document about `obj` belongs to (access checks); by default `obj` is the case.
-    case_of: Callable[[object], Case] | None = None
+    case_of: Callable[[Any], Case] | None = None
     # Why (object id, version) may not be printed now, or None when it may (`request_document`).
     refusal: Callable[[int, int], str | None] | None = None
     # Where the document's page links back to (None: the case).

@@ -15,7 +15,7 @@ from cases.models import Case, Family
 from .enums import DocumentKind, DocumentStatus
 
 
-class RenderedDocumentQuerySet(models.QuerySet):
+class RenderedDocumentQuerySet(models.QuerySet["RenderedDocument"]):
     def visible_to(self, user) -> "RenderedDocumentQuerySet":  # noqa: ANN001
         """A case's documents follow the case's visibility; a document about the family without a
         case (a person's copy of their data) follows the family's. The kind may narrow it further

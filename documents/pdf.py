@@ -87,7 +87,7 @@ class InternalOnlyFetcher(URLFetcher):
                 body = handle.read()
         except OSError as error:
             raise URLRefused(f"logo unreadable: {url}") from error
-        return body, mimetypes.guess_type(logo.name)[0] or "application/octet-stream"
+        return body, mimetypes.guess_type(logo.name or url)[0] or "application/octet-stream"
 
 
 def _static_file(name: str, url: str) -> tuple[bytes, str]:

@@ -1,10 +1,12 @@
 """Celery tasks of the documents: thin wrappers around the services."""
 
+from typing import Any
+
 from celery import shared_task
 
 from .services import RENDER_SOFT_TIME_LIMIT, RENDER_TIME_LIMIT, render_stored_document
 
-_RENDER_OPTIONS = {
+_RENDER_OPTIONS: dict[str, Any] = {
     "acks_late": True,
     # A worker killed mid-render gives the message back; the rendering is idempotent.
     "reject_on_worker_lost": True,

@@ -7,7 +7,8 @@ act is checked next (403), and the services check it again.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from asystent.audit import AccessAction, log_access
 from asystent.files import private_file_response
+from asystent.http import AuthenticatedHttpRequest
 from cases.selectors import get_case_for
 
 from . import selectors, services
@@ -35,7 +37,7 @@ from .models import RenderedDocument
 # --- the case's documents ------------------------------------------------------------------------
 
 
-def _case_for_documents(request: HttpRequest, case_pk: int):  # noqa: ANN202
+def _case_for_documents(request: AuthenticatedHttpRequest, case_pk: int):  # noqa: ANN202
     case = get_case_for(request.user, case_pk)
     if not request.user.has_perm("documents.prepare_documents", case):
         raise PermissionDenied
@@ -43,7 +45,7 @@ def _case_for_documents(request: HttpRequest, case_pk: int):  # noqa: ANN202
 
 
 @require_POST
-def work_plan_pdf(request: HttpRequest, case_pk: int) -> HttpResponse:
+def work_plan_pdf(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     case = _case_for_documents(request, case_pk)
     version = work_plan_version(case)
     if version is None:
@@ -56,7 +58,7 @@ def work_plan_pdf(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 
 @require_POST
-def monthly_visits_pdf(request: HttpRequest, case_pk: int) -> HttpResponse:
+def monthly_visits_pdf(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     """The visit log of one month (?month=2026-11, or `month` in the form)."""
     case = _case_for_documents(request, case_pk)
     month = parse_month(request.POST.get("month") or request.GET.get("month"))
@@ -76,7 +78,7 @@ def monthly_visits_pdf(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 
 @require_POST
-def assignment_letter_pdf(request: HttpRequest, case_pk: int) -> HttpResponse:
+def assignment_letter_pdf(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     case = _case_for_documents(request, case_pk)
     document = services.request_document(
         kind=DocumentKind.ASSIGNMENT_LETTER, obj=case, version=assignment_version(case), by=request.user
@@ -87,7 +89,7 @@ def assignment_letter_pdf(request: HttpRequest, case_pk: int) -> HttpResponse:
 # --- documents -----------------------------------------------------------------------------------
 
 
-def _status_context(request: HttpRequest, document: RenderedDocument) -> dict:
+def _status_context(request: AuthenticatedHttpRequest, document: RenderedDocument) -> dict:
     return {
         "document": document,
         "stalled": services.is_stalled(document),
@@ -96,7 +98,7 @@ def _status_context(request: HttpRequest, document: RenderedDocument) -> dict:
 
 
 @require_GET
-def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def document_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for(request.user, pk)
     log_access(request, family_id=document.family_id, obj=document, action=AccessAction.VIEW)
     context = _status_context(request, document) | {
@@ -109,14 +111,14 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def document_status(request: HttpRequest, pk: int) -> HttpResponse:
+def document_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The htmx fragment: a spinner that polls every 2 s, the download link, or the error."""
     document = selectors.get_document_for(request.user, pk)
     return TemplateResponse(request, "documents/_document_status.html", _status_context(request, document))
 
 
 @require_POST
-def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def document_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for(request.user, pk)
     if not may_prepare(request.user, key_of(document)):
         raise PermissionDenied
@@ -130,7 +132,7 @@ def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+def document_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     document = selectors.get_document_for(request.user, pk)
     if not document.is_ready:
         raise Http404

@@ -33,6 +33,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
+from asystent.meta import column as column_of
 from asystent.models import Centre, User
 
 from . import channels
@@ -109,7 +110,7 @@ class Sweep:
     def escalate(self, assistant_id: int | None) -> frozenset[int]:
         """Who is told when the assistant's deadline passes: their coordinator, or, if they have
         none (or an inactive one), every manager."""
-        coordinator = self.coordinators.get(assistant_id)
+        coordinator = self.coordinators.get(assistant_id) if assistant_id is not None else None
         return frozenset([coordinator]) if coordinator else self.managers
 
     def days(self, n: int) -> dt.date:
@@ -177,8 +178,8 @@ def create_notifications(
 def _notification_sql(select: str, source: str) -> str:
     meta = Notification._meta
     qn = connection.ops.quote_name
-    columns = [qn(meta.get_field(name).column) for name in NOTIFICATION_FIELDS]
-    created_at = qn(meta.get_field("created_at").column)
+    columns = [qn(column_of(Notification, name)) for name in NOTIFICATION_FIELDS]
+    created_at = qn(column_of(Notification, "created_at"))
     # Only quoted identifiers from the model's metadata are interpolated; the values are bound.
     # "WHERE true": SQLite needs it to parse ON CONFLICT after INSERT ... SELECT.
     return (

@@ -12,7 +12,7 @@ from .models import Notification
 
 
 def notify(
-    recipients: Iterable[User] | QuerySet,
+    recipients: Iterable[User] | QuerySet[User],
     *,
     rule: str,
     key: str,
@@ -35,7 +35,7 @@ def notify(
     return created
 
 
-def managers() -> QuerySet:
+def managers() -> QuerySet[User]:
     """The active managers, who are told of what needs the head of the centre."""
     return User.objects.filter(is_manager=True, is_active=True)
 

@@ -34,6 +34,8 @@ class ReferralsConfig(AppConfig):
         )
 
         # The reminder rules over this app's data join the daily sweep (notifications.reminders).
-        from . import reminders
+        from . import navigation, reminders
 
         reminders.register()
+        # Its links in the navigation bar and on the home page (asystent.navigation).
+        navigation.register()

@@ -117,7 +117,7 @@ class CourtOrder(models.Model):
 class Referral(models.Model):
     """A request to assign a family assistant (art. 11 ust. 3), or one created by a court order."""
 
-    days_waiting: int  # not stored: the queue page sets it for its template
+    days_waiting: int | None  # not stored: the queue page sets it for its template
 
     family = models.ForeignKey(
         Family, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("family")

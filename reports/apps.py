@@ -10,11 +10,13 @@ class ReportsConfig(AppConfig):
         # The stored report figures follow every change of the records behind them.
         from cases import panels
 
-        from . import snapshots
+        from . import navigation, snapshots
         from .subject_access import documents
 
         snapshots.connect()
         # A person's copy of their data joins the printed documents' kinds (documents.kinds).
         documents.register()
+        # The manager's links in the navigation bar and on the home page (asystent.navigation).
+        navigation.register()
         # Its sections and links on the pages of `cases`, which does not name this app.
         panels.register("family-member", template="reports/subject/_member_link.html")

@@ -23,12 +23,13 @@ Definitions:
   actions are followed for these;
 - *the assistant's families*: in progress or in monitoring; their children (each person once)
   and open court requests count here;
-- *last contact*: the latest saved (final) visit of the case, or the start of the work (the date
-  of consent, else the opening) when there is none;
-- *overdue assessment*: `cases.services.assessments.next_assessment_due` has passed, i.e. the last submitted
-  assessment (or the start of the work) plus the centre's interval lies before today;
-- *plan actions past their deadline*: planned or in-progress actions of the current plan version
-  (the highest version of the case) whose deadline is before today.
+- *last contact*: `visits.deadlines.with_last_contact`, the rule of the no-contact reminder (the
+  latest saved visit, or the start of the work when there is none or every visit came before it);
+- *overdue assessment*: `CaseQuerySet.assessment_due_condition` by yesterday, the rule of the
+  agenda and the assessment reminder (cases/deadlines.py);
+- *plan actions past their deadline*: pending actions (`PlanActionQuerySet.due_by` yesterday) of
+  the current plan version (the highest version of the case);
+- *court requests due*: `CourtRequestQuerySet.due_by` the horizon.
 """
 
 import datetime as dt
@@ -36,6 +37,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection, models
@@ -44,7 +46,6 @@ from django.db.models import (
     Exists,
     F,
     Func,
-    Max,
     Min,
     OuterRef,
     Q,
@@ -53,23 +54,24 @@ from django.db.models import (
     Sum,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber, TruncMonth
+from django.db.models.functions import RowNumber, TruncMonth
 from django.db.models.query import RawQuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from asystent import caching
 from asystent.models import Centre, User
-from cases.enums import ActionStatus, AssessmentStatus, CaseStatus, ClosureReason, Relation
-from cases.models import OPEN_STATUSES, Assessment, Assignment, Case, FamilyMember, PlanAction, WorkPlan
+from cases import deadlines
+from cases.enums import ActionStatus, CaseStatus, ClosureReason, Relation
+from cases.models import OPEN_STATUSES, Assignment, Case, FamilyMember, PlanAction, WorkPlan
 from cases.services import caseload_statuses
-from courts.enums import CourtRequestStatus
 from courts.models import CourtRequest
 from referrals.enums import ReferralStatus
 from referrals.models import Referral
-from visits.enums import VisitStatus
-from visits.models import Intervention, Visit
+from visits.deadlines import with_last_contact
+from visits.models import Intervention
 
 from .models import FigureStamp
 
@@ -104,21 +106,6 @@ def _total(queryset: QuerySet, distinct: str | None = None) -> Subquery:
     return _over_all(queryset, "COUNT(DISTINCT %(expressions)s)", distinct)
 
 
-def assessment_cutoff(today: dt.date, months: int) -> dt.date:
-    """The earliest base date whose next assessment (base + `months`) is not yet overdue today.
-
-    `base + relativedelta(months)` never decreases as `base` grows, so "overdue" is exactly
-    `base < cutoff`; computing the cutoff here keeps the month arithmetic identical to
-    `next_assessment_due` (end-of-month clipping included) while the comparison runs in SQL.
-    """
-    cutoff = today - relativedelta(months=months)
-    while cutoff + relativedelta(months=months) < today:
-        cutoff += dt.timedelta(days=1)
-    while (cutoff - dt.timedelta(days=1)) + relativedelta(months=months) >= today:
-        cutoff -= dt.timedelta(days=1)
-    return cutoff
-
-
 @dataclass(frozen=True)
 class Context:
     """The date and the centre's settings every figure is computed against."""
@@ -135,8 +122,18 @@ class Context:
         return caseload_statuses(self.centre)
 
     @property
-    def cutoff(self) -> dt.date:
-        return assessment_cutoff(self.today, self.centre.assessment_interval_months)
+    def months(self) -> int:
+        """The centre's interval of the periodic assessment."""
+        return self.centre.assessment_interval_months
+
+    @property
+    def yesterday(self) -> dt.date:
+        """What was due by yesterday is overdue today."""
+        return self.today - deadlines.ONE_DAY
+
+    @property
+    def court_horizon(self) -> dt.date:
+        return self.today + dt.timedelta(days=COURT_HORIZON_DAYS)
 
     @property
     def recent_since(self) -> dt.datetime:
@@ -148,10 +145,10 @@ class Context:
 
 # Querysets that take longer to build than to run (subqueries in subqueries), built once for
 # each key: the day and the centre's settings they depend on.
-_BUILT: dict[tuple, QuerySet] = {}
+_BUILT: dict[tuple[Any, ...], QuerySet[Any, Any]] = {}
 
 
-def _built(key: tuple, build: Callable[[], QuerySet]) -> QuerySet:
+def _built(key: tuple[Any, ...], build: Callable[[], QuerySet[Any, Any]]) -> QuerySet[Any, Any]:
     queryset = _BUILT.get(key)
     if queryset is None:
         if len(_BUILT) > 32:
@@ -162,34 +159,14 @@ def _built(key: tuple, build: Callable[[], QuerySet]) -> QuerySet:
 
 def annotated_cases(ctx: Context) -> QuerySet[Case]:
     """Cases with the per-case facts the dashboard counts, each a correlated subquery."""
-    last_visit = (
-        Visit.objects.filter(case=OuterRef("pk"), status=VisitStatus.FINAL)
-        .order_by("-date")
-        .values("date")[:1]
-    )
-    # MAX rather than the first by date: read from the index (case, status, date) with no sort.
-    last_assessment = (
-        Assessment.objects.filter(case=OuterRef("pk"))
-        .exclude(status=AssessmentStatus.DRAFT)
-        .order_by()
-        .values("case")
-        .annotate(latest=Max("date"))
-        .values("latest")
-    )
     children = FamilyMember.objects.filter(family=OuterRef("family_id"), relation=Relation.CHILD)
     # The current plan: the highest version (read from the index of the case's versions).
     current_plan = (
         WorkPlan.objects.filter(case=OuterRef(OuterRef("pk"))).order_by("-version").values("pk")[:1]
     )
-    late_actions = PlanAction.objects.filter(
-        goal__plan=Subquery(current_plan), status__in=PENDING_ACTION_STATUSES, deadline__lt=ctx.today
-    )
-    court_requests = CourtRequest.objects.filter(case=OuterRef("pk"), status=CourtRequestStatus.OPEN)
-    return Case.objects.annotate(
-        last_visit=Subquery(last_visit, output_field=models.DateField()),
-        last_contact=Coalesce("last_visit", "started_on", "opened_on"),
-        last_assessment=Subquery(last_assessment, output_field=models.DateField()),
-        assessment_base=Coalesce("last_assessment", "started_on", "opened_on"),
+    late_actions = PlanAction.objects.filter(goal__plan=Subquery(current_plan)).due_by(ctx.yesterday)
+    court_requests = CourtRequest.objects.filter(case=OuterRef("pk")).open()
+    return with_last_contact(Case.objects.with_assessment_base()).annotate(
         children=_total(children),
         overdue_actions=_total(late_actions),
         open_court_requests=_total(court_requests),
@@ -202,7 +179,7 @@ class Metric:
     """A per-assistant figure: which cases it covers and how they add up to the number shown."""
 
     key: str
-    label: str
+    label: StrOrPromise
     condition: Callable[[Context], Q]
     # None: the number of cases; otherwise the annotation summed over them.
     summed: str | None = None
@@ -232,7 +209,7 @@ METRICS: dict[str, Metric] = {
             "overdue_assessments",
             _("Overdue periodic assessments"),
             # The status first: the database then looks up assessments of open cases only.
-            lambda c: Q(status__in=OPEN_STATUSES) & Q(assessment_base__lt=c.cutoff),
+            lambda c: Case.objects.assessment_due_condition(c.yesterday, c.months),
             ordering=("assessment_base", "pk"),
         ),
         Metric(
@@ -335,7 +312,7 @@ def team_size(user: User) -> int:
     return _active_assistants(user.pk).count()
 
 
-def _caseload_counts(ctx: Context, team: int | None = None) -> QuerySet[Case]:
+def _caseload_counts(ctx: Context, team: int | None = None) -> QuerySet[Case, tuple[int, int]]:
     """(assistant, n): the cases in each assistant's caseload. COUNT(*) under one condition, so
     that the database reads the index of the working cases by assistant alone, not the table."""
     cases = Case.objects.filter(status__in=ctx.caseload_statuses)
@@ -397,7 +374,8 @@ class RankedAssistants:
         if self._hint is not None:
             rows = self._slice(*self._hint)
             if rows:
-                return int(rows[0].matches)
+                first: Any = rows[0]  # a raw row: the user with the query's extra columns
+                return int(first.matches)
         people = _active_assistants(self.team)
         return (people.filter(name_matches(self.search)) if self.search else people).count()
 
@@ -428,7 +406,7 @@ class RankedAssistants:
             self._summary = self._summary_of(rows[0]) if rows else TeamSummary(0, 0, 0, 0, 0)
         return self._summary
 
-    def _summary_of(self, row: User) -> TeamSummary:
+    def _summary_of(self, row: Any) -> TeamSummary:  # a raw row: a user with the totals
         return TeamSummary(
             assistants=int(row.team_assistants),
             families=int(row.team_families),
@@ -484,11 +462,11 @@ def team_caseloads(ctx: Context) -> list[tuple[User, int]]:
     return [(user, loads.get(user.pk, 0)) for user in people]
 
 
-def _figures_query(ctx: Context) -> QuerySet[Case]:
+def _figures_query(ctx: Context) -> QuerySet[Case, Any]:
     """The figures of the assistants' working cases, grouped by assistant (to be filtered by
     assistant): one conditional aggregate."""
 
-    def build() -> QuerySet[Case]:
+    def build() -> QuerySet[Case, Any]:
         # Children are counted as people: a family with two working cases of the same assistant
         # (a new case while the old one is monitored) counts its children once, with its first.
         same_family_before = Case.objects.filter(
@@ -516,7 +494,7 @@ def _figures_query(ctx: Context) -> QuerySet[Case]:
             .annotate(**aggregates)
         )
 
-    return _built(("figures", ctx.today, ctx.cutoff, ctx.caseload_statuses), build)
+    return _built(("figures", ctx.today, ctx.months, ctx.caseload_statuses), build)
 
 
 # Each assistant's figures are kept this long at most under their stamp (the key holds the day).
@@ -524,11 +502,11 @@ FIGURES_TIMEOUT = 24 * 60 * 60
 
 
 def _figures_key(ctx: Context, assistant: int, stamp: int) -> str:
-    settings_part = f"{ctx.cutoff}:{','.join(ctx.caseload_statuses)}"
+    settings_part = f"{ctx.months}:{','.join(ctx.caseload_statuses)}"
     return f"dashboard-figures:{assistant}:{stamp}:{ctx.today}:{settings_part}"
 
 
-def _figures_of(ctx: Context, users: list[User]) -> dict[int, dict]:
+def _figures_of(ctx: Context, users: list[User]) -> dict[int, dict[str, Any]]:
     """The figures of `users`, by pk: on PostgreSQL from the cache for each assistant whose stamp
     (read with the ranking, `figure_stamp`) is unchanged since they were computed, and computed in
     one query for the others; on SQLite, or without a stamp, computed."""
@@ -648,9 +626,7 @@ def panels(ctx: Context) -> Panels:
     queues: dict[str, list[Referral]] = {ReferralStatus.SUBMITTED: [], ReferralStatus.WAITLISTED: []}
     for referral in _first_referrals():
         queues[referral.status].append(referral)
-    due = CourtRequest.objects.filter(
-        status=CourtRequestStatus.OPEN, due_date__lte=ctx.today + dt.timedelta(days=COURT_HORIZON_DAYS)
-    )
+    due = CourtRequest.objects.due_by(ctx.court_horizon)
     due_first = list(
         _built(
             ("court due first", ctx.today),
@@ -664,7 +640,7 @@ def panels(ctx: Context) -> Panels:
     for request in due_first:
         request.overdue = request.due_date < ctx.today
 
-    def build_figures() -> QuerySet[Centre]:
+    def build_figures() -> QuerySet[Centre, Any]:
         waiting = Referral.objects.filter(status=ReferralStatus.SUBMITTED)
         listed = Referral.objects.filter(status=ReferralStatus.WAITLISTED)
         interventions = Intervention.objects.filter(date__gte=ctx.recent_since)
@@ -718,7 +694,7 @@ class TeamList:
     """A list behind a panel: cases or referrals, with the condition that selects them."""
 
     key: str
-    label: str
+    label: StrOrPromise
     kind: str  # "cases" or "referrals"
 
 
@@ -749,15 +725,14 @@ def list_label(key: str) -> str:
 
 def cases_behind(key: str, ctx: Context) -> QuerySet[Case]:
     """The cases behind a per-assistant figure or a panel, annotated and ordered for the list."""
-    qs = annotated_cases(ctx).select_related("family", "assistant")
+    # Ordered by annotations (next_court_due, last_contact), which the type of a Case queryset
+    # does not know.
+    qs: QuerySet[Any] = annotated_cases(ctx).select_related("family", "assistant")
     if key in METRICS:
         metric = METRICS[key]
         return qs.filter(metric.condition(ctx)).order_by(*metric.ordering)
     if key == "court_due":
-        horizon = ctx.today + dt.timedelta(days=COURT_HORIZON_DAYS)
-        due = CourtRequest.objects.filter(
-            case=OuterRef("pk"), status=CourtRequestStatus.OPEN, due_date__lte=horizon
-        )
+        due = CourtRequest.objects.due_by(ctx.court_horizon).filter(case=OuterRef("pk"))
         return qs.filter(Exists(due)).annotate(due_requests=_total(due)).order_by("next_court_due", "pk")
     if key == "assigned_recently":
         since = ctx.today - dt.timedelta(days=RECENT_DAYS)
@@ -769,12 +744,12 @@ def cases_behind(key: str, ctx: Context) -> QuerySet[Case]:
             .order_by("-assigned_on", "pk")
         )
     if key == "interventions":
-        recent = Intervention.objects.filter(case=OuterRef("pk"), date__gte=ctx.recent_since)
+        interventions = Intervention.objects.filter(case=OuterRef("pk"), date__gte=ctx.recent_since)
         return (
-            qs.filter(Exists(recent))
+            qs.filter(Exists(interventions))
             .annotate(
-                recent_interventions=_total(recent),
-                last_intervention=Subquery(recent.order_by("-date").values("date")[:1]),
+                recent_interventions=_total(interventions),
+                last_intervention=Subquery(interventions.order_by("-date").values("date")[:1]),
             )
             .order_by("-last_intervention", "pk")
         )
@@ -786,13 +761,12 @@ def referrals_behind(key: str) -> QuerySet[Referral]:
     return Referral.objects.queue().filter(status=status).select_related("family", "social_worker")
 
 
-def describe_cases(cases: Iterable[Case], ctx: Context) -> None:
+def describe_cases(cases: Iterable[Any], ctx: Context) -> None:  # rows of `cases_behind`
     """Add what a list row shows to each case of a page: days since the last contact, when the
     assessment is due, whether it can be reassigned."""
-    months = ctx.centre.assessment_interval_months
     for case in cases:
         case.days_since_contact = (ctx.today - case.last_contact).days
-        case.assessment_due = case.assessment_base + relativedelta(months=months)
+        case.assessment_due = deadlines.assessment_due(case.assessment_base, ctx.months)
         case.reassignable = case.status in WORKING_STATUSES
 
 

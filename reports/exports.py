@@ -9,9 +9,10 @@ import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from asystent.models import Centre
 
@@ -42,7 +43,7 @@ def report_csv(period: Period, figures: list[Figure]) -> str:
     return buffer.getvalue()
 
 
-def _text(cell: Cell, value: str) -> Cell:
+def _text(cell: Cell | MergedCell, value: str) -> Cell | MergedCell:
     """Write `value` as text: openpyxl takes a string starting with "=" for a formula, which a
     spreadsheet would run (a centre named "=HYPERLINK(...)")."""
     cell.value = value
@@ -54,6 +55,8 @@ def report_xlsx(period: Period, figures: list[Figure], *, centre: Centre) -> byt
     """One sheet: the title, the centre and the period, then the table with a frozen header."""
     workbook = Workbook()
     sheet = workbook.active
+    if not isinstance(sheet, Worksheet):  # a new workbook starts with one worksheet
+        raise TypeError("the workbook has no active worksheet")
     sheet.title = _("Report")[:31]
     _text(sheet["A1"], _("Semi-annual report on the family assistant programme"))
     sheet["A1"].font = Font(bold=True, size=14)
@@ -77,7 +80,7 @@ def report_xlsx(period: Period, figures: list[Figure], *, centre: Centre) -> byt
         sheet.cell(row=row, column=3, value=value)
     for column, width in enumerate((45, 60, 12), start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.freeze_panes = f"A{header_row + 1}"  # the rows below the header scroll
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

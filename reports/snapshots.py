@@ -36,6 +36,7 @@ from django.db.models import Count, Max, Min, Q, Subquery
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
+from asystent.meta import concrete_field
 from asystent.models import User
 from cases.enums import Relation
 from cases.models import Assignment, Case, FamilyMember
@@ -256,13 +257,13 @@ class _Tracked:
     def state(self, instance: models.Model) -> tuple:
         values = []
         for name in self.fields:
-            field = instance._meta.get_field(name)
+            field = concrete_field(instance, name)
             value = field.to_python(getattr(instance, field.attname))
             values.append(value is not None if name == "removed_at" else value)
         return tuple(values)
 
     def stored_state(self, model: type[models.Model], pk: object) -> tuple | None:
-        attnames = [model._meta.get_field(name).attname for name in self.fields]
+        attnames = [concrete_field(model, name).attname for name in self.fields]
         row = model._base_manager.filter(pk=pk).values_list(*attnames).first()
         if row is None:
             return None
@@ -275,7 +276,7 @@ class _Tracked:
         """Whether a save with these `update_fields` (names or attnames) may change the fields."""
         if update_fields is None:
             return True
-        names = {name for field in self.fields for name in (field, model._meta.get_field(field).attname)}
+        names = {name for field in self.fields for name in (field, concrete_field(model, field).attname)}
         return bool(names & set(update_fields))
 
 

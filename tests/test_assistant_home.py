@@ -54,7 +54,7 @@ def render_tag(user):
     request = RequestFactory().get("/")
     request.user = user
     with translation.override("en"):
-        return Template("{% load agenda %}{% assistant_agenda %}").render(RequestContext(request, {}))
+        return Template('{% load navigation %}{% blocks "home" %}').render(RequestContext(request, {}))
 
 
 # --- my families -----------------------------------------------------------------------------------

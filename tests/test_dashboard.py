@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from asystent.models import Centre, User
+from cases import deadlines
 from cases.enums import AssessmentStatus, CaseStatus, LegalBasis
 from cases.models import Assignment, Case
 from referrals.enums import ReferralStatus
@@ -195,7 +196,7 @@ def test_the_amber_and_red_thresholds_follow_the_centre_limit(team):
 def test_the_assessment_cutoff_agrees_with_next_assessment_due(today, months, cutoff):
     from dateutil.relativedelta import relativedelta
 
-    assert dashboard.assessment_cutoff(today, months) == cutoff
+    assert deadlines.assessment_cutoff(today, months) == cutoff
     for offset in range(-40, 40):
         base = cutoff + dt.timedelta(days=offset)
         assert (base + relativedelta(months=months) < today) == (base < cutoff)

@@ -29,6 +29,8 @@ class VisitsConfig(AppConfig):
         )
 
         # The reminder rules over this app's data join the daily sweep (notifications.reminders).
-        from . import reminders
+        from . import navigation, reminders
 
         reminders.register()
+        # Its link in the navigation bar (asystent.navigation).
+        navigation.register()

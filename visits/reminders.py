@@ -3,8 +3,6 @@ long. Registered with the sweep in `VisitsConfig.ready()`."""
 
 import datetime as dt
 
-from django.db.models import DateField, OuterRef, Subquery
-from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 
 from cases.enums import CaseStatus
@@ -13,8 +11,7 @@ from cases.reminders import CASE_FIELDS, active_assistant, case_url
 from notifications.enums import NotificationKind
 from notifications.reminders import Reminder, Sweep, fmt, register_rule
 
-from .enums import VisitStatus
-from .models import Visit
+from .deadlines import without_contact_since
 
 
 def no_contact_reminders(sweep: Sweep) -> list[Reminder]:
@@ -22,19 +19,8 @@ def no_contact_reminders(sweep: Sweep) -> list[Reminder]:
     managers too. Counted from the last saved visit, or from the start of the work."""
     first = sweep.settings.no_contact_days
     escalation = sweep.settings.no_contact_escalation_days
-    start = Coalesce("started_on", "opened_on", output_field=DateField())
-    last_visit = Subquery(
-        Visit.objects.filter(case=OuterRef("pk"), status=VisitStatus.FINAL)
-        .order_by("-date")
-        .values("date")[:1],
-        output_field=DateField(),
-    )
-    rows = (
-        Case.objects.filter(status=CaseStatus.ACTIVE)
-        .annotate(last_contact=Greatest(Coalesce(last_visit, start), start, output_field=DateField()))
-        .filter(last_contact__lte=sweep.days(-first))
-        .values(*CASE_FIELDS, "last_contact")
-    )
+    active = Case.objects.filter(status=CaseStatus.ACTIVE)
+    rows = without_contact_since(active, sweep.days(-first)).values(*CASE_FIELDS, "last_contact")
     reminders = []
     for row in rows:
         escalated = row["last_contact"] <= sweep.days(-escalation)

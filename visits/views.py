@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,7 +50,7 @@ from .week import week_days
 VISITS_PER_PAGE = 25
 
 
-def _case_for_work(request: HttpRequest, case_pk: int, perm: str) -> Case:
+def _case_for_work(request: AuthenticatedHttpRequest, case_pk: int, perm: str) -> Case:
     """The case, if the user may see it (else 404) and holds `perm` on it (else 403)."""
     case = get_case_for(request.user, case_pk)
     if not request.user.has_perm(perm, case):
@@ -58,11 +58,11 @@ def _case_for_work(request: HttpRequest, case_pk: int, perm: str) -> Case:
     return case
 
 
-def _wants_final(request: HttpRequest) -> bool:
+def _wants_final(request: AuthenticatedHttpRequest) -> bool:
     return request.POST.get("action") == "final"
 
 
-def _saved_message(request: HttpRequest, visit: Visit) -> None:
+def _saved_message(request: AuthenticatedHttpRequest, visit: Visit) -> None:
     if visit.is_draft:
         messages.success(request, _("The draft has been saved. You can finish it later."))
     else:
@@ -137,7 +137,7 @@ def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def case_visits(request: HttpRequest, case_pk: int) -> HttpResponse:
+def case_visits(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     case = get_case_for(request.user, case_pk)
     page = paginate(request, visits_of_case(case), VISITS_PER_PAGE)
     log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)

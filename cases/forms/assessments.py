@@ -72,8 +72,9 @@ class AssessmentForm(forms.Form):
     def area_rows(self) -> list[tuple[AssessmentArea, forms.BoundField, forms.BoundField]]:
         return [(area, self[f"rating_{area.pk}"], self[f"comment_{area.pk}"]) for area in self.areas]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.submit:
             for area in self.areas:
                 name = f"rating_{area.pk}"

@@ -1,11 +1,10 @@
 """Forms of the cases app: the family file with its members (PESEL rules), consent, reassignment."""
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -15,14 +14,13 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from asystent import dates, limits
 from asystent.files import validate_scan
+from asystent.models import User
 
 from .. import pesel as pesel_rules
 from ..enums import ConsentDecision, Placement, Relation, Sex
 from ..models import Case, Family, FamilyMember
 from ..selectors import find_member_by_pesel
 from .fields import DateInput
-
-User = get_user_model()
 
 FAMILY_FIELDS = ["name", "street", "postal_code", "city", "gmina", "teryt", "phone"]
 MEMBER_FIELDS = [
@@ -66,7 +64,7 @@ class FamilyEditForm(FamilyForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def family_data(self) -> dict:
+    def family_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in FAMILY_FIELDS}
 
 
@@ -81,7 +79,7 @@ class PeselField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value: object) -> str:
-        return re.sub(r"[\s-]", "", super().to_python(value))
+        return re.sub(r"[\s-]", "", super().to_python(value) or "")
 
 
 def on_file_message(member: FamilyMember, user: User) -> str:
@@ -158,8 +156,9 @@ class MemberForm(dates.DateRangeFormMixin, forms.ModelForm):
     def pesel_check_id(self) -> str:
         return f"{self['pesel'].auto_id}_check"
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         pesel, no_pesel = data.get("pesel"), data.get("no_pesel")
         birth_date, sex = data.get("birth_date"), data.get("sex")
         if "pesel" in self.errors:
@@ -223,7 +222,7 @@ class MemberForm(dates.DateRangeFormMixin, forms.ModelForm):
                 "pesel", ValidationError(on_file_message(on_file, self.user), code="pesel_on_file")
             )
 
-    def member_data(self) -> dict:
+    def member_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in MEMBER_FIELDS}
 
 
@@ -271,14 +270,18 @@ class BaseMemberFormSet(forms.BaseFormSet):
         return "members"
 
 
-MemberFormSet = forms.formset_factory(
-    MemberForm,
-    formset=BaseMemberFormSet,
-    extra=MEMBER_ROWS - 1,
-    min_num=1,
-    validate_min=True,
-    max_num=MAX_MEMBERS,
-    validate_max=True,
+# formset_factory returns a subclass of `formset`; its stub says only BaseFormSet.
+MemberFormSet = cast(
+    type[BaseMemberFormSet],
+    forms.formset_factory(
+        MemberForm,
+        formset=BaseMemberFormSet,
+        extra=MEMBER_ROWS - 1,
+        min_num=1,
+        validate_min=True,
+        max_num=MAX_MEMBERS,
+        validate_max=True,
+    ),
 )
 
 
@@ -318,16 +321,16 @@ class ConsentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
 
-    def __init__(self, *args: object, case: Case, **kwargs: object) -> None:
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case = case
         today = timezone.localdate()
         self.initial.setdefault("date", today)
         # Adults sign: parents and guardians (also a minor parent) and any member of age.
         adults = [m.pk for m in case.family.members.all() if not m.is_child or m.age_on(today) >= 18]
-        self.fields["signed_by"].queryset = FamilyMember.objects.filter(pk__in=adults).order_by(
-            "last_name", "first_name"
-        )
+        cast(forms.ModelMultipleChoiceField, self.fields["signed_by"]).queryset = FamilyMember.objects.filter(
+            pk__in=adults
+        ).order_by("last_name", "first_name")
         self.fields["scan"].help_text = _("PDF, JPEG or PNG, at most %(mb)d MB.") % {
             "mb": max(settings.UPLOAD_MAX_BYTES // (1024 * 1024), 1)
         }
@@ -339,8 +342,9 @@ class ConsentForm(forms.Form):
         dates.ensure_not_before(date, self.case.opened_on)
         return date
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         decision = data.get("decision")
         if decision and decision != ConsentDecision.GIVEN and not data.get("reason", "").strip():
             self.add_error(
@@ -390,11 +394,9 @@ class ReassignForm(forms.Form):
     # The assistant the manager saw on the page: if the case moved meanwhile, the change is refused.
     seen_assistant = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(
-        self, *args: object, case: Case, loads: dict[int, int], limit: int, **kwargs: object
-    ) -> None:
+    def __init__(self, *args: Any, case: Case, loads: dict[int, int], limit: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.initial.setdefault("seen_assistant", case.assistant_id)
-        field = self.fields["assistant"]
+        field = cast(AssistantChoiceField, self.fields["assistant"])
         field.queryset = User.objects.filter(is_assistant=True, is_active=True).exclude(pk=case.assistant_id)
         field.loads, field.limit = loads, limit

@@ -5,7 +5,7 @@ actions. Rows are added by submit buttons, so the page works without JavaScript;
 "extra" (no initial rows), so a blank row beyond the first is simply ignored.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
@@ -71,8 +71,9 @@ class PlanForm(forms.Form):
         if not is_revision:
             del self.fields["revision_reason"]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.needs_foster:
             consulted = "foster_coordinator_consulted_on"
             if not data.get(consulted) and consulted not in self.errors:
@@ -102,7 +103,7 @@ class GoalForm(forms.Form):
 
     def __init__(self, *args: Any, areas: list[ProblemArea] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["area"]
+        field = cast(forms.ModelChoiceField, self.fields["area"])
         field.queryset = ProblemArea.objects.filter(is_active=True)
         if areas is not None:
             # The areas are read once for the whole page, not once per goal.
@@ -140,8 +141,9 @@ class ActionForm(forms.Form):
         label=gettext_lazy("Status"), choices=ActionStatus.choices, initial=ActionStatus.PLANNED
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         named = data.get("responsible") in (Responsible.FAMILY_MEMBER, Responsible.INSTITUTION)
         if named and not (data.get("responsible_name") or "").strip():
             self.add_error("responsible_name", _("Name the family member or the institution."))

@@ -6,9 +6,11 @@ below (`ensure_writable`, `ensure_in_progress`).
 """
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -18,12 +20,12 @@ from django.utils.translation import gettext as _
 from asystent import dates, removal
 from asystent.concurrency import bump_version
 from asystent.errors import CaseloadFull, InvalidTransition
-from asystent.models import Centre
+from asystent.history import attribute_change
+from asystent.models import Centre, User
 
 from ..enums import CaseStatus, ClosureReason, ConsentDecision, LegalBasis
 from ..models import OPEN_STATUSES, Assignment, Case, Consent, Family, FamilyMember
 
-User = get_user_model()
 
 def caseload_statuses(centre: Centre) -> tuple[str, ...]:
     if centre.count_monitoring_in_caseload:
@@ -31,7 +33,7 @@ def caseload_statuses(centre: Centre) -> tuple[str, ...]:
     return OPEN_STATUSES
 
 
-def caseloads(assistants=None) -> dict[int, int]:  # noqa: ANN001
+def caseloads(assistants: Iterable[User] | None = None) -> dict[int, int]:
     """Number of families counted against the limit, per assistant id (one query)."""
     statuses = caseload_statuses(Centre.load())
     qs = User.objects.filter(is_assistant=True, is_active=True)
@@ -126,7 +128,7 @@ def reassign_case(
         case.assistant = assistant
         bump_version(case)
         # simple_history keeps at most 100 characters; the full reason is in the Assignment.
-        case._change_reason = Truncator(reason).chars(100)
+        attribute_change(case, by, Truncator(reason).chars(100))
         case.save()
     return case
 
@@ -161,10 +163,10 @@ def record_consent(
     decision: str,
     date: dt.date,
     by: User,
-    signed_by: list[FamilyMember] | tuple = (),
+    signed_by: Sequence[FamilyMember] = (),
     scope: str = "",
     reason: str = "",
-    scan=None,  # noqa: ANN001 - an uploaded file
+    scan: "UploadedFile[Any] | None" = None,
 ) -> Consent:
     """Record the family's consent, refusal or withdrawal and its effect on the case.
 
@@ -220,19 +222,19 @@ def record_consent(
     return consent
 
 
-def register_family(*, family_data: dict, members: list[dict], by: User) -> Family:
+def register_family(*, family_data: dict[str, Any], members: list[dict[str, Any]], by: User) -> Family:
     """Register a family with its members in one transaction (all of them or none)."""
     with transaction.atomic():
         family = Family(**family_data, registered_by=by)
         family.full_clean()
-        family._history_user = by
+        attribute_change(family, by)
         family.save()
         for data in members:
             _save_member(FamilyMember(family=family, **data), by)
     return family
 
 
-def update_family(*, family: Family, data: dict, version: int, by: User) -> Family:
+def update_family(*, family: Family, data: dict[str, Any], version: int, by: User) -> Family:
     """Change the family's details unless someone else changed them since `version` was read."""
     with transaction.atomic():
         family = Family.objects.select_for_update().get(pk=family.pk)
@@ -247,18 +249,20 @@ def update_family(*, family: Family, data: dict, version: int, by: User) -> Fami
         for name, value in data.items():
             setattr(family, name, value)
         family.full_clean()
-        family._history_user = by
+        attribute_change(family, by)
         family.save()
     return family
 
 
-def add_member(*, family: Family, data: dict, by: User) -> FamilyMember:
+def add_member(*, family: Family, data: dict[str, Any], by: User) -> FamilyMember:
     """Add a person to a family already on file."""
     with transaction.atomic():
         return _save_member(FamilyMember(family=family, **data), by)
 
 
-def update_member(*, member: FamilyMember, data: dict, by: User, version: int | None = None) -> FamilyMember:
+def update_member(
+    *, member: FamilyMember, data: dict[str, Any], by: User, version: int | None = None
+) -> FamilyMember:
     """Correct a family member's details unless someone changed or removed the person after
     `version` was read (it defaults to the version of the `member` passed in)."""
     with transaction.atomic():
@@ -298,7 +302,7 @@ def _save_member(member: FamilyMember, by: User) -> FamilyMember:
             code="pesel_removed",
         )
     member.full_clean()
-    member._history_user = by
+    attribute_change(member, by)
     member.save()
     return member
 

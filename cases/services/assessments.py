@@ -3,7 +3,6 @@ the manager's acknowledgement."""
 
 import datetime as dt
 
-from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from asystent.concurrency import bump_version
 from asystent.errors import InvalidTransition
 from asystent.models import Centre, User
 
+from .. import deadlines
 from ..enums import AssessmentStatus
 from ..models import (
     OPEN_STATUSES,
@@ -24,14 +24,13 @@ from . import ensure_in_progress
 
 
 def next_assessment_due(case: Case, centre: Centre | None = None) -> dt.date | None:
-    """At most `assessment_interval_months` (6 by art. 15 ust. 1 pkt 15) after the work started
-    or after the last submitted assessment; None when the case is not in progress."""
+    """When the case's next periodic assessment is due (`cases.deadlines.assessment_due`); None
+    when the case is not in progress."""
     if case.status not in OPEN_STATUSES:
         return None
     centre = centre or Centre.load()
-    last = case.assessments.exclude(status=AssessmentStatus.DRAFT).order_by("-date").first()
-    base = last.date if last else (case.started_on or case.opened_on)
-    return base + relativedelta(months=centre.assessment_interval_months)
+    base = Case.objects.with_assessment_base().only("pk").get(pk=case.pk).assessment_base
+    return deadlines.assessment_due(base, centre.assessment_interval_months)
 
 
 def save_assessment(

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from asystent.errors import InvalidTransition
 from asystent.models import Centre, User
 
-from ..enums import CaseStatus
+from .. import deadlines
 from ..models import (
     Case,
 )
@@ -35,7 +34,7 @@ def close_with_monitoring(
         case = close_case(case=case, reason=reason, on=on, by=by, monitoring=True)
         case.final_assessment = final_assessment
         case.recommendations = recommendations
-        case.monitoring_until = on + relativedelta(months=Centre.load().monitoring_months)
+        case.monitoring_until = deadlines.monitoring_end(on, Centre.load().monitoring_months)
         case.save()
     return case
 
@@ -52,7 +51,7 @@ def end_monitoring(*, case: Case, by: User | None, on: dt.date | None = None) ->
 def end_due_monitoring(today: dt.date | None = None) -> int:
     """Monitoring ends on its date: end every case whose planned monitoring has passed."""
     today = today or timezone.localdate()
-    due = Case.objects.filter(status=CaseStatus.MONITORING, monitoring_until__lt=today)
+    due = Case.objects.monitoring_over(today)
     count = 0
     for case in due.only("pk"):
         end_monitoring(case=case, by=None, on=today)

@@ -3,6 +3,7 @@ social worker's confirmation of the consultation."""
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -66,12 +67,12 @@ def save_plan_version(
         raise InvalidTransition(_("State the main goal of the plan."))
     if not goals:
         raise InvalidTransition(_("The plan needs at least one specific goal."))
-    for goal in goals:
-        if not goal.actions:
+    for wanted in goals:
+        if not wanted.actions:
             raise InvalidTransition(
-                _("The goal “%(goal)s” needs at least one action.") % {"goal": goal.description}
+                _("The goal “%(goal)s” needs at least one action.") % {"goal": wanted.description}
             )
-        for action in goal.actions:
+        for action in wanted.actions:
             if action.deadline is None or not action.expected_effect.strip():
                 raise InvalidTransition(
                     _("Every action needs a deadline and an expected effect (art. 15 ust. 3).")
@@ -111,7 +112,7 @@ def save_plan_version(
                     description=a.description,
                     responsible=a.responsible,
                     responsible_name=a.responsible_name,
-                    deadline=a.deadline,
+                    deadline=cast(dt.date, a.deadline),  # checked above: every action has one
                     expected_effect=a.expected_effect,
                     status=a.status,
                 )

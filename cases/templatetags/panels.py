@@ -1,5 +1,7 @@
 """`{% panels "slot" name=value %}`: what the apps above `cases` registered for a slot of its pages."""
 
+from typing import Any, cast
+
 from django import template
 from django.template.loader import get_template
 from django.utils.html import format_html_join
@@ -13,10 +15,11 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def panels(context: template.Context, slot: str, **kwargs: object) -> SafeString:
     """Each panel of `slot` rendered with the page's context, `kwargs` and the panel's own context."""
-    page = context.flatten() | kwargs
+    # A template context's keys are names.
+    page = cast(dict[str, Any], context.flatten()) | kwargs
     rendered = []
     for panel in panels_in(slot):
-        values = dict(page)
+        values: dict[str, Any] = dict(page)
         if panel.context is not None:
             extra = panel.context(**values)
             if extra is None:

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
+from asystent.http import AuthenticatedHttpRequest
 from asystent.models import Centre
 from asystent.roles import role_required
 
@@ -34,13 +35,15 @@ def _previous_assessment(case: Case, exclude: Assessment | None = None) -> Asses
     return previous.order_by("-date", "-pk").prefetch_related("ratings").first()
 
 
-def _assessment_form(request: HttpRequest, case: Case, assessment: Assessment | None) -> HttpResponse:
+def _assessment_form(
+    request: AuthenticatedHttpRequest, case: Case, assessment: Assessment | None
+) -> HttpResponse:
     centre = Centre.load()
     areas = list(AssessmentArea.objects.filter(is_active=True))
     previous = _previous_assessment(case, exclude=assessment)
     previous_ratings = {r.area_id: r.rating for r in previous.ratings.all()} if previous else {}
     submit = "submit" in request.POST
-    kwargs = {"areas": areas, "scale_max": centre.assessment_scale_max}
+    kwargs: dict[str, Any] = {"areas": areas, "scale_max": centre.assessment_scale_max}
     if assessment is not None:
         kwargs["version"] = assessment.version
     if request.method == "POST":
@@ -100,7 +103,7 @@ def _assessment_form(request: HttpRequest, case: Case, assessment: Assessment | 
 
 @role_required(Role.ASSISTANT)
 @require_http_methods(["GET", "POST"])
-def assessment_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+def assessment_create(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     case = get_case_for(request.user, case_pk)
     require_perm(request.user, "cases.write_assessment", case)
     try:
@@ -116,7 +119,7 @@ def assessment_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @role_required(Role.ASSISTANT)
 @require_http_methods(["GET", "POST"])
-def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Only a draft is edited, and only by its author."""
     assessment = get_assessment_for(request.user, pk)
     case = assessment.case
@@ -135,7 +138,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for(request.user, pk)
     case = assessment.case
     trends = assessments.rating_trends(assessment)
@@ -172,7 +175,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_POST
-def assessment_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for(request.user, pk)
     try:
         assessments.acknowledge_assessment(assessment=assessment, by=request.user)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
+from asystent.http import AuthenticatedHttpRequest
 from asystent.models import Centre
 from asystent.roles import role_required
 
@@ -24,7 +25,7 @@ from .access import refuse
 
 @role_required(Role.ASSISTANT, Role.MANAGER)
 @require_http_methods(["GET", "POST"])
-def case_close(request: HttpRequest, case_pk: int) -> HttpResponse:
+def case_close(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     """Close the work with the family; monitoring starts for the centre's period."""
     case = get_case_for(request.user, case_pk)
     if not request.user.has_perm("cases.close_case", case):
@@ -52,7 +53,7 @@ def case_close(request: HttpRequest, case_pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("The work with the family is closed. Monitoring continues until %(date)s.")
-                % {"date": case.monitoring_until.strftime("%d.%m.%Y")},
+                % {"date": case.monitoring_until.strftime("%d.%m.%Y") if case.monitoring_until else ""},
             )
             return redirect(case)
     log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
@@ -65,7 +66,7 @@ def case_close(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @role_required(Role.ASSISTANT, Role.MANAGER)
 @require_http_methods(["GET", "POST"])
-def monitoring_end(request: HttpRequest, case_pk: int) -> HttpResponse:
+def monitoring_end(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     """End the monitoring after confirmation; the case becomes read-only."""
     case = get_case_for(request.user, case_pk)
     if not request.user.has_perm("cases.close_case", case):

@@ -6,6 +6,7 @@ user's scoped querysets (cases.selectors), so what the user may not see answers 
 
 import copy
 import functools
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,19 +14,23 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_stubs_ext import StrOrPromise
 
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import CaseloadFull
 from asystent.files import private_file_response
 from asystent.history import HistorySource, history_rows
+from asystent.http import AuthenticatedHttpRequest
+from asystent.meta import concrete_field
 from asystent.models import Centre, User
 from asystent.rate_limits import within_limit
 from asystent.roles import role_required
@@ -75,11 +80,11 @@ def _searches_a_pesel(query: str) -> bool:
 
 @role_required(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
-def family_list(request: HttpRequest) -> HttpResponse:
+def family_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The search form posts, so that a PESEL (or its last digits) never goes into a URL, where
     access logs and the browser's history would keep it. Any other search is sent on to the same
     page by GET, which can be bookmarked and shared."""
-    data = request.GET
+    data: QueryDict = request.GET
     if request.method == "POST":
         data = request.POST.copy()
         data.pop("csrfmiddlewaretoken", None)
@@ -100,7 +105,7 @@ def family_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*REGISTRAR_ROLES)
 @require_http_methods(["GET", "POST"])
-def family_create(request: HttpRequest) -> HttpResponse:
+def family_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = FamilyForm()
         formset = MemberFormSet(form_kwargs={"user": request.user})
@@ -129,7 +134,7 @@ PESEL_CHECK_WINDOW_SECONDS = 60 * 60
 
 @role_required(*REGISTRAR_ROLES)
 @require_POST
-def pesel_check(request: HttpRequest) -> HttpResponse:
+def pesel_check(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The htmx fragment under a PESEL input: what the number encodes, or what is wrong with it.
 
     POST, not GET: a PESEL number in the query string would be kept in access logs and history."""
@@ -179,7 +184,7 @@ def _history_of(model: type[models.Model]) -> models.Manager:
 def _history_sources(family: Family, case_ids: list[int]) -> list[HistorySource]:
     """The family's own records, what the apps above add (`register_family_history`), its cases."""
 
-    def basis(record: object) -> str:
+    def basis(record: Any) -> str:  # a historical Case record
         return str(LegalBasis(record.legal_basis).label)
 
     return [
@@ -207,7 +212,7 @@ def _history_sources(family: Family, case_ids: list[int]) -> list[HistorySource]
 
 @role_required(*CASE_ROLES)
 @require_GET
-def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def family_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     family = get_family_for(request.user, pk, related=["registered_by"])
     log_access(request, family_id=family.pk, obj=family, action=AccessAction.VIEW)
     consents = Consent.objects.prefetch_related("signed_by").order_by("date", "pk")
@@ -229,7 +234,7 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*REGISTRAR_ROLES)
 @require_http_methods(["GET", "POST"])
-def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def family_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     family = get_family_for(request.user, pk)
     # The form edits a copy: the page keeps showing the family as it is on file.
     form = FamilyEditForm(
@@ -260,7 +265,7 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*REGISTRAR_ROLES)
 @require_http_methods(["GET", "POST"])
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     family = get_family_for(request.user, pk)
     form = MemberForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -277,7 +282,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*REGISTRAR_ROLES)
 @require_http_methods(["GET", "POST"])
-def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def member_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_member_for(request.user, pk)
     family = member.family
     # The form edits a copy: the page keeps showing the person as they are on file.
@@ -306,27 +311,27 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _changes_on_file(
-    current: Family | FamilyMember, names: list[str], typed: dict
-) -> list[tuple[str, object]]:
+    current: Family | FamilyMember, names: list[str], typed: dict[str, Any]
+) -> list[tuple[StrOrPromise, object]]:
     """(label, value on file) of the record's fields that differ from what the user typed."""
     changes = []
     for name in names:
         value = getattr(current, name)
         if value == typed.get(name):
             continue
-        field = current._meta.get_field(name)
+        field = concrete_field(current, name)
         shown = getattr(current, f"get_{name}_display")() if field.choices else value
         changes.append((field.verbose_name, shown))
     return changes
 
 
-def _may_record_consent(user: object, case: Case) -> bool:
+def _may_record_consent(user: User, case: Case) -> bool:
     return user.is_manager or (user.is_assistant and case.assistant_id == user.pk)
 
 
 @role_required(*CASE_ROLES)
 @require_GET
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for(request.user, pk)
     log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
     number = page_number(request.GET.get("timeline"))
@@ -378,7 +383,7 @@ def _case_page_context(case: Case, user: User, timeline_number: int) -> dict:
 
 @role_required(Role.ASSISTANT, Role.MANAGER)
 @require_http_methods(["GET", "POST"])
-def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for(request.user, pk)
     if not _may_record_consent(request.user, case):
         raise PermissionDenied
@@ -399,7 +404,7 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            done = {
+            done: dict[str, str] = {
                 ConsentDecision.GIVEN: _("The family's consent has been recorded."),
                 ConsentDecision.REFUSED: _("The family's refusal has been recorded."),
                 ConsentDecision.WITHDRAWN: _("The withdrawal of consent has been recorded."),
@@ -412,7 +417,7 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*CASE_ROLES)
 @require_GET
-def consent_scan(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_scan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     consent = get_object_or_404(
         Consent.objects.filter(case__in=Case.objects.visible_to(request.user)).select_related("case"), pk=pk
     )
@@ -421,7 +426,7 @@ def consent_scan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_http_methods(["GET", "POST"])
-def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+def case_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for(request.user, pk)
     form = ReassignForm(
         request.POST or None, case=case, loads=services.caseloads(), limit=Centre.load().caseload_limit
@@ -440,8 +445,9 @@ def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             if error.code == "stale_version":
                 # Shown again over the case as it is now: sending it again is a deliberate choice.
-                form.data = form.data.copy()
-                form.data["seen_assistant"] = Case.objects.get(pk=case.pk).assistant_id
+                data = request.POST.copy()
+                data["seen_assistant"] = str(Case.objects.get(pk=case.pk).assistant_id)
+                form.data = data
             form.add_error(None, error)
         else:
             messages.success(request, _("The case has been handed to another family assistant."))
@@ -454,7 +460,7 @@ def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _safe_next(request: HttpRequest) -> str:
+def _safe_next(request: AuthenticatedHttpRequest) -> str:
     """Where to return after a form opened from another page (the dashboard's lists); local only."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

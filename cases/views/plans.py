@@ -8,7 +8,7 @@ checks the person's part in the case (403), parses a form and calls cases.servic
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
+from asystent.http import AuthenticatedHttpRequest
 from asystent.roles import role_required
 
 from .. import services
@@ -28,7 +29,7 @@ from .access import refuse, require_perm
 
 @role_required(Role.ASSISTANT)
 @require_http_methods(["GET", "POST"])
-def plan_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+def plan_create(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     """Write the first plan or, starting from the current version, the next one."""
     case = get_case_for(request.user, case_pk)
     require_perm(request.user, "cases.edit_plan", case)
@@ -104,7 +105,7 @@ def plan_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 
 @require_GET
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One version of the plan; older versions stay readable, marked as archived."""
     plan = get_plan_for(request.user, pk)
     case = plan.case
@@ -139,7 +140,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.SOCIAL_WORKER)
 @require_POST
-def plan_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The case's social worker confirms that the plan was consulted with them."""
     plan = get_plan_for(request.user, pk)
     if plan.case.social_worker_id != request.user.pk:

@@ -7,7 +7,7 @@ The apps above add their removed records to the page through the "removed-record
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from asystent.audit import AccessAction, log_access, log_accesses
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
+from asystent.http import AuthenticatedHttpRequest
 from asystent.roles import role_required
 
 from .. import services
@@ -28,7 +29,7 @@ REMOVED_ROWS = 100
 
 @role_required(Role.SOCIAL_WORKER, Role.ASSISTANT, Role.MANAGER)
 @require_http_methods(["GET", "POST"])
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_member_for(request.user, pk)
     if not request.user.has_perm("cases.remove_member", member):
         raise PermissionDenied
@@ -49,7 +50,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _removed_member(request: HttpRequest, pk: int) -> FamilyMember:
+def _removed_member(request: AuthenticatedHttpRequest, pk: int) -> FamilyMember:
     return get_object_or_404(
         FamilyMember.all_objects.filter(
             family__in=Family.objects.visible_to(request.user), removed_at__isnull=False
@@ -60,7 +61,7 @@ def _removed_member(request: HttpRequest, pk: int) -> FamilyMember:
 
 @role_required(Role.MANAGER)
 @require_POST
-def member_restore(request: HttpRequest, pk: int) -> HttpResponse:
+def member_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = _removed_member(request, pk)
     try:
         services.restore_member(member=member, by=request.user)
@@ -73,7 +74,7 @@ def member_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_GET
-def removed_records(request: HttpRequest) -> HttpResponse:
+def removed_records(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Records removed as added by mistake, newest first, each with its Restore button."""
     visible = Family.objects.visible_to(request.user)
     members = FamilyMember.all_objects.filter(family__in=visible, removed_at__isnull=False)

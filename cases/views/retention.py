@@ -1,7 +1,7 @@
 """The manager's retention pages: cases past the retention period and destruction protocols."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from asystent.audit import AccessAction, log_accesses
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
+from asystent.http import AuthenticatedHttpRequest
 from asystent.models import Centre
 from asystent.pagination import paginate
 from asystent.roles import role_required
@@ -19,7 +20,7 @@ from ..models import Case, DestructionProtocol
 
 @role_required(Role.MANAGER)
 @require_GET
-def retention_list(request: HttpRequest) -> HttpResponse:
+def retention_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     cases = retention.cases_past_retention()
     page = paginate(request, cases, 50)
     # Each case the page shows names its family: one access record per case.
@@ -39,7 +40,7 @@ def retention_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_POST
-def protocol_prepare(request: HttpRequest) -> HttpResponse:
+def protocol_prepare(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         protocol = retention.prepare_protocol(by=request.user)
     except InvalidTransition as error:
@@ -50,7 +51,7 @@ def protocol_prepare(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_http_methods(["GET", "POST"])
-def protocol_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def protocol_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     protocol = get_object_or_404(DestructionProtocol, pk=pk)
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":

@@ -2,15 +2,15 @@
 timeline, in a number of queries that does not grow with the case."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 
 from asystent.models import Centre, User
 
-from ..agenda import PENDING_ACTION_STATUSES, assessment_due_on
+from ..deadlines import assessment_base, assessment_due, monitoring_over
 from ..enums import AssessmentStatus, CaseStatus
-from ..models import OPEN_STATUSES, Case, PlanAction
+from ..models import OPEN_STATUSES, Case, PlanAction, WorkPlan
 from ..timeline import Records, timeline_page
 
 # The case panel lists this many upcoming plan deadlines.
@@ -41,19 +41,21 @@ def case_panel_context(
     records = dict(records or {})
     if records.get("plans") is None:
         records["plans"] = list(case.plans.only(*PANEL_PLAN_FIELDS).order_by("-version"))
-    plans = list(records["plans"])
+    plans = cast(list[WorkPlan], list(records["plans"]))
     plan = plans[0] if plans else None
     assessments = list(case.assessments.select_related("author").order_by("-date", "-pk"))
     records["assessments"] = assessments
     in_progress = case.status in OPEN_STATUSES
-    # services.assessments.next_assessment_due, from the assessments read here.
+    # The rule of cases.deadlines, from the assessments read here.
     last = max((a.date for a in assessments if a.status != AssessmentStatus.DRAFT), default=None)
-    due = assessment_due_on(case, last, centre) if in_progress else None
+    due = (
+        assessment_due(assessment_base(case, last), centre.assessment_interval_months)
+        if in_progress
+        else None
+    )
     deadlines = (
         list(
-            PlanAction.objects.filter(goal__plan=plan, status__in=PENDING_ACTION_STATUSES).order_by(
-                "deadline", "pk"
-            )[:PANEL_DEADLINES]
+            PlanAction.objects.filter(goal__plan=plan).pending().order_by("deadline", "pk")[:PANEL_DEADLINES]
         )
         if plan and in_progress
         else []
@@ -77,9 +79,7 @@ def case_panel_context(
         "can_close": may_close and in_progress,
         "can_end_monitoring": may_close and case.status == CaseStatus.MONITORING,
         "monitoring_overdue": (
-            case.status == CaseStatus.MONITORING
-            and case.monitoring_until is not None
-            and case.monitoring_until < today
+            case.status == CaseStatus.MONITORING and monitoring_over(case.monitoring_until, today)
         ),
         "timeline": timeline_page(case, timeline_number, cumulative=True, records=records),
     }

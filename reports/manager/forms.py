@@ -1,6 +1,7 @@
 """Forms of the manager's pages: the reporting period and the reassignment of a case."""
 
 import datetime as dt
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -20,15 +21,18 @@ class PeriodForm(forms.Form):
     year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
     part = forms.ChoiceField(label=gettext_lazy("Period"), choices=list(PARTS.items()))
 
-    def __init__(self, *args, today: dt.date | None = None, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args: Any, today: dt.date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
-        self.fields["year"].choices = [(y, str(y)) for y in range(self.today.year, FIRST_REPORT_YEAR - 1, -1)]
+        cast(forms.TypedChoiceField, self.fields["year"]).choices = [
+            (y, str(y)) for y in range(self.today.year, FIRST_REPORT_YEAR - 1, -1)
+        ]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if "year" in data and "part" in data:
             period = Period(data["year"], data["part"])
             if period.start > self.today:

@@ -9,7 +9,7 @@ a family its reader could not open elsewhere.
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET
 
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
-from asystent.models import Centre
+from asystent.http import AuthenticatedHttpRequest
+from asystent.models import Centre, User
 from asystent.pagination import page_number, paginate
 from asystent.roles import role_required
 from cases.models import Family
@@ -43,7 +44,7 @@ _figures_readers = role_required(Role.MANAGER, Role.ADMINISTRATOR)
 _managers = role_required(Role.MANAGER)
 
 
-def _page(request: HttpRequest, queryset: QuerySet) -> Page:
+def _page(request: AuthenticatedHttpRequest, queryset: QuerySet) -> Page:
     return paginate(request, queryset, PAGE_SIZE)
 
 
@@ -52,7 +53,7 @@ def _page(request: HttpRequest, queryset: QuerySet) -> Page:
 
 @_figures_readers
 @require_GET
-def dashboard_view(request: HttpRequest) -> HttpResponse:
+def dashboard_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The team's totals and panels, and one page of the assistants' table, the most loaded first
     (optionally narrowed to the names matching `q`); only the page's figures are computed."""
     ctx = dashboard.Context.load()
@@ -65,7 +66,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         scope = SCOPE_TEAM if team_size else SCOPE_ALL
     team = request.user.pk if scope == SCOPE_TEAM else None
     assistants = dashboard.RankedAssistants(ctx, search, team=team, page=number, per_page=per_page)
-    page = Paginator(assistants, per_page).get_page(number)
+    # Paginator only calls count() and slices: RankedAssistants computes just the page's figures.
+    paginator: Paginator[User] = Paginator(assistants, per_page)  # type: ignore[arg-type]
+    page = paginator.get_page(number)
     return render(
         request,
         "reports/manager/dashboard.html",
@@ -87,7 +90,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 @_managers
 @require_GET
-def drilldown_view(request: HttpRequest) -> HttpResponse:
+def drilldown_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The cases (or referrals) behind a figure of the dashboard, filtered and paginated."""
     metric = request.GET.get("metric", "")
     kind = dashboard.list_kind(metric)
@@ -132,7 +135,7 @@ def drilldown_view(request: HttpRequest) -> HttpResponse:
 
 @_figures_readers
 @require_GET
-def charts_view(request: HttpRequest) -> HttpResponse:
+def charts_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     ctx = dashboard.Context.load()
     rows = [(str(user), load) for user, load in dashboard.team_caseloads(ctx)]
     months, referred, closed = dashboard.monthly_flow(ctx)
@@ -188,7 +191,7 @@ def charts_view(request: HttpRequest) -> HttpResponse:
 # --- the semi-annual report -------------------------------------------------------------------
 
 
-def _period_from(request: HttpRequest) -> Period:
+def _period_from(request: AuthenticatedHttpRequest) -> Period:
     """The `period` parameter (e.g. 2025-H1) of the report's lists and exports; 404 if invalid."""
     try:
         return Period.parse(request.GET.get("period", ""))
@@ -198,7 +201,7 @@ def _period_from(request: HttpRequest) -> Period:
 
 @_figures_readers
 @require_GET
-def semiannual_view(request: HttpRequest) -> HttpResponse:
+def semiannual_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if "year" in request.GET or "part" in request.GET:
         form = PeriodForm(request.GET)
         period = form.cleaned_data["period"] if form.is_valid() else None
@@ -222,7 +225,7 @@ def semiannual_view(request: HttpRequest) -> HttpResponse:
 
 @_managers
 @require_GET
-def semiannual_drilldown_view(request: HttpRequest) -> HttpResponse:
+def semiannual_drilldown_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     period = _period_from(request)
     key = request.GET.get("figure", "")
     if key not in FIGURES:
@@ -247,7 +250,7 @@ def semiannual_drilldown_view(request: HttpRequest) -> HttpResponse:
 
 @_figures_readers
 @require_GET
-def semiannual_csv_view(request: HttpRequest) -> HttpResponse:
+def semiannual_csv_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     period = _period_from(request)
     with translation.override("pl"):
         content = exports.report_csv(period, snapshots.report_figures(period).figures)
@@ -259,7 +262,7 @@ def semiannual_csv_view(request: HttpRequest) -> HttpResponse:
 
 @_figures_readers
 @require_GET
-def semiannual_xlsx_view(request: HttpRequest) -> HttpResponse:
+def semiannual_xlsx_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     period = _period_from(request)
     centre = Centre.load()
     with translation.override("pl"):

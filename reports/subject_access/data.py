@@ -12,6 +12,7 @@ because they describe the whole family. Reads only; the views record the export 
 import datetime as dt
 from typing import Any
 
+from django.db import models
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _choice(choices: type, value: str) -> dict[str, str]:
+def _choice(choices: type[models.Choices], value: str) -> dict[str, str]:
     """A coded value with its label, e.g. {"code": "court_order", "label": "..."}."""
     label = str(choices(value).label) if value in choices.values else value
     return {"code": value, "label": label}

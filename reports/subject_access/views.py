@@ -4,7 +4,7 @@ recorded in the access log."""
 
 import json
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_POST
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.files import private_attachment
+from asystent.http import AuthenticatedHttpRequest
 from asystent.roles import role_required
 from documents.enums import DocumentKind
 from documents.kinds import PDF_LANGUAGE
@@ -33,7 +34,7 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_GET
-def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
+def subject_access(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_subject_for(request.user, pk)
     log_access(request, family_id=member.family_id, obj=member, action=AccessAction.VIEW)
     return render(request, "reports/subject/page.html", {"member": member, "family": member.family})
@@ -41,7 +42,7 @@ def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_GET
-def subject_access_json(request: HttpRequest, pk: int) -> HttpResponse:
+def subject_access_json(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_subject_for(request.user, pk)
     with translation.override(PDF_LANGUAGE):
         data = subject_access_data(member=member)
@@ -54,7 +55,7 @@ def subject_access_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_POST
-def subject_access_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def subject_access_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Asks for the PDF copy: the worker renders it (never this request), and the document's page
     shows its progress, the download or why it could not be prepared."""
     member = get_subject_for(request.user, pk)
