@@ -10,6 +10,7 @@ class DocumentKind(models.TextChoices):
     MONTHLY_VISITS = "monthly_visits", _("monthly visit log")
     ASSIGNMENT_LETTER = "assignment_letter", _("assignment letter")
     SUBJECT_ACCESS = "subject_access", _("copy of personal data")
+    COURT_NOTICE = "court_notice", _("notice to the court")
 
 
 class DocumentStatus(models.TextChoices):

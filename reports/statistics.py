@@ -13,7 +13,9 @@ its ends belong to it. The boundary rules:
   the work has not started (awaiting consent, or consent refused). Monitoring after closure
   (art. 15 ust. 1 pkt 16) is not work with an assistant and does not extend the case.
 - **Families** are counted once, however many of their cases match. "Of which by court order"
-  and "Za życiem" count the families with at least one matching case on that legal basis.
+  and "Za życiem" count the families with at least one matching case on that legal basis; "by
+  court order" counts a case for the days the order was in force (`cases.LegalBasisPeriod`,
+  `cases.selectors.court_ordered_during`), so voluntary work before the order does not count.
 - **Children**: members with the relation "child" of the families working in the period, each
   person once; a child born after the end of the period is not counted.
 - **Assistants by form of employment**: the people who held at least one assignment overlapping
@@ -52,6 +54,7 @@ from asystent.enums import EmploymentForm
 from asystent.models import User
 from cases.enums import ClosureReason, LegalBasis, Relation
 from cases.models import Assignment, Case, Family, FamilyMember
+from cases.selectors import court_order_in_force, court_ordered_during
 
 PARTS = {
     "H1": pgettext_lazy("half-year", "first half (January-June)"),
@@ -258,7 +261,8 @@ def figure_cases(key: str, period: Period) -> QuerySet[Case]:
     if key in ("families", "children"):
         return cases_working_in(period)
     if key == "families-court":
-        return cases_working_in(period).filter(legal_basis=LegalBasis.COURT_ORDER)
+        court_ordered = court_ordered_during(period.start, period.end)
+        return cases_working_in(period).filter(pk__in=court_ordered.values("pk"))
     if key == "za-zyciem":
         return cases_working_in(period).filter(legal_basis=LegalBasis.ZA_ZYCIEM)
     if key == "ended":
@@ -337,7 +341,9 @@ def _family_figures(period: Period) -> dict[str, int]:
     ended = Q(closed_on__gte=period.start, closed_on__lte=period.end)
     conditions = {
         "families": working,
-        "families-court": working & Q(legal_basis=LegalBasis.COURT_ORDER),
+        # The days the order was in force (cases.selectors): a case that became court-ordered
+        # during voluntary work counts only if the order was in force in the period.
+        "families-court": working & Q(court_order_in_force(period.start, period.end)),
         "za-zyciem": working & Q(legal_basis=LegalBasis.ZA_ZYCIEM),
         "ended": ended,
         **{f"ended-{reason.value}": ended & Q(closure_reason=reason.value) for reason in ClosureReason},
