@@ -148,3 +148,48 @@ def ensure_not_before(day: dt.date | dt.datetime | None, opened_on: dt.date | No
             code="before_opening",
             params={"date": opened_on.strftime("%d.%m.%Y")},
         )
+
+
+# --- working days ------------------------------------------------------------------------------
+#
+# Deadlines counted in working days (the community interview: § 3 of the regulation on the family
+# community interview, referrals.models.FamilyReport) skip Saturdays, Sundays and Polish public
+# holidays. The holidays come from the `holidays` package (the Act of 18 January 1951 on days
+# free from work, with 24 December since 2025), kept current by its maintainers rather than
+# copied here.
+
+
+def _polish_holidays(years: range) -> set[dt.date]:
+    import holidays as holiday_calendars  # imported here: only deadline computations need it
+
+    return set(holiday_calendars.country_holidays("PL", years=years))
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Monday to Friday, except Polish public holidays."""
+    return day.weekday() < 5 and day not in _polish_holidays(range(day.year, day.year + 1))
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The day `days` working days after `start` (the day of the event itself is not counted,
+    as in art. 57 § 1 of the Code of Administrative Procedure)."""
+    off = _polish_holidays(range(start.year, start.year + 2 + days // 200))
+    day, left = start, days
+    while left > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5 and day not in off:
+            left -= 1
+    return day
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
+    if end < start:
+        return -working_days_between(end, start)
+    off = _polish_holidays(range(start.year, end.year + 1))
+    count, day = 0, start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5 and day not in off:
+            count += 1
+    return count

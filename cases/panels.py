@@ -12,7 +12,8 @@ rooms"). The slots and what each page passes to them:
 - "family-actions" (family): buttons of the family page, before its own;
 - "family-member" (member): links next to a member's name on the family page;
 - "family-sections" (family): sections of the family page after its cases;
-- "removed-records" (user): sections of the manager's page of removed records.
+- "removed-records" (user): sections of the manager's page of removed records;
+- "home" (user): sections of the start page (`templates/home.html`), e.g. a social worker's deadlines.
 """
 
 from collections.abc import Callable

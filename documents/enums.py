@@ -9,6 +9,8 @@ class DocumentKind(models.TextChoices):
     WORK_PLAN = "work_plan", _("work plan for signing")
     MONTHLY_VISITS = "monthly_visits", _("monthly visit log")
     ASSIGNMENT_LETTER = "assignment_letter", _("assignment letter")
+    SUPPORT_CATALOGUE = "support_catalogue", _("catalogue of available support (“Za życiem”)")
+    REPORT_ANSWER = "report_answer", _("answer to the reporter")
 
 
 class DocumentStatus(models.TextChoices):

@@ -32,6 +32,15 @@ class ReferralsConfig(AppConfig):
         panels.register(
             "family-sections", template="referrals/_family_intake.html", context=referral_panels.family_intake
         )
+        panels.register(
+            "case-sections",
+            template="referrals/_case_za_zyciem.html",
+            context=referral_panels.case_za_zyciem,
+            order=50,
+        )
+        panels.register(
+            "home", template="referrals/_home_deadlines.html", context=referral_panels.home_deadlines
+        )
 
         # The reminder rules over this app's data join the daily sweep (notifications.reminders).
         from . import reminders
