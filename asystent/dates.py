@@ -13,6 +13,7 @@ hold), so neither a form nor a script or the admin can store a date that breaks 
 import datetime as dt
 from typing import Any
 
+import holidays
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
@@ -152,44 +153,27 @@ def ensure_not_before(day: dt.date | dt.datetime | None, opened_on: dt.date | No
 
 # --- working days ------------------------------------------------------------------------------
 #
-# Deadlines counted in working days (the community interview: § 3 of the regulation on the family
-# community interview, referrals.models.FamilyReport) skip Saturdays, Sundays and Polish public
-# holidays. The holidays come from the `holidays` package (the Act of 18 January 1951 on days
-# free from work, with 24 December since 2025), kept current by its maintainers rather than
-# copied here.
+# Deadlines counted in working days (the community interview after a report:
+# referrals.models.FamilyReport) skip Saturdays, Sundays and Polish public holidays. The holidays
+# are those of the Act of 18 January 1951 on days free from work (24 December too since 2025),
+# from the `holidays` package, kept current by its maintainers rather than copied here.
 
-
-def _polish_holidays(years: range) -> set[dt.date]:
-    import holidays as holiday_calendars  # imported here: only deadline computations need it
-
-    return set(holiday_calendars.country_holidays("PL", years=years))
+_PL_HOLIDAYS = holidays.Poland()  # fills in each year on the first look-up
 
 
 def is_working_day(day: dt.date) -> bool:
     """Monday to Friday, except Polish public holidays."""
-    return day.weekday() < 5 and day not in _polish_holidays(range(day.year, day.year + 1))
+    return day.weekday() < 5 and day not in _PL_HOLIDAYS
 
 
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The day `days` working days after `start` (the day of the event itself is not counted,
-    as in art. 57 § 1 of the Code of Administrative Procedure)."""
-    off = _polish_holidays(range(start.year, start.year + 2 + days // 200))
-    day, left = start, days
-    while left > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5 and day not in off:
-            left -= 1
+def add_working_days(start: dt.date, n: int) -> dt.date:
+    """The day `n` working days after `start` (before it when n < 0); `start` itself is not
+    counted, so a 14-working-day deadline for an interview is `add_working_days(learned_on, 14)`."""
+    step = dt.timedelta(days=1 if n >= 0 else -1)
+    day = start
+    remaining = abs(n)
+    while remaining:
+        day += step
+        if is_working_day(day):
+            remaining -= 1
     return day
-
-
-def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
-    if end < start:
-        return -working_days_between(end, start)
-    off = _polish_holidays(range(start.year, end.year + 1))
-    count, day = 0, start
-    while day < end:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5 and day not in off:
-            count += 1
-    return count
