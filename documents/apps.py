@@ -22,5 +22,8 @@ class DocumentsConfig(AppConfig):
         intake.register()
         panels.register("case-sections", template="documents/_za_zyciem_documents.html", order=60)
         panels.register(
-            "family-sections", template="documents/_report_answers.html", context=intake.report_answers
+            "family-sections",
+            template="documents/_report_answers.html",
+            context=intake.report_answers,
+            order=110,
         )

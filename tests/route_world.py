@@ -230,12 +230,19 @@ def za_zyciem_case(world: SimpleNamespace):  # noqa: ANN201
     family = world.a.family
     case = CaseFactory(family=family, assistant=world.users.assistant, legal_basis=LegalBasis.ZA_ZYCIEM)
     referral = ReferralFactory(
-        family=family, social_worker=world.users.social_worker, legal_basis=LegalBasis.ZA_ZYCIEM,
-        status=ReferralStatus.ASSIGNED, case=case,
+        family=family,
+        social_worker=world.users.social_worker,
+        legal_basis=LegalBasis.ZA_ZYCIEM,
+        status=ReferralStatus.ASSIGNED,
+        case=case,
     )
     ZaZyciemRequest.objects.create(
-        family=family, referral=referral, requested_on=timezone.localdate(), requested_by="Alfowska",
-        eligibility=ZaZyciemEligibility.PREGNANCY, recorded_by=world.users.social_worker,
+        family=family,
+        referral=referral,
+        requested_on=timezone.localdate(),
+        requested_by="Alfowska",
+        eligibility=ZaZyciemEligibility.PREGNANCY,
+        recorded_by=world.users.social_worker,
     )
     return case
 
@@ -244,7 +251,9 @@ def catalogue_handover(world: SimpleNamespace):  # noqa: ANN201
     from referrals.models import CatalogueHandover
 
     return CatalogueHandover.objects.create(
-        case=za_zyciem_case(world), handed_on=timezone.localdate(), handed_by=world.users.assistant,
+        case=za_zyciem_case(world),
+        handed_on=timezone.localdate(),
+        handed_by=world.users.assistant,
         entries=[{"title": "Poradnia", "description": "Opis", "institution": "PCPR", "contact": "tel. 1"}],
     )
 
@@ -254,7 +263,11 @@ def family_report(world: SimpleNamespace):  # noqa: ANN201
     from referrals.models import FamilyReport
 
     return FamilyReport.objects.create(
-        family=world.a.family, reporter_kind=ReporterKind.INSTITUTION, reporter_name="Szkoła nr 2",
-        channel=ReportChannel.LETTER, learned_on=timezone.localdate(), social_worker=world.users.social_worker,
+        family=world.a.family,
+        reporter_kind=ReporterKind.INSTITUTION,
+        reporter_name="Szkoła nr 2",
+        channel=ReportChannel.LETTER,
+        learned_on=timezone.localdate(),
+        social_worker=world.users.social_worker,
         recorded_by=world.users.social_worker,
     )
