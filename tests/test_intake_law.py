@@ -626,3 +626,35 @@ def test_other_roles_cannot_set_a_personal_limit(client, social_worker, assistan
         )
     assistant.refresh_from_db()
     assert assistant.personal_caseload_limit is None
+
+
+@pytest.mark.django_db
+def test_erasure_reaches_the_reports_and_the_za_zyciem_requests(family, social_worker):
+    from referrals.retention import anonymise
+
+    report = record_report(
+        family=family,
+        data={
+            "reporter_kind": ReporterKind.PERSON,
+            "reporter_name": "Jan Sąsiad",
+            "reporter_address": "ul. Obok 1",
+            "channel": ReportChannel.PHONE,
+            "learned_on": TODAY(),
+        },
+        by=social_worker,
+    )
+    data = za_zyciem_data(
+        eligibility=ZaZyciemEligibility.CHILD_CERTIFICATE,
+        certificate_date=TODAY(),
+        certificate_issuer="dr Jan Nowak",
+        authorisation_date=TODAY(),
+        authorisation_scope="Sprawy w ZUS",
+    )
+    request = register_za_zyciem_request(family=family, data=data, by=social_worker)
+    anonymise([family.pk])
+    report.refresh_from_db()
+    request.refresh_from_db()
+    assert (report.reporter_name, report.reporter_address) == ("—", "")
+    assert (request.requested_by, request.certificate_issuer, request.authorisation_scope) == ("—", "—", "—")
+    assert not FamilyReport.history.filter(id=report.pk).exists()
+    assert not ZaZyciemRequest.history.filter(id=request.pk).exists()
