@@ -35,6 +35,7 @@ class UserAdmin(BaseUserAdmin):
                     "is_administrator",
                     "employment_form",
                     "coordinator",
+                    "personal_caseload_limit",
                 )
             },
         ),

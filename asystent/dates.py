@@ -13,6 +13,7 @@ hold), so neither a form nor a script or the admin can store a date that breaks 
 import datetime as dt
 from typing import Any
 
+import holidays
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
@@ -148,3 +149,31 @@ def ensure_not_before(day: dt.date | dt.datetime | None, opened_on: dt.date | No
             code="before_opening",
             params={"date": opened_on.strftime("%d.%m.%Y")},
         )
+
+
+# --- working days ------------------------------------------------------------------------------
+#
+# Deadlines counted in working days (the community interview after a report:
+# referrals.models.FamilyReport) skip Saturdays, Sundays and Polish public holidays. The holidays
+# are those of the Act of 18 January 1951 on days free from work (24 December too since 2025),
+# from the `holidays` package, kept current by its maintainers rather than copied here.
+
+_PL_HOLIDAYS = holidays.Poland()  # fills in each year on the first look-up
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Monday to Friday, except Polish public holidays."""
+    return day.weekday() < 5 and day not in _PL_HOLIDAYS
+
+
+def add_working_days(start: dt.date, n: int) -> dt.date:
+    """The day `n` working days after `start` (before it when n < 0); `start` itself is not
+    counted, so a 14-working-day deadline for an interview is `add_working_days(learned_on, 14)`."""
+    step = dt.timedelta(days=1 if n >= 0 else -1)
+    day = start
+    remaining = abs(n)
+    while remaining:
+        day += step
+        if is_working_day(day):
+            remaining -= 1
+    return day

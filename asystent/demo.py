@@ -48,7 +48,10 @@ def seed(say: Callable[[str], None]) -> None:
         )
         if created:
             user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
+            if username == "asystent3":
+                # A service contract: a personal limit below the centre's (art. 15 ust. 4 caps both).
+                user.personal_caseload_limit = 8
+            user.save(update_fields=["password", "personal_caseload_limit"])
         if user.is_manager or user.is_administrator:
             _demo_device(user)
     say(

@@ -4,8 +4,9 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
+from django.utils.translation import gettext_lazy as _
 
-from .models import Centre
+from .models import Centre, User
 
 
 class CentreForm(forms.ModelForm):
@@ -42,3 +43,23 @@ class OwnPasswordChangeForm(PasswordChangeForm):
     def save(self, commit: bool = True):  # noqa: ANN201 - Django's signature
         self.user.must_change_password = False
         return super().save(commit=commit)
+
+
+class PersonalLimitForm(forms.ModelForm):
+    """An assistant's personal limit of families (part-time work, a service contract)."""
+
+    class Meta:
+        model = User
+        fields = ["personal_caseload_limit"]
+        widgets = {"personal_caseload_limit": forms.NumberInput(attrs={"min": 1, "max": 15})}
+
+    def __init__(self, *args: Any, centre_limit: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["personal_caseload_limit"]
+        field.error_messages["min_value"] = _("Give a number of families from 1 to 15.")
+        field.error_messages["max_value"] = _("Give a number of families from 1 to 15.")
+        field.error_messages["invalid"] = _("Give a whole number of families from 1 to 15.")
+        field.help_text = _(
+            "The centre's limit is %(limit)d; the lower of the two applies. "
+            "Leave empty for the centre's limit."
+        ) % {"limit": centre_limit}

@@ -17,6 +17,13 @@ from .limits import NOTE, limited
 # art. 15 ust. 4 of the Act: an assistant works with at most 15 families at the same time.
 STATUTORY_CASELOAD_LIMIT = 15
 
+
+
+def caseload_limit_of(personal: int | None, centre_limit: int) -> int:
+    """The lower of a personal limit (None: none set) and the centre's limit."""
+    return min(centre_limit, personal) if personal else centre_limit
+
+
 postal_code_validator = RegexValidator(r"^\d{2}-\d{3}$", _("Enter the postal code in the form 00-000."))
 
 
@@ -52,6 +59,18 @@ class User(AbstractUser):
         help_text=_(
             "For family assistants: the manager who supervises their cases and is told of their "
             "overdue deadlines. Empty: every manager is told."
+        ),
+    )
+    # A lower limit of families for one assistant (part-time work, a service contract); the
+    # centre's limit applies when it is lower still (`caseload_limit_of`).
+    personal_caseload_limit = models.PositiveSmallIntegerField(
+        _("personal limit of families"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(STATUTORY_CASELOAD_LIMIT)],
+        help_text=_(
+            "For family assistants: at most this many families at the same time (e.g. part-time "
+            "work). Empty: the centre's limit."
         ),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -90,10 +109,21 @@ class User(AbstractUser):
                     "(art. 17 of the Act on family support)."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(personal_caseload_limit__isnull=True)
+                | Q(personal_caseload_limit__gte=1, personal_caseload_limit__lte=STATUTORY_CASELOAD_LIMIT),
+                name="user_personal_caseload_limit_statutory",
+                violation_error_message=_("The personal limit must be between 1 and 15 families."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def caseload_limit_of(self, centre: "Centre") -> int:
+        """The families this assistant may have at the same time: the lower of the centre's limit
+        and the personal one (art. 15 ust. 4 of the Act caps both at 15)."""
+        return caseload_limit_of(self.personal_caseload_limit, centre.caseload_limit)
 
     def clean(self) -> None:
         super().clean()

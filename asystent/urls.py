@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("centre/", views.centre_edit, name="centre-edit"),
+    path("account/assistants/<int:pk>/limit/", views.assistant_limit, name="assistant-limit"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .concurrency import bump_version
 from .enums import Role
-from .forms import CentreForm
+from .forms import CentreForm, PersonalLimitForm
 from .health import broker_state, database_state
 from .http import AuthenticatedHttpRequest
-from .models import Centre, RoleChangeRequest
+from .models import Centre, RoleChangeRequest, User
 from .role_changes import decidable_by, decide_role_change
 from .roles import role_required
 
@@ -84,3 +84,22 @@ def role_change_decide(request: AuthenticatedHttpRequest, pk: int, confirm: bool
             _("The role change has been confirmed.") if confirm else _("The role change has been rejected."),
         )
     return redirect("role-change-list")
+
+
+@role_required(Role.MANAGER, Role.ADMINISTRATOR)
+@require_http_methods(["GET", "POST"])
+def assistant_limit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A manager or the administrator sets an assistant's personal limit of families; assignment
+    then respects the lower of it and the centre's (`cases.services`)."""
+    assistant = get_object_or_404(User, pk=pk, is_assistant=True, is_active=True)
+    centre = Centre.load()
+    form = PersonalLimitForm(request.POST or None, instance=assistant, centre_limit=centre.caseload_limit)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            # The same row lock as assignment: a limit never changes under a running assignment.
+            User.objects.select_for_update().filter(pk=assistant.pk).first()
+            form.save()
+        messages.success(request, _("The personal limit of %(name)s has been saved.") % {"name": assistant})
+        return redirect("assistant-limit", pk=assistant.pk)
+    context = {"form": form, "assistant": assistant, "centre_limit": centre.caseload_limit}
+    return render(request, "asystent/assistant_limit.html", context)

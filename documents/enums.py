@@ -11,6 +11,8 @@ class DocumentKind(models.TextChoices):
     ASSIGNMENT_LETTER = "assignment_letter", _("assignment letter")
     SUBJECT_ACCESS = "subject_access", _("copy of personal data")
     COURT_NOTICE = "court_notice", _("notice to the court")
+    SUPPORT_CATALOGUE = "support_catalogue", _("catalogue of available support (“Za życiem”)")
+    REPORT_ANSWER = "report_answer", _("answer to the reporter")
 
 
 class DocumentStatus(models.TextChoices):

@@ -12,6 +12,8 @@ urlpatterns = [
     path(
         "cases/<int:case_pk>/assignment-letter.pdf", views.assignment_letter_pdf, name="assignment-letter-pdf"
     ),
+    path("catalogues/<int:handover_pk>.pdf", views.support_catalogue_pdf, name="support-catalogue-pdf"),
+    path("report-answers/<int:report_pk>.pdf", views.report_answer_pdf, name="report-answer-pdf"),
     path("<int:pk>/", views.document_detail, name="detail"),
     path("<int:pk>/status/", views.document_status, name="status"),
     path("<int:pk>/retry/", views.document_retry, name="retry"),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -17,11 +17,14 @@ from django.views.decorators.http import require_GET, require_POST
 from asystent.audit import AccessAction, log_access
 from asystent.files import private_file_response
 from asystent.http import AuthenticatedHttpRequest
+from cases.models import Case, Family
 from cases.selectors import get_case_for
+from referrals.models import CatalogueHandover, FamilyReport
 
 from . import selectors, services
 from .enums import DocumentKind
 from .forms import parse_month
+from .intake import case_taking_up
 from .kinds import (
     assignment_version,
     back_url,
@@ -144,3 +147,42 @@ def document_download(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         filename=download_name(document),
         content_type="application/pdf",
     )
+
+
+# --- intake documents ----------------------------------------------------------------------------
+
+
+@require_POST
+def support_catalogue_pdf(request: AuthenticatedHttpRequest, handover_pk: int) -> HttpResponse:
+    """The catalogue of available support as it was handed to a "Za życiem" family."""
+    handover = get_object_or_404(
+        CatalogueHandover.objects.filter(case__in=Case.objects.visible_to(request.user)), pk=handover_pk
+    )
+    _case_for_documents(request, handover.case_id)
+    document = services.request_document(
+        kind=DocumentKind.SUPPORT_CATALOGUE, obj=handover, version=1, by=request.user
+    )
+    return redirect(document)
+
+
+@require_POST
+def report_answer_pdf(request: AuthenticatedHttpRequest, report_pk: int) -> HttpResponse:
+    """The answer to the reporter: the centre has taken up the report (nothing more)."""
+    report = get_object_or_404(
+        FamilyReport.objects.filter(family__in=Family.objects.visible_to(request.user)), pk=report_pk
+    )
+    case = case_taking_up(report)
+    if case is None:
+        messages.error(
+            request,
+            _(
+                "The answer says that the centre took the family into its care: it is printed once "
+                "the family has a case."
+            ),
+        )
+        return redirect(report.family)
+    _case_for_documents(request, case.pk)
+    document = services.request_document(
+        kind=DocumentKind.REPORT_ANSWER, obj=report, version=1, by=request.user
+    )
+    return redirect(document)

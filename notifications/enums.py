@@ -16,6 +16,8 @@ class NotificationKind(models.TextChoices):
     NO_CONTACT_ESCALATION = "no_contact_escalation", gettext_lazy("No visit or contact for a long time")
     CONSENT_PENDING = "consent_pending", gettext_lazy("Consent not recorded")
     REFERRAL_WAITING = "referral_waiting", gettext_lazy("Referral awaiting a decision")
+    INTERVIEW_DUE = "interview_due", gettext_lazy("Community interview due soon")
+    INTERVIEW_OVERDUE = "interview_overdue", gettext_lazy("Community interview overdue")
     ACTION_DUE = "action_due", gettext_lazy("Plan action due soon")
     ACTION_OVERDUE = "action_overdue", gettext_lazy("Plan action overdue")
     MONITORING_ENDING = "monitoring_ending", gettext_lazy("Monitoring ending soon")

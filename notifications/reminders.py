@@ -28,41 +28,19 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import holidays
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
+# The working-day calendar lives in asystent.dates; the rules count with it from here too.
+from asystent.dates import add_working_days as add_working_days
+from asystent.dates import is_working_day as is_working_day
 from asystent.meta import column as column_of
 from asystent.models import Centre, User
 
 from . import channels
 from .models import Notification, ReminderSettings
 from .services import managers
-
-_PL_HOLIDAYS = holidays.Poland()
-
-
-# --- working days --------------------------------------------------------------------------------
-
-
-def is_working_day(day: dt.date) -> bool:
-    """Monday to Friday, except Polish public holidays (holidays.Poland, e.g. 24 December from 2025)."""
-    return day.weekday() < 5 and day not in _PL_HOLIDAYS
-
-
-def add_working_days(start: dt.date, n: int) -> dt.date:
-    """The day `n` working days after `start` (before it when n < 0); `start` itself is not
-    counted, so a 14-working-day deadline for an interview is `add_working_days(reported_on, 14)`."""
-    step = dt.timedelta(days=1 if n >= 0 else -1)
-    day = start
-    remaining = abs(n)
-    while remaining:
-        day += step
-        if is_working_day(day):
-            remaining -= 1
-    return day
-
 
 # --- what a rule returns -------------------------------------------------------------------------
 

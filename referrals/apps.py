@@ -32,6 +32,12 @@ class ReferralsConfig(AppConfig):
         panels.register(
             "family-sections", template="referrals/_family_intake.html", context=referral_panels.family_intake
         )
+        panels.register(
+            "case-sections",
+            template="referrals/_case_za_zyciem.html",
+            context=referral_panels.case_za_zyciem,
+            order=50,
+        )
 
         # The reminder rules over this app's data join the daily sweep (notifications.reminders).
         from . import navigation, reminders

@@ -12,15 +12,23 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from asystent.dates import add_working_days
 from asystent.models import Centre, User
 from cases import pesel as pesel_rules
 from cases.enums import ClosureReason, ConsentDecision, LegalBasis, Placement, Recommendation, Relation, Sex
 from cases.models import AssessmentArea, Case, Family, FamilyMember, ProblemArea, WorkPlan
 from cases.services import assessments, closure, plans, record_consent
 
-from .enums import Decision
-from .models import CommunityInterview, Referral
-from .services import decide_referral, register_court_order, submit_referral
+from .enums import Decision, ReportChannel, ReporterKind, ZaZyciemEligibility
+from .models import CommunityInterview, Referral, SupportCatalogueEntry
+from .services import (
+    decide_referral,
+    hand_over_catalogue,
+    record_report,
+    register_court_order,
+    register_za_zyciem_request,
+    submit_referral,
+)
 
 MARKER_FAMILY = "Kowalscy"
 
@@ -188,7 +196,21 @@ def seed(say: Callable[[str], None]) -> None:
     def assign(index: int, assistant: User, basis: str, days_ago: int, consent: bool) -> Case:
         worker = worker1 if index % 2 else worker2
         family = _family(rng, index, worker)
-        if basis == LegalBasis.COURT_ORDER:
+        if basis == LegalBasis.ZA_ZYCIEM:
+            # At the mother's request, without an interview (art. 8 of the "Za życiem" Act).
+            referral = register_za_zyciem_request(
+                family=family,
+                data={
+                    "requested_on": today - dt.timedelta(days=days_ago + 2),
+                    "requested_by": f"{family.members.exclude(relation=Relation.CHILD).first()} (matka)",
+                    "eligibility": ZaZyciemEligibility.PREGNANCY,
+                    "expected_birth_date": today + dt.timedelta(days=75),
+                    "authorisation_date": today - dt.timedelta(days=days_ago),
+                    "authorisation_scope": "Sprawy w Zakładzie Ubezpieczeń Społecznych i w poradni K.",
+                },
+                by=worker,
+            ).referral
+        elif basis == LegalBasis.COURT_ORDER:
             order = register_court_order(
                 family=family,
                 court="Sąd Rejonowy w Zielonej Dolinie",
@@ -237,7 +259,10 @@ def seed(say: Callable[[str], None]) -> None:
     revised = assign(5, a1, LegalBasis.VOLUNTARY, days_ago=200, consent=True)
     _plan(revised, a1, version_note="Po trzech miesiącach pracy cele dotyczące szkoły zostały rozszerzone.")
     assign(6, a1, LegalBasis.COURT_ORDER, days_ago=120, consent=False)
-    assign(7, a1, LegalBasis.ZA_ZYCIEM, days_ago=60, consent=True)
+    # 7: "Za życiem" support on the mother's request; the catalogue of support was handed over.
+    za_zyciem = assign(7, a1, LegalBasis.ZA_ZYCIEM, days_ago=60, consent=False)
+    _support_catalogue()
+    hand_over_catalogue(case=za_zyciem, on=za_zyciem.opened_on + dt.timedelta(days=7), by=a1)
     assign(8, a3, LegalBasis.MINOR_PARENT, days_ago=30, consent=False)
     assessed = assign(9, a3, LegalBasis.VOLUNTARY, days_ago=90, consent=True)
     ratings = {area.pk: (rng.randint(2, 4), "") for area in AssessmentArea.objects.filter(is_active=True)}
@@ -328,6 +353,7 @@ def seed(say: Callable[[str], None]) -> None:
         date=today - dt.timedelta(days=12),
         reason="Rodzice oświadczyli, że nie chcą dalszej współpracy z asystentem.",
     )
+    seed_report(rng, worker1)
     say(_("Demo families created: %(count)d.") % {"count": Family.objects.count()})
 
 
@@ -399,3 +425,62 @@ def _plan(case: Case, assistant: User, version_note: str) -> WorkPlan:
         created_at=timezone.make_aware(dt.datetime.combine(min(written, timezone.localdate()), dt.time(12)))
     )
     return plan
+
+
+SUPPORT_CATALOGUE = [
+    (
+        "Poradnictwo psychologiczne",
+        "Wsparcie psychologiczne dla rodziców w ciąży powikłanej i po niepomyślnej diagnozie.",
+        "Poradnia Psychologiczno-Pedagogiczna w Zielonej Dolinie",
+        "ul. Szkolna 4, tel. +48 22 000 11 22, pon.–pt. 8–16",
+    ),
+    (
+        "Pomoc prawna",
+        "Nieodpłatna pomoc prawna, w szczególności w sprawach praw rodzicielskich i uprawnień pracowniczych.",
+        "Punkt nieodpłatnej pomocy prawnej, Starostwo Powiatowe",
+        "ul. Ratuszowa 1, pok. 12, tel. +48 22 000 33 44",
+    ),
+    (
+        "Jednorazowe świadczenie „Za życiem”",
+        "Świadczenie z tytułu urodzenia dziecka z zaświadczeniem lekarskim (art. 4 ust. 3 ustawy).",
+        "Dział Świadczeń Rodzinnych MOPS",
+        "ul. Słoneczna 12, parter, tel. +48 22 000 00 01",
+    ),
+    (
+        "Hospicjum perinatalne",
+        "Opieka paliatywna i wsparcie rodziny dziecka z nieuleczalną chorobą.",
+        "Hospicjum Zielona Dolina",
+        "ul. Kwiatowa 9, tel. +48 22 000 55 66",
+    ),
+]
+
+
+def _support_catalogue() -> None:
+    """The catalogue of available support the administrator keeps (art. 8 of the "Za życiem" Act)."""
+    for order, (title, description, institution, contact) in enumerate(SUPPORT_CATALOGUE, start=1):
+        SupportCatalogueEntry.objects.get_or_create(
+            title=title,
+            defaults={
+                "description": description,
+                "institution": institution,
+                "contact": contact,
+                "order": order,
+            },
+        )
+
+
+def seed_report(rng: random.Random, worker: User) -> None:
+    """A family reported by a school three working days ago: its interview is still due."""
+    family = _family(rng, 35, worker)
+    record_report(
+        family=family,
+        data={
+            "reporter_kind": ReporterKind.INSTITUTION,
+            "reporter_name": "Szkoła Podstawowa nr 3 w Zielonej Dolinie",
+            "reporter_address": "ul. Szkolna 8\n00-950 Zielona Dolina",
+            "channel": ReportChannel.LETTER,
+            "learned_on": add_working_days(timezone.localdate(), -3),
+            "social_worker": worker,
+        },
+        by=worker,
+    )

@@ -15,19 +15,25 @@ from asystent.models import User
 from cases.enums import LegalBasis
 from cases.models import Family, ProblemArea
 
-from .enums import Decision, ReferralStatus
-from .models import COURT_ORDER_WAIT_REASON, CommunityInterview, CourtOrder, Referral
+from .enums import Decision, ReferralStatus, ZaZyciemEligibility
+from .models import (
+    COURT_ORDER_WAIT_REASON,
+    CommunityInterview,
+    CourtOrder,
+    FamilyReport,
+    Referral,
+    ZaZyciemRequest,
+)
+from .services import ZA_ZYCIEM_FIELDS as ZA_ZYCIEM_FORM_FIELDS
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-# Legal bases a social worker files a referral under; court orders come through their own form.
-REFERRAL_BASES = [
-    (basis.value, basis.label)
-    for basis in (LegalBasis.VOLUNTARY, LegalBasis.MINOR_PARENT, LegalBasis.ZA_ZYCIEM)
-]
+# Legal bases a social worker files a referral under; court orders and "Za życiem" requests
+# (given at the person's request, without an interview) come through their own forms.
+REFERRAL_BASES = [(basis.value, basis.label) for basis in (LegalBasis.VOLUNTARY, LegalBasis.MINOR_PARENT)]
 # art. 11 ust. 1-3 of the Act: the interview and the analysis come before the referral.
-INTERVIEW_REQUIRED = {LegalBasis.VOLUNTARY, LegalBasis.MINOR_PARENT, LegalBasis.ZA_ZYCIEM}
+INTERVIEW_REQUIRED = {LegalBasis.VOLUNTARY, LegalBasis.MINOR_PARENT}
 
 # A sygnatura akt: the division in Roman numerals, the repertory letters, number/two-digit year,
 # e.g. "III Nsm 123/24", "I RC 7/25", "XI Nkd 1045/26".
@@ -229,14 +235,22 @@ class CourtOrderForm(dates.DateRangeFormMixin, forms.ModelForm):
 class AssistantChoiceField(forms.ModelChoiceField):
     """Every active assistant with the current number of families against the limit."""
 
-    def __init__(self, *args: Any, loads: dict[int, int], limit: int, **kwargs: Any) -> None:
-        self.loads, self.limit = loads, limit
+    def __init__(
+        self,
+        *args: Any,
+        loads: dict[int, int],
+        limit: int,
+        limits: dict[int, int] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.loads, self.limit, self.limits = loads, limit, limits or {}
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj: User) -> str:
         load = self.loads.get(obj.pk, 0)
-        label = f"{obj} — {load} / {self.limit}"
-        if load >= self.limit:
+        limit = self.limits.get(obj.pk, self.limit)  # a personal limit lower than the centre's
+        label = f"{obj} — {load} / {limit}"
+        if load >= limit:
             limit_reached = _("(limit reached)")
             label = f"{label} {limit_reached}"
         return label
@@ -257,7 +271,13 @@ class DecisionForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, referral: Referral, loads: dict[int, int], limit: int, **kwargs: Any
+        self,
+        *args: Any,
+        referral: Referral,
+        loads: dict[int, int],
+        limit: int,
+        limits: dict[int, int] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.referral = referral
@@ -281,6 +301,7 @@ class DecisionForm(forms.Form):
             ),
             loads=loads,
             limit=limit,
+            limits=limits,
             required=False,
             label=_("Family assistant"),
             empty_label=_("— choose the assistant —"),
@@ -304,3 +325,156 @@ class DecisionForm(forms.Form):
         if decision == Decision.REFER and not cleaned.get("note", "").strip():
             self.add_error("note", _("Name the unit or organisation the family is referred to."))
         return cleaned
+
+
+class FamilyReportForm(dates.DateRangeFormMixin, forms.ModelForm):
+    """Who reported the family, how, and the day the centre learned of it."""
+
+    class Meta:
+        model = FamilyReport
+        fields = [
+            "reporter_kind",
+            "reporter_name",
+            "reporter_address",
+            "channel",
+            "learned_on",
+            "urgent",
+            "social_worker",
+        ]
+        widgets = {
+            "learned_on": DateInput(),
+            "reporter_kind": forms.RadioSelect,
+            "reporter_address": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, by: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["social_worker"])
+        field.queryset = User.objects.filter(is_social_worker=True, is_active=True)
+        field.error_messages["required"] = _("Choose the social worker who will carry out the interview.")
+        if by.is_social_worker:
+            self.initial.setdefault("social_worker", by.pk)
+        self.fields["reporter_name"].error_messages["required"] = _(
+            "Name the institution or person who reported the family."
+        )
+        self.fields["channel"].error_messages["required"] = _("Choose how the family was reported.")
+        self.fields["reporter_kind"].error_messages["required"] = _(
+            "Choose whether an institution or a person reported the family."
+        )
+        self.fields["learned_on"].error_messages["required"] = _(
+            "Give the day the centre learned of the family."
+        )
+
+    def clean_learned_on(self) -> dt.date | None:
+        return _not_in_future(
+            self.cleaned_data.get("learned_on"),
+            _("The day the centre learned of the family cannot be in the future."),
+        )
+
+
+class ZaZyciemRequestForm(dates.DateRangeFormMixin, forms.ModelForm):
+    """A request for an assistant under art. 8 of the "Za życiem" Act (no interview needed)."""
+
+    class Meta:
+        model = ZaZyciemRequest
+        fields = list(ZA_ZYCIEM_FORM_FIELDS)
+        widgets = {
+            "requested_on": DateInput(),
+            "expected_birth_date": DateInput(),
+            "certificate_date": DateInput(),
+            "authorisation_date": DateInput(),
+            "eligibility": forms.RadioSelect,
+            "authorisation_scope": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requested_on"].error_messages["required"] = _("Give the date of the request.")
+        self.fields["requested_by"].error_messages["required"] = _("Give who made the request.")
+        self.fields["eligibility"].error_messages["required"] = _(
+            "Choose the ground: a pregnancy or a child with the medical certificate."
+        )
+
+    def clean_requested_on(self) -> dt.date | None:
+        return _not_in_future(
+            self.cleaned_data.get("requested_on"), _("The date of the request cannot be in the future.")
+        )
+
+    def clean_certificate_date(self) -> dt.date | None:
+        return _not_in_future(
+            self.cleaned_data.get("certificate_date"),
+            _("The date of the certificate cannot be in the future."),
+        )
+
+    def clean_authorisation_date(self) -> dt.date | None:
+        return _not_in_future(
+            self.cleaned_data.get("authorisation_date"),
+            _("The date of the authorisation cannot be in the future."),
+        )
+
+    def clean(self) -> dict:
+        super().clean()
+        cleaned = self.cleaned_data
+        if cleaned.get("eligibility") == ZaZyciemEligibility.CHILD_CERTIFICATE:
+            # art. 4 ust. 3 of the "Za życiem" Act: the child's condition is stated in a doctor's certificate.
+            if not cleaned.get("certificate_date"):
+                self.add_error("certificate_date", _("Give the date of the medical certificate."))
+            if not (cleaned.get("certificate_issuer") or "").strip():
+                self.add_error("certificate_issuer", _("Give the doctor who issued the certificate."))
+        if cleaned.get("eligibility") == ZaZyciemEligibility.PREGNANCY:
+            expected = cleaned.get("expected_birth_date")
+            requested = cleaned.get("requested_on")
+            if expected and requested and expected < requested:
+                self.add_error(
+                    "expected_birth_date", _("The expected date of birth cannot be before the request.")
+                )
+        has_date = bool(cleaned.get("authorisation_date"))
+        has_scope = bool((cleaned.get("authorisation_scope") or "").strip())
+        if has_date and not has_scope:
+            self.add_error("authorisation_scope", _("Give the scope of the written authorisation."))
+        if has_scope and not has_date:
+            self.add_error("authorisation_date", _("Give the date of the written authorisation."))
+        requested = cleaned.get("requested_on")
+        certificate = cleaned.get("certificate_date")
+        if requested and certificate and certificate > requested:
+            self.add_error("certificate_date", _("The certificate cannot be dated after the request."))
+        return cleaned
+
+
+class AuthorisationForm(forms.Form):
+    """The family's written authorisation for the assistant to act before other bodies."""
+
+    authorisation_date = forms.DateField(
+        label=_("Date of the written authorisation"),
+        widget=DateInput(),
+        validators=[dates.DateRange()],
+        error_messages={"required": _("Give the date of the written authorisation.")},
+    )
+    authorisation_scope = forms.CharField(
+        label=_("Scope of the authorisation"),
+        max_length=limits.NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the scope of the written authorisation.")},
+    )
+
+    def clean_authorisation_date(self) -> dt.date | None:
+        return _not_in_future(
+            self.cleaned_data.get("authorisation_date"),
+            _("The date of the authorisation cannot be in the future."),
+        )
+
+
+class CatalogueHandoverForm(forms.Form):
+    """The day the assistant handed the family the catalogue of available support."""
+
+    handed_on = forms.DateField(
+        label=_("Date handed over"),
+        widget=DateInput(),
+        validators=[dates.DateRange()],
+        error_messages={"required": _("Give the date the catalogue was handed over.")},
+    )
+
+    def clean_handed_on(self) -> dt.date | None:
+        return _not_in_future(
+            self.cleaned_data.get("handed_on"), _("The date of the handover cannot be in the future.")
+        )

@@ -1,5 +1,7 @@
 """Intake: community interviews, referrals for an assistant, court orders and the manager's decision."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case as SqlCase
@@ -20,7 +22,7 @@ from asystent.transitions import Condition, transition
 from cases.enums import LegalBasis
 from cases.models import Case, Family, LegalBasisPeriod, ProblemArea
 
-from .enums import ReferralStatus
+from .enums import ReferralStatus, ReportChannel, ReporterKind, ZaZyciemEligibility
 
 
 class CommunityInterview(models.Model):
@@ -266,8 +268,13 @@ class Referral(models.Model):
         target=ReferralStatus.SUBMITTED,
         conditions=[
             # art. 11 ust. 1-3: the community interview and its analysis precede the referral.
+            # A "Za życiem" request needs no interview (art. 8 of the "Za życiem" Act).
             Condition(
-                lambda referral: referral.interview_id is not None or referral.is_court_ordered,
+                lambda referral: (
+                    referral.interview_id is not None
+                    or referral.is_court_ordered
+                    or referral.legal_basis == LegalBasis.ZA_ZYCIEM
+                ),
                 _("Record the community interview before submitting the referral."),
             )
         ],
@@ -339,3 +346,183 @@ class ReferralTransition(TransitionLog):
             *limits.length_constraints("referral_transition", comment=NOTE),
             *dates.datetime_range_constraints("referral_transition", "at"),
         ]
+
+
+# § 3 ust. 2-3 of the regulation of the Minister of Family and Social Policy of 8 April 2021 on
+# the family community interview (Dz. U. 2021 poz. 893): the interview is carried out within 14
+# working days of learning that it is needed; in urgent cases at once, within 2 working days.
+INTERVIEW_WORKING_DAYS = 14
+URGENT_INTERVIEW_WORKING_DAYS = 2
+
+
+class FamilyReport(models.Model):
+    """How the centre learned of a family (zgłoszenie): who reported it, how, and on what day;
+    that day starts the community interview's deadline."""
+
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, related_name="reports", verbose_name=_("family")
+    )
+    reporter_kind = models.CharField(_("who reported"), max_length=20, choices=ReporterKind.choices)
+    reporter_name = models.CharField(
+        _("reporting institution or person"), max_length=200, help_text=_("e.g. Szkoła Podstawowa nr 2")
+    )
+    reporter_address = models.TextField(
+        _("address for the answer"),
+        blank=True,
+        **limited(NOTE),
+        help_text=_("Optional: for the answer letter."),
+    )
+    channel = models.CharField(_("how it was reported"), max_length=20, choices=ReportChannel.choices)
+    learned_on = models.DateField(_("day the centre learned of the family"), validators=[dates.PAST])
+    urgent = models.BooleanField(
+        _("urgent"),
+        default=False,
+        help_text=_("The interview is then due within 2 working days, otherwise 14."),
+    )
+    social_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="family_reports",
+        verbose_name=_("social worker carrying out the interview"),
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("report of a family")
+        verbose_name_plural = _("reports of families")
+        ordering = ["-learned_on", "-pk"]
+        constraints = [*dates.range_constraints("family_report", "learned_on")]
+
+    def __str__(self) -> str:
+        return _("Report of %(date)s") % {"date": self.learned_on.strftime("%d.%m.%Y")}
+
+    @property
+    def interview_working_days(self) -> int:
+        return URGENT_INTERVIEW_WORKING_DAYS if self.urgent else INTERVIEW_WORKING_DAYS
+
+    @property
+    def interview_due(self) -> dt.date:
+        return dates.add_working_days(self.learned_on, self.interview_working_days)
+
+    def interview(self) -> "CommunityInterview | None":
+        """The first interview of the family carried out on or after the report."""
+        return self.family.interviews.filter(date__gte=self.learned_on).order_by("date", "pk").first()
+
+
+class ZaZyciemRequest(models.Model):
+    """A request for an assistant under art. 8 of the Act of 4 November 2016 on support for
+    pregnant women and families "Za życiem": given at the person's request, without a community
+    interview and without the social worker's referral; the request goes to the manager, who
+    assigns an assistant as for other cases."""
+
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, related_name="za_zyciem_requests", verbose_name=_("family")
+    )
+    referral = models.OneToOneField(
+        Referral, on_delete=models.PROTECT, related_name="za_zyciem_request", verbose_name=_("referral")
+    )
+    requested_on = models.DateField(_("date of the request"), validators=[dates.PAST])
+    requested_by = models.CharField(_("who made the request"), max_length=200)
+    eligibility = models.CharField(_("eligibility"), max_length=20, choices=ZaZyciemEligibility.choices)
+    expected_birth_date = models.DateField(
+        _("expected date of birth"), null=True, blank=True, validators=[dates.DateRange()]
+    )
+    certificate_date = models.DateField(
+        _("date of the medical certificate"), null=True, blank=True, validators=[dates.PAST]
+    )
+    certificate_issuer = models.CharField(
+        _("doctor who issued the certificate"),
+        max_length=200,
+        blank=True,
+        help_text=_("Name and specialisation, e.g. dr Anna Kowalska, neonatologia."),
+    )
+    authorisation_date = models.DateField(
+        _("date of the written authorisation"), null=True, blank=True, validators=[dates.PAST]
+    )
+    authorisation_scope = models.TextField(
+        _("scope of the authorisation"),
+        blank=True,
+        **limited(NOTE),
+        help_text=_("Before which institutions and in which matters the assistant may act for the family."),
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("“Za życiem” request")
+        verbose_name_plural = _("“Za życiem” requests")
+        ordering = ["-requested_on", "-pk"]
+        constraints = [
+            *dates.range_constraints(
+                "za_zyciem_request",
+                "requested_on",
+                "expected_birth_date",
+                "certificate_date",
+                "authorisation_date",
+            ),
+            # art. 4 ust. 3 of the "Za życiem" Act: the child's condition is stated by a doctor's certificate.
+            models.CheckConstraint(
+                condition=~Q(eligibility=ZaZyciemEligibility.CHILD_CERTIFICATE)
+                | (Q(certificate_date__isnull=False) & ~Q(certificate_issuer="")),
+                name="za_zyciem_child_has_certificate",
+                violation_error_message=_("Give the date and the issuer of the medical certificate."),
+            ),
+            models.CheckConstraint(
+                condition=Q(authorisation_date__isnull=True, authorisation_scope="")
+                | (Q(authorisation_date__isnull=False) & ~Q(authorisation_scope="")),
+                name="za_zyciem_authorisation_date_and_scope",
+                violation_error_message=_("Give both the date and the scope of the written authorisation."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("“Za życiem” request of %(date)s") % {"date": self.requested_on.strftime("%d.%m.%Y")}
+
+
+class SupportCatalogueEntry(models.Model):
+    """One entry of the catalogue of available support the centre keeps (art. 8 ust. 2 pkt 1 of
+    the "Za życiem" Act): the assistant hands it to the family."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), **limited(DESCRIPTION))
+    institution = models.CharField(_("institution"), max_length=200)
+    contact = models.CharField(
+        _("contact"), max_length=300, help_text=_("Address, phone, e-mail, opening hours.")
+    )
+    is_active = models.BooleanField(_("in the catalogue"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        verbose_name = _("entry of the support catalogue")
+        verbose_name_plural = _("support catalogue (“Za życiem”)")
+        ordering = ["order", "title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CatalogueHandover(models.Model):
+    """The catalogue of available support handed to a "Za życiem" family: when, by whom, and the
+    entries as they were handed over (the printed catalogue shows these)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="catalogue_handovers", verbose_name=_("case")
+    )
+    handed_on = models.DateField(_("date handed over"), validators=[dates.PAST])
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("handed over by")
+    )
+    entries = models.JSONField(_("entries handed over"), default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("handover of the support catalogue")
+        verbose_name_plural = _("handovers of the support catalogue")
+        ordering = ["-handed_on", "-pk"]
+        constraints = [*dates.range_constraints("catalogue_handover", "handed_on")]
+
+    def __str__(self) -> str:
+        return _("Catalogue handed over on %(date)s") % {"date": self.handed_on.strftime("%d.%m.%Y")}

@@ -4,7 +4,9 @@ called from `ReferralsConfig.ready()`)."""
 from django.utils.translation import gettext_lazy as _
 
 from asystent.enums import Role
-from asystent.navigation import register_link
+from asystent.navigation import register_block, register_link
+
+from .panels import home_deadlines
 
 
 def register() -> None:
@@ -32,3 +34,5 @@ def register() -> None:
         roles=(Role.MANAGER,),
         order=10,
     )
+    # The social worker's community interviews due after reports, on the start page.
+    register_block("home", template="referrals/_home_deadlines.html", context=home_deadlines, order=110)

@@ -4,6 +4,7 @@ order still without an assistant (every working day). Registered with the sweep 
 
 import datetime as dt
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from notifications.enums import NotificationKind
 from notifications.reminders import Reminder, Sweep, fmt, is_working_day, register_rule
 
 from .enums import ReferralStatus
-from .models import Referral
+from .models import CommunityInterview, FamilyReport, Referral
 
 
 def referral_reminders(sweep: Sweep) -> list[Reminder]:
@@ -86,7 +87,59 @@ def court_order_reminders(sweep: Sweep) -> list[Reminder]:
     return reminders
 
 
+# (practice) The social worker is reminded this many calendar days before the interview is due.
+INTERVIEW_NOTICE_DAYS = 3
+
+
+def interview_reminders(sweep: Sweep) -> list[Reminder]:
+    """The community interview after a report (14 working days, 2 if urgent: `FamilyReport`):
+    the social worker is reminded shortly before the deadline and again once it has passed, until
+    an interview of the family is recorded."""
+    later_interview = CommunityInterview.objects.filter(
+        family=OuterRef("family"), date__gte=OuterRef("learned_on")
+    )
+    # The deadline is at most 14 working days (under 5 weeks, holidays included) after the report.
+    horizon = sweep.today - dt.timedelta(days=365)
+    reports = (
+        FamilyReport.objects.filter(learned_on__gte=horizon, social_worker__is_active=True)
+        .exclude(Exists(later_interview))
+        .select_related("family")
+    )
+    reminders = []
+    for report in reports:
+        due = report.interview_due
+        if due < sweep.today:
+            rule, message = (
+                NotificationKind.INTERVIEW_OVERDUE,
+                _("Family %(family)s: the community interview was due by %(date)s and is not recorded."),
+            )
+        elif due <= sweep.days(INTERVIEW_NOTICE_DAYS):
+            rule, message = (
+                NotificationKind.INTERVIEW_DUE,
+                _("Family %(family)s: the community interview is due by %(date)s."),
+            )
+        else:
+            continue
+        reminders.append(
+            Reminder(
+                rule=rule,
+                object_pk=report.pk,
+                due=due,
+                recipients=frozenset([report.social_worker_id]),
+                message=message % {"family": report.family.name, "date": fmt(due)},
+                url=reverse("cases:family-detail", args=[report.family_id]),
+                family_id=report.family_id,
+            )
+        )
+    return reminders
+
+
 def register() -> None:
     """Called from `ReferralsConfig.ready()`; 50 is the rule's place in the sweep (`cases.reminders`)."""
     register_rule(referral_reminders, kinds=[NotificationKind.REFERRAL_WAITING], order=50)
     register_rule(court_order_reminders, kinds=[NotificationKind.COURT_ORDER_WAITING], order=51)
+    register_rule(
+        interview_reminders,
+        kinds=[NotificationKind.INTERVIEW_DUE, NotificationKind.INTERVIEW_OVERDUE],
+        order=45,
+    )

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -11,7 +11,7 @@ from asystent.models import User
 from cases.enums import LegalBasis
 from cases.models import Family
 
-from .models import CommunityInterview, CourtOrder, Referral
+from .models import CommunityInterview, CourtOrder, FamilyReport, Referral
 
 
 def get_referral_for(user: User, pk: int) -> Referral:
@@ -46,3 +46,17 @@ def referral_history(family: Family) -> list[HistorySource]:
         return _("Referral: %(basis)s") % {"basis": LegalBasis(basis).label}
 
     return [HistorySource(Referral.history.filter(family_id=family.pk), label=label)]
+
+
+def pending_interviews(user: User) -> list[FamilyReport]:
+    """The reports assigned to this social worker whose family has had no interview since, the
+    earliest deadline first (each with `interview_due`)."""
+    later_interview = CommunityInterview.objects.filter(
+        family=OuterRef("family"), date__gte=OuterRef("learned_on")
+    )
+    reports = list(
+        FamilyReport.objects.filter(social_worker=user, family__in=Family.objects.visible_to(user))
+        .exclude(Exists(later_interview))
+        .select_related("family")
+    )
+    return sorted(reports, key=lambda report: (report.interview_due, report.pk))

@@ -4,11 +4,13 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from asystent import dates
 from asystent.concurrency import bump_version, check_version
 from asystent.errors import InvalidTransition
 from asystent.history import attribute_change
@@ -20,7 +22,15 @@ from notifications.enums import NotificationKind
 from notifications.services import managers, notify
 
 from .enums import Decision, ReferralStatus
-from .models import COURT_ORDER_NOT_REFUSED, CourtOrder, Referral
+from .models import (
+    COURT_ORDER_NOT_REFUSED,
+    CatalogueHandover,
+    CourtOrder,
+    FamilyReport,
+    Referral,
+    SupportCatalogueEntry,
+    ZaZyciemRequest,
+)
 
 # What a social worker writes on the referral form (the m2m `problem_areas` is set after saving).
 REFERRAL_FIELDS = ("interview", "legal_basis", "justification", "children_in_foster_care", "blue_card_open")
@@ -267,3 +277,112 @@ def _notify_decision(referral: Referral, *, by: User) -> None:
         url=referral.get_absolute_url(),
         family_id=referral.family_id,
     )
+
+
+# --- reports of families and "Za życiem" requests --------------------------------------------
+
+
+def record_report(*, family: Family, data: dict[str, Any], by: User) -> FamilyReport:
+    """Record who reported the family, how and when the centre learned of it; that day starts
+    the community interview's deadline (`FamilyReport.interview_due`)."""
+    social_worker = data.get("social_worker") or by
+    if not (social_worker.is_active and social_worker.is_social_worker):
+        raise InvalidTransition(_("Choose the social worker who will carry out the interview."))
+    report = FamilyReport(
+        family=family,
+        reporter_kind=data["reporter_kind"],
+        reporter_name=data["reporter_name"],
+        reporter_address=data.get("reporter_address", ""),
+        channel=data["channel"],
+        learned_on=data["learned_on"],
+        urgent=bool(data.get("urgent")),
+        social_worker=social_worker,
+        recorded_by=by,
+    )
+    with transaction.atomic():
+        report.full_clean()
+        attribute_change(report, by)
+        report.save()
+    return report
+
+
+ZA_ZYCIEM_FIELDS = (
+    "requested_on",
+    "requested_by",
+    "eligibility",
+    "expected_birth_date",
+    "certificate_date",
+    "certificate_issuer",
+    "authorisation_date",
+    "authorisation_scope",
+)
+
+
+def register_za_zyciem_request(*, family: Family, data: dict[str, Any], by: User) -> ZaZyciemRequest:
+    """Record a request for an assistant under art. 8 of the "Za życiem" Act: it goes straight to
+    the manager's queue as a submitted referral, without a community interview."""
+    with transaction.atomic():
+        referral = Referral(
+            family=family,
+            social_worker=by,
+            legal_basis=LegalBasis.ZA_ZYCIEM,
+            justification=_("Request for an assistant under the “Za życiem” Act made on %(date)s by %(who)s.")
+            % {"date": data["requested_on"].strftime("%d.%m.%Y"), "who": data["requested_by"]},
+        )
+        request = ZaZyciemRequest(family=family, recorded_by=by, **{k: data.get(k) for k in ZA_ZYCIEM_FIELDS})
+        for name in ("certificate_issuer", "authorisation_scope"):
+            setattr(request, name, getattr(request, name) or "")
+        request.full_clean(exclude=["referral"])
+        referral.full_clean()
+        attribute_change(referral, by)
+        referral.save()
+        referral.submit(by=by)
+        referral.save()
+        request.referral = referral
+        attribute_change(request, by)
+        request.save()
+    return request
+
+
+def record_authorisation(*, request: ZaZyciemRequest, date: dt.date, scope: str, by: User) -> ZaZyciemRequest:
+    """The family's written authorisation for the assistant to act for it before institutions
+    (art. 8 ust. 2 of the "Za życiem" Act)."""
+    with transaction.atomic():
+        request = ZaZyciemRequest.objects.select_for_update().get(pk=request.pk)
+        request.authorisation_date = date
+        request.authorisation_scope = scope.strip()
+        request.full_clean()
+        attribute_change(request, by)
+        request.save()
+    return request
+
+
+def za_zyciem_request_of(case: Case) -> ZaZyciemRequest | None:
+    """The request a "Za życiem" case was opened on (through its referral)."""
+    return ZaZyciemRequest.objects.filter(referral__case=case).first()
+
+
+def hand_over_catalogue(*, case: Case, on: dt.date, by: User) -> CatalogueHandover:
+    """Record that the assistant handed the family the catalogue of available support (art. 8
+    ust. 2 pkt 1 of the "Za życiem" Act), keeping the entries as they were handed over."""
+    if case.legal_basis != LegalBasis.ZA_ZYCIEM:
+        raise InvalidTransition(_("The support catalogue is handed over in “Za życiem” cases."))
+    if not by.has_perm("referrals.hand_over_catalogue", case):
+        raise PermissionDenied
+    entries = [
+        {"title": e.title, "description": e.description, "institution": e.institution, "contact": e.contact}
+        for e in SupportCatalogueEntry.objects.filter(is_active=True)
+    ]
+    if not entries:
+        raise InvalidTransition(
+            _("The support catalogue is empty: ask the administrator to add its entries first.")
+        )
+    handover = CatalogueHandover(case=case, handed_on=on, handed_by=by, entries=entries)
+    with transaction.atomic():
+        try:
+            dates.ensure_not_before(on, case.opened_on)
+        except ValidationError as error:
+            raise InvalidTransition(error.messages[0]) from error
+        handover.full_clean()
+        handover.save()
+    return handover

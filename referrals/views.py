@@ -11,7 +11,7 @@ from typing import cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,20 +27,44 @@ from asystent.models import Centre, User
 from asystent.pagination import paginate
 from asystent.roles import role_required
 from asystent.transitions import can_proceed, log_entries
-from cases.selectors import get_family_for
-from cases.services import caseloads
+from cases.enums import LegalBasis
+from cases.models import Case
+from cases.selectors import get_case_for, get_family_for
+from cases.services import caseload_limits, caseloads
 
 from .enums import Decision, ReferralStatus
 from .filters import ReferralFilter
-from .forms import AssistantChoiceField, CourtOrderForm, DecisionForm, InterviewForm, ReferralForm
-from .models import CommunityInterview, CourtOrder, Referral
+from .forms import (
+    AssistantChoiceField,
+    AuthorisationForm,
+    CatalogueHandoverForm,
+    CourtOrderForm,
+    DecisionForm,
+    FamilyReportForm,
+    InterviewForm,
+    ReferralForm,
+    ZaZyciemRequestForm,
+)
+from .models import (
+    CommunityInterview,
+    CourtOrder,
+    FamilyReport,
+    Referral,
+    SupportCatalogueEntry,
+    ZaZyciemRequest,
+)
 from .selectors import get_court_order_for, get_referral_for
 from .services import (
     decide_referral,
+    hand_over_catalogue,
+    record_authorisation,
+    record_report,
     register_court_order,
+    register_za_zyciem_request,
     save_referral,
     submit_referral,
     withdraw_referral,
+    za_zyciem_request_of,
 )
 
 PAGE_SIZE = 25
@@ -294,7 +318,11 @@ def referral_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect(referral)
     centre = Centre.load()
     form = DecisionForm(
-        request.POST or None, referral=referral, loads=caseloads(), limit=centre.caseload_limit
+        request.POST or None,
+        referral=referral,
+        loads=caseloads(),
+        limit=centre.caseload_limit,
+        limits=caseload_limits(),
     )
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]
@@ -332,3 +360,111 @@ def referral_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "limit": centre.caseload_limit,
     }
     return render(request, "referrals/decide.html", context)
+
+
+# --- reports of families and "Za życiem" requests --------------------------------------------
+
+
+@role_required(Role.SOCIAL_WORKER, Role.MANAGER)
+@require_http_methods(["GET", "POST"])
+def report_create(request: AuthenticatedHttpRequest, family_pk: int) -> HttpResponse:
+    """Who reported the family, how and when: the interview's deadline starts that day."""
+    family = get_family_for(request.user, family_pk)
+    form = FamilyReportForm(request.POST or None, instance=FamilyReport(family=family), by=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = record_report(family=family, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The report has been recorded; the community interview is due by %(date)s.")
+                % {"date": report.interview_due.strftime("%d.%m.%Y")},
+            )
+            return redirect(family.get_absolute_url())
+    log_access(request, family_id=family.pk, obj=family, action=AccessAction.VIEW)
+    return render(request, "referrals/report_form.html", {"form": form, "family": family})
+
+
+@role_required(Role.SOCIAL_WORKER, Role.MANAGER)
+@require_http_methods(["GET", "POST"])
+def za_zyciem_create(request: AuthenticatedHttpRequest, family_pk: int) -> HttpResponse:
+    """A request for an assistant under the "Za życiem" Act: to the manager, without an interview."""
+    family = get_family_for(request.user, family_pk)
+    form = ZaZyciemRequestForm(request.POST or None, instance=ZaZyciemRequest(family=family))
+    if request.method == "POST" and form.is_valid():
+        try:
+            za_request = register_za_zyciem_request(family=family, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The “Za życiem” request has been recorded and is in the manager's queue.")
+            )
+            return redirect(za_request.referral)
+    log_access(request, family_id=family.pk, obj=family, action=AccessAction.VIEW)
+    return render(request, "referrals/za_zyciem_form.html", {"form": form, "family": family})
+
+
+def _za_zyciem_case(request: AuthenticatedHttpRequest, case_pk: int) -> tuple[Case, ZaZyciemRequest | None]:
+    case = get_case_for(request.user, case_pk)
+    if case.legal_basis != LegalBasis.ZA_ZYCIEM:
+        raise Http404
+    if not request.user.has_perm("referrals.hand_over_catalogue", case):
+        raise PermissionDenied
+    return case, za_zyciem_request_of(case)
+
+
+@role_required(Role.ASSISTANT)
+@require_http_methods(["GET", "POST"])
+def catalogue_handover(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
+    """The assistant records handing the family the catalogue of available support."""
+    case, _request = _za_zyciem_case(request, case_pk)
+    form = CatalogueHandoverForm(request.POST or None, initial={"handed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            hand_over_catalogue(case=case, on=form.cleaned_data["handed_on"], by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The handover of the support catalogue has been recorded."))
+            return redirect(case)
+    log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
+    context = {
+        "form": form,
+        "case": case,
+        "family": case.family,
+        "entries": SupportCatalogueEntry.objects.filter(is_active=True),
+    }
+    return render(request, "referrals/catalogue_handover.html", context)
+
+
+@role_required(Role.ASSISTANT)
+@require_http_methods(["GET", "POST"])
+def authorisation_edit(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
+    """The assistant records the family's written authorisation to act before other bodies."""
+    case, za_request = _za_zyciem_case(request, case_pk)
+    if za_request is None:
+        raise Http404
+    initial = {
+        "authorisation_date": za_request.authorisation_date,
+        "authorisation_scope": za_request.authorisation_scope,
+    }
+    form = AuthorisationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_authorisation(
+                request=za_request,
+                date=form.cleaned_data["authorisation_date"],
+                scope=form.cleaned_data["authorisation_scope"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The written authorisation has been recorded."))
+            return redirect(case)
+    log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
+    context = {"form": form, "case": case, "family": case.family}
+    return render(request, "referrals/authorisation_form.html", context)

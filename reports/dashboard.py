@@ -418,7 +418,11 @@ class RankedAssistants:
 
     def _ranked(self, search: str, *, offset: int, limit: int) -> RawQuerySet:
         # Only what a row shows (`User.__str__`, the links): the rows are ranked and counted whole.
-        people = _active_assistants(self.team).order_by().values("id", "username", "first_name", "last_name")
+        people = (
+            _active_assistants(self.team)
+            .order_by()
+            .values("id", "username", "first_name", "last_name", "personal_caseload_limit")
+        )
         people_sql, people_params = people.query.sql_with_params()
         loads_sql, loads_params = _caseload_counts(self.ctx, self.team).query.sql_with_params()
         matched, matched_params = "1", ()
@@ -426,7 +430,13 @@ class RankedAssistants:
             matching = _active_assistants(self.team).filter(name_matches(search)).order_by().values("pk")
             matching_sql, matched_params = matching.query.sql_with_params()
             matched = f"CASE WHEN u.id IN ({matching_sql}) THEN 1 ELSE 0 END"
-        cap = self.ctx.centre.caseload_limit
+        # Each assistant against their own limit: the lower of the centre's and the personal one.
+        cap = int(self.ctx.centre.caseload_limit)
+        own = (
+            f"(CASE WHEN u.personal_caseload_limit IS NOT NULL AND u.personal_caseload_limit < {cap} "
+            f"THEN u.personal_caseload_limit ELSE {cap} END)"
+        )
+        near = int(NEAR_LIMIT_MARGIN)
         stamps = connection.ops.quote_name(FigureStamp._meta.db_table)
         load = "COALESCE(l.n, 0)"  # an assistant without cases has no caseload row
         sql = f"""
@@ -434,9 +444,10 @@ class RankedAssistants:
                 SELECT u.*, {load} AS load, {matched} AS matched, s.token AS figure_stamp,
                     COUNT(*) OVER () AS team_assistants,
                     SUM({load}) OVER () AS team_families,
-                    SUM(CASE WHEN {load} >= %s THEN 1 ELSE 0 END) OVER () AS team_at_limit,
-                    SUM(CASE WHEN {load} >= %s AND {load} < %s THEN 1 ELSE 0 END) OVER () AS team_near_limit,
-                    SUM(CASE WHEN {load} < %s THEN %s - {load} ELSE 0 END) OVER () AS team_free_places
+                    SUM(CASE WHEN {load} >= {own} THEN 1 ELSE 0 END) OVER () AS team_at_limit,
+                    SUM(CASE WHEN {load} >= {own} - {near} AND {load} < {own} THEN 1 ELSE 0 END)
+                        OVER () AS team_near_limit,
+                    SUM(CASE WHEN {load} < {own} THEN {own} - {load} ELSE 0 END) OVER () AS team_free_places
                 FROM ({people_sql}) u LEFT JOIN ({loads_sql}) l ON l.assistant = u.id
                 LEFT JOIN {stamps} s ON s.assistant_id = u.id
             ) ranked
@@ -447,7 +458,6 @@ class RankedAssistants:
         # In the order of the placeholders in the text.
         params = [
             *matched_params,
-            *(cap, cap - NEAR_LIMIT_MARGIN, cap, cap, cap),
             *people_params,
             *loads_params,
             limit,
@@ -557,7 +567,7 @@ def assistant_rows(ctx: Context, assistants: Iterable[User]) -> list[AssistantRo
             AssistantRow(
                 assistant=user,
                 load=row.get("load") or 0,
-                limit=ctx.centre.caseload_limit,
+                limit=user.caseload_limit_of(ctx.centre),
                 monitoring=row.get("monitoring") or 0,
                 children=row.get("children") or 0,
                 oldest_contact=row.get("oldest_contact"),

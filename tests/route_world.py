@@ -232,3 +232,54 @@ def build() -> SimpleNamespace:
     # A device of someone outside the matrix: the administrator's own would ask them for a code.
     totp_device = TOTPDevice.objects.create(user=UserFactory(username="totp-owner"), name="telefon")
     return SimpleNamespace(users=people, a=alpha, b=beta, protocol=protocol, totp_device=totp_device)
+
+
+def za_zyciem_case(world: SimpleNamespace):  # noqa: ANN201
+    """A "Za życiem" case of the Alfowscy with the request it was opened on (anna's)."""
+    from referrals.enums import ZaZyciemEligibility
+    from referrals.models import ZaZyciemRequest
+
+    family = world.a.family
+    case = CaseFactory(family=family, assistant=world.users.assistant, legal_basis=LegalBasis.ZA_ZYCIEM)
+    referral = ReferralFactory(
+        family=family,
+        social_worker=world.users.social_worker,
+        legal_basis=LegalBasis.ZA_ZYCIEM,
+        status=ReferralStatus.ASSIGNED,
+        case=case,
+    )
+    ZaZyciemRequest.objects.create(
+        family=family,
+        referral=referral,
+        requested_on=timezone.localdate(),
+        requested_by="Alfowska",
+        eligibility=ZaZyciemEligibility.PREGNANCY,
+        recorded_by=world.users.social_worker,
+    )
+    return case
+
+
+def catalogue_handover(world: SimpleNamespace):  # noqa: ANN201
+    from referrals.models import CatalogueHandover
+
+    return CatalogueHandover.objects.create(
+        case=za_zyciem_case(world),
+        handed_on=timezone.localdate(),
+        handed_by=world.users.assistant,
+        entries=[{"title": "Poradnia", "description": "Opis", "institution": "PCPR", "contact": "tel. 1"}],
+    )
+
+
+def family_report(world: SimpleNamespace):  # noqa: ANN201
+    from referrals.enums import ReportChannel, ReporterKind
+    from referrals.models import FamilyReport
+
+    return FamilyReport.objects.create(
+        family=world.a.family,
+        reporter_kind=ReporterKind.INSTITUTION,
+        reporter_name="Szkoła nr 2",
+        channel=ReportChannel.LETTER,
+        learned_on=timezone.localdate(),
+        social_worker=world.users.social_worker,
+        recorded_by=world.users.social_worker,
+    )

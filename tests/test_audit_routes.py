@@ -27,6 +27,7 @@ from .test_login_required import ROUTES
 NO_FILE_DATA = {
     "documents:status": "polled every 2 s under a document whose page recorded the view; shows "
     "only the rendering's state and the download link",
+    "assistant-limit": "an assistant's personal limit of families: a staff setting, no family's data",
 }
 # Pages without an object in their URL that show records of several families: each must record
 # what it shows.

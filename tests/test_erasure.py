@@ -24,6 +24,7 @@ from documents.kinds import month_version
 from documents.models import RenderedDocument
 from notifications.models import Notification
 from notifications.services import notify
+from referrals.models import CatalogueHandover, FamilyReport
 from visits.models import Visit
 
 from .factories import (
@@ -128,6 +129,26 @@ def _build_family(assistant, manager, django_capture_on_commit_callbacks):
         # The mother's copy of her data belongs to the family, not to the case.
         document_services.request_document(
             kind=DocumentKind.SUBJECT_ACCESS, obj=mother, version=20240315, by=manager
+        )
+        # Who reported the family, and the catalogue handed over: their documents too.
+        report = FamilyReport.objects.create(
+            family=family,
+            reporter_kind="person",
+            reporter_name=f"{SECRET} sąsiad",
+            reporter_address=f"ul. {SECRET} 7",
+            channel="phone",
+            learned_on=dt.date(2023, 2, 20),
+            social_worker=family.registered_by,
+            recorded_by=family.registered_by,
+        )
+        handover = CatalogueHandover.objects.create(
+            case=case, handed_on=dt.date(2023, 3, 3), handed_by=assistant, entries=[]
+        )
+        document_services.request_document(
+            kind=DocumentKind.REPORT_ANSWER, obj=report, version=1, by=assistant
+        )
+        document_services.request_document(
+            kind=DocumentKind.SUPPORT_CATALOGUE, obj=handover, version=1, by=assistant
         )
     # The manager reads a daily digest: the e-mail waits in the outbox.
     manager.email_notifications = "digest"

@@ -166,7 +166,8 @@ def test_a_minor_parent_cannot_be_rejected_or_waitlisted(decision, manager):
     ("basis", "status", "started"),
     [
         (LegalBasis.VOLUNTARY, CaseStatus.AWAITING_CONSENT, False),
-        (LegalBasis.ZA_ZYCIEM, CaseStatus.AWAITING_CONSENT, False),
+        # art. 8 of the "Za życiem" Act: the request itself is the family's will; no consent step.
+        (LegalBasis.ZA_ZYCIEM, CaseStatus.ACTIVE, True),
         (LegalBasis.COURT_ORDER, CaseStatus.ACTIVE, True),
         (LegalBasis.MINOR_PARENT, CaseStatus.ACTIVE, True),
     ],

@@ -184,7 +184,7 @@ def test_the_social_worker_submits_at_once(client, social_worker, family, interv
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("basis", [LegalBasis.VOLUNTARY, LegalBasis.MINOR_PARENT, LegalBasis.ZA_ZYCIEM])
+@pytest.mark.parametrize("basis", [LegalBasis.VOLUNTARY, LegalBasis.MINOR_PARENT])
 def test_a_referral_needs_the_interview_first(client, social_worker, family, areas, basis):
     client.force_login(social_worker)
     response = client.post(

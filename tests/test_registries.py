@@ -27,7 +27,12 @@ def test_the_upper_apps_registered_their_parts():
     ]
     assert {"referrals.timeline.referral_rows", "visits.timeline.visit_rows"} <= set(_names(SOURCES))
     assert [p.template for p in panels.panels_in("case-actions")] == ["visits/_case_actions.html"]
-    assert [p.template for p in panels.panels_in("family-sections")] == ["referrals/_family_intake.html"]
+    assert [p.template for p in panels.panels_in("family-sections")] == [
+        "referrals/_family_intake.html",
+        "documents/_report_answers.html",
+    ]
+    assert "referrals/_case_za_zyciem.html" in [p.template for p in panels.panels_in("case-sections")]
+    assert [p.template for p in panels.panels_in("home")] == ["referrals/_home_deadlines.html"]
 
 
 def test_the_social_worker_sees_the_families_referred_through_the_registry(social_worker, assistant):
@@ -36,7 +41,7 @@ def test_the_social_worker_sees_the_families_referred_through_the_registry(socia
 
 
 def _render(slot: str, **values) -> str:  # noqa: ANN003
-    return Template('{% load panels %}{% panels slot case=case user=user %}').render(
+    return Template("{% load panels %}{% panels slot case=case user=user %}").render(
         Context({"slot": slot, **values})
     )
 

@@ -110,6 +110,27 @@ REGISTRARS = (200, 404, 403, 403, 200, 403)
 SOCIAL_WORKER = (200, 404, 403, 403, 403, 403)
 DECIDERS_404 = (403, 403, 403, 403, 404, 404)
 
+# The "Za życiem" pages of a case: only its own assistant (a role check first, then the case).
+OWN_ZA_ZYCIEM = (403, 403, 200, 404, 403, 403)
+
+
+def za_zyciem_case_url(name: str) -> Callable[[World], str]:
+    """A "Za życiem" case of the Alfowscy (made in the test's savepoint) with its request."""
+
+    def url(world: World) -> str:
+        return reverse(name, args=[route_world.za_zyciem_case(world).pk])
+
+    return url
+
+
+def catalogue_handover_url(world: World) -> str:
+    return reverse("documents:support-catalogue-pdf", args=[route_world.catalogue_handover(world).pk])
+
+
+def family_report_url(world: World) -> str:
+    return reverse("documents:report-answer-pdf", args=[route_world.family_report(world).pk])
+
+
 # Columns: social worker, other social worker, assistant, other assistant, manager, administrator.
 # fmt: off
 ROUTES: dict[str, Expect] = {
@@ -117,6 +138,7 @@ ROUTES: dict[str, Expect] = {
     "home": get(None, ALL_200),
     "healthz": get(None, ALL_200, anonymous=200),
     "centre-edit": get(None, (403, 403, 403, 403, 403, 200)),
+    "assistant-limit": get("users.assistant", FIGURES),
     "login": get(None, ALL_302, anonymous=200),
     "logout": post(None, ALL_302),
     "password_change": get(None, ALL_200),
@@ -178,6 +200,10 @@ ROUTES: dict[str, Expect] = {
     "referrals:referral-withdraw": post(SUBMITTED, (302, 404, 403, 403, 403, 403)),
     "referrals:referral-decide": get(SUBMITTED, MANAGER_ONLY),
     "referrals:court-order-scan": get("a.court_order", FILE),
+    "referrals:report-create": get("a.family", REGISTRARS),
+    "referrals:za-zyciem-create": get("a.family", REGISTRARS),
+    "referrals:catalogue-handover": get(za_zyciem_case_url("referrals:catalogue-handover"), OWN_ZA_ZYCIEM),
+    "referrals:authorisation-edit": get(za_zyciem_case_url("referrals:authorisation-edit"), OWN_ZA_ZYCIEM),
     # --- visits and interventions
     "visits:my-week": get(None, (403, 403, 200, 200, 403, 403)),
     "visits:case-visits": get("a.case", SEEN),
@@ -211,6 +237,8 @@ ROUTES: dict[str, Expect] = {
     "documents:work-plan-pdf": post("a.case", ASSISTANT_OR_MANAGER),
     "documents:monthly-visits-pdf": post("a.case", ASSISTANT_OR_MANAGER),
     "documents:assignment-letter-pdf": post("a.case", ASSISTANT_OR_MANAGER),
+    "documents:support-catalogue-pdf": post(catalogue_handover_url, ASSISTANT_OR_MANAGER),
+    "documents:report-answer-pdf": post(family_report_url, ASSISTANT_OR_MANAGER),
     "documents:detail": get("a.document", SEEN),
     "documents:status": get("a.document", SEEN),  # the htmx fragment
     "documents:retry": post("a.document", ASSISTANT_OR_MANAGER),
@@ -238,6 +266,7 @@ ADMIN_MODELS = {
     "asystent.centre",
     "asystent.rolechangerequest",
     "cases.problemarea",
+    "referrals.supportcatalogueentry",
     "cases.assessmentarea",
     "notifications.remindersettings",
     "django_celery_beat.periodictask",

@@ -364,15 +364,18 @@ class AssistantChoiceField(forms.ModelChoiceField):
 
     loads: dict[int, int] = {}
     limit = 0
+    # Each assistant's own limit where it is lower than the centre's (a personal limit).
+    limits: dict[int, int] = {}
 
     def label_from_instance(self, obj: User) -> str:
         load = self.loads.get(obj.pk, 0)
+        limit = self.limits.get(obj.pk, self.limit)
         text = ngettext(
             "%(name)s: %(load)d of %(limit)d family",
             "%(name)s: %(load)d of %(limit)d families",
-            self.limit,
-        ) % {"name": obj, "load": load, "limit": self.limit}
-        if load >= self.limit:
+            limit,
+        ) % {"name": obj, "load": load, "limit": limit}
+        if load >= limit:
             text += " — " + _("limit reached")
         return text
 
@@ -394,9 +397,17 @@ class ReassignForm(forms.Form):
     # The assistant the manager saw on the page: if the case moved meanwhile, the change is refused.
     seen_assistant = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, case: Case, loads: dict[int, int], limit: int, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        case: Case,
+        loads: dict[int, int],
+        limit: int,
+        limits: dict[int, int] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.initial.setdefault("seen_assistant", case.assistant_id)
         field = cast(AssistantChoiceField, self.fields["assistant"])
         field.queryset = User.objects.filter(is_assistant=True, is_active=True).exclude(pk=case.assistant_id)
-        field.loads, field.limit = loads, limit
+        field.loads, field.limit, field.limits = loads, limit, limits or {}

@@ -22,7 +22,7 @@ from asystent import dates, removal
 from asystent.concurrency import bump_version
 from asystent.errors import CaseloadFull, InvalidTransition
 from asystent.history import attribute_change
-from asystent.models import Centre, User
+from asystent.models import Centre, User, caseload_limit_of
 from notifications.enums import NotificationKind
 from notifications.services import notify
 
@@ -48,17 +48,37 @@ def caseloads(assistants: Iterable[User] | None = None) -> dict[int, int]:
     return dict(rows)
 
 
+def caseload_limits(assistants=None) -> dict[int, int]:  # noqa: ANN001
+    """Each active assistant's own limit: the lower of the centre's and their personal one."""
+    centre_limit = Centre.load().caseload_limit
+    qs = User.objects.filter(is_assistant=True, is_active=True)
+    if assistants is not None:
+        qs = qs.filter(pk__in=[a.pk for a in assistants])
+    return {
+        pk: caseload_limit_of(personal, centre_limit)
+        for pk, personal in qs.values_list("pk", "personal_caseload_limit")
+    }
+
+
 def _ensure_capacity(assistant: User, centre: Centre) -> None:
-    """Lock the assistant's row, then count: two managers cannot both take the last place."""
-    User.objects.select_for_update().filter(pk=assistant.pk).first()
+    """Lock the assistant's row, then count: two managers cannot both take the last place. The
+    limit is read from the locked row, so a personal limit lowered meanwhile is respected."""
+    locked = User.objects.select_for_update().filter(pk=assistant.pk).first()
+    limit = caseload_limit_of(locked.personal_caseload_limit if locked else None, centre.caseload_limit)
     load = Case.objects.filter(assistant=assistant, status__in=caseload_statuses(centre)).count()
-    if load >= centre.caseload_limit:
-        raise CaseloadFull(
-            _(
+    if load >= limit:
+        if limit < centre.caseload_limit:
+            message = _(
+                "%(assistant)s already works with %(load)d families; their personal limit is "
+                "%(limit)d. Choose another assistant."
+            )
+        else:
+            message = _(
                 "%(assistant)s already works with %(load)d families; the limit is %(limit)d "
                 "(art. 15 ust. 4 of the Act). Choose another assistant."
             )
-            % {"assistant": assistant, "load": load, "limit": centre.caseload_limit},
+        raise CaseloadFull(
+            message % {"assistant": assistant, "load": load, "limit": limit},
             code="caseload_full",
         )
 
@@ -80,12 +100,14 @@ def open_case(
 ) -> Case:
     """Open a case by assignment, with the first period of its legal basis (`source`: the court
     order it came from, if any). Court-ordered and art. 11 ust. 1a cases start active;
-    voluntary ones wait for the family's consent (art. 8 ust. 3)."""
+    voluntary ones wait for the family's consent (art. 8 ust. 3). A "Za życiem" case starts
+    active too: the assistant is given at the person's own request (art. 8 of the "Za życiem"
+    Act), and that request is the family's expressed will to work with the assistant."""
     on = on or timezone.localdate()
     with transaction.atomic():
         _check_assistant(assistant)
         _ensure_capacity(assistant, Centre.load())
-        starts_active = legal_basis in (LegalBasis.COURT_ORDER, LegalBasis.MINOR_PARENT)
+        starts_active = legal_basis in (LegalBasis.COURT_ORDER, LegalBasis.MINOR_PARENT, LegalBasis.ZA_ZYCIEM)
         case = Case.objects.create(
             family=family,
             assistant=assistant,

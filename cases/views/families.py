@@ -441,7 +441,11 @@ def consent_scan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase
 def case_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for(request.user, pk)
     form = ReassignForm(
-        request.POST or None, case=case, loads=services.caseloads(), limit=Centre.load().caseload_limit
+        request.POST or None,
+        case=case,
+        loads=services.caseloads(),
+        limit=Centre.load().caseload_limit,
+        limits=services.caseload_limits(),
     )
     if request.method == "POST" and form.is_valid():
         try:
