@@ -323,6 +323,9 @@ def test_the_dashboard_counts_families_under_a_court_order_today(
     response = client.get(reverse("reports:dashboard"))
     assert response.context["panels"].court_ordered == 1
     assert 'id="h-court-ordered"' in response.content.decode()
+    listed = client.get(reverse("reports:dashboard-drilldown"), {"metric": "court_ordered"})
+    assert listed.status_code == 200
+    assert [case.pk for case in listed.context["page"].object_list] == [voluntary_case.pk]
 
 
 def test_a_period_cannot_end_before_it_starts(voluntary_case):
