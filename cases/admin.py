@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import AssessmentArea, ProblemArea
+from .models import AssessmentArea, ClosureReasonPolicy, ProblemArea
 
 
 class DictionaryAdmin(admin.ModelAdmin):
@@ -21,3 +21,20 @@ class DictionaryAdmin(admin.ModelAdmin):
 
 admin.site.register(ProblemArea, DictionaryAdmin)
 admin.site.register(AssessmentArea, DictionaryAdmin)
+
+
+@admin.register(ClosureReasonPolicy)
+class ClosureReasonPolicyAdmin(admin.ModelAdmin):
+    """Whether monitoring follows a closure, per reason: one row per reason, filled by a data
+    migration; the administrator changes the rule, never the list of reasons."""
+
+    list_display = ("reason", "monitoring", "note")
+    list_editable = ("monitoring",)
+    readonly_fields = ("reason",)
+    fields = ("reason", "monitoring", "note")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

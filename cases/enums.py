@@ -48,6 +48,20 @@ class ClosureReason(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class MonitoringRule(models.TextChoices):
+    """Whether monitoring follows a closure for a given reason (a centre's table, per reason)."""
+
+    REQUIRED = "required", _("required")
+    OFFERED = "offered", _("offered (the assistant chooses)")
+    NOT_OFFERED = "not_offered", _("not offered")
+
+
+class ClosureProposalStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for the manager's approval")
+    RETURNED = "returned", _("returned to the assistant")
+    APPROVED = "approved", _("approved")
+
+
 class ConsentDecision(models.TextChoices):
     GIVEN = "given", _("consent given")
     REFUSED = "refused", _("consent refused")

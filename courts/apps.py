@@ -10,12 +10,15 @@ class CourtsConfig(AppConfig):
         # The court requests' reminder rule joins the daily sweep (notifications.reminders), and
         # the opinion joins the printed documents' kinds (documents.kinds).
         from cases import panels
+        from cases.closure_blockers import register_closure_blocker
         from cases.retention import register_anonymiser
 
-        from . import documents, reminders, retention
+        from . import closure, documents, reminders, retention
 
         reminders.register()
         documents.register()
         register_anonymiser(retention.anonymise)
         # Its section on the case page of `cases`, which does not name this app.
         panels.register("case-sections", template="courts/_case_documents.html")
+        # A court's request not yet answered keeps the case from being closed.
+        register_closure_blocker(closure.open_requests_block_closure)

@@ -13,3 +13,5 @@ rules.add_perm("courts.draft_opinion", is_case_assistant)
 rules.add_perm("courts.submit_opinion", is_case_assistant)
 rules.add_perm("courts.review_opinion", is_manager)
 rules.add_perm("courts.send_opinion", may_prepare_documents)
+# A manager records why a court's request will not be answered (then the case may be closed).
+rules.add_perm("courts.record_no_answer", is_manager)

@@ -5,7 +5,6 @@ act is checked next (403), and the services check it again. Views parse input, c
 and render or redirect.
 """
 
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +23,7 @@ from documents.enums import DocumentKind
 
 from . import selectors, services
 from .enums import OpinionStatus
-from .forms import CourtRequestForm, MarkSentForm, OpinionForm, ReturnOpinionForm
+from .forms import CourtRequestForm, MarkSentForm, NoAnswerForm, OpinionForm, ReturnOpinionForm
 from .models import OPINION_SECTIONS, CourtOpinion, OpinionVersion
 
 # --- court requests ------------------------------------------------------------------------------
@@ -78,8 +77,29 @@ def court_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "opinion": opinion,
         "versions": list(selectors.versions_of(opinion)) if opinion else [],
         "can_draft": opinion is None and request.user.has_perm("courts.draft_opinion", case),
+        "can_record_no_answer": court_request.is_open
+        and request.user.has_perm("courts.record_no_answer", court_request),
+        "no_answer_form": NoAnswerForm(),
     }
     return render(request, "courts/court_request_detail.html", context)
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def court_request_no_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager records why the court's request will not be answered."""
+    court_request = selectors.get_court_request_for(request.user, pk)
+    form = NoAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(court_request)
+    try:
+        services.record_no_answer(request=court_request, by=request.user, reason=form.cleaned_data["reason"])
+    except InvalidTransition as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The reason is recorded: the request will not be answered."))
+    return redirect(court_request)
 
 
 @require_GET

@@ -61,8 +61,24 @@ from django.utils.translation import gettext_lazy as _
 
 from asystent import caching
 from asystent.models import Centre, User
-from cases.enums import ActionStatus, AssessmentStatus, CaseStatus, ClosureReason, Relation
-from cases.models import OPEN_STATUSES, Assessment, Assignment, Case, FamilyMember, PlanAction, WorkPlan
+from cases.enums import (
+    ActionStatus,
+    AssessmentStatus,
+    CaseStatus,
+    ClosureProposalStatus,
+    ClosureReason,
+    Relation,
+)
+from cases.models import (
+    OPEN_STATUSES,
+    Assessment,
+    Assignment,
+    Case,
+    ClosureProposal,
+    FamilyMember,
+    PlanAction,
+    WorkPlan,
+)
 from cases.services import caseload_statuses
 from courts.enums import CourtRequestStatus
 from courts.models import CourtRequest
@@ -609,6 +625,8 @@ class Panels:
     assigned_recently: int
     interventions: int
     intervention_cases: int
+    # Closures the assistants proposed, waiting for a manager's approval.
+    closures_pending: int
 
 
 def days_since(moment: dt.datetime | None, today: dt.date) -> int | None:
@@ -669,6 +687,7 @@ def panels(ctx: Context) -> Panels:
         listed = Referral.objects.filter(status=ReferralStatus.WAITLISTED)
         interventions = Intervention.objects.filter(date__gte=ctx.recent_since)
         assignments = Assignment.objects.filter(started_on__gte=ctx.today - dt.timedelta(days=RECENT_DAYS))
+        closures = ClosureProposal.objects.filter(status=ClosureProposalStatus.PENDING)
         moment = models.DateTimeField()
         # Subqueries on the centre's single row: every figure in one query.
         return (
@@ -683,6 +702,7 @@ def panels(ctx: Context) -> Panels:
                 interventions=_total(interventions),
                 intervention_cases=_total(interventions, "case"),
                 assigned_recently=_total(assignments, "case"),
+                closures_pending=_total(closures),
             )
             .values(
                 "referrals_waiting",
@@ -694,6 +714,7 @@ def panels(ctx: Context) -> Panels:
                 "interventions",
                 "intervention_cases",
                 "assigned_recently",
+                "closures_pending",
             )
         )
 
@@ -730,6 +751,7 @@ TEAM_LISTS: dict[str, TeamList] = {
         TeamList("court_due", _("Court requests due in the next 14 days or overdue"), "cases"),
         TeamList("assigned_recently", _("Cases assigned in the last 30 days"), "cases"),
         TeamList("interventions", _("Interventions in the last 30 days"), "cases"),
+        TeamList("closures_pending", _("Closures waiting for approval"), "cases"),
     ]
 }
 
@@ -768,6 +790,9 @@ def cases_behind(key: str, ctx: Context) -> QuerySet[Case]:
             .annotate(assigned_on=Subquery(latest, output_field=models.DateField()))
             .order_by("-assigned_on", "pk")
         )
+    if key == "closures_pending":
+        pending = ClosureProposal.objects.filter(case=OuterRef("pk"), status=ClosureProposalStatus.PENDING)
+        return qs.filter(Exists(pending)).order_by("pk")
     if key == "interventions":
         recent = Intervention.objects.filter(case=OuterRef("pk"), date__gte=ctx.recent_since)
         return (

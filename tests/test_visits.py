@@ -282,10 +282,16 @@ def test_a_monitoring_contact_on_the_day_of_closure_is_accepted(assistant):
     last visit of the work that day is still what it was."""
     closed_on = timezone.localdate() - dt.timedelta(days=3)
     case = CaseFactory(
-        assistant=assistant, status=CaseStatus.MONITORING, closed_on=closed_on, closure_reason="goals_achieved"
+        assistant=assistant,
+        status=CaseStatus.MONITORING,
+        closed_on=closed_on,
+        closure_reason="goals_achieved",
     )
     contact = save_visit(
-        case=case, data=service_data(case, kind=VisitKind.MONITORING, date=closed_on), by=assistant, final=True
+        case=case,
+        data=service_data(case, kind=VisitKind.MONITORING, date=closed_on),
+        by=assistant,
+        final=True,
     )
     assert contact.kind == VisitKind.MONITORING
     last_visit = save_visit(case=case, data=service_data(case, date=closed_on), by=assistant, final=True)
@@ -295,7 +301,10 @@ def test_a_monitoring_contact_on_the_day_of_closure_is_accepted(assistant):
 def test_a_monitoring_contact_on_the_day_of_closure_is_accepted_by_the_page(client, assistant):
     closed_on = timezone.localdate() - dt.timedelta(days=3)
     case = CaseFactory(
-        assistant=assistant, status=CaseStatus.MONITORING, closed_on=closed_on, closure_reason="goals_achieved"
+        assistant=assistant,
+        status=CaseStatus.MONITORING,
+        closed_on=closed_on,
+        closure_reason="goals_achieved",
     )
     client.force_login(assistant)
     response = client.post(

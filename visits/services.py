@@ -126,7 +126,9 @@ def _check_kind_and_date(case: Case, visit: Visit) -> None:
     # belongs to both: the last visit of the work and the first monitoring contact.
     in_monitoring = case.status == CaseStatus.MONITORING
     closed_on = case.closed_on
-    after_closure = in_monitoring and (closed_on is None or (visit.date is not None and visit.date > closed_on))
+    after_closure = in_monitoring and (
+        closed_on is None or (visit.date is not None and visit.date > closed_on)
+    )
     monitoring_period = in_monitoring and (
         closed_on is None or (visit.date is not None and visit.date >= closed_on)
     )

@@ -4,13 +4,17 @@ social worker's confirmation of the consultation."""
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from asystent.errors import InvalidTransition
 from asystent.models import User
+from notifications.models import Notification
+from notifications.services import notify
 
 from ..models import (
     Case,
@@ -77,7 +81,11 @@ def save_plan_version(
                     _("Every action needs a deadline and an expected effect (art. 15 ust. 3).")
                 )
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("family", "social_worker")
+            .get(pk=case.pk)
+        )
         ensure_in_progress(case)
         previous = current_plan(case)
         if based_on is not None and based_on != (previous.version if previous else 0):
@@ -117,7 +125,31 @@ def save_plan_version(
                 )
                 for a in goal_data.actions
             )
+        _ask_for_consultation(plan, case)
     return plan
+
+
+def _consultation_key(plan: WorkPlan) -> str:
+    return f"plan-consultation:{plan.pk}"
+
+
+def _ask_for_consultation(plan: WorkPlan, case: Case) -> None:
+    """art. 15 ust. 1 pkt 1: the plan is made in consultation with the social worker, who is told
+    of each version until they confirm it."""
+    if case.social_worker_id is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _(
+            "The work plan of the family %(family)s (version %(version)d) waits for your consultation."
+        ) % {"family": case.family.name, "version": plan.version}
+    notify(
+        [case.social_worker],
+        rule="plan_consultation",
+        key=_consultation_key(plan),
+        message=message,
+        url=reverse("cases:plan-detail", args=[plan.pk]),
+        family_id=case.family_id,
+    )
 
 
 def confirm_consultation(*, plan: WorkPlan, by: User) -> WorkPlan:
@@ -132,4 +164,8 @@ def confirm_consultation(*, plan: WorkPlan, by: User) -> WorkPlan:
             if plan.social_worker_consulted_on is None:
                 plan.social_worker_consulted_on = timezone.localdate()
             plan.save()
+            # The request for the consultation is answered: it no longer waits among the unread.
+            Notification.objects.filter(key=_consultation_key(plan), read_at__isnull=True).update(
+                read_at=timezone.now()
+            )
     return plan
