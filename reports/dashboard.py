@@ -84,8 +84,8 @@ from courts.enums import CourtRequestStatus
 from courts.models import CourtRequest
 from referrals.enums import ReferralStatus
 from referrals.models import Referral
-from visits.enums import VisitStatus
 from visits.models import Intervention, Visit
+from visits.selectors import repeatedly_unsuccessful
 
 from .models import FigureStamp
 
@@ -178,11 +178,7 @@ def _built(key: tuple, build: Callable[[], QuerySet]) -> QuerySet:
 
 def annotated_cases(ctx: Context) -> QuerySet[Case]:
     """Cases with the per-case facts the dashboard counts, each a correlated subquery."""
-    last_visit = (
-        Visit.objects.filter(case=OuterRef("pk"), status=VisitStatus.FINAL)
-        .order_by("-date")
-        .values("date")[:1]
-    )
+    last_visit = Visit.objects.contacts().filter(case=OuterRef("pk")).order_by("-date").values("date")[:1]
     # MAX rather than the first by date: read from the index (case, status, date) with no sort.
     last_assessment = (
         Assessment.objects.filter(case=OuterRef("pk"))
@@ -627,6 +623,8 @@ class Panels:
     intervention_cases: int
     # Closures the assistants proposed, waiting for a manager's approval.
     closures_pending: int
+    # Working cases with repeated unsuccessful visits (visits.selectors.repeatedly_unsuccessful).
+    unsuccessful_visits: int
 
 
 def days_since(moment: dt.datetime | None, today: dt.date) -> int | None:
@@ -688,6 +686,7 @@ def panels(ctx: Context) -> Panels:
         interventions = Intervention.objects.filter(date__gte=ctx.recent_since)
         assignments = Assignment.objects.filter(started_on__gte=ctx.today - dt.timedelta(days=RECENT_DAYS))
         closures = ClosureProposal.objects.filter(status=ClosureProposalStatus.PENDING)
+        unsuccessful = repeatedly_unsuccessful(Case.objects.filter(status__in=WORKING_STATUSES), ctx.today)
         moment = models.DateTimeField()
         # Subqueries on the centre's single row: every figure in one query.
         return (
@@ -703,6 +702,7 @@ def panels(ctx: Context) -> Panels:
                 intervention_cases=_total(interventions, "case"),
                 assigned_recently=_total(assignments, "case"),
                 closures_pending=_total(closures),
+                unsuccessful_visits=_total(unsuccessful),
             )
             .values(
                 "referrals_waiting",
@@ -715,6 +715,7 @@ def panels(ctx: Context) -> Panels:
                 "intervention_cases",
                 "assigned_recently",
                 "closures_pending",
+                "unsuccessful_visits",
             )
         )
 
@@ -752,6 +753,7 @@ TEAM_LISTS: dict[str, TeamList] = {
         TeamList("assigned_recently", _("Cases assigned in the last 30 days"), "cases"),
         TeamList("interventions", _("Interventions in the last 30 days"), "cases"),
         TeamList("closures_pending", _("Closures waiting for approval"), "cases"),
+        TeamList("unsuccessful_visits", _("Repeated unsuccessful visits"), "cases"),
     ]
 }
 
@@ -793,6 +795,10 @@ def cases_behind(key: str, ctx: Context) -> QuerySet[Case]:
     if key == "closures_pending":
         pending = ClosureProposal.objects.filter(case=OuterRef("pk"), status=ClosureProposalStatus.PENDING)
         return qs.filter(Exists(pending)).order_by("pk")
+    if key == "unsuccessful_visits":
+        return repeatedly_unsuccessful(qs.filter(status__in=WORKING_STATUSES), ctx.today).order_by(
+            "-last_unsuccessful", "pk"
+        )
     if key == "interventions":
         recent = Intervention.objects.filter(case=OuterRef("pk"), date__gte=ctx.recent_since)
         return (

@@ -13,7 +13,6 @@ from cases.reminders import CASE_FIELDS, active_assistant, case_url
 from notifications.enums import NotificationKind
 from notifications.reminders import Reminder, Sweep, fmt, register_rule
 
-from .enums import VisitStatus
 from .models import Visit
 
 
@@ -24,9 +23,7 @@ def no_contact_reminders(sweep: Sweep) -> list[Reminder]:
     escalation = sweep.settings.no_contact_escalation_days
     start = Coalesce("started_on", "opened_on", output_field=DateField())
     last_visit = Subquery(
-        Visit.objects.filter(case=OuterRef("pk"), status=VisitStatus.FINAL)
-        .order_by("-date")
-        .values("date")[:1],
+        Visit.objects.contacts().filter(case=OuterRef("pk")).order_by("-date").values("date")[:1],
         output_field=DateField(),
     )
     rows = (

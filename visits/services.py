@@ -31,6 +31,7 @@ VISIT_FIELDS = (
     "end_time",
     "duration_minutes",
     "kind",
+    "unsuccessful_reason",
     "place",
     "place_description",
     "other_participants",
