@@ -94,8 +94,8 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": log_entries(proposal),
             "can_decide": can_decide,
             "blockers": closure_blockers(case) if can_decide else [],
-            "approve_form": ApproveClosureForm(),
-            "return_form": ReturnClosureForm(),
+            "approve_form": ApproveClosureForm(auto_id="approve_%s"),
+            "return_form": ReturnClosureForm(auto_id="return_%s"),
         },
     )
 
@@ -136,7 +136,7 @@ def proposal_return(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("cases.decide_closure", proposal):
         messages.error(request, _("This closure proposal has already been decided."))
         return redirect(proposal)
-    form = ReturnClosureForm(request.POST)
+    form = ReturnClosureForm(request.POST, auto_id="return_%s")
     if form.is_valid():
         try:
             closure.return_closure(proposal=proposal, by=request.user, comment=form.cleaned_data["comment"])
@@ -156,7 +156,7 @@ def proposal_return(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": log_entries(proposal),
             "can_decide": True,
             "blockers": closure_blockers(case),
-            "approve_form": ApproveClosureForm(),
+            "approve_form": ApproveClosureForm(auto_id="approve_%s"),
             "return_form": form,
         },
         status=400,
