@@ -19,7 +19,14 @@ class DictionaryAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(ProblemArea, DictionaryAdmin)
+@admin.register(ProblemArea)
+class ProblemAreaAdmin(DictionaryAdmin):
+    """An area of help belongs to a point of art. 15 ust. 1 (pkt 3-13)."""
+
+    list_display = ("name", "task", "order", "is_active")
+    list_filter = ("is_active", "task")
+
+
 admin.site.register(AssessmentArea, DictionaryAdmin)
 
 

@@ -34,6 +34,7 @@ from .enums import (
     Relation,
     Responsible,
     Sex,
+    StatutoryTask,
 )
 from .visibility import registered_family_ids
 
@@ -47,6 +48,9 @@ class ProblemArea(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
+    task = models.PositiveSmallIntegerField(
+        _("point of art. 15 ust. 1 of the Act"), choices=StatutoryTask.choices, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("problem area")
@@ -599,6 +603,14 @@ class WorkPlan(models.Model):
         _("consulted with the foster-care coordinator on"), validators=[dates.PAST], null=True, blank=True
     )
     foster_coordinator_name = models.CharField(_("foster-care coordinator"), max_length=200, blank=True)
+    # art. 15 ust. 1 pkt 2: where a child is in foster care, the plan is coordinated with the
+    # child's help plan (plan pomocy dziecku), kept by the organiser of foster care.
+    child_help_plan_date = models.DateField(
+        _("date of the child's help plan"), validators=[dates.PAST], null=True, blank=True
+    )
+    child_help_plan_keeper = models.CharField(
+        _("body that keeps the child's help plan"), max_length=200, blank=True
+    )
     revision_reason = models.TextField(_("reason for the revision"), blank=True, **limited(REASON))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -609,7 +621,12 @@ class WorkPlan(models.Model):
         verbose_name_plural = _("work plans")
         ordering = ["case", "-version"]
         constraints = [
-            *dates.range_constraints("plan", "social_worker_consulted_on", "foster_coordinator_consulted_on"),
+            *dates.range_constraints(
+                "plan",
+                "social_worker_consulted_on",
+                "foster_coordinator_consulted_on",
+                "child_help_plan_date",
+            ),
             *dates.datetime_range_constraints("plan", "social_worker_confirmed_at"),
             models.UniqueConstraint(fields=["case", "version"], name="plan_version_unique"),
         ]

@@ -178,6 +178,7 @@ def _dictionaries_after_flush(request):
         "cases.migrations.0002_problem_areas",
         "cases.migrations.0004_assessment_areas",
         "cases.migrations.0017_closure_reason_policy_defaults",
+        "cases.migrations.0020_problem_area_tasks_filled",
     ):
         import_module(module).seed(apps, None)
 

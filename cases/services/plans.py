@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from asystent.errors import InvalidTransition
 from asystent.models import User
@@ -43,6 +44,20 @@ class GoalData:
     actions: list[ActionData] = field(default_factory=list)
 
 
+# art. 15 ust. 1 pkt 2 of the Act: where a child of the family is in foster care, the plan is made
+# with the foster-care coordinator and coordinated with the child's help plan; the plan names
+# that help plan (its date, the coordinator, the body that keeps it).
+CHILD_HELP_PLAN_MISSING = gettext_lazy(
+    "A child of the family is in foster care: name the child's help plan (its date, the "
+    "foster-care coordinator and the body that keeps it; art. 15 ust. 1 pkt 2)."
+)
+
+
+def needs_child_help_plan(case: Case) -> bool:
+    """Whether a child of the case's family has a foster-care placement."""
+    return any(member.in_foster_care for member in case.family.members.all())
+
+
 def current_plan(case: Case) -> WorkPlan | None:
     return case.plans.order_by("-version").first()
 
@@ -56,6 +71,8 @@ def save_plan_version(
     social_worker_consulted_on: dt.date | None = None,
     foster_coordinator_consulted_on: dt.date | None = None,
     foster_coordinator_name: str = "",
+    child_help_plan_date: dt.date | None = None,
+    child_help_plan_keeper: str = "",
     revision_reason: str = "",
     based_on: int | None = None,
 ) -> WorkPlan:
@@ -87,6 +104,10 @@ def save_plan_version(
             .get(pk=case.pk)
         )
         ensure_in_progress(case)
+        if needs_child_help_plan(case) and not (
+            child_help_plan_date and child_help_plan_keeper.strip() and foster_coordinator_name.strip()
+        ):
+            raise InvalidTransition(str(CHILD_HELP_PLAN_MISSING))
         previous = current_plan(case)
         if based_on is not None and based_on != (previous.version if previous else 0):
             raise ValidationError(
@@ -106,6 +127,8 @@ def save_plan_version(
             social_worker_consulted_on=social_worker_consulted_on,
             foster_coordinator_consulted_on=foster_coordinator_consulted_on,
             foster_coordinator_name=foster_coordinator_name,
+            child_help_plan_date=child_help_plan_date,
+            child_help_plan_keeper=child_help_plan_keeper,
             revision_reason=revision_reason,
             created_by=by,
         )
