@@ -45,7 +45,8 @@ def is_assessment_author(user, assessment: Assessment) -> bool:  # noqa: ANN001
 
 @rules.predicate
 def is_closure_pending(user, proposal: ClosureProposal) -> bool:  # noqa: ANN001
-    return proposal.is_pending
+    """Waiting, on a case still in progress (a withdrawal of consent may have closed it meanwhile)."""
+    return proposal.is_pending and proposal.case.is_open
 
 
 rules.add_perm("cases.edit_plan", is_case_assistant)

@@ -685,7 +685,9 @@ def panels(ctx: Context) -> Panels:
         listed = Referral.objects.filter(status=ReferralStatus.WAITLISTED)
         interventions = Intervention.objects.filter(date__gte=ctx.recent_since)
         assignments = Assignment.objects.filter(started_on__gte=ctx.today - dt.timedelta(days=RECENT_DAYS))
-        closures = ClosureProposal.objects.filter(status=ClosureProposalStatus.PENDING)
+        closures = ClosureProposal.objects.filter(
+            status=ClosureProposalStatus.PENDING, case__status__in=OPEN_STATUSES
+        )
         unsuccessful = repeatedly_unsuccessful(Case.objects.filter(status__in=WORKING_STATUSES), ctx.today)
         moment = models.DateTimeField()
         # Subqueries on the centre's single row: every figure in one query.
@@ -794,7 +796,7 @@ def cases_behind(key: str, ctx: Context) -> QuerySet[Case]:
         )
     if key == "closures_pending":
         pending = ClosureProposal.objects.filter(case=OuterRef("pk"), status=ClosureProposalStatus.PENDING)
-        return qs.filter(Exists(pending)).order_by("pk")
+        return qs.filter(Exists(pending), status__in=OPEN_STATUSES).order_by("pk")
     if key == "unsuccessful_visits":
         return repeatedly_unsuccessful(qs.filter(status__in=WORKING_STATUSES), ctx.today).order_by(
             "-last_unsuccessful", "pk"
