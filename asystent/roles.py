@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 # Apps whose models the administrator manages (users, centre, dictionaries); never case data.
 ADMINISTRATOR_APP_MODELS = {
     "asystent": {"user", "centre", "rolechangerequest"},
-    "cases": {"problemarea", "assessmentarea"},
+    "cases": {"problemarea", "assessmentarea", "closurereasonpolicy"},
     "notifications": {"remindersettings"},
     "django_celery_beat": None,
 }

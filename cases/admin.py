@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import AssessmentArea, ProblemArea
+from .models import AssessmentArea, ClosureReasonPolicy, ProblemArea
 
 
 class DictionaryAdmin(admin.ModelAdmin):
@@ -19,5 +19,29 @@ class DictionaryAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(ProblemArea, DictionaryAdmin)
+@admin.register(ProblemArea)
+class ProblemAreaAdmin(DictionaryAdmin):
+    """An area of help belongs to a point of art. 15 ust. 1 (pkt 3-13)."""
+
+    list_display = ("name", "task", "order", "is_active")
+    list_filter = ("is_active", "task")
+
+
 admin.site.register(AssessmentArea, DictionaryAdmin)
+
+
+@admin.register(ClosureReasonPolicy)
+class ClosureReasonPolicyAdmin(admin.ModelAdmin):
+    """Whether monitoring follows a closure, per reason: one row per reason, filled by a data
+    migration; the administrator changes the rule, never the list of reasons."""
+
+    list_display = ("reason", "monitoring", "note")
+    list_editable = ("monitoring",)
+    readonly_fields = ("reason",)
+    fields = ("reason", "monitoring", "note")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

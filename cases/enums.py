@@ -29,6 +29,23 @@ class LegalBasis(models.TextChoices):
     ZA_ZYCIEM = "za_zyciem", _("“Za życiem” support on request")
 
 
+class StatutoryTask(models.IntegerChoices):
+    """The points of art. 15 ust. 1 of the Act that describe the help itself (pkt 3-13): each
+    area of help belongs to one; plans and visits are grouped by it."""
+
+    LIFE_SITUATION = 3, _("pkt 3: improving the family's life situation, running the household")
+    SOCIAL = 4, _("pkt 4: solving social problems")
+    PSYCHOLOGICAL = 5, _("pkt 5: solving psychological problems")
+    UPBRINGING = 6, _("pkt 6: solving problems of bringing up the children")
+    SOCIAL_ACTIVITY = 7, _("pkt 7: supporting the family's social activity")
+    QUALIFICATIONS = 8, _("pkt 8: motivating to raise vocational qualifications")
+    WORK = 9, _("pkt 9: finding, taking up and keeping paid work")
+    PARENT_GROUPS = 10, _("pkt 10: group activities for parents")
+    CHILDREN = 11, _("pkt 11: support for children, psychoeducational activities")
+    INTERVENTION = 12, _("pkt 12: intervention when children's or the family's safety is at risk")
+    CONSULTATIONS = 13, _("pkt 13: individual parenting consultations")
+
+
 class CaseStatus(models.TextChoices):
     AWAITING_CONSENT = "awaiting_consent", _("awaiting consent")
     ACTIVE = "active", _("active")
@@ -46,6 +63,20 @@ class ClosureReason(models.TextChoices):
     FOSTER_CARE = "foster_care", _("child placed in foster care")
     COURT_DECISION = "court_decision", _("court decision")
     OTHER = "other", _("other")
+
+
+class MonitoringRule(models.TextChoices):
+    """Whether monitoring follows a closure for a given reason (a centre's table, per reason)."""
+
+    REQUIRED = "required", _("required")
+    OFFERED = "offered", _("offered (the assistant chooses)")
+    NOT_OFFERED = "not_offered", _("not offered")
+
+
+class ClosureProposalStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for the manager's approval")
+    RETURNED = "returned", _("returned to the assistant")
+    APPROVED = "approved", _("approved")
 
 
 class ConsentDecision(models.TextChoices):

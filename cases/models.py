@@ -26,14 +26,17 @@ from .enums import (
     ActionStatus,
     AssessmentStatus,
     CaseStatus,
+    ClosureProposalStatus,
     ClosureReason,
     ConsentDecision,
     LegalBasis,
+    MonitoringRule,
     Placement,
     Recommendation,
     Relation,
     Responsible,
     Sex,
+    StatutoryTask,
 )
 from .visibility import registered_family_ids
 
@@ -52,6 +55,9 @@ class ProblemArea(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
+    task = models.PositiveSmallIntegerField(
+        _("point of art. 15 ust. 1 of the Act"), choices=StatutoryTask.choices, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("problem area")
@@ -508,6 +514,123 @@ class CaseTransition(TransitionLog):
         ]
 
 
+class ClosureReasonPolicy(models.Model):
+    """Whether monitoring (art. 15 ust. 1 pkt 16) follows a closure for this reason. The Act makes
+    monitoring a task of the assistant without saying after which closures; the defaults (a data
+    migration) are practice and the administrator edits them."""
+
+    reason = models.CharField(
+        _("reason for closure"), max_length=20, choices=ClosureReason.choices, unique=True
+    )
+    monitoring = models.CharField(
+        _("monitoring after closure"),
+        max_length=20,
+        choices=MonitoringRule.choices,
+        default=MonitoringRule.OFFERED,
+    )
+    note = models.CharField(_("why"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("monitoring rule of a closure reason")
+        verbose_name_plural = _("monitoring rules of the closure reasons")
+        ordering = ["reason"]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.get_monitoring_display()}"
+
+    @classmethod
+    def rule_for(cls, reason: str) -> str:
+        """The monitoring rule of `reason`; a reason missing from the table is offered."""
+        row = cls.objects.filter(reason=reason).values_list("monitoring", flat=True).first()
+        return row or MonitoringRule.OFFERED
+
+
+class ClosureProposal(models.Model):
+    """The assistant's proposal to close the work, which the head of the centre approves or
+    returns with a comment. Until it is approved the work goes on: the case stays open."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="closure_proposals")
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=ClosureProposalStatus.choices,
+        default=ClosureProposalStatus.PENDING,
+    )
+    closing_on = models.DateField(_("date of closure"), validators=[dates.PAST])
+    reason = models.CharField(_("reason for closure"), max_length=20, choices=ClosureReason.choices)
+    summary = models.TextField(_("summary of the work (final assessment)"), **limited(DESCRIPTION))
+    recommendations = models.TextField(_("recommendations"), blank=True, **limited(NOTE))
+    monitoring = models.BooleanField(_("monitoring after closure"), default=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("the manager's comment"), blank=True, **limited(NOTE))
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("closure proposal")
+        verbose_name_plural = _("closure proposals")
+        ordering = ["case", "-proposed_at", "-pk"]
+        indexes = [models.Index(fields=["status", "proposed_at"])]
+        constraints = [
+            *dates.range_constraints("closure_proposal", "closing_on"),
+            *dates.datetime_range_constraints("closure_proposal", "decided_at"),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status=ClosureProposalStatus.PENDING),
+                name="closure_proposal_one_pending",
+                violation_error_message=_("A closure of this case is already waiting for approval."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ClosureProposalStatus.RETURNED) | ~Q(decision_comment=""),
+                name="closure_proposal_returned_with_comment",
+                violation_error_message=_("Say why the closure is returned."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Closure proposal of %(date)s") % {"date": self.closing_on.strftime("%d.%m.%Y")}
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:closure-proposal", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ClosureProposalStatus.PENDING
+
+    def transition_refused(self, target: str) -> str:
+        return gettext("This closure proposal has already been decided.")
+
+    @transition(field=status, source=ClosureProposalStatus.PENDING, target=ClosureProposalStatus.APPROVED)
+    def approve(self, *, by: User | None, comment: str = "") -> None:
+        self.decided_by = by
+        self.decided_at = timezone.now()
+        self.decision_comment = comment
+
+    @transition(field=status, source=ClosureProposalStatus.PENDING, target=ClosureProposalStatus.RETURNED)
+    def return_to_assistant(self, *, by: User | None, comment: str = "") -> None:
+        self.decided_by = by
+        self.decided_at = timezone.now()
+        self.decision_comment = comment
+
+
+class ClosureProposalTransition(TransitionLog):
+    """The closure proposal's moves: approval or return, with the manager's comment."""
+
+    subject_field = "proposal"
+
+    proposal = models.ForeignKey(ClosureProposal, on_delete=models.PROTECT, related_name="transitions")
+
+    class Meta:
+        verbose_name = _("closure proposal decision")
+        verbose_name_plural = _("closure proposal decisions")
+        ordering = ["proposal", "at", "pk"]
+
+
 class Assignment(models.Model):
     """Who was the family's assistant when, and why it changed (reassignments are recorded)."""
 
@@ -608,6 +731,14 @@ class WorkPlan(models.Model):
         _("consulted with the foster-care coordinator on"), validators=[dates.PAST], null=True, blank=True
     )
     foster_coordinator_name = models.CharField(_("foster-care coordinator"), max_length=200, blank=True)
+    # art. 15 ust. 1 pkt 2: where a child is in foster care, the plan is coordinated with the
+    # child's help plan (plan pomocy dziecku), kept by the organiser of foster care.
+    child_help_plan_date = models.DateField(
+        _("date of the child's help plan"), validators=[dates.PAST], null=True, blank=True
+    )
+    child_help_plan_keeper = models.CharField(
+        _("body that keeps the child's help plan"), max_length=200, blank=True
+    )
     revision_reason = models.TextField(_("reason for the revision"), blank=True, **limited(REASON))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -620,7 +751,12 @@ class WorkPlan(models.Model):
         constraints = [
             *limits.length_constraints("plan", main_goal=NOTE, revision_reason=REASON),
             *dates.datetime_range_constraints("plan", "created_at"),
-            *dates.range_constraints("plan", "social_worker_consulted_on", "foster_coordinator_consulted_on"),
+            *dates.range_constraints(
+                "plan",
+                "social_worker_consulted_on",
+                "foster_coordinator_consulted_on",
+                "child_help_plan_date",
+            ),
             *dates.datetime_range_constraints("plan", "social_worker_confirmed_at"),
             models.UniqueConstraint(fields=["case", "version"], name="plan_version_unique"),
         ]
@@ -736,6 +872,9 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return _("Assessment of %(date)s") % {"date": self.date.strftime("%d.%m.%Y")}
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:assessment-detail", args=[self.pk])
 
 
 class AssessmentRating(models.Model):

@@ -1,5 +1,6 @@
 """Who may do what with families and cases: the family's own assistant writes its plan and
-assessments, a manager or the assistant closes it, and a person added by mistake is removed by
+assessments, a manager or the assistant proposes its closure and a manager decides it, a manager
+other than its author acknowledges an assessment, and a person added by mistake is removed by
 whoever added them or by the family's assistant."""
 
 from typing import Any
@@ -9,7 +10,7 @@ import rules
 from asystent.enums import Role
 from asystent.permissions import is_manager
 
-from .models import Case, FamilyMember
+from .models import Assessment, Case, ClosureProposal, FamilyMember
 
 
 @rules.predicate
@@ -39,7 +40,23 @@ def may_remove_member(user: Any, member: FamilyMember) -> bool:
     return bool(user.has_role(Role.SOCIAL_WORKER, Role.MANAGER) and member_author_id(member) == user.pk)
 
 
+@rules.predicate
+def is_assessment_author(user, assessment: Assessment) -> bool:  # noqa: ANN001
+    return bool(user.is_authenticated and assessment.author_id == user.pk)
+
+
+@rules.predicate
+def is_closure_pending(user, proposal: ClosureProposal) -> bool:  # noqa: ANN001
+    """Waiting, on a case still in progress (a withdrawal of consent may have closed it meanwhile)."""
+    return proposal.is_pending and proposal.case.is_open
+
+
 rules.add_perm("cases.edit_plan", is_case_assistant)
 rules.add_perm("cases.write_assessment", is_case_assistant)
 rules.add_perm("cases.close_case", is_manager | is_case_assistant)
 rules.add_perm("cases.remove_member", may_remove_member)
+# The head of the centre approves or returns a closure the assistant proposed.
+rules.add_perm("cases.decide_closure", is_manager & is_closure_pending)
+# The assessment is handed to the head of the centre (art. 15 ust. 1 pkt 15): a manager other
+# than its author acknowledges it.
+rules.add_perm("cases.acknowledge_assessment", is_manager & ~is_assessment_author)

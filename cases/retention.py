@@ -32,6 +32,8 @@ from .models import (
     AssessmentRating,
     Case,
     CaseTransition,
+    ClosureProposal,
+    ClosureProposalTransition,
     Consent,
     DestructionProtocol,
     Family,
@@ -222,6 +224,10 @@ def anonymise(family_ids: list[int]) -> None:
     AssessmentRating.objects.filter(assessment__in=assessments).update(comment="")
     assessments.update(narrative=ERASED)
     cases.update(final_assessment="", recommendations="")
+    proposals = ClosureProposal.objects.filter(case__in=cases)
+    _drop_history(ClosureProposal, proposals.values_list("pk", flat=True))
+    proposals.update(summary=ERASED, recommendations="", decision_comment="")
+    ClosureProposalTransition.objects.filter(proposal__in=proposals).update(comment="")
     # The log repeats the reason given for a refusal or withdrawal of consent.
     CaseTransition.objects.filter(case__in=cases).update(comment="")
     # The year of birth stays for age statistics; everything that identifies the person goes.

@@ -15,8 +15,16 @@ from asystent.history import HistorySource
 from asystent.models import User
 
 from . import pesel as pesel_rules
-from .enums import CaseStatus, LegalBasis, Relation
-from .models import Assessment, Case, Family, FamilyMember, LegalBasisPeriod, WorkPlan
+from .enums import CaseStatus, ClosureProposalStatus, LegalBasis, Relation
+from .models import (
+    Assessment,
+    Case,
+    ClosureProposal,
+    Family,
+    FamilyMember,
+    LegalBasisPeriod,
+    WorkPlan,
+)
 
 # The apps above add the history of their records of a family to the family page's history:
 # each registers, in its AppConfig.ready(), a function family -> its HistorySources.
@@ -98,6 +106,24 @@ def get_assessment_for(user: User, pk: int) -> Assessment:
             "case__family", "author", "acknowledged_by"
         ),
         pk=pk,
+    )
+
+
+def get_closure_proposal_for(user: User, pk: int) -> ClosureProposal:
+    return get_object_or_404(
+        ClosureProposal.objects.filter(case__in=Case.objects.visible_to(user)).select_related(
+            "case__family", "case__assistant", "proposed_by", "decided_by"
+        ),
+        pk=pk,
+    )
+
+
+def pending_closures() -> QuerySet[ClosureProposal]:
+    """The closures waiting for a manager's approval, the oldest first (the managers' queue)."""
+    return (
+        ClosureProposal.objects.filter(status=ClosureProposalStatus.PENDING)
+        .select_related("case__family", "proposed_by")
+        .order_by("proposed_at", "pk")
     )
 
 

@@ -34,6 +34,9 @@ urlpatterns = [
     ),
     # closure and monitoring
     path("cases/<int:case_pk>/close/", closure.case_close, name="case-close"),
+    path("closures/<int:pk>/", closure.proposal_detail, name="closure-proposal"),
+    path("closures/<int:pk>/approve/", closure.proposal_approve, name="closure-approve"),
+    path("closures/<int:pk>/return/", closure.proposal_return, name="closure-return"),
     path("cases/<int:case_pk>/monitoring/end/", closure.monitoring_end, name="monitoring-end"),
     # files past retention
     path("retention/", retention.retention_list, name="retention"),

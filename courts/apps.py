@@ -10,9 +10,10 @@ class CourtsConfig(AppConfig):
         # The court requests' reminder rule joins the daily sweep (notifications.reminders), and
         # the opinion joins the printed documents' kinds (documents.kinds).
         from cases import panels
+        from cases.closure_blockers import register_closure_blocker
         from cases.retention import register_anonymiser
 
-        from . import documents, navigation, reminders, retention
+        from . import closure, documents, navigation, reminders, retention
 
         reminders.register()
         documents.register()
@@ -22,3 +23,5 @@ class CourtsConfig(AppConfig):
         # Its section on the case page of `cases`, which does not name this app.
         panels.register("case-sections", template="courts/_case_documents.html")
         panels.register("case-sections", template="courts/_case_non_cooperation.html")
+        # A court's request not yet answered keeps the case from being closed.
+        register_closure_blocker(closure.open_requests_block_closure)

@@ -112,9 +112,10 @@ def period_and_basis(case: Case, today: dt.date) -> str:
 
 
 def contacts(case: Case, today: dt.date) -> str:
-    """How often the assistant met the family: saved (final) entries of the visit log only."""
+    """How often the assistant met the family: saved (final) entries of the visit log only, and
+    not the unsuccessful visits, which met nobody."""
     start, end = work_start(case), period_end(case, today)
-    visits = case.visits.filter(status=VisitStatus.FINAL, date__range=(start, end))
+    visits = case.visits.contacts().filter(date__range=(start, end))
     kinds = Counter(dict(visits.values_list("kind").annotate(n=Count("pk")).order_by()))
     total = sum(kinds.values())
     if not total:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class CourtRequestStatus(models.TextChoices):
     OPEN = "open", _("awaiting the opinion")
     ANSWERED = "answered", _("answered")
+    NOT_ANSWERED = "not_answered", _("will not be answered (the manager's reason recorded)")
 
 
 class OpinionStatus(models.TextChoices):

@@ -96,6 +96,22 @@ class ReturnOpinionForm(forms.Form):
         self.helper = _helper()
 
 
+class NoAnswerForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why will the request not be answered?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.NOTE,
+        error_messages={"required": _("Say why the court's request will not be answered.")},
+        help_text=_("e.g. the court withdrew the request, or the proceedings ended."),
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the court's request will not be answered."))
+        return reason
+
+
 class MarkSentForm(forms.Form):
     sent_on = forms.DateField(
         label=_("Sent on"), widget=_date_input(), initial=timezone.localdate, validators=[dates.PAST]

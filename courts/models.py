@@ -101,6 +101,12 @@ class CourtRequest(models.Model):
         _("status"), max_length=20, choices=CourtRequestStatus.choices, default=CourtRequestStatus.OPEN
     )
     answered_on = models.DateField(_("answered on"), validators=[dates.PAST], null=True, blank=True)
+    # A request that will not be answered (the court withdrew it, the proceedings ended): a manager
+    # records why, so the case may be closed (courts.closure.open_requests_block_closure).
+    not_answered_reason = models.TextField(_("why it will not be answered"), blank=True, **limited(NOTE))
+    not_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
     )
@@ -129,6 +135,12 @@ class CourtRequest(models.Model):
                 condition=Q(due_date__gte=F("letter_date")),
                 name="court_request_due_after_letter",
                 violation_error_message=_("The due date cannot be before the date of the letter."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=CourtRequestStatus.NOT_ANSWERED)
+                | (~Q(not_answered_reason="") & Q(not_answered_by__isnull=False)),
+                name="court_request_not_answered_has_reason",
+                violation_error_message=_("Say why the court's request will not be answered."),
             ),
             models.CheckConstraint(
                 condition=Q(status=CourtRequestStatus.OPEN) | Q(answered_on__isnull=False),

@@ -18,3 +18,5 @@ rules.add_perm("courts.send_opinion", may_prepare_documents)
 rules.add_perm("courts.record_non_cooperation", is_case_assistant | is_manager)
 rules.add_perm("courts.prepare_notice", is_manager)
 rules.add_perm("courts.send_notice", may_prepare_documents)
+# A manager records why a court's request will not be answered (then the case may be closed).
+rules.add_perm("courts.record_no_answer", is_manager)

@@ -28,3 +28,4 @@ def anonymise(family_ids: list[int]) -> None:
         request_text=ERASED,
         scan="",
     )
+    requests.exclude(not_answered_reason="").update(not_answered_reason=ERASED)

@@ -280,6 +280,27 @@ def return_opinion(*, version: OpinionVersion, by: User, comment: str) -> Opinio
     return version
 
 
+def record_no_answer(*, request: CourtRequest, by: User, reason: str) -> CourtRequest:
+    """A manager records why the court's request will not be answered (e.g. the court withdrew
+    it): the request no longer keeps the case from being closed, and no longer reminds."""
+    if not by.has_perm("courts.record_no_answer", request):
+        raise PermissionDenied
+    if not reason.strip():
+        raise InvalidTransition(_("Say why the court's request will not be answered."))
+    with transaction.atomic():
+        request = CourtRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != CourtRequestStatus.OPEN:
+            raise InvalidTransition(_("Only a request awaiting the opinion can be marked as not answered."))
+        request.status = CourtRequestStatus.NOT_ANSWERED
+        request.not_answered_reason = reason.strip()
+        request.not_answered_by = by
+        request.answered_on = timezone.localdate()
+        request._history_user = by
+        request.full_clean(exclude=["case", "registered_by", "scan"])
+        request.save()
+    return request
+
+
 def mark_opinion_sent(
     *, version: OpinionVersion, by: User, sent_on: dt.date, method: str, reference: str = ""
 ) -> OpinionVersion:
@@ -300,5 +321,3 @@ def mark_opinion_sent(
         attribute_change(request, by)
         request.save()
     return version
-
-

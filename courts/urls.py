@@ -11,6 +11,7 @@ urlpatterns = [
     path("requests/new/<int:case_pk>/", views.court_request_create, name="court-request-create"),
     path("requests/<int:pk>/", views.court_request_detail, name="court-request-detail"),
     path("requests/<int:pk>/scan/", views.court_request_scan, name="court-request-scan"),
+    path("requests/<int:pk>/no-answer/", views.court_request_no_answer, name="court-request-no-answer"),
     path("requests/<int:pk>/opinion/", views.opinion_create, name="opinion-create"),
     path("opinions/<int:pk>/edit/", views.opinion_edit, name="opinion-edit"),
     path("opinions/<int:pk>/versions/", views.opinion_versions, name="opinion-versions"),

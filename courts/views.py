@@ -30,6 +30,7 @@ from .forms import (
     CourtNoticeForm,
     CourtRequestForm,
     MarkSentForm,
+    NoAnswerForm,
     NonCooperationForm,
     OpinionForm,
     ReturnOpinionForm,
@@ -87,8 +88,29 @@ def court_request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         "opinion": opinion,
         "versions": list(selectors.versions_of(opinion)) if opinion else [],
         "can_draft": opinion is None and request.user.has_perm("courts.draft_opinion", case),
+        "can_record_no_answer": court_request.is_open
+        and request.user.has_perm("courts.record_no_answer", court_request),
+        "no_answer_form": NoAnswerForm(),
     }
     return render(request, "courts/court_request_detail.html", context)
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def court_request_no_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A manager records why the court's request will not be answered."""
+    court_request = selectors.get_court_request_for(request.user, pk)
+    form = NoAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(court_request)
+    try:
+        services.record_no_answer(request=court_request, by=request.user, reason=form.cleaned_data["reason"])
+    except InvalidTransition as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The reason is recorded: the request will not be answered."))
+    return redirect(court_request)
 
 
 @require_GET

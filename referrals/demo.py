@@ -411,12 +411,18 @@ def _plan(case: Case, assistant: User, version_note: str) -> WorkPlan:
                 ],
             )
         )
+    # A child in foster care: the plan names the child's help plan (art. 15 ust. 1 pkt 2).
+    foster = plans.needs_child_help_plan(case)
     plan = plans.save_plan_version(
         case=case,
         by=assistant,
         main_goal="Poprawa opieki nad dziećmi i stabilizacja sytuacji bytowej rodziny.",
         goals=goals,
         social_worker_consulted_on=start + dt.timedelta(days=7),
+        foster_coordinator_consulted_on=start + dt.timedelta(days=5) if foster else None,
+        foster_coordinator_name="Koordynator PCPR w Zielonej Dolinie" if foster else "",
+        child_help_plan_date=start - dt.timedelta(days=20) if foster else None,
+        child_help_plan_keeper="Powiatowe Centrum Pomocy Rodzinie w Zielonej Dolinie" if foster else "",
         revision_reason=version_note,
     )
     # The plan was written some days into the work (a revision months later), not on seeding day.

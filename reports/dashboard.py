@@ -64,8 +64,16 @@ from django_stubs_ext import StrOrPromise
 from asystent import caching
 from asystent.models import Centre, User
 from cases import deadlines
-from cases.enums import ActionStatus, CaseStatus, ClosureReason, Relation
-from cases.models import OPEN_STATUSES, Assignment, Case, FamilyMember, PlanAction, WorkPlan
+from cases.enums import ActionStatus, CaseStatus, ClosureProposalStatus, ClosureReason, Relation
+from cases.models import (
+    OPEN_STATUSES,
+    Assignment,
+    Case,
+    ClosureProposal,
+    FamilyMember,
+    PlanAction,
+    WorkPlan,
+)
 from cases.selectors import court_order_in_force, court_ordered_during
 from cases.services import caseload_statuses
 from courts.models import CourtRequest
@@ -73,6 +81,7 @@ from referrals.enums import ReferralStatus
 from referrals.models import Referral
 from visits.deadlines import with_last_contact
 from visits.models import Intervention
+from visits.selectors import repeatedly_unsuccessful
 
 from .models import FigureStamp
 
@@ -600,6 +609,10 @@ class Panels:
     intervention_cases: int
     # Families whose work is court-ordered today (the order in force: cases.selectors).
     court_ordered: int
+    # Closures the assistants proposed, waiting for a manager's approval.
+    closures_pending: int
+    # Working cases with repeated unsuccessful visits (visits.selectors.repeatedly_unsuccessful).
+    unsuccessful_visits: int
 
 
 def days_since(moment: dt.datetime | None, today: dt.date) -> int | None:
@@ -659,6 +672,10 @@ def panels(ctx: Context) -> Panels:
         listed = Referral.objects.filter(status=ReferralStatus.WAITLISTED)
         interventions = Intervention.objects.filter(date__gte=ctx.recent_since)
         assignments = Assignment.objects.filter(started_on__gte=ctx.today - dt.timedelta(days=RECENT_DAYS))
+        closures = ClosureProposal.objects.filter(
+            status=ClosureProposalStatus.PENDING, case__status__in=OPEN_STATUSES
+        )
+        unsuccessful = repeatedly_unsuccessful(Case.objects.filter(status__in=WORKING_STATUSES), ctx.today)
         moment = models.DateTimeField()
         # Subqueries on the centre's single row: every figure in one query.
         return (
@@ -674,6 +691,8 @@ def panels(ctx: Context) -> Panels:
                 intervention_cases=_total(interventions, "case"),
                 assigned_recently=_total(assignments, "case"),
                 court_ordered=_total(court_ordered_during(ctx.today, ctx.today), "family"),
+                closures_pending=_total(closures),
+                unsuccessful_visits=_total(unsuccessful),
             )
             .values(
                 "referrals_waiting",
@@ -686,6 +705,8 @@ def panels(ctx: Context) -> Panels:
                 "intervention_cases",
                 "assigned_recently",
                 "court_ordered",
+                "closures_pending",
+                "unsuccessful_visits",
             )
         )
 
@@ -723,6 +744,8 @@ TEAM_LISTS: dict[str, TeamList] = {
         TeamList("assigned_recently", _("Cases assigned in the last 30 days"), "cases"),
         TeamList("interventions", _("Interventions in the last 30 days"), "cases"),
         TeamList("court_ordered", _("Families working under a court order today"), "cases"),
+        TeamList("closures_pending", _("Closures waiting for approval"), "cases"),
+        TeamList("unsuccessful_visits", _("Repeated unsuccessful visits"), "cases"),
     ]
 }
 
@@ -762,6 +785,13 @@ def cases_behind(key: str, ctx: Context) -> QuerySet[Case]:
         )
     if key == "court_ordered":
         return qs.filter(court_order_in_force(ctx.today, ctx.today)).order_by("family__name", "pk")
+    if key == "closures_pending":
+        pending = ClosureProposal.objects.filter(case=OuterRef("pk"), status=ClosureProposalStatus.PENDING)
+        return qs.filter(Exists(pending), status__in=OPEN_STATUSES).order_by("pk")
+    if key == "unsuccessful_visits":
+        return repeatedly_unsuccessful(qs.filter(status__in=WORKING_STATUSES), ctx.today).order_by(
+            "-last_unsuccessful", "pk"
+        )
     if key == "interventions":
         interventions = Intervention.objects.filter(case=OuterRef("pk"), date__gte=ctx.recent_since)
         return (

@@ -174,7 +174,12 @@ def _dictionaries_after_flush(request):
 
     from django.apps import apps
 
-    for module in ("cases.migrations.0002_problem_areas", "cases.migrations.0004_assessment_areas"):
+    for module in (
+        "cases.migrations.0002_problem_areas",
+        "cases.migrations.0004_assessment_areas",
+        "cases.migrations.0017_closure_reason_policy_defaults",
+        "cases.migrations.0020_problem_area_tasks_filled",
+    ):
         import_module(module).seed(apps, None)
 
 

@@ -234,6 +234,15 @@ class VisitFactory(ModelFactory[Visit]):
     class Params:
         draft = factory.Trait(status="draft", finalised_at=None, topics="")
         phone = factory.Trait(kind="phone", place="", start_time=None, end_time=None, duration_minutes=15)
+        unsuccessful = factory.Trait(
+            kind="unsuccessful",
+            unsuccessful_reason="nobody_home",
+            topics="",
+            tasks_agreed="",
+            start_time=None,
+            end_time=None,
+            duration_minutes=10,
+        )
 
 
 class InterventionFactory(ModelFactory[Intervention]):

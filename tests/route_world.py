@@ -16,8 +16,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from asystent.models import User
-from cases.enums import CaseStatus, LegalBasis, Relation, Sex
-from cases.models import DestructionProtocol
+from cases.enums import CaseStatus, ClosureProposalStatus, ClosureReason, LegalBasis, Relation, Sex
+from cases.models import ClosureProposal, DestructionProtocol
 from cases.services import remove_member
 from courts.enums import OpinionStatus
 from courts.models import CourtNotice, CourtOpinion, NonCooperation, OpinionVersion
@@ -75,6 +75,7 @@ class FamilyWorld:
     assessment: object = None  # submitted, awaiting the manager
     draft_assessment: object = None
     court_request: object = None
+    closure_proposal: object = None
     opinion: object = None
     opinion_version: object = None
     court_notice: object = None  # a notice to the court, not yet sent
@@ -169,6 +170,16 @@ def family_world(
     world.assessment = AssessmentFactory(case=case, submitted=True, author=assistant)
     world.draft_assessment = AssessmentFactory(case=case, author=assistant)
     world.court_request = CourtRequestFactory(case=case, registered_by=assistant)
+    # A closure proposal the manager returned (a pending one would lead the closure form to it).
+    world.closure_proposal = ClosureProposal.objects.create(
+        case=case,
+        closing_on=today - dt.timedelta(days=1),
+        reason=ClosureReason.OTHER,
+        summary="Podsumowanie pracy z rodziną.",
+        proposed_by=assistant,
+        status=ClosureProposalStatus.RETURNED,
+        decision_comment="Wniosek sądu czeka na opinię.",
+    )
     world.court_request.scan.save("pismo.png", ContentFile(PNG))
     world.opinion = CourtOpinion.objects.create(request=world.court_request, created_by=assistant)
     world.opinion_version = OpinionVersion.objects.create(

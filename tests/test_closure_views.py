@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from asystent.models import Centre
 from cases.enums import CaseStatus, ClosureReason
-from cases.models import Case
+from cases.models import Case, ClosureProposal
 from cases.tasks import end_due_monitoring
 
 from .factories import CaseFactory
@@ -50,7 +50,9 @@ def in_monitoring(case, until=dt.date(2027, 5, 27)):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_assistant_closes_and_monitoring_starts_for_the_centres_period(client, case):
+def test_the_assistant_proposes_the_manager_approves_and_monitoring_starts_for_the_centres_period(
+    client, case, manager
+):
     centre = Centre.load()
     centre.monitoring_months = 3
     centre.save()
@@ -62,7 +64,11 @@ def test_the_assistant_closes_and_monitoring_starts_for_the_centres_period(clien
     # A refusal of consent is recorded with the consent, not here.
     assert 'value="refused"' not in page.text
 
-    response = client.post(url, close_data(), follow=True)
+    client.post(url, close_data())
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.ACTIVE
+    proposal = ClosureProposal.objects.get(case=case)
+    client.force_login(manager)
+    response = client.post(reverse("cases:closure-approve", args=[proposal.pk]), follow=True)
     assert response.redirect_chain[-1][0] == case.get_absolute_url()
     assert "Monitoring continues until 27.02.2027." in response.text
     case.refresh_from_db()
@@ -75,14 +81,18 @@ def test_the_assistant_closes_and_monitoring_starts_for_the_centres_period(clien
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_manager_closes_with_the_default_six_months(client, case, manager):
+def test_a_family_that_moved_away_is_closed_without_monitoring(client, case, manager):
     client.force_login(manager)
     response = client.post(
         reverse("cases:case-close", args=[case.pk]), close_data(reason=ClosureReason.MOVED_AWAY)
     )
     assert response.status_code == 302
+    proposal = ClosureProposal.objects.get(case=case)
+    assert proposal.monitoring is False
+    response = client.post(reverse("cases:closure-approve", args=[proposal.pk]), follow=True)
+    assert "closed, without monitoring" in response.text
     case.refresh_from_db()
-    assert case.monitoring_until == dt.date(2027, 5, 27)
+    assert (case.status, case.monitoring_until) == (CaseStatus.CLOSED, None)
 
 
 @time_machine.travel(NOW, tick=False)

@@ -183,6 +183,12 @@ ROUTES: dict[str, Expect] = {
     "cases:assessment-edit": get("a.draft_assessment", (403, 403, 200, 404, 403, 403)),
     "cases:assessment-acknowledge": post("a.assessment", (403, 403, 403, 403, 302, 403)),
     "cases:case-close": get("a.case", (403, 403, 200, 404, 200, 403)),
+    "cases:closure-proposal": get("a.closure_proposal", FILE),
+    # Decided already: a manager is told so on the proposal's page.
+    "cases:closure-approve": post("a.closure_proposal", MANAGER_ONLY[:4] + (302, 403)),
+    "cases:closure-return": post(
+        "a.closure_proposal", MANAGER_ONLY[:4] + (302, 403), data={"comment": "Uzupełnij."}
+    ),
     # The case is active, not in monitoring: the page explains that on the case page.
     "cases:monitoring-end": get("a.case", (403, 403, 302, 404, 302, 403)),
     "cases:retention": get(None, MANAGER_ONLY),
@@ -219,6 +225,9 @@ ROUTES: dict[str, Expect] = {
     "courts:court-request-create": get("a.case", (403, 404, 200, 404, 200, 404)),
     "courts:court-request-detail": get("a.court_request", SEEN),
     "courts:court-request-scan": get("a.court_request", SEEN),
+    "courts:court-request-no-answer": post(
+        "a.court_request", MANAGER_ONLY[:4] + (302, 403), data={"reason": "Sąd cofnął wniosek."}
+    ),
     "courts:opinion-create": post("a.court_request", (403, 404, 302, 404, 403, 404)),
     "courts:opinion-edit": get("a.opinion", OWN_ASSISTANT),
     "courts:opinion-versions": get("a.opinion", SEEN),
@@ -267,6 +276,7 @@ ADMIN_MODELS = {
     "asystent.rolechangerequest",
     "cases.problemarea",
     "referrals.supportcatalogueentry",
+    "cases.closurereasonpolicy",
     "cases.assessmentarea",
     "notifications.remindersettings",
     "django_celery_beat.periodictask",

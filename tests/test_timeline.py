@@ -149,7 +149,7 @@ def test_the_case_panel_shows_the_timeline_and_the_closure(case, manager):
     assert "30.09.2026" in html  # closed on
     assert "The case has ended and is read-only." in html
     # Nothing to do on an ended case.
-    assert "Close the work with the family" not in html
+    assert "Propose to close the work" not in html
     assert "End the monitoring" not in html
     assert "Revise the plan" not in html
 
@@ -167,9 +167,9 @@ def test_the_case_panel_in_a_constant_number_of_queries(case, manager, django_as
 
 def test_the_case_panel_offers_closure_and_end_of_monitoring_by_role(assistant, manager, social_worker):
     case = CaseFactory(assistant=assistant, family__registered_by=social_worker)
-    assert "Close the work with the family" in render_panel(case, assistant)
-    assert "Close the work with the family" in render_panel(case, manager)
-    assert "Close the work with the family" not in render_panel(case, social_worker)
+    assert "Propose to close the work" in render_panel(case, assistant)
+    assert "Propose to close the work" in render_panel(case, manager)
+    assert "Propose to close the work" not in render_panel(case, social_worker)
     assert "Write the work plan" in render_panel(case, assistant)
     assert "Write the work plan" not in render_panel(case, manager)
     case.status = CaseStatus.MONITORING
@@ -179,7 +179,7 @@ def test_the_case_panel_offers_closure_and_end_of_monitoring_by_role(assistant, 
     case.save()
     html = render_panel(case, assistant)
     assert "End the monitoring" in html
-    assert "Close the work with the family" not in html
+    assert "Propose to close the work" not in html
     assert "End the monitoring" not in render_panel(case, social_worker)
 
 

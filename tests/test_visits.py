@@ -278,6 +278,44 @@ def test_monitoring_allows_only_monitoring_contacts_after_closure(assistant):
     assert save_visit(case=case, data=earlier, by=assistant, final=True).kind == VisitKind.HOME_VISIT
 
 
+def test_a_monitoring_contact_on_the_day_of_closure_is_accepted(assistant):
+    """The monitoring starts on the day the work closed: a contact that day is monitoring, and a
+    last visit of the work that day is still what it was."""
+    closed_on = timezone.localdate() - dt.timedelta(days=3)
+    case = CaseFactory(
+        assistant=assistant,
+        status=CaseStatus.MONITORING,
+        closed_on=closed_on,
+        closure_reason="goals_achieved",
+    )
+    contact = save_visit(
+        case=case,
+        data=service_data(case, kind=VisitKind.MONITORING, date=closed_on),
+        by=assistant,
+        final=True,
+    )
+    assert contact.kind == VisitKind.MONITORING
+    last_visit = save_visit(case=case, data=service_data(case, date=closed_on), by=assistant, final=True)
+    assert last_visit.kind == VisitKind.HOME_VISIT
+
+
+def test_a_monitoring_contact_on_the_day_of_closure_is_accepted_by_the_page(client, assistant):
+    closed_on = timezone.localdate() - dt.timedelta(days=3)
+    case = CaseFactory(
+        assistant=assistant,
+        status=CaseStatus.MONITORING,
+        closed_on=closed_on,
+        closure_reason="goals_achieved",
+    )
+    client.force_login(assistant)
+    response = client.post(
+        reverse("visits:visit-create", args=[case.pk]),
+        visit_data(case, kind=VisitKind.MONITORING, date=closed_on.isoformat(), next_meeting=None),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert case.visits.get().kind == VisitKind.MONITORING
+
+
 def test_no_monitoring_contact_on_an_active_case(assistant, case):
     with pytest.raises(ValidationError) as caught:
         save_visit(case=case, data=service_data(case, kind=VisitKind.MONITORING), by=assistant, final=True)

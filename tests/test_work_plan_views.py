@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from asystent.models import AccessLog
 from cases.enums import CaseStatus, Placement
-from cases.models import WorkPlan
+from cases.models import ProblemArea, WorkPlan
 from cases.services import plans
 from cases.services.plans import ActionData, GoalData
 
@@ -364,6 +364,16 @@ def test_the_foster_care_coordinator_is_required_when_a_child_is_in_foster_care(
         == "Give the name of the foster-care coordinator."
     )
 
+    # art. 15 ust. 1 pkt 2: the plan names the child's help plan.
+    assert (
+        field_error(response.text, "id_child_help_plan_date")
+        == "Give the date of the child&#x27;s help plan."
+    )
+    assert (
+        field_error(response.text, "id_child_help_plan_keeper")
+        == "Give the body that keeps the child&#x27;s help plan."
+    )
+
     consulted = dt.date.today() - dt.timedelta(days=2)
     response = client.post(
         url,
@@ -372,13 +382,53 @@ def test_the_foster_care_coordinator_is_required_when_a_child_is_in_foster_care(
             foster_coordinator_consulted_on=consulted.isoformat(),
             foster_coordinator_name="Maria Nowak",
             social_worker_consulted_on=consulted.isoformat(),
+            child_help_plan_date=(consulted - dt.timedelta(days=30)).isoformat(),
+            child_help_plan_keeper="PCPR w Zielonej Dolinie",
         ),
     )
     assert response.status_code == 302
     plan = WorkPlan.objects.get(case=case)
     assert plan.foster_coordinator_name == "Maria Nowak"
     assert plan.foster_coordinator_consulted_on == consulted
+    assert plan.child_help_plan_keeper == "PCPR w Zielonej Dolinie"
     assert plan.social_worker_consulted_on == consulted
+    detail = client.get(reverse("cases:plan-detail", args=[plan.pk])).text
+    assert "PCPR w Zielonej Dolinie" in detail
+
+
+def test_the_service_refuses_a_plan_without_the_childs_help_plan(case, area):
+    from asystent.errors import InvalidTransition
+    from cases.services import plans
+
+    FamilyMemberFactory(family=case.family, child=True, placement=Placement.RESIDENTIAL)
+    goals = [
+        plans.GoalData(
+            area=area,
+            description="Kontakty z dzieckiem",
+            actions=[
+                plans.ActionData(
+                    description="Odwiedziny w placówce",
+                    responsible="family_member",
+                    deadline=dt.date.today() + dt.timedelta(days=30),
+                    expected_effect="Regularne kontakty",
+                )
+            ],
+        )
+    ]
+    with pytest.raises(InvalidTransition):
+        plans.save_plan_version(
+            case=case, by=case.assistant, main_goal="Powrót dziecka", goals=goals, foster_coordinator_name="M"
+        )
+    plan = plans.save_plan_version(
+        case=case,
+        by=case.assistant,
+        main_goal="Powrót dziecka",
+        goals=goals,
+        foster_coordinator_name="Maria Nowak",
+        child_help_plan_date=dt.date.today() - dt.timedelta(days=40),
+        child_help_plan_keeper="PCPR",
+    )
+    assert plan.child_help_plan_date == dt.date.today() - dt.timedelta(days=40)
 
 
 def test_no_foster_care_fields_without_a_child_in_foster_care(client, case):
@@ -446,3 +496,33 @@ def test_no_plan_on_a_case_no_longer_in_progress(client, case, area, status):
     response = client.post(url, plan_data(area), follow=True)
     assert response.status_code == 200
     assert not WorkPlan.objects.filter(case=case).exists()
+
+
+def test_the_areas_carry_their_point_of_art_15_and_the_plan_groups_by_it(client, case):
+    from cases.enums import StatutoryTask
+    from cases.services import plans
+
+    household = ProblemArea.objects.get(name="Prowadzenie gospodarstwa domowego")
+    children = ProblemArea.objects.get(name="Opieka i wychowanie dzieci")
+    assert (household.task, children.task) == (StatutoryTask.LIFE_SITUATION, StatutoryTask.UPBRINGING)
+
+    def goal(area, text):
+        action = plans.ActionData(
+            description="Działanie",
+            responsible="family_member",
+            deadline=dt.date.today() + dt.timedelta(days=30),
+            expected_effect="Efekt",
+        )
+        return plans.GoalData(area=area, description=text, actions=[action])
+
+    plan = plans.save_plan_version(
+        case=case,
+        by=case.assistant,
+        main_goal="Samodzielność",
+        goals=[goal(children, "Nauka dzieci"), goal(household, "Budżet")],
+    )
+    client.force_login(case.assistant)
+    page = client.get(reverse("cases:plan-detail", args=[plan.pk])).text
+    listed = page[page.index('id="goals-by-task"') :]
+    # Grouped in the order of the points: pkt 3 before pkt 6.
+    assert listed.index("pkt 3") < listed.index("pkt 6")

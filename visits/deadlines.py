@@ -13,17 +13,18 @@ from django.db.models.functions import Coalesce, Greatest
 
 from cases.models import Case
 
-from .enums import VisitStatus
 from .models import Visit
 
 
 def with_last_contact(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """`cases` with their `last_visit` (the latest saved, final, visit; one correlated subquery)
+    """`cases` with their `last_visit` (the latest contact: a saved visit that met the family, not
+    an unsuccessful attempt; one correlated subquery)
     and their `last_contact`: that visit, or the start of the work (the family's consent, else
     the opening) when there is none or every visit came before it."""
     start = Coalesce("started_on", "opened_on", output_field=DateField())
     last_visit = Subquery(
-        Visit.objects.filter(case=OuterRef("pk"), status=VisitStatus.FINAL)
+        Visit.objects.contacts()
+        .filter(case=OuterRef("pk"))
         .order_by("-date")
         .values("date")[:1],
         output_field=DateField(),

@@ -1,5 +1,6 @@
 """Demo visit logs: weekly visits of the demo assistants since each case opened, some drafts and
-phone calls, monitoring contacts after a closure, and one intervention with its notification.
+phone calls, monitoring contacts after a closure, one intervention with its notification, two
+unsuccessful visits in a row (shown to the manager) and a closure waiting for approval.
 
 Visits are inserted in bulk (with their history rows) to keep `seed_demo` fast; the intervention
 goes through `record_intervention`, so the manager's notification is real.
@@ -15,13 +16,14 @@ from simple_history.utils import bulk_create_with_history
 
 from asystent.history import attribute_change
 from asystent.models import User
-from cases.enums import CaseStatus, LegalBasis, Relation
+from cases.enums import CaseStatus, ClosureReason, LegalBasis, Relation
 from cases.models import Case, ProblemArea
+from cases.services.closure import propose_closure
 
-from .enums import VisitKind, VisitPlace, VisitStatus
+from .enums import UnsuccessfulReason, VisitKind, VisitPlace, VisitStatus
 from .models import Visit
 from .selectors import goals_of_current_plan
-from .services import record_intervention
+from .services import record_intervention, save_visit
 
 DEMO_ASSISTANTS = ("asystent1", "asystent2", "asystent3")
 
@@ -217,6 +219,47 @@ def seed(say: Callable[[str], None]) -> None:
     Visit.goals.through.objects.bulk_create(goals, batch_size=1000)
     say(_("Demo visits created: %(count)d.") % {"count": len(visits)})
     _intervention(today)
+    _unsuccessful_and_closure(today)
+
+
+def _unsuccessful_and_closure(today: dt.date) -> None:
+    """asystent2 found nobody at home twice in a row at one family (the dashboard shows it), and
+    proposes to close the work with another family, which waits for the manager's approval."""
+    assistant = User.objects.filter(username="asystent2").first()
+    if assistant is None:
+        return
+    active = list(Case.objects.filter(assistant=assistant, status=CaseStatus.ACTIVE).order_by("pk")[:2])
+    if not active:
+        return
+    for days_ago, reason in ((4, UnsuccessfulReason.NOBODY_HOME), (2, UnsuccessfulReason.ENTRY_REFUSED)):
+        save_visit(
+            case=active[0],
+            by=assistant,
+            final=True,
+            data={
+                "date": max(active[0].opened_on, today - dt.timedelta(days=days_ago)),
+                "start_time": None,
+                "end_time": None,
+                "duration_minutes": 15,
+                "kind": VisitKind.UNSUCCESSFUL,
+                "unsuccessful_reason": reason,
+                "place": VisitPlace.HOME,
+                "place_description": "",
+                "topics": "",
+            },
+        )
+    if len(active) > 1:
+        propose_closure(
+            case=active[1],
+            by=assistant,
+            on=today,
+            reason=ClosureReason.GOALS_ACHIEVED,
+            summary=(
+                "Cele planu zostały osiągnięte: dzieci regularnie chodzą do szkoły, rodzina "
+                "samodzielnie planuje budżet i korzysta z pomocy poradni."
+            ),
+            recommendations="Kontakt telefoniczny raz w miesiącu w okresie monitorowania.",
+        )
 
 
 def _intervention(today: dt.date) -> None:

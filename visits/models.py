@@ -19,16 +19,28 @@ from asystent.limits import DESCRIPTION, NOTE, REASON, limited
 from asystent.removal import PresentManager, RemovalTexts, SoftRemovable, SoftRemovableQuerySet
 from cases.models import Case, FamilyMember, Goal, ProblemArea
 
-from .enums import VisitKind, VisitPlace, VisitStatus
+from .enums import UnsuccessfulReason, VisitKind, VisitPlace, VisitStatus
 
 # (practice) A saved visit stays correctable by its author for a week; after that the log is
 # evidence of the work and of the assistant's working time, and is not rewritten.
 EDIT_WINDOW = dt.timedelta(days=7)
+# (practice) Unsuccessful visits the managers are shown: this many in a row (no contact between
+# them), or this many within UNSUCCESSFUL_WINDOW.
+UNSUCCESSFUL_REPEATED = 2
+UNSUCCESSFUL_WINDOW = dt.timedelta(days=30)
 
 
 class VisitQuerySet(SoftRemovableQuerySet["Visit"]):
     def visible_to(self, user) -> "VisitQuerySet":  # noqa: ANN001
         return self.filter(case__in=Case.objects.visible_to(user))
+
+    def contacts(self) -> "VisitQuerySet":
+        """Saved entries that met the family: an unsuccessful visit is an attempt, not a contact
+        (the "no contact" reminder, the dashboard and the court opinion's counts leave it out)."""
+        return self.filter(status=VisitStatus.FINAL).exclude(kind=VisitKind.UNSUCCESSFUL)
+
+    def unsuccessful(self) -> "VisitQuerySet":
+        return self.filter(status=VisitStatus.FINAL, kind=VisitKind.UNSUCCESSFUL)
 
 
 _VisitManagerBase = PresentManager.from_queryset(VisitQuerySet)
@@ -82,6 +94,13 @@ class Visit(SoftRemovable):
     )
     goals = models.ManyToManyField(
         Goal, related_name="visits", verbose_name=_("plan goals worked on"), blank=True
+    )
+    unsuccessful_reason = models.CharField(
+        _("why the visit did not take place"),
+        max_length=20,
+        choices=UnsuccessfulReason.choices,
+        blank=True,
+        help_text=_("Only for an unsuccessful visit."),
     )
     topics = models.TextField(_("topics and course of the meeting"), blank=True, **limited(NOTE))
     tasks_agreed = models.TextField(_("tasks agreed until the next meeting"), blank=True, **limited(NOTE))
@@ -153,9 +172,15 @@ class Visit(SoftRemovable):
                 violation_error_message=_("Give the start and end time of the visit, or its duration."),
             ),
             models.CheckConstraint(
-                condition=Q(status=VisitStatus.DRAFT) | ~Q(topics=""),
+                condition=Q(status=VisitStatus.DRAFT) | ~Q(topics="") | Q(kind=VisitKind.UNSUCCESSFUL),
                 name="visit_final_has_topics",
                 violation_error_message=_("Describe the topics of the meeting."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=VisitKind.UNSUCCESSFUL, unsuccessful_reason__in=UnsuccessfulReason.values)
+                | (~Q(kind=VisitKind.UNSUCCESSFUL) & Q(unsuccessful_reason="")),
+                name="visit_unsuccessful_has_reason",
+                violation_error_message=_("Say why the visit did not take place."),
             ),
             models.CheckConstraint(
                 condition=Q(status=VisitStatus.DRAFT) | Q(finalised_at__isnull=False),
@@ -206,8 +231,13 @@ class Visit(SoftRemovable):
             errors["place_description"] = _("Say where the meeting took place.")
         if self.next_meeting and self.date and self.next_meeting <= self.date:
             errors["next_meeting"] = _("The next meeting must be after this one.")
-        if final and not self.topics.strip():
+        unsuccessful = self.kind == VisitKind.UNSUCCESSFUL
+        if final and not unsuccessful and not self.topics.strip():
             errors["topics"] = _("Describe the topics of the meeting.")
+        if unsuccessful and not self.unsuccessful_reason:
+            errors["unsuccessful_reason"] = _("Say why the visit did not take place.")
+        elif not unsuccessful and self.unsuccessful_reason:
+            errors["unsuccessful_reason"] = _("Give a reason only for an unsuccessful visit.")
         if errors:
             raise ValidationError(errors)
 

@@ -3,14 +3,14 @@
 import datetime as dt
 import re
 
-from django.db.models import QuerySet
+from django.db.models import DateField, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from asystent.models import User
 from cases.models import Case, Goal
 from cases.services.plans import current_plan
 
-from .models import Intervention, Visit
+from .models import UNSUCCESSFUL_REPEATED, UNSUCCESSFUL_WINDOW, Intervention, Visit
 from .week import week_days
 
 ISO_WEEK = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{1,2})$")
@@ -66,3 +66,30 @@ def my_visits(user: User) -> QuerySet[Visit]:
 def my_visits_in_week(user: User, monday: dt.date) -> list[Visit]:
     """The user's own visits from Monday to Sunday, in order, in the families they may still see."""
     return [visit for day in week_days(my_visits(user), monday, monday) for visit in day["visits"]]
+
+
+def repeatedly_unsuccessful(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
+    """The cases whose assistant found nobody (or was refused) UNSUCCESSFUL_REPEATED times in a
+    row, with no contact between, or that many times within UNSUCCESSFUL_WINDOW: the managers
+    see them on the dashboard. Annotated with `last_unsuccessful`."""
+    attempts = Visit.objects.unsuccessful().filter(case=OuterRef("pk")).order_by("-date", "-pk")
+    nth = Subquery(
+        attempts.values("date")[UNSUCCESSFUL_REPEATED - 1 : UNSUCCESSFUL_REPEATED], output_field=DateField()
+    )
+    last_contact = Subquery(
+        Visit.objects.contacts().filter(case=OuterRef("pk")).order_by("-date").values("date")[:1],
+        output_field=DateField(),
+    )
+    return (
+        cases.annotate(
+            nth_unsuccessful=nth,
+            last_unsuccessful=Subquery(attempts.values("date")[:1], output_field=DateField()),
+            last_contact_on=last_contact,
+        )
+        .filter(nth_unsuccessful__isnull=False)
+        .filter(
+            Q(nth_unsuccessful__gte=today - UNSUCCESSFUL_WINDOW)
+            | Q(last_contact_on__isnull=True)
+            | Q(last_contact_on__lt=F("nth_unsuccessful"))
+        )
+    )

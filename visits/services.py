@@ -31,6 +31,7 @@ VISIT_FIELDS = (
     "end_time",
     "duration_minutes",
     "kind",
+    "unsuccessful_reason",
     "place",
     "place_description",
     "other_participants",
@@ -123,14 +124,27 @@ def _check_kind_and_date(case: Case, visit: Visit) -> None:
         except ValidationError as error:
             errors["date"] = error.messages[0]
     # art. 15 ust. 1 pkt 16: after closure the assistant only monitors the family; a visit from
-    # before the closure may still be logged or finished as what it was.
-    monitoring_period = case.status == CaseStatus.MONITORING and (
-        case.closed_on is None or (visit.date is not None and visit.date > case.closed_on)
+    # before the closure may still be logged or finished as what it was. The day of closure
+    # belongs to both: the last visit of the work and the first monitoring contact.
+    in_monitoring = case.status == CaseStatus.MONITORING
+    closed_on = case.closed_on
+    after_closure = in_monitoring and (
+        closed_on is None or (visit.date is not None and visit.date > closed_on)
     )
-    if monitoring_period and visit.kind != VisitKind.MONITORING:
+    monitoring_period = in_monitoring and (
+        closed_on is None or (visit.date is not None and visit.date >= closed_on)
+    )
+    if after_closure and visit.kind != VisitKind.MONITORING:
         errors["kind"] = _("The case is in monitoring: only monitoring contacts can be logged.")
     elif visit.kind == VisitKind.MONITORING and not monitoring_period:
-        errors["kind"] = _("Monitoring contacts are logged only after the case is closed, during monitoring.")
+        if in_monitoring and closed_on is not None:
+            errors["kind"] = _(
+                "The monitoring started on %(date)s: a monitoring contact cannot be dated earlier."
+            ) % {"date": closed_on.strftime("%d.%m.%Y")}
+        else:
+            errors["kind"] = _(
+                "Monitoring contacts are logged only after the case is closed, during monitoring."
+            )
     if errors:
         raise ValidationError(errors)
 

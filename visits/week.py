@@ -12,7 +12,7 @@ from asystent.models import User
 from cases.agenda import AGENDA_STATUSES, WeekEntry
 from cases.models import Case
 
-from .enums import VisitStatus
+from .enums import VisitKind, VisitStatus
 from .models import Visit
 
 
@@ -58,6 +58,12 @@ def with_visit_figures(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
     agreed at the latest visit: older agreements are superseded), in the same query."""
     visits = Visit.objects.filter(case=OuterRef("pk"))
     return cases.annotate(
-        last_visit=Subquery(visits.filter(date__lte=today).order_by("-date").values("date")[:1]),
+        # An unsuccessful visit met nobody: the last visit is the last one that did.
+        last_visit=Subquery(
+            visits.filter(date__lte=today)
+            .exclude(kind=VisitKind.UNSUCCESSFUL)
+            .order_by("-date")
+            .values("date")[:1]
+        ),
         agreed_next=Subquery(visits.order_by("-date", "-pk").values("next_meeting")[:1]),
     )

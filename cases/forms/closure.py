@@ -35,6 +35,15 @@ class CloseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    monitoring = forms.BooleanField(
+        label=gettext_lazy("Monitor the family after closure"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy(
+            "Counts only for the reasons for which the centre offers monitoring; for the others the "
+            "centre's table decides."
+        ),
+    )
 
     def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,6 +54,30 @@ class CloseForm(forms.Form):
         if self.case is not None:
             dates.ensure_not_before(day, self.case.opened_on)
         return day
+
+
+class ReturnClosureForm(forms.Form):
+    comment = forms.CharField(
+        max_length=limits.NOTE,
+        label=gettext_lazy("Why is the closure returned?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Say why the closure is returned.")},
+    )
+
+    def clean_comment(self) -> str:
+        comment = self.cleaned_data["comment"].strip()
+        if not comment:
+            raise forms.ValidationError(gettext_lazy("Say why the closure is returned."))
+        return comment
+
+
+class ApproveClosureForm(forms.Form):
+    comment = forms.CharField(
+        max_length=limits.NOTE,
+        label=gettext_lazy("Comment (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class EndMonitoringForm(forms.Form):

@@ -46,6 +46,18 @@ class PlanForm(forms.Form):
     foster_coordinator_name = forms.CharField(
         label=gettext_lazy("Foster-care coordinator consulted"), required=False, max_length=200
     )
+    child_help_plan_date = forms.DateField(
+        label=gettext_lazy("Date of the child's help plan"),
+        required=False,
+        widget=DateInput(),
+        validators=[dates.PAST],
+    )
+    child_help_plan_keeper = forms.CharField(
+        label=gettext_lazy("Body that keeps the child's help plan"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("e.g. the county family support centre (PCPR) that organises the foster care"),
+    )
     revision_reason = forms.CharField(
         max_length=limits.REASON,
         label=gettext_lazy("Reason for the revision"),
@@ -63,6 +75,8 @@ class PlanForm(forms.Form):
         if not needs_foster:
             del self.fields["foster_coordinator_consulted_on"]
             del self.fields["foster_coordinator_name"]
+            del self.fields["child_help_plan_date"]
+            del self.fields["child_help_plan_keeper"]
         else:
             self.fields["foster_coordinator_name"].help_text = _(
                 "A child of the family is in foster care: the plan is consulted with the "
@@ -83,6 +97,11 @@ class PlanForm(forms.Form):
                 )
             if not (data.get("foster_coordinator_name") or "").strip():
                 self.add_error("foster_coordinator_name", _("Give the name of the foster-care coordinator."))
+            # The rule itself: services.plans.CHILD_HELP_PLAN_MISSING (art. 15 ust. 1 pkt 2).
+            if not data.get("child_help_plan_date") and "child_help_plan_date" not in self.errors:
+                self.add_error("child_help_plan_date", _("Give the date of the child's help plan."))
+            if not (data.get("child_help_plan_keeper") or "").strip():
+                self.add_error("child_help_plan_keeper", _("Give the body that keeps the child's help plan."))
         if self.is_revision and not (data.get("revision_reason") or "").strip():
             self.add_error("revision_reason", _("Give the reason for revising the plan."))
         return data
@@ -275,6 +294,8 @@ class PlanEditor:
                 "social_worker_consulted_on": plan.social_worker_consulted_on,
                 "foster_coordinator_consulted_on": plan.foster_coordinator_consulted_on,
                 "foster_coordinator_name": plan.foster_coordinator_name,
+                "child_help_plan_date": plan.child_help_plan_date,
+                "child_help_plan_keeper": plan.child_help_plan_keeper,
             },
             goals_initial=[{"area": g.area_id, "description": g.description} for g in goals],
             actions_initial=[[_action_initial(a) for a in g.actions.all()] for g in goals],

@@ -3,13 +3,15 @@ the manager's acknowledgement."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from asystent.concurrency import bump_version
 from asystent.errors import InvalidTransition
 from asystent.models import Centre, User
+from notifications.services import managers, notify
 
 from .. import deadlines
 from ..enums import AssessmentStatus
@@ -89,16 +91,48 @@ def save_assessment(
             AssessmentRating(assessment=assessment, area_id=area_id, rating=value, comment=comment)
             for area_id, (value, comment) in ratings.items()
         )
+        if submit:
+            _notify_submitted(assessment, case, by)
     return assessment
 
 
+def assessment_recipients(author: User) -> list[User]:
+    """Who is told of a submitted assessment: the author's coordinator, or every manager when the
+    author has none; never the author."""
+    coordinator = author.coordinator
+    if coordinator is not None and coordinator.is_active and coordinator.is_manager:
+        return [coordinator] if coordinator.pk != author.pk else []
+    return list(managers().exclude(pk=author.pk))
+
+
+def _notify_submitted(assessment: Assessment, case: Case, by: User) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("%(user)s submitted the periodic assessment of the family %(family)s (%(date)s).") % {
+            "user": by,
+            "family": case.family.name,
+            "date": assessment.date.strftime("%d.%m.%Y"),
+        }
+    notify(
+        assessment_recipients(by),
+        rule="assessment_submitted",
+        key=f"assessment-submitted:{assessment.pk}",
+        message=message,
+        url=assessment.get_absolute_url(),
+        family_id=case.family_id,
+    )
+
+
 def acknowledge_assessment(*, assessment: Assessment, by: User) -> Assessment:
+    """A manager other than the author acknowledges the submitted assessment (rule
+    `cases.acknowledge_assessment`): nobody acknowledges their own."""
     if not by.is_manager:
         raise InvalidTransition(_("Only a manager acknowledges assessments."))
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if assessment.status != AssessmentStatus.SUBMITTED:
             raise InvalidTransition(_("Only a submitted assessment can be acknowledged."))
+        if not by.has_perm("cases.acknowledge_assessment", assessment):
+            raise InvalidTransition(_("An assessment is acknowledged by a manager other than its author."))
         assessment.status = AssessmentStatus.ACKNOWLEDGED
         assessment.acknowledged_by = by
         assessment.acknowledged_at = timezone.now()

@@ -5,13 +5,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from asystent.errors import InvalidTransition
 from asystent.models import User
+from notifications.models import Notification
+from notifications.services import notify
 
 from ..models import (
     Case,
@@ -40,6 +45,20 @@ class GoalData:
     actions: list[ActionData] = field(default_factory=list)
 
 
+# art. 15 ust. 1 pkt 2 of the Act: where a child of the family is in foster care, the plan is made
+# with the foster-care coordinator and coordinated with the child's help plan; the plan names
+# that help plan (its date, the coordinator, the body that keeps it).
+CHILD_HELP_PLAN_MISSING = gettext_lazy(
+    "A child of the family is in foster care: name the child's help plan (its date, the "
+    "foster-care coordinator and the body that keeps it; art. 15 ust. 1 pkt 2)."
+)
+
+
+def needs_child_help_plan(case: Case) -> bool:
+    """Whether a child of the case's family has a foster-care placement."""
+    return any(member.in_foster_care for member in case.family.members.all())
+
+
 def current_plan(case: Case) -> WorkPlan | None:
     return case.plans.order_by("-version").first()
 
@@ -53,6 +72,8 @@ def save_plan_version(
     social_worker_consulted_on: dt.date | None = None,
     foster_coordinator_consulted_on: dt.date | None = None,
     foster_coordinator_name: str = "",
+    child_help_plan_date: dt.date | None = None,
+    child_help_plan_keeper: str = "",
     revision_reason: str = "",
     based_on: int | None = None,
 ) -> WorkPlan:
@@ -78,8 +99,16 @@ def save_plan_version(
                     _("Every action needs a deadline and an expected effect (art. 15 ust. 3).")
                 )
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("family", "social_worker")
+            .get(pk=case.pk)
+        )
         ensure_in_progress(case)
+        if needs_child_help_plan(case) and not (
+            child_help_plan_date and child_help_plan_keeper.strip() and foster_coordinator_name.strip()
+        ):
+            raise InvalidTransition(str(CHILD_HELP_PLAN_MISSING))
         previous = current_plan(case)
         if based_on is not None and based_on != (previous.version if previous else 0):
             raise ValidationError(
@@ -99,6 +128,8 @@ def save_plan_version(
             social_worker_consulted_on=social_worker_consulted_on,
             foster_coordinator_consulted_on=foster_coordinator_consulted_on,
             foster_coordinator_name=foster_coordinator_name,
+            child_help_plan_date=child_help_plan_date,
+            child_help_plan_keeper=child_help_plan_keeper,
             revision_reason=revision_reason,
             created_by=by,
         )
@@ -118,7 +149,31 @@ def save_plan_version(
                 )
                 for a in goal_data.actions
             )
+        _ask_for_consultation(plan, case)
     return plan
+
+
+def _consultation_key(plan: WorkPlan) -> str:
+    return f"plan-consultation:{plan.pk}"
+
+
+def _ask_for_consultation(plan: WorkPlan, case: Case) -> None:
+    """art. 15 ust. 1 pkt 1: the plan is made in consultation with the social worker, who is told
+    of each version until they confirm it."""
+    if case.social_worker_id is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _(
+            "The work plan of the family %(family)s (version %(version)d) waits for your consultation."
+        ) % {"family": case.family.name, "version": plan.version}
+    notify(
+        [case.social_worker],
+        rule="plan_consultation",
+        key=_consultation_key(plan),
+        message=message,
+        url=reverse("cases:plan-detail", args=[plan.pk]),
+        family_id=case.family_id,
+    )
 
 
 def confirm_consultation(*, plan: WorkPlan, by: User) -> WorkPlan:
@@ -133,4 +188,8 @@ def confirm_consultation(*, plan: WorkPlan, by: User) -> WorkPlan:
             if plan.social_worker_consulted_on is None:
                 plan.social_worker_consulted_on = timezone.localdate()
             plan.save()
+            # The request for the consultation is answered: it no longer waits among the unread.
+            Notification.objects.filter(key=_consultation_key(plan), read_at__isnull=True).update(
+                read_at=timezone.now()
+            )
     return plan

@@ -163,7 +163,15 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "assessment": assessment,
             "ratings": ratings,
             "scale_max": Centre.load().assessment_scale_max,
-            "can_acknowledge": user.is_manager and assessment.status == AssessmentStatus.SUBMITTED,
+            "can_acknowledge": (
+                assessment.status == AssessmentStatus.SUBMITTED
+                and user.has_perm("cases.acknowledge_assessment", assessment)
+            ),
+            "own_submitted": (
+                user.is_manager
+                and assessment.status == AssessmentStatus.SUBMITTED
+                and assessment.author_id == user.pk
+            ),
             "can_edit": (
                 assessment.status == AssessmentStatus.DRAFT
                 and assessment.author_id == user.pk

@@ -1,4 +1,5 @@
-"""Views of closure with monitoring and of the end of monitoring (services in cases.services.closure)."""
+"""Views of closure: the assistant's proposal, the manager's approval or return, and the end of
+monitoring (services in cases.services.closure)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -6,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
@@ -14,11 +15,14 @@ from asystent.errors import InvalidTransition
 from asystent.http import AuthenticatedHttpRequest
 from asystent.models import Centre
 from asystent.roles import role_required
+from asystent.transitions import log_entries
 
 from .. import services
+from ..closure_blockers import closure_blockers
 from ..enums import CaseStatus
-from ..forms.closure import CloseForm, EndMonitoringForm
-from ..selectors import get_case_for
+from ..forms.closure import ApproveClosureForm, CloseForm, EndMonitoringForm, ReturnClosureForm
+from ..models import ClosureReasonPolicy
+from ..selectors import get_case_for, get_closure_proposal_for
 from ..services import closure
 from .access import refuse
 
@@ -26,7 +30,7 @@ from .access import refuse
 @role_required(Role.ASSISTANT, Role.MANAGER)
 @require_http_methods(["GET", "POST"])
 def case_close(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
-    """Close the work with the family; monitoring starts for the centre's period."""
+    """Propose to close the work with the family; a manager approves or returns the proposal."""
     case = get_case_for(request.user, case_pk)
     if not request.user.has_perm("cases.close_case", case):
         raise PermissionDenied
@@ -34,33 +38,129 @@ def case_close(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
         services.ensure_in_progress(case)
     except InvalidTransition as error:
         return refuse(request, case, error)
+    pending = closure.pending_proposal(case)
+    if pending is not None:
+        messages.info(request, _("A closure of this case is already waiting for approval."))
+        return redirect(pending)
     centre = Centre.load()
     data = request.POST if request.method == "POST" else None
     form = CloseForm(data, initial={"date": timezone.localdate()}, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            case = closure.close_with_monitoring(
+            proposal = closure.propose_closure(
                 case=case,
                 by=request.user,
                 on=form.cleaned_data["date"],
                 reason=form.cleaned_data["reason"],
-                final_assessment=form.cleaned_data["final_assessment"],
+                summary=form.cleaned_data["final_assessment"],
                 recommendations=form.cleaned_data["recommendations"],
+                monitoring=form.cleaned_data["monitoring"],
             )
         except InvalidTransition as error:
             form.add_error(None, error)
         else:
             messages.success(
                 request,
-                _("The work with the family is closed. Monitoring continues until %(date)s.")
-                % {"date": case.monitoring_until.strftime("%d.%m.%Y") if case.monitoring_until else ""},
+                _("The closure is proposed. The work goes on until the head of the centre approves it."),
             )
-            return redirect(case)
+            return redirect(proposal)
     log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
     return render(
         request,
         "cases/work/close_form.html",
-        {"case": case, "form": form, "monitoring_months": centre.monitoring_months},
+        {
+            "case": case,
+            "form": form,
+            "monitoring_months": centre.monitoring_months,
+            "policies": ClosureReasonPolicy.objects.all(),
+            "blockers": closure_blockers(case),
+        },
+    )
+
+
+@role_required(Role.ASSISTANT, Role.MANAGER, Role.SOCIAL_WORKER)
+@require_http_methods(["GET"])
+def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The closure proposal, its decisions and, for a manager, the approval and return forms."""
+    proposal = get_closure_proposal_for(request.user, pk)
+    case = proposal.case
+    can_decide = request.user.has_perm("cases.decide_closure", proposal)
+    log_access(request, family_id=case.family_id, obj=proposal, action=AccessAction.VIEW)
+    return render(
+        request,
+        "cases/work/closure_proposal.html",
+        {
+            "case": case,
+            "proposal": proposal,
+            "transitions": log_entries(proposal),
+            "can_decide": can_decide,
+            "blockers": closure_blockers(case) if can_decide else [],
+            "approve_form": ApproveClosureForm(auto_id="approve_%s"),
+            "return_form": ReturnClosureForm(auto_id="return_%s"),
+        },
+    )
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def proposal_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    proposal = get_closure_proposal_for(request.user, pk)
+    if not request.user.has_perm("cases.decide_closure", proposal):
+        messages.error(request, _("This closure proposal has already been decided."))
+        return redirect(proposal)
+    form = ApproveClosureForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(proposal)
+    try:
+        case = closure.approve_closure(
+            proposal=proposal, by=request.user, comment=form.cleaned_data["comment"]
+        )
+    except InvalidTransition as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(proposal)
+    if case.status == CaseStatus.MONITORING:
+        messages.success(
+            request,
+            _("The work with the family is closed. Monitoring continues until %(date)s.")
+            % {"date": case.monitoring_until.strftime("%d.%m.%Y")},
+        )
+    else:
+        messages.success(request, _("The work with the family is closed, without monitoring."))
+    return redirect(case)
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def proposal_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    proposal = get_closure_proposal_for(request.user, pk)
+    if not request.user.has_perm("cases.decide_closure", proposal):
+        messages.error(request, _("This closure proposal has already been decided."))
+        return redirect(proposal)
+    form = ReturnClosureForm(request.POST, auto_id="return_%s")
+    if form.is_valid():
+        try:
+            closure.return_closure(proposal=proposal, by=request.user, comment=form.cleaned_data["comment"])
+        except InvalidTransition as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The closure is returned to the assistant; the work goes on."))
+            return redirect(proposal.case)
+    case = proposal.case
+    log_access(request, family_id=case.family_id, obj=proposal, action=AccessAction.VIEW)
+    return render(
+        request,
+        "cases/work/closure_proposal.html",
+        {
+            "case": case,
+            "proposal": proposal,
+            "transitions": log_entries(proposal),
+            "can_decide": True,
+            "blockers": closure_blockers(case),
+            "approve_form": ApproveClosureForm(auto_id="approve_%s"),
+            "return_form": form,
+        },
+        status=400,
     )
 
 

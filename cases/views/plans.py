@@ -20,6 +20,7 @@ from asystent.http import AuthenticatedHttpRequest
 from asystent.roles import role_required
 
 from .. import services
+from ..enums import StatutoryTask
 from ..forms.plans import PlanEditor
 from ..models import OPEN_STATUSES, PlanAction
 from ..selectors import get_case_for, get_plan_for
@@ -70,6 +71,8 @@ def plan_create(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse
                     social_worker_consulted_on=data.get("social_worker_consulted_on"),
                     foster_coordinator_consulted_on=data.get("foster_coordinator_consulted_on"),
                     foster_coordinator_name=data.get("foster_coordinator_name", ""),
+                    child_help_plan_date=data.get("child_help_plan_date"),
+                    child_help_plan_keeper=data.get("child_help_plan_keeper", ""),
                     revision_reason=data.get("revision_reason", ""),
                     based_on=data.get("based_on"),
                 )
@@ -104,14 +107,28 @@ def plan_create(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse
     )
 
 
+def goals_by_task(goals: list) -> list[tuple[str, list]]:
+    """The plan's goals grouped by the point of art. 15 ust. 1 their area belongs to (pkt 3-13),
+    in the order of the points; areas without a point last."""
+    groups: dict[int | None, list] = {}
+    for goal in goals:
+        groups.setdefault(goal.area.task, []).append(goal)
+    return [
+        (StatutoryTask(task).label if task else _("areas without a point of the Act"), members)
+        for task, members in sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or 0))
+    ]
+
+
 @require_GET
 def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One version of the plan; older versions stay readable, marked as archived."""
     plan = get_plan_for(request.user, pk)
     case = plan.case
     versions = list(case.plans.only("pk", "version", "created_at", "case_id").order_by("-version"))
-    goals = plan.goals.select_related("area").prefetch_related(
-        Prefetch("actions", queryset=PlanAction.objects.order_by("deadline", "pk"))
+    goals = list(
+        plan.goals.select_related("area").prefetch_related(
+            Prefetch("actions", queryset=PlanAction.objects.order_by("deadline", "pk"))
+        )
     )
     is_current = versions[0].pk == plan.pk
     user = request.user
@@ -123,6 +140,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "plan": plan,
             "goals": goals,
+            "by_task": goals_by_task(goals),
             "versions": versions,
             "is_current": is_current,
             "can_revise": (

@@ -61,6 +61,16 @@ def case_panel_context(
         else []
     )
     may_close = user.has_perm("cases.close_case", case)
+    # The latest closure proposal: a pending one keeps the work going; a returned one says why.
+    proposal = (
+        case.closure_proposals.only(
+            "pk", "case_id", "status", "closing_on", "decision_comment", "proposed_at"
+        )
+        .order_by("-proposed_at", "-pk")
+        .first()
+        if in_progress
+        else None
+    )
     draft = next(
         (a for a in assessments if a.status == AssessmentStatus.DRAFT and a.author_id == user.pk), None
     )
@@ -76,7 +86,8 @@ def case_panel_context(
         "deadlines": deadlines,
         "can_write_plan": user.has_perm("cases.edit_plan", case) and in_progress,
         "can_assess": user.has_perm("cases.write_assessment", case) and in_progress,
-        "can_close": may_close and in_progress,
+        "can_close": may_close and in_progress and not (proposal and proposal.is_pending),
+        "closure_proposal": proposal,
         "can_end_monitoring": may_close and case.status == CaseStatus.MONITORING,
         "monitoring_overdue": (
             case.status == CaseStatus.MONITORING and monitoring_over(case.monitoring_until, today)

@@ -90,6 +90,7 @@ READS: dict[str, Read] = {
     "cases:consent-create": Read("cases.Case", VIEW),
     "cases:case-reassign": Read("cases.Case", VIEW),
     "cases:case-close": Read("cases.Case", VIEW, kwarg="case_pk"),
+    "cases:closure-proposal": Read("cases.ClosureProposal", VIEW),
     "cases:monitoring-end": Read("cases.Case", VIEW, kwarg="case_pk"),
     "referrals:interview-create": Read("cases.Family", VIEW, kwarg="family_pk"),
     "referrals:referral-create": Read("cases.Family", VIEW, kwarg="family_pk"),
@@ -122,6 +123,7 @@ NOT_CHECKED = {
     "cases:removed-records": "one row per removed person shown",
     "cases:retention": "one row per case past retention shown",
     "cases:retention-protocol": "one row per case on the protocol",
+    "cases:closure-return": "POST only: a return without its comment shows the proposal again",
 }
 
 
