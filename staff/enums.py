@@ -15,13 +15,19 @@ class Employer(models.TextChoices):
 class QualificationRoute(models.TextChoices):
     # Art. 12 ust. 1 pkt 1 lit. a-c of the Act (partly verified: quoted in a legal Q&A).
     DEGREE = "degree", _("higher education in pedagogy, psychology, sociology, family studies or social work")
-    DEGREE_AND_TRAINING = "degree_training", _(
-        "other higher education, with training (or postgraduate studies) in work with children or "
-        "families and at least 1 year of work with children or families"
+    DEGREE_AND_TRAINING = (
+        "degree_training",
+        _(
+            "other higher education, with training (or postgraduate studies) in work with children or "
+            "families and at least 1 year of work with children or families"
+        ),
     )
-    SECONDARY_AND_TRAINING = "secondary_training", _(
-        "secondary education, with training in work with children or families and at least 3 years "
-        "of work with children or families"
+    SECONDARY_AND_TRAINING = (
+        "secondary_training",
+        _(
+            "secondary education, with training in work with children or families and at least 3 years "
+            "of work with children or families"
+        ),
     )
 
 

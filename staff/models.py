@@ -43,10 +43,10 @@ class Employment(models.Model):
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(ONE)],
         help_text=_("For an employment contract: 1.00 is full time, 0.50 half time."),
     )
-    employer = models.CharField(_("employer"), max_length=20, choices=Employer.choices, default=Employer.CENTRE)
-    employer_name = models.CharField(
-        _("name of the contracted body"), max_length=200, blank=True
+    employer = models.CharField(
+        _("employer"), max_length=20, choices=Employer.choices, default=Employer.CENTRE
     )
+    employer_name = models.CharField(_("name of the contracted body"), max_length=200, blank=True)
     started_on = models.DateField(_("from"), validators=[dates.PLANNED])
     ended_on = models.DateField(_("until"), validators=[dates.PLANNED], null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -86,7 +86,10 @@ class Employment(models.Model):
                 overlapping = overlapping.filter(started_on__lte=self.ended_on)
             if overlapping.exists():
                 raise ValidationError(
-                    _("This period overlaps another employment period of the same assistant: end that one first.")
+                    _(
+                        "This period overlaps another employment period of the same assistant: "
+                        "end that one first."
+                    )
                 )
 
 
@@ -136,7 +139,8 @@ class Qualification(models.Model):
                 errors["training_hours"] = _("This qualification includes a training: give its hours.")
             if self.experience_years is None:
                 errors["experience_years"] = _(
-                    "This qualification includes experience: give the years of work with children or families."
+                    "This qualification includes experience: "
+                    "give the years of work with children or families."
                 )
             if errors:
                 raise ValidationError(errors)
@@ -208,4 +212,3 @@ class Cost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%m.%Y} {self.get_source_display()}: {self.amount}"
-

@@ -90,7 +90,13 @@ def _add(request, assistant, form_class, service, title, template="staff/record_
 
 @_keepers
 def employment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _add(request, _get_assistant(pk), forms.EmploymentForm, services.record_employment, _("Add an employment period"))
+    return _add(
+        request,
+        _get_assistant(pk),
+        forms.EmploymentForm,
+        services.record_employment,
+        _("Add an employment period"),
+    )
 
 
 @_keepers
@@ -111,7 +117,11 @@ def employment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @_keepers
 def qualification_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _add(
-        request, _get_assistant(pk), forms.QualificationForm, services.record_qualification, _("Record a qualification")
+        request,
+        _get_assistant(pk),
+        forms.QualificationForm,
+        services.record_qualification,
+        _("Record a qualification"),
     )
 
 
@@ -139,7 +149,9 @@ def development_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         totals = services.hours_of(qs)
         by_person: dict[int, dict] = {}
         for item in items:
-            row = by_person.setdefault(item.assistant_id, {"assistant": item.assistant, "items": [], "hours": 0})
+            row = by_person.setdefault(
+                item.assistant_id, {"assistant": item.assistant, "items": [], "hours": 0}
+            )
             row["items"].append(item)
             row["hours"] += item.hours
         rows = list(by_person.values())

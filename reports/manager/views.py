@@ -23,13 +23,16 @@ from asystent.roles import role_required
 from cases.models import Family
 
 from .. import charts, dashboard, exports, snapshots
+from ..semiannual import form as report_form
 from ..statistics import (
     FIGURES,
     Period,
+    assistant_rows,
     attach_cases,
     children_of,
     figure_assistants,
     figure_cases,
+    figure_costs,
     figure_families,
 )
 from .filters import CaseFilter, ReferralFilter
@@ -216,6 +219,8 @@ def semiannual_view(request: HttpRequest) -> HttpResponse:
             "figures": report.figures if report else [],
             "computed_at": report.computed_at if report else None,
             "ongoing": bool(period and period.end >= timezone.localdate()),
+            "regulation": report_form.REGULATION,
+            "form_title": report_form.FORM_TITLE,
         },
     )
 
@@ -230,8 +235,14 @@ def semiannual_drilldown_view(request: HttpRequest) -> HttpResponse:
     definition = FIGURES[key]
     visible = Family.objects.visible_to(request.user)
     context = {"period": period, "figure": definition, "keep": [("figure", key), ("period", period.key)]}
-    if definition.kind == "assistants":
+    if definition.kind == report_form.ASSISTANTS:
         page = _page(request, figure_assistants(key, period))
+        on_rows = assistant_rows(period)
+        for person in page:
+            person.report_row = FIGURES[on_rows[person.pk]]
+        context.update(page=page, total=page.paginator.count, filter=None)
+    elif definition.kind in (report_form.MONEY, report_form.HEADCOUNT):
+        page = _page(request, figure_costs(key, period).order_by("month", "source"))
         context.update(page=page, total=page.paginator.count, filter=None)
     else:
         filterset = CaseFilter(
