@@ -81,11 +81,11 @@ def report_figures(period: Period) -> StoredReport:
     """The period's figures: the counted ones stored while the data behind them is unchanged (one
     query), else computed (`statistics.semiannual_report`) and stored; then the costs, read from
     their entries (one more query)."""
-    stored = _counted_figures(period)
+    stored = counted_figures(period)
     return StoredReport(stored.figures + cost_figures(period), stored.computed_at)
 
 
-def _counted_figures(period: Period) -> StoredReport:
+def counted_figures(period: Period) -> StoredReport:
     now = timezone.now()
     if period.start > timezone.localdate(now):
         # The exports take any period; one that has not begun is computed but never stored.
