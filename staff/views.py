@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.http import AuthenticatedHttpRequest
 from asystent.models import User
@@ -65,6 +66,7 @@ def assistant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def assistant_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assistant = _get_assistant(pk)
     developments = assistant.developments.all()
+    log_access(request, family_id=None, obj=assistant, action=AccessAction.VIEW)
     return render(
         request,
         "staff/assistant_detail.html",
@@ -85,6 +87,7 @@ def _add(request, assistant, form_class, service, title, template="staff/record_
         service(assistant=assistant, by=request.user, **fields)
         messages.success(request, _("Saved."))
         return redirect("staff:assistant", pk=assistant.pk)
+    log_access(request, family_id=None, obj=assistant, action=AccessAction.VIEW)
     return render(request, template, {"form": form, "assistant": assistant, "title": title})
 
 
@@ -107,6 +110,7 @@ def employment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, _("Saved."))
         return redirect("staff:assistant", pk=employment.assistant_id)
+    log_access(request, family_id=None, obj=employment, action=AccessAction.VIEW)
     return render(
         request,
         "staff/record_form.html",

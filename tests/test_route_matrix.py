@@ -217,6 +217,15 @@ ROUTES: dict[str, Expect] = {
     "reports:semiannual-drilldown": get(None, MANAGER_ONLY, query=f"{PERIOD}&figure=assistants"),
     "reports:semiannual-csv": get(None, FIGURES, query=PERIOD),
     "reports:semiannual-xlsx": get(None, FIGURES, query=PERIOD),
+    # --- staff records: managers and the administrator; the costs are the manager's
+    "staff:list": get(None, FIGURES),
+    "staff:assistant": get("users.assistant", FIGURES),
+    "staff:employment-add": get("users.assistant", FIGURES),
+    "staff:employment-edit": get("employment", FIGURES),
+    "staff:qualification-add": get("users.assistant", FIGURES),
+    "staff:development-add": get("users.assistant", FIGURES),
+    "staff:developments": get(None, FIGURES),
+    "staff:costs": get(None, MANAGER_ONLY),
     # --- reports: data-subject access (GDPR art. 15)
     "reports:subject-access": get("a.adult", MANAGER_ONLY),
     "reports:subject-access-json": get("a.adult", MANAGER_ONLY),
