@@ -69,7 +69,8 @@ class RangeForm(forms.Form):
     end = forms.DateField(label=_("until"), widget=DATE, validators=[dates.PLANNED])
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("The end of the range cannot come before its start."))
         return data

@@ -58,7 +58,8 @@ def assistant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         for e in services.employments_during(today, today).filter(assistant__in=[p.pk for p in people])
     }
     for person in people:
-        person.current_employment = current.get(person.pk)
+        # An attribute for the template; the stubs know only the model's fields.
+        person.current_employment = current.get(person.pk)  # type: ignore[attr-defined]
     return render(request, "staff/assistant_list.html", {"people": people})
 
 

@@ -5,6 +5,7 @@ none and by the retention job; the page's queries stay few and constant however 
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import time_machine
@@ -37,14 +38,14 @@ CURRENT = Period(2026, "H1")
 YEAR = Period(2025, "Y")
 
 
-def read(period: Period) -> tuple[dict[str, int], int]:
+def read(period: Period) -> tuple[dict[str, Any], int]:
     """The figures the pages get, and how many queries that took (1: served from the store)."""
     with CaptureQueriesContext(connection) as queries:
         report = snapshots.counted_figures(period)
     return {f.key: f.value for f in report.figures}, len(queries)
 
 
-def computed(period: Period) -> dict[str, int]:
+def computed(period: Period) -> dict[str, Any]:
     return {f.key: f.value for f in semiannual_report(period)}
 
 
@@ -202,7 +203,11 @@ def test_todays_work_reaches_the_current_period(known_set, frozen, manager):
     assert changed(after, after_reassignment) == {"assistants": 1, "assistants-none": 1}
     services.close_case(case=case, reason=ClosureReason.WITHDREW, on=D(2026, 3, 16), by=manager)
     closed, _queries = read(CURRENT)
-    assert changed(after_reassignment, closed) == {"ended": 1, "ended-no_cooperation": 1, "duration-up_to_1": 1}
+    assert changed(after_reassignment, closed) == {
+        "ended": 1,
+        "ended-no_cooperation": 1,
+        "duration-up_to_1": 1,
+    }
     assert closed == computed(CURRENT)
 
 

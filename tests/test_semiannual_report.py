@@ -452,8 +452,9 @@ def test_the_report_and_its_lists_take_a_constant_number_of_queries(client, mana
     after = [_queries(client, url, params) for url, params in pages]
     assert after == before
     assert computed == before[0] + 5  # the four queries of `semiannual_report` and the storing
-    # The stored report takes one query and its costs one more, a list of families 6 (filter choices, two counts, the
-    # page, its cases and children); the rest is the layout's (session, user, 2FA, navigation, footer).
+    # The stored report takes one query and its costs one more, a list of families 6 (filter
+    # choices, two counts, the page, its cases and children); the rest is the layout's (session,
+    # user, 2FA, navigation, footer).
     assert before[0] <= 11 and before[1] <= 18
 
 
