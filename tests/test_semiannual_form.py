@@ -8,17 +8,21 @@ below, through the service, the page and the XLSX read back."""
 
 import datetime as dt
 import io
+import subprocess
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from asystent.audit import AccessAction
 from asystent.enums import EmploymentForm
-from asystent.models import User
+from asystent.models import AccessLog, User
 from cases.enums import CaseStatus, ClosureReason, LegalBasis
 from cases.models import Assignment, Case, Family
-from reports.semiannual import form
+from reports.models import AnnualReport, SentReport
+from reports.semiannual import form, sending
 from reports.snapshots import report_figures
 from reports.statistics import Period, cost_figures, semiannual_report
 from staff.enums import Employer, FundingSource
@@ -282,3 +286,95 @@ def test_the_xlsx_cells_match_the_form_rows(client, manager, adversarial):
         assert Decimal(str(cells[4])) == Decimal(str(EXPECTED[row.key])), row.key
     text_cells = [cell for line in sheet.iter_rows() for cell in line if isinstance(cell.value, str)]
     assert all(cell.data_type == "s" for cell in text_cells)
+
+
+# --- the PDF, the sent version, the annual report ----------------------------------------------
+
+
+def pdf_text(data: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_the_pdf_reads_back_as_the_page(client, manager, adversarial):
+    client.force_login(manager)
+    response = client.get(reverse("reports:semiannual-pdf"), {"period": H1.key})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "Dz. U. 2019 poz. 1195" in text
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    for row in form.ROWS:
+        number = form.number_label(row)
+        line = next(line for line in lines if line.startswith(f"{number} ") and row.wording[:25] in line)
+        shown = str(EXPECTED[row.key]).replace(".", ",")  # Polish decimal comma
+        assert line.endswith(f" {shown}"), (row.key, line)
+    assert AccessLog.objects.filter(user=manager, action=AccessAction.EXPORT).count() == 1
+
+
+def test_a_sent_version_is_frozen_and_later_changes_show_the_difference(client, manager, adversarial):
+    client.force_login(manager)
+    assert client.post(reverse("reports:semiannual-send") + f"?period={H1.key}").status_code == 302
+    sent = SentReport.objects.get()
+    assert (sent.sent_by, sent.figures["families"], sent.figures["cost"]) == (manager, 8, "16000.00")
+    # After sending: a family's work found to have begun in the period, and a late cost entry.
+    case = Case.objects.get(family__name="W awaiting")
+    case.started_on = D(2026, 6, 20)
+    case.status = CaseStatus.ACTIVE
+    case.save()
+    Cost.objects.create(
+        month=D(2026, 6, 1), source=FundingSource.EU, amount=Decimal("100.00"), assistants_covered=1
+    )
+    page = client.get(reverse("reports:semiannual"), {"year": 2026, "part": "H1"})
+    rows = {row["figure"].key: row for row in page.context["rows"]}
+    assert (rows["families"]["sent"], rows["families"]["figure"].value, rows["families"]["difference"]) == (
+        8,
+        9,
+        1,
+    )
+    assert rows["children"]["difference"] == 1
+    assert rows["cost-eu"]["difference"] == Decimal("100.00")
+    assert rows["ended"]["difference"] is None
+    html = page.content.decode()
+    assert 'id="report-sent"' in html
+    families = html.split('id="figure-families"')[1].split("</tr>")[0]
+    assert "figure-difference" in families and "+1" in families
+    SentReport.objects.update(figures={**sent.figures, "families": 0})  # what was sent stays as sent
+    sent.refresh_from_db()
+    assert sent.figures["families"] == 0
+
+
+def test_a_period_in_progress_cannot_be_sent(client, manager):
+    client.force_login(manager)
+    current = Period.last_complete_half()
+    ongoing = Period(current.year + 1, "H1") if current.part == "H2" else Period(current.year, "H2")
+    response = client.post(reverse("reports:semiannual-send") + f"?period={ongoing.key}", follow=True)
+    assert response.status_code == 200
+    assert not SentReport.objects.exists()
+    with pytest.raises(ValidationError):
+        sending.send_report(period=ongoing, by=manager)
+
+
+def test_the_annual_report_keeps_the_managers_text_and_prints_it_with_the_year(client, manager, adversarial):
+    client.force_login(manager)
+    url = reverse("reports:annual")
+    page = client.get(url, {"year": 2026})
+    assert page.status_code == 200
+    year_figures = {f.key: f.value for f in page.context["figures"]}
+    assert year_figures == {f.key: f.value for f in report_figures(Period(2026, "Y")).figures}
+    response = client.post(
+        f"{url}?year=2026",
+        {
+            "summary": "Rok stabilnej pracy.",
+            "needs": "Trzeci asystent rodziny.",
+            "plans": "Superwizja co miesiąc.",
+        },
+    )
+    assert response.status_code == 302
+    assert AnnualReport.objects.get(year=2026).updated_by == manager
+    text = pdf_text(client.get(reverse("reports:annual-pdf"), {"year": 2026}).content)
+    assert "Trzeci asystent rodziny." in text and "Superwizja co miesiąc." in text
+    assert "2026" in text
+    too_long = client.post(f"{url}?year=2026", {"summary": "x" * 10_001, "needs": "", "plans": ""})
+    assert too_long.status_code == 200 and too_long.context["form"].errors
+    assert client.get(url, {"year": 3000}).status_code == 404

@@ -7,13 +7,16 @@ files), and every list is also narrowed to the families the user may see, so a f
 a family its reader could not open elsewhere.
 """
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
@@ -23,7 +26,9 @@ from asystent.roles import role_required
 from cases.models import Family
 
 from .. import charts, dashboard, exports, snapshots
+from ..models import AnnualReport
 from ..semiannual import form as report_form
+from ..semiannual import sending
 from ..statistics import (
     FIGURES,
     Period,
@@ -36,7 +41,7 @@ from ..statistics import (
     figure_families,
 )
 from .filters import CaseFilter, ReferralFilter
-from .forms import PeriodForm
+from .forms import AnnualTextForm, PeriodForm, YearForm
 
 PAGE_SIZE = 25
 # The dashboard's scope: a coordinator's team, or every assistant of the centre.
@@ -210,6 +215,7 @@ def semiannual_view(request: HttpRequest) -> HttpResponse:
         form = PeriodForm.for_period(period)
         form.is_valid()
     report = snapshots.report_figures(period) if period else None
+    sent = sending.last_sent(period) if period else None
     return render(
         request,
         "reports/manager/semiannual.html",
@@ -217,6 +223,8 @@ def semiannual_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "period": period,
             "figures": report.figures if report else [],
+            "rows": sending.compare(report.figures, sent) if report else [],
+            "sent": sent,
             "computed_at": report.computed_at if report else None,
             "ongoing": bool(period and period.end >= timezone.localdate()),
             "regulation": report_form.REGULATION,
@@ -279,3 +287,73 @@ def semiannual_xlsx_view(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(period, "xlsx")}"'
     return response
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@_managers
+@require_POST
+def semiannual_send_view(request: HttpRequest) -> HttpResponse:
+    """Freeze the period's figures as sent to the voivode, by whom and when."""
+    period = _period_from(request)
+    try:
+        sending.send_report(period=period, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The report was recorded as sent; later changes are shown against it."))
+    return redirect(f"{reverse('reports:semiannual')}?year={period.year}&part={period.part}")
+
+
+@_figures_readers
+@require_GET
+def semiannual_pdf_view(request: HttpRequest) -> HttpResponse:
+    period = _period_from(request)
+    pdf = sending.semiannual_pdf(period)
+    log_access(request, family_id=None, obj=Centre.load(), action=AccessAction.EXPORT)
+    return _attachment(HttpResponse(pdf, content_type="application/pdf"), exports.filename(period, "pdf"))
+
+
+def _year_from(request: HttpRequest) -> int:
+    form = YearForm(request.GET or {"year": timezone.localdate().year - 1})
+    if not form.is_valid():
+        raise Http404
+    return form.cleaned_data["year"]
+
+
+@_managers
+def annual_view(request: HttpRequest) -> HttpResponse:
+    """The annual report to the gmina council: the year's figures and the manager's text."""
+    year = _year_from(request)
+    text = AnnualReport.objects.filter(year=year).first() or AnnualReport(year=year)
+    form = AnnualTextForm(request.POST or None, instance=text)
+    if request.method == "POST" and form.is_valid():
+        sending.save_annual_text(year=year, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect(f"{reverse('reports:annual')}?year={year}")
+    period = Period(year, "Y")
+    return render(
+        request,
+        "reports/manager/annual.html",
+        {
+            "year": year,
+            "period": period,
+            "form": form,
+            "figures": snapshots.report_figures(period).figures,
+            "years": list(range(timezone.localdate().year, 2011, -1)),
+        },
+    )
+
+
+@_managers
+@require_GET
+def annual_pdf_view(request: HttpRequest) -> HttpResponse:
+    year = _year_from(request)
+    pdf = sending.annual_pdf(year)
+    log_access(request, family_id=None, obj=Centre.load(), action=AccessAction.EXPORT)
+    return _attachment(
+        HttpResponse(pdf, content_type="application/pdf"), f"sprawozdanie-rada-gminy-{year}.pdf"
+    )

@@ -86,6 +86,8 @@ READS: dict[str, Read] = {
     "reports:subject-access-pdf": Read("cases.FamilyMember", EXPORT),
     "reports:semiannual-csv": Read(None, EXPORT, logged=_centre),
     "reports:semiannual-xlsx": Read(None, EXPORT, logged=_centre),
+    "reports:semiannual-pdf": Read(None, EXPORT, logged=_centre),
+    "reports:annual-pdf": Read(None, EXPORT, logged=_centre),
     "access-log-csv": Read(None, EXPORT, logged=_the_user),
     # Forms over the file show what is on it (the member's form, the full PESEL).
     "cases:family-edit": Read("cases.Family", VIEW),
