@@ -113,12 +113,12 @@ def seed(say: Callable[[str], None]) -> None:
             "Procedura „Niebieskiej Karty”",
         ),
     ]
-    for username, kind, day, hours, subject in developments:
+    for username, kind, day, length, subject in developments:
         Development.objects.get_or_create(
             assistant=people[username],
             date=day,
             subject=subject,
-            defaults={"kind": kind, "hours": Decimal(hours)},
+            defaults={"kind": kind, "hours": Decimal(length)},
         )
     month = start
     while month <= end:
