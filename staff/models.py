@@ -116,7 +116,7 @@ class Qualification(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("60"))],
     )
-    document_date = models.DateField(_("date of the document"), validators=[dates.PAST])
+    document_date = models.DateField(_("date of the document"), validators=[dates.BIRTH])
     note = models.CharField(_("note"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
