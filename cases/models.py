@@ -371,6 +371,59 @@ class Case(models.Model):
         self.ended_on = on
 
 
+class LegalBasisPeriod(models.Model):
+    """One period of the case's legal basis: voluntary from day X, court-ordered from day Y (the
+    order arriving during voluntary work, art. 109 § 2 pkt 1 KRO), ended on day Z. A case has
+    one period or more, never two open at once; `Case.legal_basis` is the basis of the latest.
+    The court order a period came from links to it from `referrals` (`CourtOrder.basis_period`);
+    `source` names it here."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="basis_periods", verbose_name=_("case")
+    )
+    basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices)
+    started_on = models.DateField(_("from"), validators=[dates.PAST])
+    ended_on = models.DateField(_("until"), validators=[dates.PAST], null=True, blank=True)
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. the court, division and case number of the order"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("period of the legal basis")
+        verbose_name_plural = _("periods of the legal basis")
+        ordering = ["case", "started_on", "pk"]
+        indexes = [models.Index(fields=["basis", "started_on"], name="basis_period_basis_idx")]
+        constraints = [
+            *dates.range_constraints("basis_period", "started_on", "ended_on"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="basis_period_ends_after_start",
+                violation_error_message=_("A period of the legal basis cannot end before it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(ended_on__isnull=True),
+                name="basis_period_one_open_per_case",
+                violation_error_message=_("The case already has a legal basis in force."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_basis_display()} ({self.started_on:%d.%m.%Y})"
+
+    @property
+    def is_court_ordered(self) -> bool:
+        return self.basis == LegalBasis.COURT_ORDER
+
+
 class CaseTransition(TransitionLog):
     """The case's moves: consent, closure, monitoring and its end."""
 

@@ -1,10 +1,12 @@
 """Scoped reads of case data: one way to reach an object, 404 for what the user may not see."""
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,8 +15,8 @@ from asystent.history import HistorySource
 from asystent.models import User
 
 from . import pesel as pesel_rules
-from .enums import CaseStatus, Relation
-from .models import Assessment, Case, Family, FamilyMember, WorkPlan
+from .enums import CaseStatus, LegalBasis, Relation
+from .models import Assessment, Case, Family, FamilyMember, LegalBasisPeriod, WorkPlan
 
 # The apps above add the history of their records of a family to the family page's history:
 # each registers, in its AppConfig.ready(), a function family -> its HistorySources.
@@ -30,6 +32,29 @@ def register_family_history(source: FamilyHistory) -> None:
 
 def registered_family_history(family: Family) -> list[HistorySource]:
     return [item for source in _family_history for item in source(family)]
+
+
+def court_order_in_force(start: dt.date, end: dt.date, case: str = "pk") -> Exists:
+    """Whether the case (`case`: the outer reference to its id) was court-ordered on at least one
+    day of [start, end]: a court-order period of its legal basis overlaps the range. A period
+    still open ends with the case's closure, if the case is closed."""
+    periods = LegalBasisPeriod.objects.alias(
+        until=Coalesce("ended_on", "case__closed_on"),
+    ).filter(
+        Q(until__isnull=True) | Q(until__gte=start),
+        case_id=OuterRef(case),
+        basis=LegalBasis.COURT_ORDER,
+        started_on__lte=end,
+    )
+    return Exists(periods)
+
+
+def court_ordered_during(start: dt.date, end: dt.date) -> QuerySet[Case]:
+    """The cases that were court-ordered (art. 109 § 2 pkt 1 KRO) on at least one day of
+    [start, end], counted for the days the order was in force: a case that became court-ordered
+    during voluntary work counts from the order on, not before. Every figure counting
+    court-ordered families (the dashboard, the semi-annual report) reads this."""
+    return Case.objects.filter(court_order_in_force(start, end))
 
 
 def get_family_for(user, pk: int, *, related: Sequence[str] = ()) -> Family:  # noqa: ANN001

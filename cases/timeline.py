@@ -27,6 +27,7 @@ KIND_ORDER = [
     "referral",
     "decision",
     "assignment",
+    "legal_basis",
     "consent",
     "plan",
     "visit",
@@ -94,6 +95,7 @@ RECORD_QUERIES: dict[str, Callable[[Case], Iterable[models.Model]]] = {
     "assignments": lambda case: case.assignments.select_related("assistant").order_by("started_on", "pk"),
     "consents": lambda case: case.consents.only("pk", "case_id", "decision", "date").order_by("date", "pk"),
     "plans": lambda case: case.plans.only("pk", "case_id", "version", "created_at").order_by("-version"),
+    "basis_periods": lambda case: case.basis_periods.order_by("started_on", "pk"),
     "assessments": lambda case: case.assessments.only("pk", "case_id", "date", "status").order_by(
         "-date", "-pk"
     ),
@@ -148,6 +150,20 @@ def _assignment_rows(case: Case, limit: int | None, records: Records) -> Iterabl
             title=_("Family assistant assigned: %(name)s") % {"name": assignment.assistant},
             badge=_("reassignment") if assignment.reason else "",
             tiebreak=(assignment.pk,),
+        )
+
+
+def _basis_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
+    """A change of the legal basis (a court order attached during voluntary work): every period
+    after the first, which began with the case."""
+    for period in list(_records(case, records, "basis_periods"))[1:]:
+        yield TimelineRow(
+            date=period.started_on,
+            kind="legal_basis",
+            title=_("Legal basis from now on: %(basis)s") % {"basis": period.get_basis_display()},
+            badge=period.source,
+            tone="danger" if period.is_court_ordered else "secondary",
+            tiebreak=(period.pk,),
         )
 
 
@@ -233,6 +249,7 @@ def _closure_rows(case: Case, limit: int | None, records: Records) -> Iterable[T
 TimelineSource = Callable[[Case, int | None, Records], Iterable[TimelineRow]]
 SOURCES: list[TimelineSource] = [
     _assignment_rows,
+    _basis_rows,
     _consent_rows,
     _plan_rows,
     _assessment_rows,

@@ -19,3 +19,4 @@ class CourtsConfig(AppConfig):
         register_anonymiser(retention.anonymise)
         # Its section on the case page of `cases`, which does not name this app.
         panels.register("case-sections", template="courts/_case_documents.html")
+        panels.register("case-sections", template="courts/_case_non_cooperation.html")

@@ -1,10 +1,12 @@
 """Demo court requests on asystent1's cases: one answered by an approved opinion with its PDF
-(rendered here, synchronously), one with the opinion still in draft. Runs after visits.demo, so
-the opinions are drafted from a real visit log; idempotent."""
+(rendered here, synchronously), one with the opinion still in draft; and a notice to the court,
+not yet sent, about the family whose court order was attached during voluntary work. Runs after
+visits.demo, so the opinions are drafted from a real visit log; idempotent."""
 
 import datetime as dt
 from collections.abc import Callable
 
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,7 @@ from documents.models import RenderedDocument
 from documents.services import render_stored_document
 
 from .models import CourtRequest
+from .notices import prepare_court_notice, record_non_cooperation
 from .services import (
     approve_opinion,
     draft_opinion,
@@ -45,6 +48,15 @@ def seed(say: Callable[[str], None]) -> None:
         _approved_opinion(court_case, assistant, manager, today)
     if other_case is not None:
         _draft_opinion(other_case, assistant, today)
+    attached = (
+        Case.objects.filter(status=CaseStatus.ACTIVE, legal_basis=LegalBasis.COURT_ORDER)
+        .annotate(periods=Count("basis_periods"))
+        .filter(periods__gt=1)
+        .order_by("pk")
+        .first()
+    )
+    if attached is not None:
+        _pending_notice(attached, manager, today)
     say(_("Demo court requests created: %(count)d.") % {"count": CourtRequest.objects.count()})
 
 
@@ -113,3 +125,24 @@ def _draft_opinion(case: Case, assistant: User, today: dt.date) -> None:
         },
     )
     draft_opinion(request=request, by=assistant)
+
+
+def _pending_notice(case: Case, manager: User, today: dt.date) -> None:
+    """The family withdrew its consent after the court order: the assistant records the facts,
+    the manager prepares the notice to the court, due in five days and not yet sent."""
+    record_non_cooperation(
+        case=case,
+        by=case.assistant,
+        date=today - dt.timedelta(days=12),
+        description="Rodzice oświadczyli na piśmie, że wycofują zgodę na współpracę z asystentem rodziny.",
+    )
+    record_non_cooperation(
+        case=case,
+        by=case.assistant,
+        date=today - dt.timedelta(days=5),
+        description="Rodzina nie otworzyła drzwi podczas umówionej wizyty domowej; kontakt telefoniczny "
+        "nieudany.",
+    )
+    notice = prepare_court_notice(case=case, due_date=today + dt.timedelta(days=5), by=manager)
+    document = RenderedDocument.objects.get(kind=DocumentKind.COURT_NOTICE, object_id=notice.pk, version=1)
+    render_stored_document(document.pk)

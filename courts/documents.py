@@ -1,5 +1,6 @@
-"""The court opinion as a printed document: registered with the documents' kinds in
-`CourtsConfig.ready()`. An approved version is frozen: its PDF is what the court gets."""
+"""The court opinion and the notice to the court as printed documents: registered with the
+documents' kinds in `CourtsConfig.ready()`. An approved opinion version is frozen: its PDF is what
+the court gets; so is a notice, whose facts are fixed when it is prepared."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,7 +9,7 @@ from documents.enums import DocumentKind
 from documents.kinds import KindSpec, register_kind
 from documents.models import RenderedDocument
 
-from .models import FROZEN_STATUSES, CourtOpinion, OpinionVersion
+from .models import FROZEN_STATUSES, CourtNotice, CourtOpinion, OpinionVersion
 
 
 def _opinion_context(document: RenderedDocument) -> dict:
@@ -44,7 +45,44 @@ def _back_url(document: RenderedDocument) -> str | None:
     return version.get_absolute_url() if version is not None else None
 
 
+def _notice_context(document: RenderedDocument) -> dict:
+    notice = CourtNotice.objects.select_related(
+        "case__family", "case__assistant", "court_order__basis_period", "prepared_by"
+    ).get(pk=document.object_id)
+    period = notice.court_order.basis_period
+    return {
+        "notice": notice,
+        "order": notice.court_order,
+        "case": notice.case,
+        "family": notice.case.family,
+        "facts": list(notice.facts.order_by("date", "pk")),
+        "ordered_from": period.started_on if period else notice.case.started_on or notice.case.opened_on,
+        "issued_on": timezone.localdate(notice.created_at),
+        "reference": notice.court_order.case_number,
+    }
+
+
+def _notice_case(notice: CourtNotice):  # noqa: ANN202
+    return notice.case
+
+
+def _notice_back_url(document: RenderedDocument) -> str | None:
+    notice = CourtNotice.objects.filter(pk=document.object_id).first()
+    return notice.get_absolute_url() if notice is not None else None
+
+
 def register() -> None:
+    register_kind(
+        DocumentKind.COURT_NOTICE,
+        KindSpec(
+            "courts/pdf/court_notice.html",
+            "zawiadomienie-sad",
+            True,
+            _notice_context,
+            case_of=_notice_case,
+            back_url=_notice_back_url,
+        ),
+    )
     register_kind(
         DocumentKind.OPINION,
         KindSpec(

@@ -20,3 +20,8 @@ class DispatchMethod(models.TextChoices):
     POST = "post", _("by post")
     EPUAP = "epuap", _("through ePUAP")
     IN_PERSON = "in_person", _("delivered in person")
+
+
+class CourtNoticeStatus(models.TextChoices):
+    PENDING = "pending", _("to be sent to the court")
+    SENT = "sent", _("sent to the court")

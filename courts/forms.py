@@ -117,3 +117,41 @@ class MarkSentForm(forms.Form):
         if sent_on > timezone.localdate():
             raise ValidationError(_("The date of dispatch cannot be in the future."))
         return sent_on
+
+
+class NonCooperationForm(forms.Form):
+    """A fact of a court-ordered family's non-cooperation: its date and what happened."""
+
+    date = forms.DateField(label=_("Date"), widget=_date_input(), validators=[dates.PAST])
+    description = forms.CharField(
+        label=_("What happened"),
+        max_length=limits.DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The facts only, e.g. the family did not open the door at the agreed visit."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean_date(self) -> dt.date:
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."))
+        return day
+
+
+class CourtNoticeForm(forms.Form):
+    """The manager's date by which the notice to the court must be sent."""
+
+    due_date = forms.DateField(label=_("To be sent by"), widget=_date_input(), validators=[dates.PLANNED])
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean_due_date(self) -> dt.date:
+        day = self.cleaned_data["due_date"]
+        if day < timezone.localdate():
+            raise ValidationError(_("The date by which the notice must be sent cannot be in the past."))
+        return day

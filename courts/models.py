@@ -1,5 +1,6 @@
 """Court requests and opinions (art. 15 ust. 1 pkt 17 of the Act): the court's letter, the opinion
-answering it in numbered versions, and the versions' transition log."""
+answering it in numbered versions, and the versions' transition log. Court-ordered families that do
+not cooperate: the facts the assistant records, and the notice to the court that reports them."""
 
 import datetime as dt
 
@@ -19,8 +20,9 @@ from asystent.limits import DESCRIPTION, OPINION_SECTION, limited
 from asystent.models import TransitionLog, User
 from asystent.transitions import transition
 from cases.models import Case
+from referrals.models import CourtOrder
 
-from .enums import CourtRequestStatus, DispatchMethod, OpinionStatus
+from .enums import CourtNoticeStatus, CourtRequestStatus, DispatchMethod, OpinionStatus
 
 # The opinion's sections, in the order of the document (domain reference, "The life of a case" 11).
 OPINION_SECTIONS = (
@@ -316,3 +318,94 @@ class OpinionTransition(TransitionLog):
         verbose_name = _("opinion status change")
         verbose_name_plural = _("opinion status changes")
         ordering = ["version", "at", "pk"]
+
+
+class CourtNotice(models.Model):
+    """A notice to the family court that a family it obliged to work with an assistant
+    (art. 109 § 2 pkt 1 KRO) does not cooperate: a letter on the centre's letterhead naming the
+    court, the division and the case number of the order, with the facts and their dates. The
+    manager sets the date by which it must go out; the managers and the assistant are reminded
+    until it is marked as sent."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="court_notices", verbose_name=_("case")
+    )
+    court_order = models.ForeignKey(
+        CourtOrder, on_delete=models.PROTECT, related_name="notices", verbose_name=_("court order")
+    )
+    due_date = models.DateField(_("to be sent by"), validators=[dates.PLANNED])
+    status = models.CharField(
+        _("status"), max_length=20, choices=CourtNoticeStatus.choices, default=CourtNoticeStatus.PENDING
+    )
+    sent_on = models.DateField(_("sent on"), validators=[dates.PAST], null=True, blank=True)
+    sent_method = models.CharField(_("sent"), max_length=20, choices=DispatchMethod.choices, blank=True)
+    sent_reference = models.CharField(
+        _("dispatch reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. the registered-letter number or the ePUAP confirmation (UPO) number"),
+    )
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("prepared by")
+    )
+    created_at = models.DateTimeField(_("prepared at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("notice to the court")
+        verbose_name_plural = _("notices to the court")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "due_date"], name="court_notice_pending_due_idx")]
+        constraints = [
+            *dates.range_constraints("court_notice", "due_date", "sent_on"),
+            models.CheckConstraint(
+                condition=~Q(status=CourtNoticeStatus.SENT) | (Q(sent_on__isnull=False) & ~Q(sent_method="")),
+                name="court_notice_sent_has_dispatch",
+                violation_error_message=_("A sent notice records the date and the method of dispatch."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        prepared = timezone.localdate(self.created_at) if self.created_at else timezone.localdate()
+        return _("Notice to the court of %(date)s") % {"date": prepared.strftime("%d.%m.%Y")}
+
+    def get_absolute_url(self) -> str:
+        return reverse("courts:court-notice-detail", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == CourtNoticeStatus.PENDING
+
+
+class NonCooperation(models.Model):
+    """A fact of a court-ordered family's non-cooperation (a missed meeting, a refusal, a
+    withdrawal of consent), recorded by the assistant with its date; a notice to the court
+    reports it."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="non_cooperation", verbose_name=_("case")
+    )
+    date = models.DateField(_("date"), validators=[dates.PAST])
+    description = models.TextField(_("what happened"), **limited(DESCRIPTION))
+    notice = models.ForeignKey(
+        CourtNotice,
+        on_delete=models.PROTECT,
+        related_name="facts",
+        null=True,
+        blank=True,
+        verbose_name=_("reported in"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("fact of non-cooperation")
+        verbose_name_plural = _("facts of non-cooperation")
+        ordering = ["case", "date", "pk"]
+        constraints = [*dates.range_constraints("non_cooperation", "date")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d.%m.%Y}: {self.description[:50]}"

@@ -10,7 +10,7 @@ from cases.models import Case
 from documents.enums import DocumentKind
 from documents.models import RenderedDocument
 
-from .models import CourtOpinion, CourtRequest, OpinionVersion
+from .models import CourtNotice, CourtOpinion, CourtRequest, OpinionVersion
 
 
 def get_court_request_for(user: User, pk: int) -> CourtRequest:
@@ -72,3 +72,16 @@ def opinion_documents(opinion: CourtOpinion) -> dict[int, RenderedDocument]:
     """The renderings of the opinion's versions, by version number."""
     documents = RenderedDocument.objects.filter(kind=DocumentKind.OPINION, object_id=opinion.pk)
     return {d.version: d for d in documents}
+
+
+def get_court_notice_for(user: User, pk: int) -> CourtNotice:
+    return get_object_or_404(
+        CourtNotice.objects.filter(case__in=Case.objects.visible_to(user)).select_related(
+            "case__family", "case__assistant", "court_order", "prepared_by"
+        ),
+        pk=pk,
+    )
+
+
+def notice_document(notice: CourtNotice) -> RenderedDocument | None:
+    return RenderedDocument.objects.filter(kind=DocumentKind.COURT_NOTICE, object_id=notice.pk).first()

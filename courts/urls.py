@@ -20,4 +20,12 @@ urlpatterns = [
     path("opinions/versions/<int:pk>/return/", views.opinion_return, name="opinion-return"),
     path("opinions/versions/<int:pk>/sent/", views.opinion_mark_sent, name="opinion-mark-sent"),
     path("opinions/versions/<int:pk>/pdf/", views.opinion_pdf, name="opinion-pdf"),
+    path(
+        "cases/<int:case_pk>/non-cooperation/",
+        views.non_cooperation_create,
+        name="non-cooperation-create",
+    ),
+    path("cases/<int:case_pk>/notice/", views.court_notice_create, name="court-notice-create"),
+    path("notices/<int:pk>/", views.court_notice_detail, name="court-notice-detail"),
+    path("notices/<int:pk>/sent/", views.court_notice_mark_sent, name="court-notice-mark-sent"),
 ]

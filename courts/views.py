@@ -5,11 +5,11 @@ act is checked next (403), and the services check it again. Views parse input, c
 and render or redirect.
 """
 
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,9 +22,16 @@ from cases.selectors import get_case_for
 from documents import services as document_services
 from documents.enums import DocumentKind
 
-from . import selectors, services
+from . import notices, selectors, services
 from .enums import OpinionStatus
-from .forms import CourtRequestForm, MarkSentForm, OpinionForm, ReturnOpinionForm
+from .forms import (
+    CourtNoticeForm,
+    CourtRequestForm,
+    MarkSentForm,
+    NonCooperationForm,
+    OpinionForm,
+    ReturnOpinionForm,
+)
 from .models import OPINION_SECTIONS, CourtOpinion, OpinionVersion
 
 # --- court requests ------------------------------------------------------------------------------
@@ -291,3 +298,106 @@ def opinion_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         kind=DocumentKind.OPINION, obj=version.opinion, version=version.number, by=request.user
     )
     return redirect(document)
+
+
+# --- a court-ordered family's non-cooperation: the facts and the notice to the court --------------
+
+
+@role_required(Role.ASSISTANT, Role.MANAGER)
+@require_http_methods(["GET", "POST"])
+def non_cooperation_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = get_case_for(request.user, case_pk)
+    if not request.user.has_perm("courts.record_non_cooperation", case):
+        raise PermissionDenied
+    form = NonCooperationForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            notices.record_non_cooperation(
+                case=case,
+                date=form.cleaned_data["date"],
+                description=form.cleaned_data["description"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The fact has been recorded; the manager prepares the notice to the court.")
+            )
+            return redirect(case)
+    log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
+    context = {"case": case, "form": form, "facts": case.non_cooperation.order_by("date", "pk")}
+    return render(request, "courts/non_cooperation_form.html", context)
+
+
+@role_required(Role.MANAGER)
+@require_http_methods(["GET", "POST"])
+def court_notice_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = get_case_for(request.user, case_pk)
+    if not request.user.has_perm("courts.prepare_notice", case):
+        raise PermissionDenied
+    form = CourtNoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = notices.prepare_court_notice(
+                case=case, due_date=form.cleaned_data["due_date"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The notice to the court has been prepared. Its PDF is being prepared.")
+            )
+            return redirect(notice)
+    log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
+    context = {
+        "case": case,
+        "form": form,
+        "facts": notices.unreported_facts(case),
+        "order": notices.court_order_of(case),
+    }
+    return render(request, "courts/court_notice_form.html", context)
+
+
+@role_required(Role.ASSISTANT, Role.MANAGER)
+@require_GET
+def court_notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.get_court_notice_for(request.user, pk)
+    log_access(request, family_id=notice.case.family_id, obj=notice, action=AccessAction.VIEW)
+    document = selectors.notice_document(notice)
+    context = {
+        "notice": notice,
+        "case": notice.case,
+        "facts": notice.facts.order_by("date", "pk"),
+        "document": document,
+        "document_stalled": document is not None and document_services.is_stalled(document),
+        "can_send": notice.is_pending and request.user.has_perm("courts.send_notice", notice.case),
+    }
+    return render(request, "courts/court_notice_detail.html", context)
+
+
+@role_required(Role.ASSISTANT, Role.MANAGER)
+@require_http_methods(["GET", "POST"])
+def court_notice_mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.get_court_notice_for(request.user, pk)
+    if not request.user.has_perm("courts.send_notice", notice.case):
+        raise PermissionDenied
+    form = MarkSentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notices.mark_court_notice_sent(
+                notice=notice,
+                by=request.user,
+                sent_on=form.cleaned_data["sent_on"],
+                method=form.cleaned_data["method"],
+                reference=form.cleaned_data["reference"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The dispatch of the notice to the court has been recorded."))
+            return redirect(notice)
+    log_access(request, family_id=notice.case.family_id, obj=notice, action=AccessAction.VIEW)
+    return render(
+        request, "courts/court_notice_mark_sent.html", {"notice": notice, "case": notice.case, "form": form}
+    )

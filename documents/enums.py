@@ -9,6 +9,7 @@ class DocumentKind(models.TextChoices):
     WORK_PLAN = "work_plan", _("work plan for signing")
     MONTHLY_VISITS = "monthly_visits", _("monthly visit log")
     ASSIGNMENT_LETTER = "assignment_letter", _("assignment letter")
+    COURT_NOTICE = "court_notice", _("notice to the court")
 
 
 class DocumentStatus(models.TextChoices):

@@ -23,6 +23,13 @@ class NotificationKind(models.TextChoices):
     OPINION_SUBMITTED = "opinion_submitted", gettext_lazy("Court opinion submitted for approval")
     OPINION_APPROVED = "opinion_approved", gettext_lazy("Court opinion approved")
     OPINION_RETURNED = "opinion_returned", gettext_lazy("Court opinion returned for corrections")
+    COURT_ORDER_WAITING = "court_order_waiting", gettext_lazy("Court order without an assistant")
+    COURT_ORDER_ATTACHED = "court_order_attached", gettext_lazy("Court order attached to an open case")
+    REFERRAL_DECIDED = "referral_decided", gettext_lazy("Decision on a referral")
+    CASE_ASSIGNED = "case_assigned", gettext_lazy("Family assigned")
+    CASE_HANDED_OVER = "case_handed_over", gettext_lazy("Family handed to another assistant")
+    COURT_NOTICE_DUE = "court_notice_due", gettext_lazy("Notice to the court due")
+    COURT_NOTICE_OVERDUE = "court_notice_overdue", gettext_lazy("Notice to the court overdue")
 
 
 def kind_label(rule: str) -> str:

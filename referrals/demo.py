@@ -189,7 +189,7 @@ def seed(say: Callable[[str], None]) -> None:
         worker = worker1 if index % 2 else worker2
         family = _family(rng, index, worker)
         if basis == LegalBasis.COURT_ORDER:
-            referral = register_court_order(
+            order = register_court_order(
                 family=family,
                 court="Sąd Rejonowy w Zielonej Dolinie",
                 division="III Wydział Rodzinny i Nieletnich",
@@ -198,6 +198,7 @@ def seed(say: Callable[[str], None]) -> None:
                 received_on=today - dt.timedelta(days=days_ago + 3),
                 by=worker,
             )
+            referral = order.referral
         else:
             referral = _referral(rng, family, worker, basis=basis, days_ago=days_ago + 3)
         referral = decide_referral(
@@ -212,6 +213,7 @@ def seed(say: Callable[[str], None]) -> None:
             case.started_on = case.opened_on
         case.save()
         case.assignments.update(started_on=case.opened_on)
+        case.basis_periods.update(started_on=case.opened_on)
         if consent:
             adults = list(family.members.exclude(relation=Relation.CHILD))
             record_consent(
@@ -288,6 +290,43 @@ def seed(say: Callable[[str], None]) -> None:
         on=today - relativedelta(months=Centre.load().monitoring_months) + dt.timedelta(days=3),
         reason=ClosureReason.GOALS_ACHIEVED,
         final_assessment="Cele planu zostały osiągnięte; rodzina samodzielnie organizuje opiekę nad dziećmi.",
+    )
+    # 35: a court order on the waiting list, with the reason it waits (shown in red to the managers).
+    waiting_order = register_court_order(
+        family=_family(rng, 35, worker1),
+        court="Sąd Rejonowy w Zielonej Dolinie",
+        division="III Wydział Rodzinny i Nieletnich",
+        case_number="III Nsm 455/26",
+        order_date=today - dt.timedelta(days=9),
+        received_on=today - dt.timedelta(days=4),
+        by=worker1,
+    )
+    assert waiting_order.referral is not None
+    decide_referral(
+        referral=waiting_order.referral,
+        decision=Decision.WAITLIST,
+        by=manager,
+        note="Wszyscy asystenci pracują z limitem 15 rodzin; nowa asystentka zaczyna pracę 1. dnia "
+        "przyszłego miesiąca.",
+    )
+    # 36: voluntary work for five months, then a court order attached to the open case (two periods
+    # of the legal basis); the family's later withdrawal of consent does not close it.
+    attached = assign(36, a3, LegalBasis.VOLUNTARY, days_ago=150, consent=True)
+    register_court_order(
+        family=attached.family,
+        court="Sąd Rejonowy w Zielonej Dolinie",
+        division="III Wydział Rodzinny i Nieletnich",
+        case_number="III Nsm 388/26",
+        order_date=today - dt.timedelta(days=45),
+        received_on=today - dt.timedelta(days=40),
+        by=worker1 if attached.family.registered_by_id == worker1.pk else worker2,
+    )
+    record_consent(
+        case=attached,
+        decision=ConsentDecision.WITHDRAWN,
+        by=a3,
+        date=today - dt.timedelta(days=12),
+        reason="Rodzice oświadczyli, że nie chcą dalszej współpracy z asystentem.",
     )
     say(_("Demo families created: %(count)d.") % {"count": Family.objects.count()})
 

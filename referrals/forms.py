@@ -16,7 +16,7 @@ from cases.enums import LegalBasis
 from cases.models import Family, ProblemArea
 
 from .enums import Decision, ReferralStatus
-from .models import CommunityInterview, CourtOrder, Referral
+from .models import COURT_ORDER_WAIT_REASON, CommunityInterview, CourtOrder, Referral
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -268,8 +268,13 @@ class DecisionForm(forms.Form):
         if referral.legal_basis == LegalBasis.MINOR_PARENT:
             # art. 11 ust. 1a: a minor parent leaving an institution must be assigned an assistant.
             excluded |= {Decision.WAITLIST, Decision.REJECT}
+        if referral.is_court_ordered:
+            # A court order is never rejected or referred out (referrals.models.COURT_ORDER_NOT_REFUSED).
+            excluded |= {Decision.REJECT, Decision.REFER}
         decisions = [(d.value, d.label) for d in Decision if d not in excluded]
         cast(forms.ChoiceField, self.fields["decision"]).choices = decisions
+        if referral.is_court_ordered:
+            self.fields["note"].label = _("Reason why the family must wait (required for the waiting list)")
         self.fields["assistant"] = AssistantChoiceField(
             queryset=User.objects.filter(is_assistant=True, is_active=True).order_by(
                 "last_name", "first_name", "username"
@@ -290,6 +295,12 @@ class DecisionForm(forms.Form):
             self.add_error("assistant", _("Choose the assistant."))
         if decision == Decision.REJECT and not cleaned.get("note", "").strip():
             self.add_error("note", _("Give the reason for the rejection."))
+        if (
+            decision == Decision.WAITLIST
+            and self.referral.is_court_ordered
+            and not cleaned.get("note", "").strip()
+        ):
+            self.add_error("note", COURT_ORDER_WAIT_REASON)
         if decision == Decision.REFER and not cleaned.get("note", "").strip():
             self.add_error("note", _("Name the unit or organisation the family is referred to."))
         return cleaned

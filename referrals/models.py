@@ -12,12 +12,13 @@ from django_fsm import FSMField
 from simple_history.models import HistoricalRecords
 
 from asystent import dates
+from asystent.errors import InvalidTransition
 from asystent.files import private_storage, validate_scan
 from asystent.limits import DESCRIPTION, REASON, limited
 from asystent.models import TransitionLog, User
 from asystent.transitions import Condition, transition
 from cases.enums import LegalBasis
-from cases.models import Case, Family, ProblemArea
+from cases.models import Case, Family, LegalBasisPeriod, ProblemArea
 
 from .enums import ReferralStatus
 
@@ -53,6 +54,25 @@ class CommunityInterview(models.Model):
 
     def __str__(self) -> str:
         return _("Interview of %(date)s") % {"date": self.date.strftime("%d.%m.%Y")}
+
+
+# art. 109 § 2 pkt 1 KRO: a family court obliges the family to work with an assistant, and the gmina
+# must then provide one. art. 11 ust. 4 of the Act lists no rejection and no waiting list at all;
+# the centre's local practice keeps both for other referrals, but a court order is never rejected
+# or referred out, and it waits only with the reason recorded (the managers are reminded every
+# working day until it is assigned: referrals.reminders).
+COURT_ORDER_NOT_REFUSED = Condition(
+    lambda referral: not referral.is_court_ordered,
+    _(
+        "A court order obliges the centre to provide a family assistant (art. 109 § 2 pkt 1 KRO): "
+        "it cannot be rejected or referred elsewhere. Assign an assistant, or put the family on "
+        "the waiting list with the reason."
+    ),
+)
+COURT_ORDER_WAIT_REASON = _(
+    "Give the reason why the court-ordered family must wait for an assistant: a court order "
+    "waits only with a reason recorded."
+)
 
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
@@ -91,6 +111,16 @@ class CourtOrder(models.Model):
         blank=True,
     )
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The period of the case's legal basis this order began (an order arriving during voluntary
+    # work is attached to the open case instead of becoming a referral).
+    basis_period = models.OneToOneField(
+        LegalBasisPeriod,
+        on_delete=models.PROTECT,
+        related_name="court_order",
+        null=True,
+        blank=True,
+        verbose_name=_("period of the legal basis"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -109,6 +139,11 @@ class CourtOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.court}, {self.case_number}"
+
+    @property
+    def description(self) -> str:
+        """The court, division and case number, as a period of the legal basis names its source."""
+        return f"{self.court}, {self.division}, {self.case_number}"
 
 
 class Referral(models.Model):
@@ -260,12 +295,15 @@ class Referral(models.Model):
 
     @transition(field=status, source=ReferralStatus.SUBMITTED, target=ReferralStatus.WAITLISTED)
     def waitlist(self, *, by: User | None, comment: str = "") -> None:
+        if self.is_court_ordered and not comment.strip():
+            raise InvalidTransition(COURT_ORDER_WAIT_REASON)
         self._decided(by, comment)
 
     @transition(
         field=status,
         source=[ReferralStatus.SUBMITTED, ReferralStatus.WAITLISTED],
         target=ReferralStatus.REFERRED,
+        conditions=[COURT_ORDER_NOT_REFUSED],
     )
     def refer(self, *, by: User | None, comment: str = "") -> None:
         """The family is referred to another unit or organisation (named in the comment)."""
@@ -275,6 +313,7 @@ class Referral(models.Model):
         field=status,
         source=[ReferralStatus.SUBMITTED, ReferralStatus.WAITLISTED],
         target=ReferralStatus.REJECTED,
+        conditions=[COURT_ORDER_NOT_REFUSED],
     )
     def reject(self, *, by: User | None, comment: str = "") -> None:
         self._decided(by, comment)

@@ -1,5 +1,6 @@
-"""The referrals' reminder rule: a referral waiting too long for the head's decision.
-Registered with the sweep in `ReferralsConfig.ready()`."""
+"""The referrals' reminder rules: a referral waiting too long for the head's decision, and a court
+order still without an assistant (every working day). Registered with the sweep in
+`ReferralsConfig.ready()`."""
 
 import datetime as dt
 
@@ -7,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.enums import LegalBasis
 from notifications.enums import NotificationKind
-from notifications.reminders import Reminder, Sweep, fmt, register_rule
+from notifications.reminders import Reminder, Sweep, fmt, is_working_day, register_rule
 
 from .enums import ReferralStatus
 from .models import Referral
@@ -43,6 +45,48 @@ def referral_reminders(sweep: Sweep) -> list[Reminder]:
     return reminders
 
 
+def court_order_reminders(sweep: Sweep) -> list[Reminder]:
+    """A court order obliges the centre to provide an assistant (referrals.models,
+    COURT_ORDER_NOT_REFUSED): every working day until one is assigned, the managers are told of
+    each court-ordered referral still submitted or on the waiting list, with the reason it waits.
+    Working days: Monday to Friday except Polish public holidays (`is_working_day`)."""
+    if not sweep.managers or not is_working_day(sweep.today):
+        return []
+    rows = Referral.objects.filter(
+        legal_basis=LegalBasis.COURT_ORDER,
+        status__in=[ReferralStatus.SUBMITTED, ReferralStatus.WAITLISTED],
+    ).values("pk", "family_id", "family__name", "status", "decision_note", "court_order__case_number")
+    reminders = []
+    for row in rows:
+        values = {
+            "family": row["family__name"],
+            "number": row["court_order__case_number"],
+            "reason": row["decision_note"],
+        }
+        if row["status"] == ReferralStatus.WAITLISTED:
+            message = _(
+                "Family %(family)s: the court order %(number)s still has no assistant; it waits "
+                "because: %(reason)s"
+            )
+        else:
+            message = _(
+                "Family %(family)s: the court order %(number)s awaits your decision and an assistant."
+            )
+        reminders.append(
+            Reminder(
+                rule=NotificationKind.COURT_ORDER_WAITING,
+                object_pk=row["pk"],
+                due=sweep.today,  # one reminder per working day
+                recipients=sweep.managers,
+                message=message % values,
+                url=reverse("referrals:referral-detail", args=[row["pk"]]),
+                family_id=row["family_id"],
+            )
+        )
+    return reminders
+
+
 def register() -> None:
     """Called from `ReferralsConfig.ready()`; 50 is the rule's place in the sweep (`cases.reminders`)."""
     register_rule(referral_reminders, kinds=[NotificationKind.REFERRAL_WAITING], order=50)
+    register_rule(court_order_reminders, kinds=[NotificationKind.COURT_ORDER_WAITING], order=51)

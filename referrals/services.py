@@ -3,8 +3,10 @@
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from asystent.concurrency import bump_version, check_version
@@ -13,10 +15,12 @@ from asystent.history import attribute_change
 from asystent.models import User
 from cases.enums import LegalBasis
 from cases.models import Case, Family
-from cases.services import open_case
+from cases.services import attach_court_order, open_case
+from notifications.enums import NotificationKind
+from notifications.services import managers, notify
 
 from .enums import Decision, ReferralStatus
-from .models import CourtOrder, Referral
+from .models import COURT_ORDER_NOT_REFUSED, CourtOrder, Referral
 
 # What a social worker writes on the referral form (the m2m `problem_areas` is set after saving).
 REFERRAL_FIELDS = ("interview", "legal_basis", "justification", "children_in_foster_care", "blue_card_open")
@@ -99,8 +103,13 @@ def register_court_order(
     scan: "File[Any] | None" = None,
     justification: str = "",
     social_worker: User | None = None,
-) -> Referral:
-    """A court order goes straight to the manager's queue as a submitted, court-ordered referral."""
+) -> CourtOrder:
+    """Record a family court's order (art. 109 § 2 pkt 1 KRO) against the family.
+
+    While work with the family is open (a voluntary case, or one awaiting consent), the order is
+    attached to that case: its legal basis becomes court-ordered from the day the order was
+    received (`cases.services.attach_court_order`), and no referral is made. Otherwise it goes
+    straight to the manager's queue as a submitted, court-ordered referral (`order.referral`)."""
     with transaction.atomic():
         order = CourtOrder(
             family=family,
@@ -114,6 +123,14 @@ def register_court_order(
         )
         order.full_clean()
         order.save()
+        open_case_ = Case.objects.open().select_for_update().filter(family=family).order_by("pk").first()
+        if open_case_ is not None:
+            order.basis_period = attach_court_order(
+                case=open_case_, received_on=received_on, source=order.description, by=by
+            )
+            order.save(update_fields=["basis_period"])
+            _notify_attached(order, open_case_, by=by)
+            return order
         referral = Referral.objects.create(
             family=family,
             court_order=order,
@@ -124,7 +141,29 @@ def register_court_order(
         )
         referral.submit(by=by)
         referral.save()
-        return referral
+        return order
+
+
+def _notify_attached(order: CourtOrder, case: Case, *, by: User) -> None:
+    """The managers and the case's assistant learn that the open case is now court-ordered."""
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _(
+            "Family %(family)s: the court order %(number)s was attached to the open case; the work "
+            "is court-ordered from %(date)s."
+        ) % {
+            "family": case.family.name,
+            "number": order.case_number,
+            "date": order.basis_period.started_on.strftime("%d.%m.%Y") if order.basis_period else "",
+        }
+    recipients = [user for user in [*managers(), case.assistant] if user.is_active and user.pk != by.pk]
+    notify(
+        recipients,
+        rule=NotificationKind.COURT_ORDER_ATTACHED,
+        key=f"court-order-attached:{order.pk}",
+        message=message,
+        url=case.get_absolute_url(),
+        family_id=case.family_id,
+    )
 
 
 def decide_referral(
@@ -153,6 +192,8 @@ def decide_referral(
                 "again to see its current state."
             ),
         )
+        if decision in (Decision.REJECT, Decision.REFER) and referral.is_court_ordered:
+            raise InvalidTransition(str(COURT_ORDER_NOT_REFUSED.message))
         if decision in (Decision.REJECT, Decision.REFER) and not note.strip():
             raise InvalidTransition(
                 _("Give the reason for the rejection.")
@@ -191,6 +232,38 @@ def decide_referral(
                 social_worker=referral.social_worker if referral.social_worker.is_social_worker else None,
                 legal_basis=referral.legal_basis,
                 by=by,
+                source=referral.court_order.description if referral.court_order else "",
             )
+            if referral.court_order is not None:
+                order = referral.court_order
+                order.basis_period = referral.case.basis_periods.get()
+                order.save(update_fields=["basis_period"])
         referral.save()
+        _notify_decision(referral, by=by)
     return referral
+
+
+def _notify_decision(referral: Referral, *, by: User) -> None:
+    """The social worker who filed the referral learns the head's decision (in the same
+    transaction: no notice of a decision that was rolled back)."""
+    worker = referral.social_worker
+    if not worker.is_active or worker.pk == by.pk:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "family": referral.family.name,
+            "decision": ReferralStatus(referral.status).label,
+            "note": referral.decision_note,
+        }
+        if referral.decision_note:
+            message = _("Family %(family)s: the referral was decided: %(decision)s (%(note)s).") % values
+        else:
+            message = _("Family %(family)s: the referral was decided: %(decision)s.") % values
+    notify(
+        [worker],
+        rule=NotificationKind.REFERRAL_DECIDED,
+        key=f"referral-decided:{referral.pk}:{referral.version}",
+        message=message,
+        url=referral.get_absolute_url(),
+        family_id=referral.family_id,
+    )

@@ -226,7 +226,7 @@ def court_order_create(request: AuthenticatedHttpRequest, family_pk: int) -> Htt
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         social_worker = data.get("social_worker") or (request.user if request.user.is_social_worker else None)
-        referral = register_court_order(
+        order = register_court_order(
             family=family,
             court=data["court"],
             division=data["division"],
@@ -238,10 +238,21 @@ def court_order_create(request: AuthenticatedHttpRequest, family_pk: int) -> Htt
             by=request.user,
             social_worker=social_worker,
         )
+        if order.basis_period is not None:
+            messages.success(
+                request,
+                _(
+                    "The family's work is in progress: the court order has been attached to the "
+                    "open case, which is court-ordered from %(date)s."
+                )
+                % {"date": order.basis_period.started_on.strftime("%d.%m.%Y")},
+            )
+            # Whoever sees the family sees its cases (Case.objects.visible_to goes by the family).
+            return redirect(order.basis_period.case)
         messages.success(
             request, _("The court order has been registered and is first in the manager's queue.")
         )
-        return redirect(referral)
+        return redirect(order.referral)
     log_access(request, family_id=family.pk, obj=family, action=AccessAction.VIEW)
     return render(request, "referrals/court_order_form.html", {"form": form, "family": family})
 

@@ -63,6 +63,7 @@ from asystent import caching
 from asystent.models import Centre, User
 from cases.enums import ActionStatus, AssessmentStatus, CaseStatus, ClosureReason, Relation
 from cases.models import OPEN_STATUSES, Assessment, Assignment, Case, FamilyMember, PlanAction, WorkPlan
+from cases.selectors import court_order_in_force, court_ordered_during
 from cases.services import caseload_statuses
 from courts.enums import CourtRequestStatus
 from courts.models import CourtRequest
@@ -609,6 +610,8 @@ class Panels:
     assigned_recently: int
     interventions: int
     intervention_cases: int
+    # Families whose work is court-ordered today (the order in force: cases.selectors).
+    court_ordered: int
 
 
 def days_since(moment: dt.datetime | None, today: dt.date) -> int | None:
@@ -635,7 +638,8 @@ def _first_referrals() -> QuerySet[Referral]:
             Referral.objects.queue()
             .filter(pk__in=Subquery(numbered))
             .select_related("family")
-            .only("status", "legal_basis", "submitted_at", "family__name")  # what the panels show
+            # what the panels show
+            .only("status", "legal_basis", "submitted_at", "decision_note", "family__name")
         )
 
     return _built(("first referrals",), build)
@@ -683,6 +687,7 @@ def panels(ctx: Context) -> Panels:
                 interventions=_total(interventions),
                 intervention_cases=_total(interventions, "case"),
                 assigned_recently=_total(assignments, "case"),
+                court_ordered=_total(court_ordered_during(ctx.today, ctx.today), "family"),
             )
             .values(
                 "referrals_waiting",
@@ -694,6 +699,7 @@ def panels(ctx: Context) -> Panels:
                 "interventions",
                 "intervention_cases",
                 "assigned_recently",
+                "court_ordered",
             )
         )
 
@@ -730,6 +736,7 @@ TEAM_LISTS: dict[str, TeamList] = {
         TeamList("court_due", _("Court requests due in the next 14 days or overdue"), "cases"),
         TeamList("assigned_recently", _("Cases assigned in the last 30 days"), "cases"),
         TeamList("interventions", _("Interventions in the last 30 days"), "cases"),
+        TeamList("court_ordered", _("Families working under a court order today"), "cases"),
     ]
 }
 
@@ -768,6 +775,8 @@ def cases_behind(key: str, ctx: Context) -> QuerySet[Case]:
             .annotate(assigned_on=Subquery(latest, output_field=models.DateField()))
             .order_by("-assigned_on", "pk")
         )
+    if key == "court_ordered":
+        return qs.filter(court_order_in_force(ctx.today, ctx.today)).order_by("family__name", "pk")
     if key == "interventions":
         recent = Intervention.objects.filter(case=OuterRef("pk"), date__gte=ctx.recent_since)
         return (

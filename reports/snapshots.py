@@ -4,12 +4,13 @@ behind them has changed.
 **Data stamps.** Every half-year has a stamp (`ReportStamp`): a random token, replaced in the same
 transaction whenever a record that counts in that half-year's figures is created, changed or
 deleted: a case (its family, legal basis, opening, start, closure and reason for closure), an
-assignment (its assistant and dates), a family member (family, relation, date of birth, removal),
-an assistant's form of employment. The signal handlers below work out which half-years a change
-touches by comparing the record's part in each half-year's figures before and after the change:
-a case opened or closed today renews the current half-year's stamp and leaves the reports of
-finished half-years alone, while a late correction (a closure recorded with last year's date, a
-child's date of birth corrected) renews exactly the finished half-years whose figures it changes.
+assignment (its assistant and dates), a period of a case's legal basis (its basis and dates), a
+family member (family, relation, date of birth, removal), an assistant's form of employment. The
+signal handlers below work out which half-years a change touches by comparing the record's part in
+each half-year's figures before and after the change: a case opened or closed today renews the
+current half-year's stamp and leaves the reports of finished half-years alone, while a late
+correction (a closure recorded with last year's date, a child's date of birth corrected) renews
+exactly the finished half-years whose figures it changes.
 
 **Snapshots.** A period's figures (`ReportSnapshot`) are stored with the stamps of its half-years
 (a whole year: both) as read *before* the computation, and served while those stamps are
@@ -37,7 +38,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from cases.enums import Relation
-from cases.models import Assignment, Case, FamilyMember
+from cases.models import Assignment, Case, FamilyMember, LegalBasisPeriod
 from staff.models import Employment
 
 from .models import ReportSnapshot, ReportStamp
@@ -214,6 +215,12 @@ def _assignment_part(state: tuple, start: dt.date, end: dt.date) -> Hashable:
     return assistant if started <= end and (ended is None or ended >= start) else None
 
 
+def _basis_period_part(state: tuple, start: dt.date, end: dt.date) -> Hashable:
+    # A court-ordered family counts for the days its order was in force (cases.selectors).
+    case, basis, started, ended = state
+    return (case, basis) if started <= end and (ended is None or ended >= start) else None
+
+
 def _member_part(state: tuple, start: dt.date, end: dt.date) -> Hashable:
     # Counted when under 18 at the end of the half-year, and of its year (a whole year counts a
     # child born in its second half although the family worked only in the first).
@@ -234,6 +241,10 @@ def _case_halves(old: tuple | None, new: tuple | None) -> set[int]:
 
 def _assignment_halves(old: tuple | None, new: tuple | None) -> set[int]:
     return _changed_halves(_assignment_part, old, new)
+
+
+def _basis_period_halves(old: tuple | None, new: tuple | None) -> set[int]:
+    return _changed_halves(_basis_period_part, old, new)
 
 
 def _member_halves(old: tuple | None, new: tuple | None) -> set[int]:
@@ -297,6 +308,7 @@ TRACKED: dict[type[models.Model], _Tracked] = {
         ("family", "legal_basis", "opened_on", "started_on", "closed_on", "closure_reason"), _case_halves
     ),
     Assignment: _Tracked(("assistant", "started_on", "ended_on"), _assignment_halves),
+    LegalBasisPeriod: _Tracked(("case", "basis", "started_on", "ended_on"), _basis_period_halves),
     FamilyMember: _Tracked(("family", "relation", "birth_date", "removed_at"), _member_halves),
     Employment: _Tracked(("assistant", "form", "employer", "started_on", "ended_on"), _employment_halves),
 }

@@ -14,9 +14,9 @@ its ends belong to it. The rules:
   began, is not counted. Monitoring after closure (art. 15 ust. 1 pkt 16) is not work with an
   assistant and does not extend the case.
 - **Families** are counted once, however many of their cases match. "Of which by court order"
-  and "Za życiem" count the families with at least one matching case on that legal basis, by the
-  case's legal basis as recorded today (a court order that arrived during a voluntary case counts
-  the whole case as court-ordered: the legal-basis history is not read yet).
+  and "Za życiem" count the families with at least one matching case on that legal basis; "by
+  court order" counts a case for the days the order was in force (`cases.LegalBasisPeriod`,
+  `cases.selectors.court_ordered_during`), so voluntary work before the order does not count.
 - **Children**: members with the relation "child" of the families working in the period, each
   person once, under 18 on the last day of the period (`form.children_born_after`).
 - **Assistants**: everyone with an employment period (`staff.Employment`) in force on some day of
@@ -58,6 +58,7 @@ from django.utils.translation import pgettext_lazy
 from asystent.models import User
 from cases.enums import LegalBasis, Relation
 from cases.models import Assignment, Case, Family, FamilyMember
+from cases.selectors import court_order_in_force
 from staff.enums import FundingSource
 from staff.models import Cost
 from staff.services import costs_during, employments_during
@@ -248,7 +249,9 @@ def _family_conditions(period: Period) -> dict[str, Q]:
         closure_rows.setdefault(row, []).append(reason)
     return {
         "families": working,
-        "families-court": working & Q(legal_basis=LegalBasis.COURT_ORDER),
+        # The days the order was in force (cases.selectors): a case that became court-ordered
+        # during voluntary work counts only if the order was in force in the period.
+        "families-court": working & Q(court_order_in_force(period.start, period.end)),
         "za-zyciem": working & Q(legal_basis=LegalBasis.ZA_ZYCIEM),
         "children": working,
         "ended": ended,

@@ -21,6 +21,7 @@ from cases.models import (
     Family,
     FamilyMember,
     Goal,
+    LegalBasisPeriod,
     PlanAction,
     ProblemArea,
     WorkPlan,
@@ -134,6 +135,17 @@ class CaseFactory(ModelFactory[Case]):
         if create:
             Assignment.objects.create(
                 case=case, assistant=case.assistant, started_on=case.opened_on, assigned_by=case.assistant
+            )
+
+    @factory.post_generation
+    def basis_period(self, create, extracted, **kwargs):
+        """One period of the legal basis, as `open_case` makes (and the migration made for every
+        case): from the opening, ended by the closure. `basis_period=False` makes none."""
+        case = cast(Case, self)
+        if create and extracted is not False:
+            ended_on = max(case.closed_on, case.opened_on) if case.closed_on else None
+            LegalBasisPeriod.objects.create(
+                case=case, basis=case.legal_basis, started_on=case.opened_on, ended_on=ended_on
             )
 
 

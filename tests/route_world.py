@@ -20,7 +20,7 @@ from cases.enums import CaseStatus, LegalBasis, Relation, Sex
 from cases.models import DestructionProtocol
 from cases.services import remove_member
 from courts.enums import OpinionStatus
-from courts.models import CourtOpinion, OpinionVersion
+from courts.models import CourtNotice, CourtOpinion, NonCooperation, OpinionVersion
 from documents.enums import DocumentKind, DocumentStatus
 from documents.models import RenderedDocument
 from notifications.models import Notification
@@ -78,6 +78,7 @@ class FamilyWorld:
     court_request: object = None
     opinion: object = None
     opinion_version: object = None
+    court_notice: object = None  # a notice to the court, not yet sent
     document: object = None
     notification: object = None
     removed_visit: object = None
@@ -178,6 +179,16 @@ def family_world(
         status=OpinionStatus.DRAFT,
         composition=f"Rodzina {name}.",
         conclusions="Wnioski.",
+    )
+    world.court_notice = CourtNotice.objects.create(
+        case=case, court_order=court_order, due_date=today + dt.timedelta(days=5), prepared_by=manager
+    )
+    NonCooperation.objects.create(
+        case=case,
+        date=today - dt.timedelta(days=1),
+        description="Rodzina nie otworzyła drzwi.",
+        notice=world.court_notice,
+        recorded_by=assistant,
     )
     # Records removed as added by mistake: only a manager's restore reaches them.
     world.removed_visit = VisitFactory(case=case, date=today - dt.timedelta(days=3), author=assistant)

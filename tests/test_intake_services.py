@@ -234,7 +234,7 @@ def test_a_court_order_becomes_a_submitted_court_ordered_referral(social_worker)
         order_date=TODAY() - dt.timedelta(days=10),
         received_on=TODAY() - dt.timedelta(days=3),
         by=social_worker,
-    )
+    ).referral
     assert referral.status == ReferralStatus.SUBMITTED
     assert referral.legal_basis == LegalBasis.COURT_ORDER
     assert referral.submitted_at is not None
@@ -269,7 +269,7 @@ def test_a_court_ordered_case_registered_by_the_manager_has_no_social_worker(man
         order_date=TODAY() - dt.timedelta(days=3),
         received_on=TODAY(),
         by=manager,
-    )
+    ).referral
     referral = decide_referral(referral=referral, decision=Decision.ASSIGN, by=manager, assistant=assistant)
     assert referral.case.social_worker is None
     assert referral.case.status == CaseStatus.ACTIVE

@@ -93,6 +93,10 @@ def _basis_corrected(manager) -> None:  # noqa: ANN001
     case = family_case("F06 Za zyciem")
     case.legal_basis = LegalBasis.COURT_ORDER
     case.save()
+    # The figure counts the days the order was in force: the period of the basis is corrected too.
+    period = case.basis_periods.get()
+    period.basis = LegalBasis.COURT_ORDER
+    period.save()
 
 
 def _closure_date_corrected(manager) -> None:  # noqa: ANN001
@@ -131,6 +135,7 @@ def _employment_recorded(manager) -> None:  # noqa: ANN001
 def _case_deleted(manager) -> None:  # noqa: ANN001
     case = family_case("F01 opened on the last day")
     case.assignments.all().delete()
+    case.basis_periods.all().delete()
     case.delete()
 
 

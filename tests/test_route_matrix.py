@@ -202,6 +202,12 @@ ROUTES: dict[str, Expect] = {
     "courts:opinion-return": get("a.opinion_version", MANAGER_ONLY),
     "courts:opinion-mark-sent": get("a.opinion_version", (403, 404, 200, 404, 200, 404)),
     "courts:opinion-pdf": post("a.opinion_version", ASSISTANT_OR_MANAGER),
+    # A court-ordered family's non-cooperation: the case's assistant or a manager records the
+    # facts, a manager prepares the notice to the court, either records its dispatch.
+    "courts:non-cooperation-create": get("a.case", (403, 403, 200, 404, 200, 403)),
+    "courts:court-notice-create": get("a.case", MANAGER_ONLY),
+    "courts:court-notice-detail": get("a.court_notice", (403, 403, 200, 404, 200, 403)),
+    "courts:court-notice-mark-sent": get("a.court_notice", (403, 403, 200, 404, 200, 403)),
     "documents:work-plan-pdf": post("a.case", ASSISTANT_OR_MANAGER),
     "documents:monthly-visits-pdf": post("a.case", ASSISTANT_OR_MANAGER),
     "documents:assignment-letter-pdf": post("a.case", ASSISTANT_OR_MANAGER),

@@ -19,6 +19,7 @@ from django.urls import reverse
 from asystent.audit import AccessAction
 from asystent.enums import EmploymentForm
 from asystent.models import AccessLog, User
+from cases import services as case_services
 from cases.enums import CaseStatus, ClosureReason, LegalBasis
 from cases.models import Assignment, Case, Family
 from reports.models import AnnualReport, SentReport
@@ -118,9 +119,14 @@ def adversarial(db):
     )
     # W: awaiting consent at the end of the period.
     _case(_family("W awaiting", D(2014, 5, 5)), a2, v, D(2026, 6, 10), None)
-    # C1: voluntary work since October 2025; a court order arrived on 15 April 2026 and the basis
-    # was changed: counted as court-ordered (today's legal basis).
-    _case(_family("C1 court order mid-period", D(2013, 2, 2)), a1, c, D(2025, 10, 1), D(2025, 10, 5))
+    # C1: voluntary work since October 2025; a court order arrived on 15 April 2026: court-ordered
+    # in the period from that day. C2: voluntary all through the period; its court order arrived
+    # on 10 July 2026, after it: a family of the period, but not a court-ordered one.
+    clerk = UserFactory(username="kierownik_c", is_manager=True)
+    c1 = _case(_family("C1 court order mid-period", D(2013, 2, 2)), a1, v, D(2025, 10, 1), D(2025, 10, 5))
+    case_services.attach_court_order(case=c1, received_on=D(2026, 4, 15), source="SR III Nsm 1/26", by=clerk)
+    c2 = _case(_family("C2 court order after the period"), a1, v, D(2025, 9, 1), D(2025, 9, 3))
+    case_services.attach_court_order(case=c2, received_on=D(2026, 7, 10), source="SR III Nsm 2/26", by=clerk)
     # ZZ: a "Za życiem" request accepted in January; ZZ2: requested in June, not accepted yet.
     _case(_family("ZZ za zyciem"), a2, z, D(2026, 1, 20), D(2026, 1, 25))
     _case(_family("ZZ2 za zyciem waiting"), a2, z, D(2026, 6, 25), None)
@@ -181,9 +187,11 @@ EXPECTED = {
     "assistants-civil_law": 0,
     "assistants-contracted": 1,
     "assistants-none": 1,
-    # V1 C1 ZZ D2 E1 E2 E3 M; not R (refused), W and ZZ2 (not begun), D1 (closed the day before).
-    "families": 8,
-    "families-court": 2,  # C1, E2
+    # V1 C1 C2 ZZ D2 E1 E2 E3 M; not R (refused), W and ZZ2 (not begun), D1 (closed the day before).
+    "families": 9,
+    # C1 (from 15 April), E2; not C2, whose order came after the period although its case is
+    # court-ordered today.
+    "families-court": 2,
     "za-zyciem": 1,  # ZZ
     # V1 one (the other turned 18 on 15 March), C1, D2, M (the newborn); not E1's (18 in 2025).
     "children": 4,
@@ -258,6 +266,7 @@ def test_the_lists_behind_the_rows_hold_what_they_count(client, manager, adversa
     assert {f.name for f in families.context["page"]} == {
         "V1 consent",
         "C1 court order mid-period",
+        "C2 court order after the period",
         "ZZ za zyciem",
         "D2 closed the day after",
         "E1 closed on the last day",
@@ -316,7 +325,7 @@ def test_a_sent_version_is_frozen_and_later_changes_show_the_difference(client, 
     client.force_login(manager)
     assert client.post(reverse("reports:semiannual-send") + f"?period={H1.key}").status_code == 302
     sent = SentReport.objects.get()
-    assert (sent.sent_by, sent.figures["families"], sent.figures["cost"]) == (manager, 8, "16000.00")
+    assert (sent.sent_by, sent.figures["families"], sent.figures["cost"]) == (manager, 9, "16000.00")
     # After sending: a family's work found to have begun in the period, and a late cost entry.
     case = Case.objects.get(family__name="W awaiting")
     case.started_on = D(2026, 6, 20)

@@ -98,7 +98,7 @@ def test_a_court_order_is_logged_as_submitted_by_whoever_registered_it(manager):
         order_date=today,
         received_on=today,
         by=manager,
-    )
+    ).referral
     record = referral.transitions.get()
     assert (record.from_status, record.to_status, record.by) == ("draft", "submitted", manager)
 

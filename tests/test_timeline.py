@@ -125,8 +125,9 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(case, django_assert_m
     assert case.visits.count() == 20
     assert _queries(case.pk) == few
     fresh = Case.objects.select_related("family").get(pk=case.pk)
-    # One query per kind: referral, assignments, consents, plans, visits, interventions, assessments.
-    with django_assert_max_num_queries(7):
+    # One query per kind: referral, assignments, periods of the legal basis, consents, plans,
+    # visits, interventions, assessments.
+    with django_assert_max_num_queries(8):
         rows = case_timeline(fresh)
     assert sum(row.kind == "visit" for row in rows) == 20
 

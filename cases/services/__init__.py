@@ -7,11 +7,12 @@ below (`ensure_writable`, `ensure_in_progress`).
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -19,9 +20,11 @@ from asystent import dates, removal
 from asystent.concurrency import bump_version
 from asystent.errors import CaseloadFull, InvalidTransition
 from asystent.models import Centre
+from notifications.enums import NotificationKind
+from notifications.services import notify
 
 from ..enums import CaseStatus, ClosureReason, ConsentDecision, LegalBasis
-from ..models import OPEN_STATUSES, Assignment, Case, Consent, Family, FamilyMember
+from ..models import OPEN_STATUSES, Assignment, Case, Consent, Family, FamilyMember, LegalBasisPeriod
 
 User = get_user_model()
 
@@ -71,8 +74,10 @@ def open_case(
     legal_basis: str,
     by: User,
     on: dt.date | None = None,
+    source: str = "",
 ) -> Case:
-    """Open a case by assignment. Court-ordered and art. 11 ust. 1a cases start active;
+    """Open a case by assignment, with the first period of its legal basis (`source`: the court
+    order it came from, if any). Court-ordered and art. 11 ust. 1a cases start active;
     voluntary ones wait for the family's consent (art. 8 ust. 3)."""
     on = on or timezone.localdate()
     with transaction.atomic():
@@ -89,7 +94,38 @@ def open_case(
             started_on=on if starts_active else None,
         )
         Assignment.objects.create(case=case, assistant=assistant, started_on=on, assigned_by=by)
+        LegalBasisPeriod.objects.create(
+            case=case, basis=legal_basis, started_on=on, source=source, recorded_by=by
+        )
+        _notify_assignment(case, assistant=assistant, previous=None, by=by)
     return case
+
+
+def _notify_assignment(case: Case, *, assistant: User, previous: User | None, by: User) -> None:
+    """The assistant given the family learns of it, and on a reassignment the previous one learns
+    that the family went to another; both in the transaction of the change."""
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {"family": case.family.name, "assistant": assistant.get_full_name() or assistant.username}
+        assigned = _("Family %(family)s has been assigned to you.") % values
+        handed = _("Family %(family)s has been handed to %(assistant)s.") % values
+    number = case.assignments.count()
+    if assistant.pk != by.pk:
+        notify(
+            [assistant],
+            rule=NotificationKind.CASE_ASSIGNED,
+            key=f"case-assigned:{case.pk}:{number}",
+            message=assigned,
+            url=case.get_absolute_url(),
+            family_id=case.family_id,
+        )
+    if previous is not None and previous.is_active and previous.pk != by.pk:
+        # The previous assistant no longer sees the family: the message carries no link to it.
+        notify(
+            [previous],
+            rule=NotificationKind.CASE_HANDED_OVER,
+            key=f"case-handed-over:{case.pk}:{number}",
+            message=handed,
+        )
 
 
 def reassign_case(
@@ -123,12 +159,55 @@ def reassign_case(
         Assignment.objects.create(
             case=case, assistant=assistant, started_on=today, assigned_by=by, reason=reason
         )
+        previous = case.assistant
         case.assistant = assistant
         bump_version(case)
         # simple_history keeps at most 100 characters; the full reason is in the Assignment.
         case._change_reason = Truncator(reason).chars(100)
         case.save()
+        _notify_assignment(case, assistant=assistant, previous=previous, by=by)
     return case
+
+
+def end_basis_period(case: Case, on: dt.date) -> None:
+    """The legal basis in force ends with the work (closure on `on`); the caller holds the case."""
+    LegalBasisPeriod.objects.filter(case=case, ended_on__isnull=True).update(
+        ended_on=max(on, case.opened_on)
+    )
+
+
+def attach_court_order(*, case: Case, received_on: dt.date, source: str, by: User) -> LegalBasisPeriod:
+    """A court order (art. 109 § 2 pkt 1 KRO) that arrives while the work is open joins the open
+    case instead of opening another: the basis in force ends the day before, the court-ordered
+    period starts on the day the order was received, and the case is court-ordered from then on
+    (a family still awaiting consent starts at once: a court order needs no consent)."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.status not in OPEN_STATUSES:
+            raise InvalidTransition(_("A court order can be attached only to a case in progress."))
+        current = (
+            LegalBasisPeriod.objects.select_for_update().filter(case=case, ended_on__isnull=True).first()
+        )
+        start = max(received_on, case.opened_on)
+        if current is not None:
+            start = max(start, current.started_on)
+            current.ended_on = max(start - dt.timedelta(days=1), current.started_on)
+            current._history_user = by
+            current.save(update_fields=["ended_on"])
+        period = LegalBasisPeriod(
+            case=case, basis=LegalBasis.COURT_ORDER, started_on=start, source=source[:300], recorded_by=by
+        )
+        period.full_clean()
+        period._history_user = by
+        period.save()
+        case.legal_basis = LegalBasis.COURT_ORDER
+        if case.status == CaseStatus.AWAITING_CONSENT:
+            case.start(on=start, by=by, comment=source)
+        else:
+            bump_version(case)
+        case._change_reason = Truncator(_("Court order: %(source)s") % {"source": source}).chars(100)
+        case.save()
+    return period
 
 
 def _ensure_after_opening(case: Case, day: dt.date) -> None:
@@ -152,6 +231,7 @@ def close_case(*, case: Case, reason: str, on: dt.date, by: User, monitoring: bo
         move(on=on, reason=reason, by=by)
         case.save()
         Assignment.objects.filter(case=case, ended_on__isnull=True).update(ended_on=on)
+        end_basis_period(case, on)
     return case
 
 
@@ -213,7 +293,11 @@ def record_consent(
                 comment=reason,
             )
             Assignment.objects.filter(case=case, ended_on__isnull=True).update(ended_on=date)
+            end_basis_period(case, date)
         else:
+            # art. 109 § 2 pkt 1 KRO: the court, not the family, ends court-ordered work. From the
+            # order on, a refusal or withdrawal of consent does not close the case: it is recorded,
+            # and it is a fact the court must learn of (courts: the notice to the court).
             case.court_notice_needed = True
             bump_version(case)
         case.save()

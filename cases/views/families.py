@@ -46,7 +46,16 @@ from ..forms.families import (
     ReassignForm,
     on_file_message,
 )
-from ..models import OPEN_STATUSES, Assignment, Case, Consent, Family, FamilyMember, WorkPlan
+from ..models import (
+    OPEN_STATUSES,
+    Assignment,
+    Case,
+    Consent,
+    Family,
+    FamilyMember,
+    LegalBasisPeriod,
+    WorkPlan,
+)
 from ..pesel import decode
 from ..selectors import (
     families_for_list,
@@ -358,13 +367,16 @@ def _case_page_context(case: Case, user: User, timeline_number: int) -> dict:
             .order_by("date", "pk"),
         ),
         Prefetch("plans", queryset=WorkPlan.objects.only(*PANEL_PLAN_FIELDS).order_by("-version")),
+        Prefetch("basis_periods", queryset=LegalBasisPeriod.objects.order_by("started_on", "pk")),
     )
-    records = {name: list(getattr(case, name).all()) for name in ("assignments", "consents", "plans")}
+    names = ("assignments", "consents", "plans", "basis_periods")
+    records = {name: list(getattr(case, name).all()) for name in names}
     return {
         "case": case,
         "family": case.family,
         "assignments": records["assignments"],
         "consents": records["consents"],
+        "basis_periods": records["basis_periods"],
         "can_record_consent": case.is_open and _may_record_consent(user, case),
         "can_reassign": user.is_manager and case.status in (*OPEN_STATUSES, CaseStatus.MONITORING),
         "transitions": log_entries(case),
