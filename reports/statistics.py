@@ -374,8 +374,9 @@ def semiannual_report(period: Period) -> list[Figure]:
 def cost_figures(period: Period) -> list[Figure]:
     """Section 5: the costs of the period's months by source, and the assistants each
     co-financing covered (the largest number entered for a month of the period)."""
+    cents = Decimal("0.01")  # SQLite sums decimals without their scale
     by_source = {
-        source: (amount, covered)
+        source: (Decimal(amount).quantize(cents), covered)
         for source, amount, covered in costs_during(period.start, period.end)
         .order_by()
         .values_list("source")
