@@ -104,6 +104,8 @@ FORM_KWARGS = {
     "DevelopmentForm": lambda w: {"assistant": w.users.assistant},
     "CostForm": lambda w: {},
     "RangeForm": lambda w: {},
+    "NonCooperationForm": lambda w: {},
+    "CourtNoticeForm": lambda w: {},
 }
 
 
