@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "csp",
     "bootstrap",
     "asystent",
+    "staff",
     "notifications",
     "cases",
     "referrals",

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from asystent import dates
+from asystent.limits import DESCRIPTION, limited
 
 
 class ReportSnapshot(models.Model):
@@ -65,3 +66,45 @@ class FigureStamp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assistant_id}: {self.token}"
+
+
+class SentReport(models.Model):
+    """The report of a period as the manager sent it to the voivode: its figures frozen, with who
+    sent it and when. The page shows later changes of each figure against the latest sent version."""
+
+    period = models.CharField(_("period"), max_length=10)  # Period.key
+    figures = models.JSONField()  # figure key -> value (amounts as text)
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("sent by")
+    )
+
+    class Meta:
+        verbose_name = _("sent report")
+        verbose_name_plural = _("sent reports")
+        ordering = ["period", "-sent_at", "-pk"]
+        indexes = [models.Index(fields=["period", "-sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.period} ({self.sent_at:%d.%m.%Y})"
+
+
+class AnnualReport(models.Model):
+    """The manager's text of the annual report to the gmina council (art. 179 ust. 1 of the Act,
+    not verified): the needs and the plans; the figures come from the whole year's report."""
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    summary = models.TextField(_("summary of the year"), blank=True, **limited(DESCRIPTION))
+    needs = models.TextField(_("needs"), blank=True, **limited(DESCRIPTION))
+    plans = models.TextField(_("plans"), blank=True, **limited(DESCRIPTION))
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("annual report to the council")
+        verbose_name_plural = _("annual reports to the council")
+
+    def __str__(self) -> str:
+        return str(self.year)

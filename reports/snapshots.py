@@ -33,17 +33,18 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, Max, Min, Q, Subquery
+from django.db.models import Subquery
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from asystent.meta import concrete_field
-from asystent.models import User
 from cases.enums import Relation
 from cases.models import Assignment, Case, FamilyMember, LegalBasisPeriod
+from staff.models import Employment
 
 from .models import ReportSnapshot, ReportStamp
-from .statistics import FIGURES, Figure, Period, duration_band, semiannual_report
+from .semiannual.form import children_born_after
+from .statistics import COUNTED, Figure, Period, cost_figures, duration_band, semiannual_report
 
 # The figures of a period still in progress are computed again after this long even if no change
 # was signalled (a safety net for writes that bypass `save()`).
@@ -79,8 +80,14 @@ def _still_valid(period: Period, computed_at: dt.datetime, now: dt.datetime) -> 
 
 
 def report_figures(period: Period) -> StoredReport:
-    """The period's figures: the stored ones while the data behind them is unchanged (one query),
-    else computed (`statistics.semiannual_report`) and stored."""
+    """The period's figures: the counted ones stored while the data behind them is unchanged (one
+    query), else computed (`statistics.semiannual_report`) and stored; then the costs, read from
+    their entries (one more query)."""
+    stored = counted_figures(period)
+    return StoredReport(stored.figures + cost_figures(period), stored.computed_at)
+
+
+def counted_figures(period: Period) -> StoredReport:
     now = timezone.now()
     if period.start > timezone.localdate(now):
         # The exports take any period; one that has not begun is computed but never stored.
@@ -103,8 +110,8 @@ def report_figures(period: Period) -> StoredReport:
         stamp = _stamp(row[name] for name in tokens)
         stored = row["figures"]
         valid = row["stamp"] == stamp and _still_valid(period, row["computed_at"], now)
-        if valid and set(stored) == set(FIGURES):  # a figure added to the form: compute again
-            figures = [Figure(definition, stored[key]) for key, definition in FIGURES.items()]
+        if valid and set(stored) == set(COUNTED):  # a figure added to the form: compute again
+            figures = [Figure(definition, stored[key]) for key, definition in COUNTED.items()]
             return StoredReport(figures, row["computed_at"])
     # The stamp was read above, before the computation: see the module's docstring.
     figures = semiannual_report(period)
@@ -183,7 +190,9 @@ def _changed_halves(part: Callable, old: tuple | None, new: tuple | None) -> set
     return changed
 
 
-def _working_halves(began: dt.date, closed: dt.date | None) -> range:
+def _working_halves(began: dt.date | None, closed: dt.date | None) -> range:
+    if began is None:  # the work never began: the case counts nowhere
+        return range(0)
     return range(_half(began), _half(closed) + 1 if closed else _last_half() + 1)
 
 
@@ -192,11 +201,13 @@ def _working_halves(began: dt.date, closed: dt.date | None) -> range:
 
 def _case_part(state: tuple, start: dt.date, end: dt.date) -> Hashable:
     family, basis, opened, started, closed, reason = state
-    working = (started or opened) <= end and (closed is None or closed >= start)
+    if started is None:  # awaiting consent, or refused before the work began
+        return None
+    working = started <= end and (closed is None or closed >= start)
     ended = closed is not None and start <= closed <= end
     return (
         (family, basis) if working else None,
-        (family, reason, duration_band(opened, closed)) if ended else None,
+        (family, reason, duration_band(started, closed)) if ended else None,
     )
 
 
@@ -212,12 +223,17 @@ def _basis_period_part(state: tuple, start: dt.date, end: dt.date) -> Hashable:
 
 
 def _member_part(state: tuple, start: dt.date, end: dt.date) -> Hashable:
-    # Counted by the end of the half-year, and of its year (a whole year counts a child born in
-    # its second half although the family worked only in the first).
+    # Counted when under 18 at the end of the half-year, and of its year (a whole year counts a
+    # child born in its second half although the family worked only in the first).
     family, relation, born, removed = state
     if relation != Relation.CHILD or removed:
         return None
-    return family, born <= end, born <= dt.date(end.year, 12, 31)
+    year_end = dt.date(end.year, 12, 31)
+    return (
+        family,
+        children_born_after(end) < born <= end,
+        children_born_after(year_end) < born <= year_end,
+    )
 
 
 def _case_halves(old: tuple | None, new: tuple | None) -> set[int]:
@@ -239,22 +255,19 @@ def _member_halves(old: tuple | None, new: tuple | None) -> set[int]:
         return changed
     families = {state[0] for state in (old, new) if state}
     working: set[int] = set()
-    for opened, started, closed in Case.objects.filter(family_id__in=families).values_list(
-        "opened_on", "started_on", "closed_on"
-    ):
-        working.update(_working_halves(started or opened, closed))
+    for started, closed in Case.objects.filter(family_id__in=families).values_list("started_on", "closed_on"):
+        working.update(_working_halves(started, closed))
     return changed & working
 
 
-def _assistant_halves(user: User) -> set[int]:
-    """The half-years of the assistant's assignments (their form of employment changed)."""
-    span = Assignment.objects.filter(assistant=user).aggregate(
-        first=Min("started_on"), last=Max("ended_on"), open=Count("pk", filter=Q(ended_on__isnull=True))
-    )
-    if span["first"] is None:
-        return set()
-    last = _last_half() if span["open"] else _half(span["last"])
-    return set(range(_half(span["first"]), last + 1))
+def _employment_part(state: tuple, start: dt.date, end: dt.date) -> Hashable:
+    assistant, form, employer, started, ended = state
+    in_force = started <= end and (ended is None or ended >= start)
+    return (assistant, form, employer, started) if in_force else None
+
+
+def _employment_halves(old: tuple | None, new: tuple | None) -> set[int]:
+    return _changed_halves(_employment_part, old, new)
 
 
 @dataclass(frozen=True)
@@ -298,6 +311,7 @@ TRACKED: dict[type[models.Model], _Tracked] = {
     Assignment: _Tracked(("assistant", "started_on", "ended_on"), _assignment_halves),
     LegalBasisPeriod: _Tracked(("case", "basis", "started_on", "ended_on"), _basis_period_halves),
     FamilyMember: _Tracked(("family", "relation", "birth_date", "removed_at"), _member_halves),
+    Employment: _Tracked(("assistant", "form", "employer", "started_on", "ended_on"), _employment_halves),
 }
 _OLD = "_report_state_before_save"
 
@@ -328,21 +342,6 @@ def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs) 
     renew_halves(tracked.halves(tracked.state(instance), None))
 
 
-def _user_before_save(sender: type[User], instance: User, update_fields=None, **kwargs) -> None:  # noqa: ANN001, ANN003
-    if instance.pk is not None and (update_fields is None or "employment_form" in update_fields):
-        instance.__dict__[_OLD] = (
-            User._base_manager.filter(pk=instance.pk).values_list("employment_form", flat=True).first()
-        )
-
-
-def _user_after_save(sender: type[User], instance: User, created: bool, **kwargs) -> None:  # noqa: ANN003
-    if _OLD not in instance.__dict__:
-        return
-    old = instance.__dict__.pop(_OLD)
-    if not created and old is not None and old != instance.employment_form:
-        renew_halves(_assistant_halves(instance))
-
-
 def connect() -> None:
     """Called by the app's `ready()`."""
     for model in TRACKED:
@@ -350,5 +349,3 @@ def connect() -> None:
         pre_save.connect(_before_save, sender=model, dispatch_uid=uid)
         post_save.connect(_after_save, sender=model, dispatch_uid=uid)
         post_delete.connect(_after_delete, sender=model, dispatch_uid=uid)
-    pre_save.connect(_user_before_save, sender=User, dispatch_uid="report-snapshots-user")
-    post_save.connect(_user_after_save, sender=User, dispatch_uid="report-snapshots-user")

@@ -1,72 +1,77 @@
 """The figures of the semi-annual report (*sprawozdanie rzeczowo-finansowe*, due 31 July for H1 and
-31 January for H2), each computed from case data and each with the list behind it.
+31 January for H2), each computed from case and staff data and each with the list behind it. The
+rows, their numbers and wording on the form, and how the application's categories map onto them
+are in `reports.semiannual.form` (one table).
 
 A period is a half-year (H1: 1 January-30 June, H2: 1 July-31 December) or a whole year; both of
-its ends belong to it. The boundary rules:
+its ends belong to it. The rules:
 
-- **Working in the period.** A case counts when its work began on or before the last day of the
-  period and it was not closed before the first day: `coalesce(started_on, opened_on) <= end` and
-  (`closed_on` is empty or `closed_on >= start`). So a case opened (and started) on the last day
-  counts, a case closed on the first day counts, a case closed the day before the period does
-  not, a case opened the day after does not. The beginning is the start of the work
-  (`started_on`, the family's consent for voluntary work, art. 8 ust. 3), or the opening where
-  the work has not started (awaiting consent, or consent refused). Monitoring after closure
-  (art. 15 ust. 1 pkt 16) is not work with an assistant and does not extend the case.
+- **Working in the period.** A family counts when the work with it had begun (`started_on`: the
+  family's consent, art. 8 ust. 3; the day a court-ordered or art. 11 ust. 1a case was opened;
+  an accepted "Za życiem" request, whose consent starts the work) on or before the last day of
+  the period and was not closed before its first day: `started_on <= end` and (`closed_on` is
+  empty or `closed_on >= start`). A family awaiting consent, or one that refused before the work
+  began, is not counted. Monitoring after closure (art. 15 ust. 1 pkt 16) is not work with an
+  assistant and does not extend the case.
 - **Families** are counted once, however many of their cases match. "Of which by court order"
   and "Za życiem" count the families with at least one matching case on that legal basis; "by
   court order" counts a case for the days the order was in force (`cases.LegalBasisPeriod`,
   `cases.selectors.court_ordered_during`), so voluntary work before the order does not count.
 - **Children**: members with the relation "child" of the families working in the period, each
-  person once; a child born after the end of the period is not counted.
-- **Assistants by form of employment**: the people who held at least one assignment overlapping
-  the period (`cases.Assignment`: `started_on <= end` and (`ended_on` empty or `>= start`)),
-  counted once, by the form of employment recorded on their profile (those without one are shown
-  separately, so that the profile can be completed before the report is sent).
-- **Work ended in the period**: cases with `start <= closed_on <= end` (the closure, not the end
-  of monitoring), by the reason for closure; a family is counted once per reason.
-- **Duration of the work** of the cases that ended in the period, from `opened_on` to `closed_on`,
-  in calendar years as art. 112 of the Civil Code counts them (a year ends on the day with the
-  same date; from 29 February on 28 February): *up to 1 year* when `closed_on <= opened_on + 1 year`
-  (365 days, or 366 when 29 February lies between), *over 1 up to 2 years* when
-  `closed_on <= opened_on + 2 years`, *over 2 years* otherwise.
+  person once, under 18 on the last day of the period (`form.children_born_after`).
+- **Assistants**: everyone with an employment period (`staff.Employment`) in force on some day of
+  the period, with families or without, and everyone assigned to a family in the period; each
+  once, on the row of the last employment period in force in the period (`form.assistant_row`:
+  a contracted body first, then the form of the contract); without one, on the row "not
+  recorded", to be completed before the report is sent.
+- **Work ended in the period**: cases whose work had begun and that closed within the period
+  (`start <= closed_on <= end`; the closure, not the end of monitoring), on the row of their
+  reason (`form.CLOSURE_ROWS`); a family is counted once per row. A refusal before the work began
+  ends no work.
+- **Duration of the work** of the cases that ended in the period, from the day the work began
+  (`started_on`) to `closed_on`, in calendar years as art. 112 of the Civil Code counts them (a
+  year ends on the day with the same date; from 29 February on 28 February): *up to 1 year* when
+  `closed_on <= started_on + 1 year`, *over 1 up to 2 years* when `closed_on <= started_on + 2
+  years`, *over 2 years* otherwise.
+- **Costs** (section 5): the manager's monthly entries (`staff.Cost`) for the months of the
+  period, by source; the assistants a co-financing covered are the largest number entered for a
+  month of the period.
 
-The whole report takes three aggregate queries, whatever the number of cases: the assistants by
-form of employment, every figure counting families (the duration bands too: `YearsLater` adds
-calendar years in SQL), and the children; no row is read into Python. `reports.snapshots` keeps
-the computed figures, so the pages compute them only when the data behind them has changed.
+The family figures take one aggregate query and the children one more, whatever the number of
+cases; the assistants two small ones. `reports.snapshots` keeps the counted figures, so the pages
+compute them only when the data behind them has changed; the costs are read each time.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from asystent.enums import EmploymentForm
 from asystent.models import User
-from cases.enums import ClosureReason, LegalBasis, Relation
+from cases.enums import LegalBasis, Relation
 from cases.models import Assignment, Case, Family, FamilyMember
-from cases.selectors import court_order_in_force, court_ordered_during
+from cases.selectors import court_order_in_force
+from staff.enums import FundingSource
+from staff.models import Cost
+from staff.services import costs_during, employments_during
+
+from .semiannual import form
+from .semiannual.form import BY_KEY, ROWS, Row
 
 PARTS = {
     "H1": pgettext_lazy("half-year", "first half (January-June)"),
     "H2": pgettext_lazy("half-year", "second half (July-December)"),
     "Y": pgettext_lazy("half-year", "whole year"),
 }
-NO_EMPLOYMENT_FORM = "none"
-DURATION_BANDS = {
-    "up_to_1": _("up to 1 year"),
-    "1_to_2": _("over 1 year, up to 2 years"),
-    "over_2": _("over 2 years"),
-}
+DURATION_BANDS = ("up_to_1", "1_to_2", "over_2")
 
 
 @dataclass(frozen=True)
@@ -118,14 +123,22 @@ class Period:
 # --- the cases and people behind the figures ------------------------------------------------------
 
 
-def cases_working_in(period: Period) -> QuerySet[Case]:
-    return Case.objects.alias(began=Coalesce("started_on", "opened_on")).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gte=period.start), began__lte=period.end
+def _working(period: Period) -> Q:
+    return Q(started_on__isnull=False, started_on__lte=period.end) & (
+        Q(closed_on__isnull=True) | Q(closed_on__gte=period.start)
     )
 
 
+def _ended(period: Period) -> Q:
+    return Q(started_on__isnull=False, closed_on__gte=period.start, closed_on__lte=period.end)
+
+
+def cases_working_in(period: Period) -> QuerySet[Case]:
+    return Case.objects.filter(_working(period))
+
+
 def cases_ended_in(period: Period) -> QuerySet[Case]:
-    return Case.objects.filter(closed_on__gte=period.start, closed_on__lte=period.end)
+    return Case.objects.filter(_ended(period))
 
 
 def _assignments_in(period: Period) -> QuerySet[Assignment]:
@@ -134,25 +147,38 @@ def _assignments_in(period: Period) -> QuerySet[Assignment]:
     )
 
 
-def assistants_in(period: Period, employment_form: str | None = None) -> QuerySet[User]:
-    """The people who worked as a family's assistant in the period, with their families counted."""
+def assistant_rows(period: Period) -> dict[int, str]:
+    """Each assistant of the period (employed in it, or assigned to a family in it) with the row
+    of section 1 they are counted on (`form.assistant_row`)."""
+    rows: dict[int, str] = {}
+    for assistant_id, employment_form, employer in (
+        employments_during(period.start, period.end)
+        .order_by("assistant_id", "started_on", "pk")
+        .values_list("assistant_id", "form", "employer")
+    ):
+        rows[assistant_id] = form.assistant_row(employment_form, employer)  # the last one stays
+    for assistant_id in _assignments_in(period).values_list("assistant_id", flat=True).distinct():
+        rows.setdefault(assistant_id, form.NOT_RECORDED_ROW)
+    return rows
+
+
+def assistants_in(period: Period, row: str | None = None) -> QuerySet[User]:
+    """The assistants of the period (on one row of section 1), with their families counted."""
+    ids = [pk for pk, on_row in assistant_rows(period).items() if row is None or on_row == row]
     in_period = Q(assignments__started_on__lte=period.end) & (
         Q(assignments__ended_on__isnull=True) | Q(assignments__ended_on__gte=period.start)
     )
-    qs = User.objects.filter(Exists(_assignments_in(period).filter(assistant=OuterRef("pk"))))
-    if employment_form == NO_EMPLOYMENT_FORM:
-        qs = qs.filter(employment_form="")
-    elif employment_form is not None:
-        qs = qs.filter(employment_form=employment_form)
-    return qs.annotate(families=Count("assignments__case__family", filter=in_period, distinct=True)).order_by(
-        "last_name", "first_name", "pk"
+    return (
+        User.objects.filter(pk__in=ids)
+        .annotate(families=Count("assignments__case__family", filter=in_period, distinct=True))
+        .order_by("last_name", "first_name", "pk")
     )
 
 
-def duration_band(opened_on: dt.date, closed_on: dt.date) -> str:
-    if closed_on <= opened_on + relativedelta(years=1):
+def duration_band(started_on: dt.date, closed_on: dt.date) -> str:
+    if closed_on <= started_on + relativedelta(years=1):
         return "up_to_1"
-    if closed_on <= opened_on + relativedelta(years=2):
+    if closed_on <= started_on + relativedelta(years=2):
         return "1_to_2"
     return "over_2"
 
@@ -185,7 +211,7 @@ class YearsLater(models.Func):
 
 def band_conditions() -> dict[str, Q]:
     """`duration_band` in SQL, one condition on a case's dates per band."""
-    one_year, two_years = YearsLater("opened_on", 1), YearsLater("opened_on", 2)
+    one_year, two_years = YearsLater("started_on", 1), YearsLater("started_on", 2)
     return {
         "up_to_1": Q(closed_on__lte=one_year),
         "1_to_2": Q(closed_on__gt=one_year, closed_on__lte=two_years),
@@ -193,85 +219,54 @@ def band_conditions() -> dict[str, Q]:
     }
 
 
-def _cases_in_band(period: Period, band: str) -> QuerySet[Case]:
-    return cases_ended_in(period).filter(band_conditions()[band])
+def _child_of_age(period: Period, prefix: str = "") -> Q:
+    return Q(
+        **{
+            f"{prefix}relation": Relation.CHILD,
+            f"{prefix}birth_date__lte": period.end,
+            f"{prefix}birth_date__gt": form.children_born_after(period.end),
+        }
+    )
 
 
 def children_of(families: QuerySet, period: Period) -> QuerySet[FamilyMember]:
     """The children counted for the period of `families` (families, or a query of family ids)."""
-    return FamilyMember.objects.filter(
-        family__in=families, relation=Relation.CHILD, birth_date__lte=period.end
-    )
+    return FamilyMember.objects.filter(_child_of_age(period), family__in=families)
 
 
 # --- the figures ----------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class FigureDef:
-    key: str
-    section: Promise
-    label: Promise
-    kind: str  # "families" (the list is of families) or "assistants"
-    indent: bool = False
+# The rows counted from the case and staff data (stored by `reports.snapshots`); the others
+# (section 5) are read from the cost entries each time.
+COUNTED = {row.key: row for row in ROWS if row.kind not in (form.MONEY, form.HEADCOUNT)}
+FIGURES = BY_KEY
 
 
-SECTION_STAFF = _("Family assistants")
-SECTION_FAMILIES = _("Families")
-SECTION_ENDED = _("Families whose work with an assistant ended in the period, by reason")
-SECTION_DURATION = _("Duration of the work with the families whose work ended in the period")
-
-FIGURES: dict[str, FigureDef] = {
-    f.key: f
-    for f in [
-        FigureDef("assistants", SECTION_STAFF, _("Family assistants who worked in the period"), "assistants"),
-        *[
-            FigureDef(f"assistants-{form.value}", SECTION_STAFF, form.label, "assistants", indent=True)
-            for form in EmploymentForm
-        ],
-        FigureDef(
-            f"assistants-{NO_EMPLOYMENT_FORM}",
-            SECTION_STAFF,
-            _("form of employment not recorded"),
-            "assistants",
-            indent=True,
-        ),
-        FigureDef("families", SECTION_FAMILIES, _("Families who worked with an assistant"), "families"),
-        FigureDef(
-            "families-court", SECTION_FAMILIES, _("of which obliged by a court"), "families", indent=True
-        ),
-        FigureDef("children", SECTION_FAMILIES, _("Children in these families"), "families"),
-        FigureDef("za-zyciem", SECTION_FAMILIES, _("“Za życiem” families"), "families"),
-        FigureDef("ended", SECTION_ENDED, _("Families whose work ended"), "families"),
-        *[
-            FigureDef(f"ended-{reason.value}", SECTION_ENDED, reason.label, "families", indent=True)
-            for reason in ClosureReason
-        ],
-        *[
-            FigureDef(f"duration-{band}", SECTION_DURATION, label, "families")
-            for band, label in DURATION_BANDS.items()
-        ],
-    ]
-}
+def _family_conditions(period: Period) -> dict[str, Q]:
+    working, ended = _working(period), _ended(period)
+    closure_rows: dict[str, list[str]] = {}
+    for reason, row in form.CLOSURE_ROWS.items():
+        closure_rows.setdefault(row, []).append(reason)
+    return {
+        "families": working,
+        # The days the order was in force (cases.selectors): a case that became court-ordered
+        # during voluntary work counts only if the order was in force in the period.
+        "families-court": working & Q(court_order_in_force(period.start, period.end)),
+        "za-zyciem": working & Q(legal_basis=LegalBasis.ZA_ZYCIEM),
+        "children": working,
+        "ended": ended,
+        **{row: ended & Q(closure_reason__in=reasons) for row, reasons in closure_rows.items()},
+        **{f"duration-{band}": ended & condition for band, condition in band_conditions().items()},
+    }
 
 
 def figure_cases(key: str, period: Period) -> QuerySet[Case]:
     """The cases behind a family figure; the figure counts their families (children: their
     children)."""
-    if key in ("families", "children"):
-        return cases_working_in(period)
-    if key == "families-court":
-        court_ordered = court_ordered_during(period.start, period.end)
-        return cases_working_in(period).filter(pk__in=court_ordered.values("pk"))
-    if key == "za-zyciem":
-        return cases_working_in(period).filter(legal_basis=LegalBasis.ZA_ZYCIEM)
-    if key == "ended":
-        return cases_ended_in(period)
-    if key.startswith("ended-") and key in FIGURES:
-        return cases_ended_in(period).filter(closure_reason=key.removeprefix("ended-"))
-    if key.startswith("duration-") and key in FIGURES:
-        return _cases_in_band(period, key.removeprefix("duration-"))
-    raise KeyError(key)
+    conditions = _family_conditions(period)
+    if key not in conditions:
+        raise KeyError(key)
+    return Case.objects.filter(conditions[key])
 
 
 def figure_families(key: str, period: Period, cases: QuerySet[Case] | None = None) -> QuerySet[Family]:
@@ -280,11 +275,7 @@ def figure_families(key: str, period: Period, cases: QuerySet[Case] | None = Non
     families = Family.objects.filter(pk__in=cases.values("family"))
     if key == "children":
         families = families.filter(
-            Exists(
-                FamilyMember.objects.filter(
-                    family=OuterRef("pk"), relation=Relation.CHILD, birth_date__lte=period.end
-                )
-            )
+            Exists(FamilyMember.objects.filter(_child_of_age(period), family=OuterRef("pk")))
         )
     return families
 
@@ -292,15 +283,23 @@ def figure_families(key: str, period: Period, cases: QuerySet[Case] | None = Non
 def figure_assistants(key: str, period: Period) -> QuerySet[User]:
     if key == "assistants":
         return assistants_in(period)
-    if key.startswith("assistants-") and key in FIGURES:
-        return assistants_in(period, key.removeprefix("assistants-"))
+    if key in COUNTED and COUNTED[key].kind == form.ASSISTANTS:
+        return assistants_in(period, key)
     raise KeyError(key)
+
+
+def figure_costs(key: str, period: Period) -> QuerySet[Cost]:
+    if key not in BY_KEY or BY_KEY[key].kind not in (form.MONEY, form.HEADCOUNT):
+        raise KeyError(key)
+    qs = costs_during(period.start, period.end)
+    source = key.split("-", 1)[1] if "-" in key else None
+    return qs.filter(source=source) if source else qs
 
 
 @dataclass(frozen=True)
 class Figure:
-    definition: FigureDef
-    value: int
+    definition: Row
+    value: int | Decimal
 
     @property
     def key(self) -> str:
@@ -308,7 +307,7 @@ class Figure:
 
     @property
     def section(self) -> str:
-        return str(self.definition.section)
+        return self.definition.section
 
     @property
     def label(self) -> str:
@@ -318,18 +317,25 @@ class Figure:
     def indent(self) -> bool:
         return self.definition.indent
 
+    @property
+    def number(self) -> str:
+        return form.number_label(self.definition)
+
+    @property
+    def wording(self) -> str:
+        return self.definition.wording
+
+    @property
+    def kind(self) -> str:
+        return self.definition.kind
+
 
 def _assistant_figures(period: Period) -> dict[str, int]:
-    by_form = dict(
-        User.objects.filter(Exists(_assignments_in(period).filter(assistant=OuterRef("pk"))))
-        .order_by()
-        .values_list("employment_form")
-        .annotate(n=Count("pk"))
-    )
-    values = {"assistants": sum(by_form.values())}
-    for form in EmploymentForm:
-        values[f"assistants-{form.value}"] = by_form.get(form.value, 0)
-    values[f"assistants-{NO_EMPLOYMENT_FORM}"] = by_form.get("", 0)
+    rows = list(assistant_rows(period).values())
+    values = {"assistants": len(rows)}
+    for key, row in COUNTED.items():
+        if row.kind == form.ASSISTANTS and key != "assistants":
+            values[key] = rows.count(key)
     return values
 
 
@@ -337,47 +343,52 @@ def _family_figures(period: Period) -> dict[str, int]:
     """Every figure counting families, in one query over the cases working or ended in the period
     (found through the index on `closed_on`): one `COUNT(DISTINCT family) FILTER (...)` per figure,
     so a family with several matching cases counts once in each."""
-    working = Q(began__lte=period.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
-    ended = Q(closed_on__gte=period.start, closed_on__lte=period.end)
-    conditions = {
-        "families": working,
-        # The days the order was in force (cases.selectors): a case that became court-ordered
-        # during voluntary work counts only if the order was in force in the period.
-        "families-court": working & Q(court_order_in_force(period.start, period.end)),
-        "za-zyciem": working & Q(legal_basis=LegalBasis.ZA_ZYCIEM),
-        "ended": ended,
-        **{f"ended-{reason.value}": ended & Q(closure_reason=reason.value) for reason in ClosureReason},
-        **{f"duration-{band}": ended & condition for band, condition in band_conditions().items()},
-    }
+    conditions = _family_conditions(period)
+    conditions.pop("children")
     aliases = {key: f"n{position}" for position, key in enumerate(conditions)}
-    # working or ended, factored so that the first condition is served by the index on closed_on
-    either = (Q(closed_on__isnull=True) | Q(closed_on__gte=period.start)) & (
-        Q(began__lte=period.end) | Q(closed_on__lte=period.end)
+    either = (Q(closed_on__isnull=True) | Q(closed_on__gte=period.start)) & Q(
+        started_on__isnull=False, started_on__lte=period.end
     )
-    counts = (
-        Case.objects.alias(began=Coalesce("started_on", "opened_on"))
-        .filter(either)
-        .aggregate(
-            **{
-                aliases[key]: Count("family", distinct=True, filter=condition)
-                for key, condition in conditions.items()
-            }
-        )
+    counts = Case.objects.filter(either).aggregate(
+        **{
+            aliases[key]: Count("family", distinct=True, filter=condition)
+            for key, condition in conditions.items()
+        }
     )
     return {key: counts[alias] for key, alias in aliases.items()}
 
 
 def semiannual_report(period: Period) -> list[Figure]:
-    """All the figures of the report, in the order of the form, in three queries.
+    """The counted figures of the report (sections 1-4), in the order of the form.
 
     This computes them; the pages read them through `reports.snapshots.report_figures`, which
-    keeps them until the data behind them changes."""
+    keeps them until the data behind them changes, and adds the costs (`cost_figures`)."""
     values = {
         **_assistant_figures(period),
         **_family_figures(period),
         "children": children_of(cases_working_in(period).values("family_id"), period).count(),
     }
-    return [Figure(definition, values[key]) for key, definition in FIGURES.items()]
+    return [Figure(row, values[key]) for key, row in COUNTED.items()]
+
+
+def cost_figures(period: Period) -> list[Figure]:
+    """Section 5: the costs of the period's months by source, and the assistants each
+    co-financing covered (the largest number entered for a month of the period)."""
+    cents = Decimal("0.01")  # SQLite sums decimals without their scale
+    by_source = {
+        source: (Decimal(amount).quantize(cents), covered)
+        for source, amount, covered in costs_during(period.start, period.end)
+        .order_by()
+        .values_list("source")
+        .annotate(amount=Sum("amount"), covered=Max("assistants_covered"))
+    }
+    values: dict[str, int | Decimal] = {
+        "cost": sum((amount for amount, _covered in by_source.values()), Decimal("0.00")),
+        **{f"cost-{s.value}": by_source.get(s.value, (Decimal("0.00"), 0))[0] for s in FundingSource},
+        "covered-programme": by_source.get(FundingSource.PROGRAMME, (0, 0))[1],
+        "covered-eu": by_source.get(FundingSource.EU, (0, 0))[1],
+    }
+    return [Figure(row, values[row.key]) for row in ROWS if row.key in values]
 
 
 def attach_cases(families: Iterable[Family], cases: QuerySet[Case], period: Period) -> None:

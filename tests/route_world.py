@@ -25,6 +25,7 @@ from documents.enums import DocumentKind, DocumentStatus
 from documents.models import RenderedDocument
 from notifications.models import Notification
 from referrals.enums import ReferralStatus
+from staff.models import Employment
 from visits.services import remove_visit
 
 from .factories import (
@@ -242,7 +243,12 @@ def build() -> SimpleNamespace:
     )
     # A device of someone outside the matrix: the administrator's own would ask them for a code.
     totp_device = TOTPDevice.objects.create(user=UserFactory(username="totp-owner"), name="telefon")
-    return SimpleNamespace(users=people, a=alpha, b=beta, protocol=protocol, totp_device=totp_device)
+    employment = Employment.objects.create(
+        assistant=people.assistant, form="employment", working_time=1, started_on=dt.date(2024, 1, 1)
+    )
+    return SimpleNamespace(
+        users=people, a=alpha, b=beta, protocol=protocol, totp_device=totp_device, employment=employment
+    )
 
 
 def za_zyciem_case(world: SimpleNamespace):  # noqa: ANN201

@@ -99,6 +99,13 @@ FORM_KWARGS = {
     "InterventionForm": lambda w: {},
     "CourtRequestForm": lambda w: {},
     "MarkSentForm": lambda w: {},
+    "EmploymentForm": lambda w: {"assistant": w.users.assistant},
+    "QualificationForm": lambda w: {"assistant": w.users.assistant},
+    "DevelopmentForm": lambda w: {"assistant": w.users.assistant},
+    "CostForm": lambda w: {},
+    "RangeForm": lambda w: {},
+    "NonCooperationForm": lambda w: {},
+    "CourtNoticeForm": lambda w: {},
 }
 
 

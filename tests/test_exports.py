@@ -4,6 +4,7 @@ every download is audited; only managers and administrators may download."""
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -16,7 +17,10 @@ from asystent.models import AccessLog, Centre
 from cases.enums import ClosureReason, LegalBasis
 from cases.models import Assignment
 from reports import exports
+from reports.snapshots import report_figures
 from reports.statistics import Period, semiannual_report
+from staff.enums import FundingSource
+from staff.models import Cost, Employment
 
 from .factories import CaseFactory, FamilyMemberFactory, UserFactory
 
@@ -27,26 +31,40 @@ H2 = Period(2025, "H2")
 
 @pytest.fixture
 def cases():
-    civil = UserFactory(
-        username="zlecenie", is_assistant=True, employment_form=EmploymentForm.CIVIL_LAW_CONTRACT
+    civil = UserFactory(username="zlecenie", is_assistant=True)
+    Employment.objects.create(
+        assistant=civil, form=EmploymentForm.CIVIL_LAW_CONTRACT, started_on=dt.date(2024, 1, 1)
     )
     court = CaseFactory(
-        assistant=civil, legal_basis=LegalBasis.COURT_ORDER, opened_on=dt.date(2025, 3, 1), started_on=None
+        assistant=civil,
+        legal_basis=LegalBasis.COURT_ORDER,
+        opened_on=dt.date(2025, 3, 1),
+        started_on=dt.date(2025, 3, 1),
     )
     FamilyMemberFactory(family=court.family, child=True, no_pesel=True)
     FamilyMemberFactory(family=court.family, child=True, no_pesel=True)
     ended = CaseFactory(
         opened_on=dt.date(2024, 1, 1),
+        started_on=dt.date(2024, 1, 1),
         closed_on=dt.date(2025, 9, 30),
         status="closed",
         closure_reason=ClosureReason.GOALS_ACHIEVED,
     )
     Assignment.objects.filter(case=ended).update(ended_on=ended.closed_on)
+    Cost.objects.create(
+        month=dt.date(2025, 7, 1),
+        source=FundingSource.PROGRAMME,
+        amount=Decimal("4321.50"),
+        assistants_covered=1,
+    )
 
 
 def expected_rows() -> list[list]:
     with translation.override("pl"):
-        return [[f.section, ("    " if f.indent else "") + f.label, f.value] for f in semiannual_report(H2)]
+        return [
+            [f.section, f.number, ("    " if f.indent else "") + f.wording, f.label, f.value]
+            for f in report_figures(H2).figures
+        ]
 
 
 def test_the_figures_used_by_the_exports(cases):
@@ -56,7 +74,7 @@ def test_the_figures_used_by_the_exports(cases):
     assert values["families"] == 2
     assert values["families-court"] == 1
     assert values["children"] == 2
-    assert values["ended-goals_achieved"] == 1
+    assert values["ended-goals"] == 1
     assert values["duration-1_to_2"] == 1
 
 
@@ -71,7 +89,10 @@ def test_the_csv_reads_back_as_the_report(client, manager, cases):
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     with translation.override("pl"):
         assert rows[0] == exports.headers()
-    assert [[section, label, int(value)] for section, label, value in rows[1:]] == expected_rows()
+    with translation.override("pl"):
+        assert rows[-1] == [exports.unverified_note()]
+    body = [[a, b, c, d, Decimal(value) if "." in value else int(value)] for a, b, c, d, value in rows[1:-1]]
+    assert body == expected_rows()
 
 
 def test_the_xlsx_reads_back_as_the_report(client, manager, cases):
@@ -83,13 +104,18 @@ def test_the_xlsx_reads_back_as_the_report(client, manager, cases):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet["A2"].value == Centre.load().name
     assert "2025" in sheet["A3"].value
-    cells = [list(row) for row in sheet.iter_rows(min_row=5, values_only=True)]
+    assert "Dz. U. 2019 poz. 1195" in sheet["A4"].value
+    cells = [list(row) for row in sheet.iter_rows(min_row=6, values_only=True)]
     with translation.override("pl"):
         assert cells[0] == exports.headers()
-    expected = [[section, label.strip(), value] for section, label, value in expected_rows()]
-    assert cells[1:] == expected
-    assert all(isinstance(row[2], int) for row in cells[1:])
-    assert sheet.freeze_panes == "A6"
+    expected = [[a, b, wording.strip(), d, value] for a, b, wording, d, value in expected_rows()]
+    assert [
+        row[:4] + [Decimal(str(row[4])) if isinstance(row[4], float) else row[4]] for row in cells[1:]
+    ] == [row[:4] + [Decimal(row[4]) if isinstance(row[4], Decimal) else row[4]] for row in expected]
+    by_number = {row[1]: row[4] for row in cells[1:]}
+    assert by_number["6.2*"] == 4321.5 and by_number["7*"] == 1 and by_number["2.1*"] == 1
+    assert all(isinstance(row[4], int | float) for row in cells[1:])
+    assert sheet.freeze_panes == "A7"
 
 
 def test_a_centre_name_like_a_formula_stays_text_in_the_xlsx(client, manager, cases):

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # (yet) are skipped.
 FLOORS = {
     "asystent": 0,
+    "staff": 1,
     "notifications": 1,
     "cases": 2,
     "referrals": 3,

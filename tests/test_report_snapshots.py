@@ -4,6 +4,8 @@ that moves a figure (also a late correction of a finished period), left alone by
 none and by the retention job; the page's queries stay few and constant however many families."""
 
 import datetime as dt
+from decimal import Decimal
+from typing import Any
 
 import pytest
 import time_machine
@@ -18,6 +20,7 @@ from cases.models import Assignment, Case, Family, FamilyMember
 from reports import snapshots
 from reports.models import ReportSnapshot
 from reports.statistics import Period, semiannual_report
+from staff import services as staff_services
 from visits import services as visit_services
 
 from . import test_semiannual_report as semiannual_report_tests
@@ -35,14 +38,14 @@ CURRENT = Period(2026, "H1")
 YEAR = Period(2025, "Y")
 
 
-def read(period: Period) -> tuple[dict[str, int], int]:
+def read(period: Period) -> tuple[dict[str, Any], int]:
     """The figures the pages get, and how many queries that took (1: served from the store)."""
     with CaptureQueriesContext(connection) as queries:
-        report = snapshots.report_figures(period)
+        report = snapshots.counted_figures(period)
     return {f.key: f.value for f in report.figures}, len(queries)
 
 
-def computed(period: Period) -> dict[str, int]:
+def computed(period: Period) -> dict[str, Any]:
     return {f.key: f.value for f in semiannual_report(period)}
 
 
@@ -119,14 +122,18 @@ def _assignment_corrected(manager) -> None:  # noqa: ANN001
     assignment.save()
 
 
-def _employment_form_recorded(manager) -> None:  # noqa: ANN001
-    user = UserFactory(username="a_none")
-    user.employment_form = EmploymentForm.EMPLOYMENT_CONTRACT
-    user.save()
+def _employment_recorded(manager) -> None:  # noqa: ANN001
+    staff_services.record_employment(
+        assistant=UserFactory(username="a_none"),
+        by=manager,
+        form=EmploymentForm.EMPLOYMENT_CONTRACT,
+        working_time=Decimal("0.50"),
+        started_on=D(2025, 3, 1),
+    )
 
 
 def _case_deleted(manager) -> None:  # noqa: ANN001
-    case = family_case("F11 awaiting consent")
+    case = family_case("F01 opened on the last day")
     case.assignments.all().delete()
     case.basis_periods.all().delete()
     case.delete()
@@ -136,17 +143,18 @@ def _case_deleted(manager) -> None:  # noqa: ANN001
     ("change", "expected"),
     [
         (_new_case, {"families": 1, "children": 1}),
-        (_closed_late, {"ended": 1, "ended-moved_away": 1, "duration-up_to_1": 1}),
+        (_closed_late, {"ended": 1, "ended-other": 1, "duration-up_to_1": 1}),
         (_basis_corrected, {"families-court": 1, "za-zyciem": -1}),
         (
             _closure_date_corrected,
-            {"families": 1, "children": 2, "ended": 1, "ended-goals_achieved": 1, "duration-up_to_1": 1},
+            {"families": 1, "children": 2, "ended": 1, "ended-goals": 1, "duration-up_to_1": 1},
         ),
         (_birth_date_corrected, {"children": 1}),
         (_child_removed, {"children": -1}),
-        (_assignment_corrected, {"assistants": 1, "assistants-civil_law": 1}),
-        (_employment_form_recorded, {"assistants-none": -1, "assistants-employment": 1}),
-        (_case_deleted, {"families": -1}),
+        # a_late is employed from July: assigned in June, the employment is not recorded for H1
+        (_assignment_corrected, {"assistants": 1, "assistants-none": 1}),
+        (_employment_recorded, {"assistants-none": -1, "assistants-employment": 1}),
+        (_case_deleted, {"families": -1, "children": -2}),
     ],
     ids=lambda value: getattr(value, "__name__", "")[1:] or None,
 )
@@ -190,17 +198,21 @@ def test_todays_work_reaches_the_current_period(known_set, frozen, manager):
         family=_family("New this year", children=2),
         assistant=UserFactory(username="a_emp"),
         social_worker=None,
-        legal_basis=LegalBasis.VOLUNTARY,
+        legal_basis=LegalBasis.COURT_ORDER,  # the work begins at once
         by=manager,
     )
     after, _queries = read(CURRENT)
-    assert changed(figures, after) == {"families": 1, "children": 2}
+    assert changed(figures, after) == {"families": 1, "families-court": 1, "children": 2}
     services.reassign_case(case=case, assistant=_assistant("a_new", ""), by=manager, reason="Urlop.")
     after_reassignment, _queries = read(CURRENT)
     assert changed(after, after_reassignment) == {"assistants": 1, "assistants-none": 1}
     services.close_case(case=case, reason=ClosureReason.WITHDREW, on=D(2026, 3, 16), by=manager)
     closed, _queries = read(CURRENT)
-    assert changed(after_reassignment, closed) == {"ended": 1, "ended-withdrew": 1, "duration-up_to_1": 1}
+    assert changed(after_reassignment, closed) == {
+        "ended": 1,
+        "ended-no_cooperation": 1,
+        "duration-up_to_1": 1,
+    }
     assert closed == computed(CURRENT)
 
 
@@ -254,7 +266,15 @@ def test_loaders_that_bypass_save_forget_the_stored_figures(known_set, frozen):
         name="Bulk", street="ul. Długa 1", postal_code="00-001", city="Łódź", registered_by=user
     )
     Case.objects.bulk_create(
-        [Case(family=family, assistant=user, legal_basis=LegalBasis.VOLUNTARY, opened_on=D(2025, 3, 1))]
+        [
+            Case(
+                family=family,
+                assistant=user,
+                legal_basis=LegalBasis.VOLUNTARY,
+                opened_on=D(2025, 3, 1),
+                started_on=D(2025, 3, 1),
+            )
+        ]
     )
     assert read(H1) == (EXPECTED, 1)  # no signal: the stored figures stay
     snapshots.forget_all()
@@ -323,7 +343,13 @@ def _families(count: int, assistant, manager) -> None:  # noqa: ANN001
         for relation, born in ((Relation.PARENT, D(1985, 1, 1)), (Relation.CHILD, D(2015, 1, 1)))
     )
     cases = Case.objects.bulk_create(
-        Case(family=family, assistant=assistant, legal_basis=LegalBasis.VOLUNTARY, opened_on=D(2024, 1, 1))
+        Case(
+            family=family,
+            assistant=assistant,
+            legal_basis=LegalBasis.VOLUNTARY,
+            opened_on=D(2024, 1, 1),
+            started_on=D(2024, 1, 1),
+        )
         for family in families
     )
     Assignment.objects.bulk_create(
@@ -351,6 +377,7 @@ def test_the_stored_page_takes_few_queries_whatever_the_number_of_families(
         families = {f.key: f.value for f in page.context["figures"]}["families"]
         assert families == (10 if count == 10 else 500)
     assert counts[0] == counts[1]
-    with django_assert_max_num_queries(8):  # the layout's (session, user, ...) and one for the figures
+    # the layout's (session, user, ...), one for the figures and one for the costs
+    with django_assert_max_num_queries(9):
         assert client.get(url, params).status_code == 200
     assert "Figures computed on" in page.content.decode()

@@ -103,3 +103,20 @@ def test_the_force_flag_works_from_the_command_line(settings):
     settings.DEBUG = False
     call_command("seed_demo", "--force", stdout=StringIO())
     assert User.objects.filter(username="admin", is_administrator=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_report_for_the_last_full_half_year_has_no_empty_section(settings):
+    from reports.snapshots import report_figures
+    from reports.statistics import Period
+
+    settings.DEBUG = True
+    seed()
+    figures = report_figures(Period.last_complete_half()).figures
+    sections: dict[str, int] = {}
+    for figure in figures:
+        sections[figure.section] = sections.get(figure.section, 0) + (1 if figure.value else 0)
+    assert sections and all(sections.values()), sections
+    values = {f.key: f.value for f in figures}
+    # asystent2 moved from a contract for services to employment; asystent3 works for a contracted body.
+    assert (values["assistants-employment"], values["assistants-contracted"]) == (2, 1)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from asystent.models import User
 
+from ..models import AnnualReport
 from ..statistics import PARTS, Period
 
 FIRST_REPORT_YEAR = 2012  # the Act on family support came into force on 1 January 2012
@@ -58,3 +59,22 @@ class AssistantChoiceField(forms.ModelChoiceField):
             "load": self.loads.get(obj.pk, 0),
             "limit": self.limit,
         }
+
+
+class YearForm(forms.Form):
+    """The year of the annual report: from the Act's first year to the current one."""
+
+    year = forms.IntegerField(min_value=FIRST_REPORT_YEAR)
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(_("This year has not started yet."))
+        return year
+
+
+class AnnualTextForm(forms.ModelForm):
+    class Meta:
+        model = AnnualReport
+        fields = ["summary", "needs", "plans"]
+        widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in fields}

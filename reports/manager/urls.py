@@ -12,4 +12,8 @@ urlpatterns = [
     path("manager/report/list/", views.semiannual_drilldown_view, name="semiannual-drilldown"),
     path("manager/report/csv/", views.semiannual_csv_view, name="semiannual-csv"),
     path("manager/report/xlsx/", views.semiannual_xlsx_view, name="semiannual-xlsx"),
+    path("manager/report/pdf/", views.semiannual_pdf_view, name="semiannual-pdf"),
+    path("manager/report/send/", views.semiannual_send_view, name="semiannual-send"),
+    path("manager/annual/", views.annual_view, name="annual"),
+    path("manager/annual/pdf/", views.annual_pdf_view, name="annual-pdf"),
 ]

@@ -7,13 +7,16 @@ files), and every list is also narrowed to the families the user may see, so a f
 a family its reader could not open elsewhere.
 """
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
@@ -24,17 +27,22 @@ from asystent.roles import role_required
 from cases.models import Family
 
 from .. import charts, dashboard, exports, snapshots
+from ..models import AnnualReport
+from ..semiannual import form as report_form
+from ..semiannual import sending
 from ..statistics import (
     FIGURES,
     Period,
+    assistant_rows,
     attach_cases,
     children_of,
     figure_assistants,
     figure_cases,
+    figure_costs,
     figure_families,
 )
 from .filters import CaseFilter, ReferralFilter
-from .forms import PeriodForm
+from .forms import AnnualTextForm, PeriodForm, YearForm
 
 PAGE_SIZE = 25
 # The dashboard's scope: a coordinator's team, or every assistant of the centre.
@@ -210,6 +218,7 @@ def semiannual_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = PeriodForm.for_period(period)
         form.is_valid()
     report = snapshots.report_figures(period) if period else None
+    sent = sending.last_sent(period) if period else None
     return render(
         request,
         "reports/manager/semiannual.html",
@@ -217,8 +226,12 @@ def semiannual_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "period": period,
             "figures": report.figures if report else [],
+            "rows": sending.compare(report.figures, sent) if report else [],
+            "sent": sent,
             "computed_at": report.computed_at if report else None,
             "ongoing": bool(period and period.end >= timezone.localdate()),
+            "regulation": report_form.REGULATION,
+            "form_title": report_form.FORM_TITLE,
         },
     )
 
@@ -233,8 +246,14 @@ def semiannual_drilldown_view(request: AuthenticatedHttpRequest) -> HttpResponse
     definition = FIGURES[key]
     visible = Family.objects.visible_to(request.user)
     context = {"period": period, "figure": definition, "keep": [("figure", key), ("period", period.key)]}
-    if definition.kind == "assistants":
+    if definition.kind == report_form.ASSISTANTS:
         page = _page(request, figure_assistants(key, period))
+        on_rows = assistant_rows(period)
+        for person in page:
+            person.report_row = FIGURES[on_rows[person.pk]]
+        context.update(page=page, total=page.paginator.count, filter=None)
+    elif definition.kind in (report_form.MONEY, report_form.HEADCOUNT):
+        page = _page(request, figure_costs(key, period).order_by("month", "source"))
         context.update(page=page, total=page.paginator.count, filter=None)
     else:
         filterset = CaseFilter(
@@ -271,3 +290,73 @@ def semiannual_xlsx_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(period, "xlsx")}"'
     return response
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@_managers
+@require_POST
+def semiannual_send_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Freeze the period's figures as sent to the voivode, by whom and when."""
+    period = _period_from(request)
+    try:
+        sending.send_report(period=period, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The report was recorded as sent; later changes are shown against it."))
+    return redirect(f"{reverse('reports:semiannual')}?year={period.year}&part={period.part}")
+
+
+@_figures_readers
+@require_GET
+def semiannual_pdf_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    period = _period_from(request)
+    pdf = sending.semiannual_pdf(period)
+    log_access(request, family_id=None, obj=Centre.load(), action=AccessAction.EXPORT)
+    return _attachment(HttpResponse(pdf, content_type="application/pdf"), exports.filename(period, "pdf"))
+
+
+def _year_from(request: AuthenticatedHttpRequest) -> int:
+    form = YearForm(request.GET or {"year": timezone.localdate().year - 1})
+    if not form.is_valid():
+        raise Http404
+    return form.cleaned_data["year"]
+
+
+@_managers
+def annual_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The annual report to the gmina council: the year's figures and the manager's text."""
+    year = _year_from(request)
+    text = AnnualReport.objects.filter(year=year).first() or AnnualReport(year=year)
+    form = AnnualTextForm(request.POST or None, instance=text)
+    if request.method == "POST" and form.is_valid():
+        sending.save_annual_text(year=year, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect(f"{reverse('reports:annual')}?year={year}")
+    period = Period(year, "Y")
+    return render(
+        request,
+        "reports/manager/annual.html",
+        {
+            "year": year,
+            "period": period,
+            "form": form,
+            "figures": snapshots.report_figures(period).figures,
+            "years": list(range(timezone.localdate().year, 2011, -1)),
+        },
+    )
+
+
+@_managers
+@require_GET
+def annual_pdf_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    year = _year_from(request)
+    pdf = sending.annual_pdf(year)
+    log_access(request, family_id=None, obj=Centre.load(), action=AccessAction.EXPORT)
+    return _attachment(
+        HttpResponse(pdf, content_type="application/pdf"), f"sprawozdanie-rada-gminy-{year}.pdf"
+    )

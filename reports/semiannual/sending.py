@@ -1,0 +1,108 @@
+"""Sending the report: the figures frozen as sent (who, when), and each figure's difference
+against the latest sent version of its period; the PDFs of the semi-annual and annual reports on
+the centre's letterhead."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from asystent.models import Centre, User
+from documents.pdf import LOGO_URL, InternalOnlyFetcher, html_to_pdf
+
+from ..models import AnnualReport, SentReport
+from ..snapshots import report_figures
+from ..statistics import Figure, Period
+from . import form
+
+PDF_LANGUAGE = "pl"
+
+
+def _stored(value: int | Decimal) -> int | str:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _read(value: int | str, like: int | Decimal) -> int | Decimal:
+    return Decimal(value) if isinstance(like, Decimal) else int(value)
+
+
+def send_report(*, period: Period, by: User) -> SentReport:
+    """Freeze the period's figures as sent today by `by`. Only a period that has ended."""
+    if period.end >= timezone.localdate():
+        raise ValidationError(_("Only a period that has ended can be sent."))
+    with transaction.atomic():
+        figures = report_figures(period).figures
+        return SentReport.objects.create(
+            period=period.key,
+            figures={f.key: _stored(f.value) for f in figures},
+            sent_at=timezone.now(),
+            sent_by=by,
+        )
+
+
+def last_sent(period: Period) -> SentReport | None:
+    return SentReport.objects.filter(period=period.key).select_related("sent_by").first()
+
+
+def compare(figures: list[Figure], sent: SentReport | None) -> list[dict]:
+    """Each figure with its sent value and the difference (None where nothing was sent, or the
+    figure is unchanged)."""
+    rows = []
+    for figure in figures:
+        sent_value = difference = None
+        if sent is not None and figure.key in sent.figures:
+            sent_value = _read(sent.figures[figure.key], figure.value)
+            if sent_value != figure.value:
+                difference = figure.value - sent_value
+        rows.append({"figure": figure, "sent": sent_value, "difference": difference})
+    return rows
+
+
+def _pdf(template: str, context: dict) -> bytes:
+    centre = Centre.load()
+    with translation.override(PDF_LANGUAGE):
+        html = render_to_string(
+            template,
+            {
+                **context,
+                "centre": centre,
+                "logo_url": LOGO_URL if centre.logo else "",
+                "regulation": form.REGULATION,
+            },
+        )
+    return html_to_pdf(html, fetcher=InternalOnlyFetcher(centre))
+
+
+def semiannual_pdf(period: Period) -> bytes:
+    figures = report_figures(period).figures
+    return _pdf(
+        "reports/manager/semiannual_pdf.html",
+        {"period": period, "figures": figures, "form_title": form.FORM_TITLE, "today": timezone.localdate()},
+    )
+
+
+def annual_pdf(year: int) -> bytes:
+    period = Period(year, "Y")
+    text = AnnualReport.objects.filter(year=year).first() or AnnualReport(year=year)
+    return _pdf(
+        "reports/manager/annual_pdf.html",
+        {
+            "period": period,
+            "figures": report_figures(period).figures,
+            "text": text,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def save_annual_text(*, year: int, by: User, **texts: str) -> AnnualReport:
+    report, _created = AnnualReport.objects.get_or_create(year=year)
+    for name, value in texts.items():
+        setattr(report, name, value)
+    report.updated_by = by
+    report.full_clean()
+    report.save()
+    return report
