@@ -33,6 +33,7 @@ urlpatterns = [
     path("courts/", include("courts.urls")),
     path("documents/", include("documents.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("api.urls")),
     path("login/verify/", two_factor.verify, name="two-factor-verify"),
     path("account/two-factor/", two_factor.setup, name="two-factor-setup"),
     path("account/recovery-codes/", two_factor.recovery_codes, name="two-factor-recovery"),
