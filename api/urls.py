@@ -1,7 +1,7 @@
 """The REST API under /api/v1/ (token or session), its schema and documentation (behind the
 login), the account page, and the calendar feed at its secret address."""
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -33,8 +33,9 @@ urlpatterns = [
     path("api/v1/notifications/", _api(views.NotificationList), name="notification-list"),
     path("api/v1/notifications/<int:pk>/read/", _api(views.NotificationRead), name="notification-read"),
     path("api/v1/reports/semiannual/", _api(views.SemiannualReport), name="report-semiannual"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Behind the login like every page: without a session, to the login page.
+    path("api/schema/", login_required(SpectacularAPIView.as_view()), name="schema"),
+    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
     path("account/", account.account, name="account"),
     path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token-revoke"),
     path("account/calendar/", account.feed_regenerate, name="feed-regenerate"),
