@@ -27,7 +27,9 @@ PAST_DAYS = 90
 OPEN_CASES = (CaseStatus.AWAITING_CONSENT, CaseStatus.ACTIVE, CaseStatus.MONITORING)
 
 
-def _event(uid: str, summary: str, start: dt.date | dt.datetime, end: dt.date | dt.datetime, stamp: dt.datetime) -> Event:
+def _event(
+    uid: str, summary: str, start: dt.date | dt.datetime, end: dt.date | dt.datetime, stamp: dt.datetime
+) -> Event:
     event = Event()
     event.add("uid", f"{uid}@asystent")
     event.add("dtstamp", stamp)
@@ -43,7 +45,9 @@ def _case(case_id: int) -> str:
 
 def _visit_events(user: User, since: dt.date, stamp: dt.datetime, zone: zoneinfo.ZoneInfo) -> Iterator[Event]:
     visits = Visit.objects.visible_to(user).filter(author=user, date__gte=since).order_by("date", "pk")
-    for visit in visits.only("pk", "case_id", "date", "start_time", "end_time", "duration_minutes", "next_meeting"):
+    for visit in visits.only(
+        "pk", "case_id", "date", "start_time", "end_time", "duration_minutes", "next_meeting"
+    ):
         summary = _("Visit: %(case)s") % {"case": _case(visit.case_id)}
         if visit.start_time:
             start = dt.datetime.combine(visit.date, visit.start_time, tzinfo=zone)
@@ -78,10 +82,14 @@ def _deadline_events(user: User, since: dt.date, stamp: dt.datetime) -> Iterator
                 status__in=(ActionStatus.DONE, ActionStatus.NOT_DONE)
             )
             for action in actions.order_by("deadline", "pk").only("pk", "deadline"):
-                yield _deadline(f"action-{action.pk}", _("Work plan action due"), case.pk, action.deadline, stamp)
+                yield _deadline(
+                    f"action-{action.pk}", _("Work plan action due"), case.pk, action.deadline, stamp
+                )
     requests = CourtRequest.objects.open().filter(case__in=[c.pk for c in cases], due_date__gte=since)
     for request in requests.order_by("due_date", "pk").only("pk", "case_id", "due_date"):
-        yield _deadline(f"court-{request.pk}", _("Opinion for the court due"), request.case_id, request.due_date, stamp)
+        yield _deadline(
+            f"court-{request.pk}", _("Opinion for the court due"), request.case_id, request.due_date, stamp
+        )
 
 
 def feed(user: User) -> bytes:

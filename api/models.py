@@ -85,6 +85,9 @@ class IdempotencyKey(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
 
+    def __str__(self) -> str:
+        return self.key
+
 
 class CalendarFeed(models.Model):
     """The secret address of a user's calendar feed; a new one ends the old one."""

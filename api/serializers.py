@@ -25,7 +25,17 @@ class MemberSerializer(serializers.ModelSerializer[FamilyMember]):
 
     class Meta:
         model = FamilyMember
-        fields = ["id", "family", "first_name", "last_name", "relation", "birth_date", "sex", "pesel", "placement"]
+        fields = [
+            "id",
+            "family",
+            "first_name",
+            "last_name",
+            "relation",
+            "birth_date",
+            "sex",
+            "pesel",
+            "placement",
+        ]
 
 
 class FamilySerializer(serializers.ModelSerializer[Family]):
@@ -141,7 +151,15 @@ class VisitCreateSerializer(serializers.Serializer[Any]):
 class PlanActionSerializer(serializers.ModelSerializer[PlanAction]):
     class Meta:
         model = PlanAction
-        fields = ["id", "description", "responsible", "responsible_name", "deadline", "expected_effect", "status"]
+        fields = [
+            "id",
+            "description",
+            "responsible",
+            "responsible_name",
+            "deadline",
+            "expected_effect",
+            "status",
+        ]
 
 
 class GoalSerializer(serializers.ModelSerializer[Goal]):
@@ -220,7 +238,8 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
 class FigureSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     section = serializers.CharField()
-    label = serializers.CharField()
+    # DRF's metaclass takes declared fields out of the class; the stubs see Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     value = serializers.IntegerField()
 
 
@@ -230,4 +249,3 @@ class ReportSerializer(serializers.Serializer[Any]):
     end = serializers.DateField()
     computed_at = serializers.DateTimeField()
     figures = FigureSerializer(many=True)
-

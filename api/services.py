@@ -25,7 +25,9 @@ def ensure_may_hold_tokens(user: User, *, verified: bool) -> None:
         raise PermissionDenied(_("Finish the two-step login before creating an access token."))
 
 
-def create_token(*, user: User, name: str, expires_on: dt.date, scope: str, verified: bool) -> tuple[AccessToken, str]:
+def create_token(
+    *, user: User, name: str, expires_on: dt.date, scope: str, verified: bool
+) -> tuple[AccessToken, str]:
     """The new token and its secret, which is never stored and cannot be shown again."""
     ensure_may_hold_tokens(user, verified=verified)
     today = timezone.localdate()
@@ -75,7 +77,9 @@ def new_feed_address(*, user: User) -> str:
 
 def find_feed(secret: str) -> CalendarFeed | None:
     feed = (
-        CalendarFeed.objects.select_related("user").filter(digest=digest(secret), user__is_active=True).first()
+        CalendarFeed.objects.select_related("user")
+        .filter(digest=digest(secret), user__is_active=True)
+        .first()
     )
     if feed is not None:
         CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())

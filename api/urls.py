@@ -1,16 +1,20 @@
 """The REST API under /api/v1/ (token or session), its schema and documentation (behind the
 login), the account page, and the calendar feed at its secret address."""
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_not_required, login_required
+from django.http import HttpResponseBase
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.views import APIView
 
 from . import account, views
 
 app_name = "api"
 
 
-def _api(view_class: type) -> object:
+def _api(view_class: type[APIView]) -> Callable[..., HttpResponseBase]:
     """A view of the API: it authenticates by itself (a token or the session), so the login
     middleware lets it through and DRF answers 401 without credentials."""
     return login_not_required(view_class.as_view())
@@ -35,7 +39,9 @@ urlpatterns = [
     path("api/v1/reports/semiannual/", _api(views.SemiannualReport), name="report-semiannual"),
     # Behind the login like every page: without a session, to the login page.
     path("api/schema/", login_required(SpectacularAPIView.as_view()), name="schema"),
-    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    path(
+        "api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"
+    ),
     path("account/", account.account, name="account"),
     path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token-revoke"),
     path("account/calendar/", account.feed_regenerate, name="feed-regenerate"),

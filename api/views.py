@@ -176,10 +176,13 @@ class VisitListCreate(AuditedListView):
         fingerprint = hashlib.sha256(
             json.dumps(request.data, sort_keys=True, default=str).encode()
         ).hexdigest()
-        visit, created = _create_once(user, key, fingerprint, lambda: _new_visit(case, body.initial_data, user))
+        visit, created = _create_once(
+            user, key, fingerprint, lambda: _new_visit(case, body.initial_data, user)
+        )
         log_access(_http(request), family_id=case.family_id, obj=visit, action=AccessAction.VIEW)
         return Response(
-            serializers.VisitSerializer(visit).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+            serializers.VisitSerializer(visit).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 
@@ -191,7 +194,7 @@ def _new_visit(case: Case, data: Any, user: User) -> Visit:
         raise BadRequest({"non_field_errors": [blocker]})
     form = VisitForm({k: v for k, v in data.items() if k not in ("case", "final")}, case=case, final=final)
     if not form.is_valid():
-        raise BadRequest({field: list(messages) for field, messages in form.errors.items()})
+        raise BadRequest({field: [str(m) for m in messages] for field, messages in form.errors.items()})
     try:
         return save_visit(case=case, data=form.cleaned_data, by=user, final=final)
     except ValidationError as error:
@@ -235,8 +238,14 @@ class PlanList(AuditedListView):
     serializer_class = serializers.WorkPlanSerializer
 
     def get_queryset(self) -> QuerySet[WorkPlan]:
-        plans = WorkPlan.objects.filter(case__in=Case.objects.visible_to(self.request.user)).select_related("case")
-        return _case_filter(self.request, plans).prefetch_related("goals__area", "goals__actions").order_by("-created_at", "-pk")
+        plans = WorkPlan.objects.filter(case__in=Case.objects.visible_to(self.request.user)).select_related(
+            "case"
+        )
+        return (
+            _case_filter(self.request, plans)
+            .prefetch_related("goals__area", "goals__actions")
+            .order_by("-created_at", "-pk")
+        )
 
 
 class PlanDetail(AuditedDetailView):
@@ -249,7 +258,9 @@ class AssessmentList(AuditedListView):
 
     def get_queryset(self) -> QuerySet[Assessment]:
         assessments = Assessment.objects.filter(case__in=Case.objects.visible_to(self.request.user))
-        return _case_filter(self.request, assessments.select_related("case", "author")).order_by("-date", "-pk")
+        return _case_filter(self.request, assessments.select_related("case", "author")).order_by(
+            "-date", "-pk"
+        )
 
 
 class AssessmentDetail(AuditedDetailView):
@@ -276,9 +287,8 @@ class CourtRequestDetail(AuditedDetailView):
     @staticmethod
     def get_for(user: User, pk: int) -> CourtRequest:
         found = get_court_request_for(user, pk)
-        found.opinion_status = _with_opinion_status(CourtRequest.objects.filter(pk=pk)).values_list(  # type: ignore[attr-defined]
-            "opinion_status", flat=True
-        )[0]
+        latest = OpinionVersion.objects.filter(opinion__request=found).order_by("-number")
+        found.opinion_status = latest.values_list("status", flat=True).first()  # type: ignore[attr-defined]
         return found
 
 
@@ -329,8 +339,8 @@ class SemiannualReport(APIView):
             "end": period.end,
             "computed_at": report.computed_at,
             "figures": [
-                {"key": f.key, "section": f.section, "label": f.label, "value": f.value} for f in report.figures
+                {"key": f.key, "section": f.section, "label": f.label, "value": f.value}
+                for f in report.figures
             ],
         }
         return Response(serializers.ReportSerializer(data).data)
-

@@ -8,14 +8,14 @@ import threading
 import pytest
 import yaml
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
-from django.urls import URLPattern, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from openapi_spec_validator import validate
 
 from api import services
-from api.models import AccessToken, CalendarFeed, IdempotencyKey, TokenScope
+from api.models import AccessToken, IdempotencyKey, TokenScope
 from asystent.models import AccessLog
 from cases.models import ProblemArea
 from notifications.models import Notification
@@ -83,8 +83,14 @@ MATRIX = {
 
 
 def _api_route_names() -> set[str]:
-    (resolver,) = [p for p in get_resolver().url_patterns if getattr(p, "namespace", None) == "api"]
-    return {f"api:{p.name}" for p in resolver.url_patterns if isinstance(p, URLPattern) and str(p.pattern).startswith("api/v1/")}
+    (resolver,) = [
+        p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "api"
+    ]
+    return {
+        f"api:{p.name}"
+        for p in resolver.url_patterns
+        if isinstance(p, URLPattern) and str(p.pattern).startswith("api/v1/")
+    }
 
 
 def test_every_endpoint_has_its_row_in_the_matrix():
@@ -126,7 +132,11 @@ def world(db, social_worker, assistant, other_assistant, manager, admin_user):
 
 def _token(user, scope=TokenScope.READ, days=30):
     _token_obj, secret = services.create_token(
-        user=user, name="test", expires_on=timezone.localdate() + dt.timedelta(days=days), scope=scope, verified=True
+        user=user,
+        name="test",
+        expires_on=timezone.localdate() + dt.timedelta(days=days),
+        scope=scope,
+        verified=True,
     )
     return secret
 
@@ -142,7 +152,9 @@ def _call(client, method, url, world, token=None, key="k1"):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
     if method == "post":
         body = _visit_body(world) if url == reverse("api:visit-list") else {}
-        return client.post(url, json.dumps(body), content_type="application/json", HTTP_IDEMPOTENCY_KEY=key, **headers)
+        return client.post(
+            url, json.dumps(body), content_type="application/json", HTTP_IDEMPOTENCY_KEY=key, **headers
+        )
     return client.get(url, **headers)
 
 
@@ -159,7 +171,9 @@ def test_route_role_and_scope(world, name, credential):
             client.force_login(user)
         else:
             token = _token(user, TokenScope.WRITE if credential == "write" else TokenScope.READ)
-        response = _call(client, method, _url(name, world, on, role), world, token, key=f"{role}-{credential}")
+        response = _call(
+            client, method, _url(name, world, on, role), world, token, key=f"{role}-{credential}"
+        )
         if method == "post" and credential == "read":
             expected = 403  # a read-only token writes nothing
         assert response.status_code == expected, f"{name} {role} {credential}: {response.content[:300]!r}"
@@ -171,21 +185,41 @@ def test_route_role_and_scope(world, name, credential):
 
 @pytest.mark.django_db
 def test_lists_hold_only_what_the_user_sees(world):
-    for role, sees in (("other_assistant", False), ("assistant", True), ("admin_user", False), ("manager", True)):
+    for role, sees in (
+        ("other_assistant", False),
+        ("assistant", True),
+        ("admin_user", False),
+        ("manager", True),
+    ):
         token = _token(world["users"][role])
-        for name, key in (("api:family-list", "family"), ("api:case-list", "case"), ("api:plan-list", "plan")):
-            ids = [row["id"] for row in Client().get(reverse(name), HTTP_AUTHORIZATION=f"Bearer {token}").json()["results"]]
+        for name, key in (
+            ("api:family-list", "family"),
+            ("api:case-list", "case"),
+            ("api:plan-list", "plan"),
+        ):
+            ids = [
+                row["id"]
+                for row in Client().get(reverse(name), HTTP_AUTHORIZATION=f"Bearer {token}").json()["results"]
+            ]
             assert (world[key].pk in ids) is sees, f"{name} {role}"
 
 
 @pytest.mark.django_db
 def test_the_case_shows_its_legal_basis_and_assignment(world):
     token = _token(world["users"]["assistant"])
-    data = Client().get(reverse("api:case-detail", args=[world["case"].pk]), HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    data = (
+        Client()
+        .get(reverse("api:case-detail", args=[world["case"].pk]), HTTP_AUTHORIZATION=f"Bearer {token}")
+        .json()
+    )
     assert data["legal_basis"] == "voluntary"
     assert data["assistant"]["id"] == world["users"]["assistant"].pk
     assert [a["assistant"]["id"] for a in data["assignments"]] == [world["users"]["assistant"].pk]
-    member = Client().get(reverse("api:member-detail", args=[world["member"].pk]), HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    member = (
+        Client()
+        .get(reverse("api:member-detail", args=[world["member"].pk]), HTTP_AUTHORIZATION=f"Bearer {token}")
+        .json()
+    )
     assert world["member"].pesel not in json.dumps(member)  # masked, as on the family page
 
 
@@ -195,7 +229,14 @@ def test_the_court_request_shows_its_opinion_status(world):
 
     court_services.draft_opinion(request=world["court_request"], by=world["users"]["assistant"])
     token = _token(world["users"]["manager"])
-    data = Client().get(reverse("api:court-request-detail", args=[world["court_request"].pk]), HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    data = (
+        Client()
+        .get(
+            reverse("api:court-request-detail", args=[world["court_request"].pk]),
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        .json()
+    )
     assert data["opinion_status"] == "draft"
 
 
@@ -250,29 +291,24 @@ def test_a_manager_needs_the_second_step_for_a_token(world, settings):
     manager = world["users"]["manager"]
     with pytest.raises(PermissionDenied):
         services.create_token(
-            user=manager, name="x", expires_on=timezone.localdate() + dt.timedelta(days=5), scope="read", verified=False
+            user=manager,
+            name="x",
+            expires_on=timezone.localdate() + dt.timedelta(days=5),
+            scope="read",
+            verified=False,
         )
 
 
 @pytest.mark.django_db
-def test_requests_are_throttled_per_token(world, settings, empty_cache):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "2/min"}}
-    from rest_framework.settings import api_settings
+def test_requests_are_throttled_per_token(world, monkeypatch, empty_cache):
+    from api.throttling import PerTokenThrottle
 
-    api_settings.reload()
-    try:
-        from api.throttling import PerTokenThrottle
-
-        PerTokenThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
-        first, second = _token(world["users"]["assistant"]), _token(world["users"]["assistant"])
-        url = reverse("api:notification-list")
-        codes = [Client().get(url, HTTP_AUTHORIZATION=f"Bearer {first}").status_code for _ in range(3)]
-        assert codes == [200, 200, 429]
-        assert Client().get(url, HTTP_AUTHORIZATION=f"Bearer {second}").status_code == 200
-    finally:
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "600/min"}}
-        api_settings.reload()
-        PerTokenThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    monkeypatch.setattr(PerTokenThrottle, "THROTTLE_RATES", {"token": "2/min"})
+    first, second = _token(world["users"]["assistant"]), _token(world["users"]["assistant"])
+    url = reverse("api:notification-list")
+    codes = [Client().get(url, HTTP_AUTHORIZATION=f"Bearer {first}").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert Client().get(url, HTTP_AUTHORIZATION=f"Bearer {second}").status_code == 200
 
 
 # --- the idempotent create -------------------------------------------------------------------------
@@ -302,7 +338,12 @@ def test_the_same_key_twice_creates_one_visit(world):
 @pytest.mark.django_db
 def test_a_visit_needs_the_key_and_valid_fields(world):
     secret = _token(world["users"]["assistant"], TokenScope.WRITE)
-    no_key = Client().post(reverse("api:visit-list"), json.dumps(_visit_body(world)), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    no_key = Client().post(
+        reverse("api:visit-list"),
+        json.dumps(_visit_body(world)),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
     assert no_key.status_code == 400
     bad = Client().post(
         reverse("api:visit-list"),
@@ -349,7 +390,9 @@ def test_two_concurrent_creates_with_one_key_make_one_visit(world):
     for thread in threads:
         thread.join()
     assert sorted(codes) == [200, 201]
-    assert Visit.objects.filter(case=world["case"], author=world["users"]["assistant"]).count() == 2  # the factory's + one
+    assert (
+        Visit.objects.filter(case=world["case"], author=world["users"]["assistant"]).count() == 2
+    )  # the factory's + one
 
 
 # --- the audit -------------------------------------------------------------------------------------
@@ -362,14 +405,28 @@ def test_every_read_of_an_object_records_the_access(world, name):
     manager = world["users"]["manager"]
     secret = _token(manager)
     obj = world[on]
-    assert Client().get(reverse(name, args=[obj.pk]), HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
-    assert AccessLog.objects.filter(user=manager, object_type=obj._meta.model_name, object_id=obj.pk, family_id=world["family"].pk).count() == 1
+    assert (
+        Client().get(reverse(name, args=[obj.pk]), HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    )
+    assert (
+        AccessLog.objects.filter(
+            user=manager, object_type=obj._meta.model_name, object_id=obj.pk, family_id=world["family"].pk
+        ).count()
+        == 1
+    )
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("name", "key"),
-    [("api:family-list", "family"), ("api:case-list", "case"), ("api:visit-list", "visit"), ("api:plan-list", "plan"), ("api:assessment-list", "assessment"), ("api:court-request-list", "court_request")],
+    [
+        ("api:family-list", "family"),
+        ("api:case-list", "case"),
+        ("api:visit-list", "visit"),
+        ("api:plan-list", "plan"),
+        ("api:assessment-list", "assessment"),
+        ("api:court-request-list", "court_request"),
+    ],
 )
 def test_every_list_records_each_record_shown(world, name, key):
     assistant = world["users"]["assistant"]

@@ -3,6 +3,7 @@ time zone, naming a case by its number only, at a secret address that a new one 
 
 import datetime as dt
 import zoneinfo
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -45,14 +46,23 @@ def work(assistant, social_worker):
     plan = WorkPlanFactory(case=case, created_by=assistant)
     action = PlanActionFactory(goal=GoalFactory(plan=plan), deadline=today + dt.timedelta(days=10))
     PlanActionFactory(goal=action.goal, deadline=today + dt.timedelta(days=11), status=ActionStatus.DONE)
-    court_request = CourtRequestFactory(case=case, registered_by=assistant, due_date=today + dt.timedelta(days=14))
+    court_request = CourtRequestFactory(
+        case=case, registered_by=assistant, due_date=today + dt.timedelta(days=14)
+    )
     # Another assistant's family: never in this feed.
     other = VisitFactory(case=CaseFactory(), date=today - dt.timedelta(days=1))
-    return {"family": family, "member": member, "case": case, "visit": visit, "action": action,
-            "court_request": court_request, "other": other}
+    return {
+        "family": family,
+        "member": member,
+        "case": case,
+        "visit": visit,
+        "action": action,
+        "court_request": court_request,
+        "other": other,
+    }
 
 
-def _events(data: bytes) -> dict[str, object]:
+def _events(data: bytes) -> dict[str, Any]:
     parsed = Calendar.from_ical(data)
     return {str(event["uid"]).split("@")[0]: event for event in parsed.walk("VEVENT")}
 

@@ -153,7 +153,7 @@ ROUTES: dict[str, Expect] = {
     "api:account": get(None, ALL_200),
     "api:token-revoke": post(lambda w: reverse("api:token-revoke", args=[10**9]), (404,) * 6),
     "api:feed-regenerate": post(None, ALL_200),
-    "api:calendar-feed": get(lambda w: reverse("api:calendar-feed", args=["unknown"]), (404,) * 6, anonymous=404),
+    "api:calendar-feed": get(lambda w: reverse("api:calendar-feed", args=["x"]), (404,) * 6, anonymous=404),
     "notifications:list": get(None, ALL_200),
     "notifications:read": post("a.notification", (404, 404, 302, 404, 404, 404)),
     "notifications:read-all": post(None, ALL_302),
