@@ -10,7 +10,11 @@ from api.models import AccessToken
 
 
 def _create(client, **overrides):
-    data = {"name": "Raporty", "expires_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat(), "scope": "read"}
+    data = {
+        "name": "Raporty",
+        "expires_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+        "scope": "read",
+    }
     return client.post(reverse("api:account"), {**data, **overrides})
 
 
