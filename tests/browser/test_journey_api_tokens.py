@@ -66,3 +66,15 @@ def test_a_token_is_created_used_and_revoked(page, base):
     with urlopen(feed_url) as response:  # noqa: S310
         assert response.headers["Content-Type"].startswith("text/calendar")
         assert b"BEGIN:VCALENDAR" in response.read()
+
+
+def test_the_api_documentation_is_served_from_the_application(page, base):
+    UserFactory(username="anna", assistant=True)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    login(page, base, "anna")
+    page.goto(f"{base}/api/docs/")
+    expect(page.get_by_role("heading", name=re.compile("Asystent API"))).to_be_visible()
+    expect(page.get_by_text("/api/v1/visits/").first).to_be_visible()
+    # Swagger UI and its scripts come from the installed package, nothing from a CDN.
+    assert [url for url in requested if not url.startswith((base, "data:"))] == []
