@@ -16,7 +16,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError as BadRequest
 from rest_framework.request import Request
@@ -89,6 +89,12 @@ class AuditedDetailView(generics.RetrieveAPIView):
         return obj
 
 
+# The lists of a case's records take ?case=<number> to show one case's.
+BY_CASE = extend_schema_view(
+    get=extend_schema(parameters=[OpenApiParameter("case", OpenApiTypes.INT, OpenApiParameter.QUERY)])
+)
+
+
 def _case_filter(request: Request, queryset: QuerySet[Any], field: str = "case") -> QuerySet[Any]:
     value = request.query_params.get("case")
     if value is None:
@@ -140,6 +146,7 @@ class CaseDetail(AuditedDetailView):
 # --- visits ---------------------------------------------------------------------------------------
 
 
+@BY_CASE
 class VisitListCreate(AuditedListView):
     serializer_class = serializers.VisitSerializer
 
@@ -156,7 +163,6 @@ class VisitListCreate(AuditedListView):
                 required=True,
                 description="The same key twice creates one visit; the second answer repeats the first.",
             ),
-            OpenApiParameter("case", OpenApiTypes.INT, OpenApiParameter.QUERY, required=False),
         ],
         request=serializers.VisitCreateSerializer,
         responses={201: serializers.VisitSerializer, 200: serializers.VisitSerializer},
@@ -234,6 +240,7 @@ class VisitDetail(AuditedDetailView):
 # --- work plans, assessments, court requests ------------------------------------------------------
 
 
+@BY_CASE
 class PlanList(AuditedListView):
     serializer_class = serializers.WorkPlanSerializer
 
@@ -253,6 +260,7 @@ class PlanDetail(AuditedDetailView):
     get_for = staticmethod(get_plan_for)
 
 
+@BY_CASE
 class AssessmentList(AuditedListView):
     serializer_class = serializers.AssessmentSerializer
 
@@ -273,6 +281,7 @@ def _with_opinion_status(requests: QuerySet[CourtRequest]) -> QuerySet[CourtRequ
     return requests.annotate(opinion_status=Subquery(latest.values("status")[:1]))
 
 
+@BY_CASE
 class CourtRequestList(AuditedListView):
     serializer_class = serializers.CourtRequestSerializer
 
