@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "documents",
     "courts",
     "reports",
+    "api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +268,43 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="asystent@localhost")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # The address people open the application at: links in e-mails are built from it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# The REST API (app `api`): personal access tokens or the session; JSON only; requests counted
+# per token in the cache (API_THROTTLE_RATE, e.g. "600/min").
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.AccessTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopeAllows"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_THROTTLE_RATE", default="600/min")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Asystent API",
+    "DESCRIPTION": "Families, cases, visits, plans, assessments, court requests and notifications, "
+    "as the token's owner sees them in the application.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation are behind the login, like every page.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.enums.CaseStatus",
+        "ActionStatusEnum": "cases.enums.ActionStatus",
+        "AssessmentStatusEnum": "cases.enums.AssessmentStatus",
+        "VisitStatusEnum": "visits.enums.VisitStatus",
+        "CourtRequestStatusEnum": "courts.enums.CourtRequestStatus",
+    },
+}
 
 # Content-Security-Policy: scripts only from our own static files, never inline.
 CONTENT_SECURITY_POLICY = {

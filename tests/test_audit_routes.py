@@ -28,6 +28,8 @@ NO_FILE_DATA = {
     "documents:status": "polled every 2 s under a document whose page recorded the view; shows "
     "only the rendering's state and the download link",
     "assistant-limit": "an assistant's personal limit of families: a staff setting, no family's data",
+    "api:calendar-feed": "the user's own visits and deadlines, each naming its case by number only "
+    "(no family's name, address or PESEL); opened by a calendar application without a login",
 }
 # Pages without an object in their URL that show records of several families: each must record
 # what it shows.
@@ -53,10 +55,20 @@ def _recording_functions(module) -> set[str]:  # noqa: ANN001
         recording |= more
 
 
-def _records_reads(view) -> bool:  # noqa: ANN001
+def _view_source(view) -> tuple[str, object]:  # noqa: ANN001
+    """The view's source and module; of a class-based view, its class and the classes it inherits
+    from in its own module (where the API's views record their reads)."""
     function = inspect.unwrap(view)
-    source = inspect.getsource(function)
-    recording = _recording_functions(inspect.getmodule(function))
+    cls = getattr(function, "view_class", None)
+    if cls is None:
+        return inspect.getsource(function), inspect.getmodule(function)
+    own = [klass for klass in cls.__mro__ if klass.__module__ == cls.__module__]
+    return "".join(inspect.getsource(klass) for klass in own), inspect.getmodule(cls)
+
+
+def _records_reads(view) -> bool:  # noqa: ANN001
+    source, module = _view_source(view)
+    recording = _recording_functions(module)
     return any(f"{name}(" in source for name in recording)
 
 
@@ -82,6 +94,9 @@ def test_the_browser_table_names_only_audited_routes():
 
 
 def _answers_get(view) -> bool:  # noqa: ANN001
+    cls = getattr(inspect.unwrap(view), "view_class", None)
+    if cls is not None:
+        return hasattr(cls, "get")
     source = inspect.getsource(inspect.unwrap(view))
     return "@require_POST" not in source
 
@@ -98,6 +113,7 @@ FILE_ROUTES = sorted({route.name for route in ROUTES if _is_file_route(route)})
 
 def test_the_scan_finds_the_pages_of_the_file():
     assert {"cases:member-edit", "courts:opinion-versions", "visits:visit-detail"} <= set(FILE_ROUTES)
+    assert {"api:case-detail", "api:visit-detail"} <= set(FILE_ROUTES)  # class-based views too
     assert "cases:plan-confirm" not in FILE_ROUTES  # POST only: it redirects, showing nothing
 
 

@@ -29,6 +29,11 @@ PUBLIC = {
     "healthz": "probed by the load balancer and monitoring, no personal data",
     "admin:login": "Django admin's own login form (the admin is open only to administrators)",
 }
+# The REST API authenticates each request itself (a token or the session): without credentials it
+# answers 401 (403 for a POST-only route, which refuses the method first), never a login page;
+# the calendar feed is opened by a calendar application at its secret address (404 for any other).
+OWN_AUTHENTICATION = {"api:calendar-feed": 404}
+OWN_AUTHENTICATION_PREFIX = "/api/v1/"
 # Namespaces whose views redirect to their own login page instead of ours; both are logins.
 OWN_LOGIN = {"admin": "admin:login"}
 
@@ -155,6 +160,12 @@ def test_every_route_requires_login(client, route):
     response = client.get(route.url)
     if route.name in PUBLIC:
         assert response.status_code == 200, f"public route {route} answered {response.status_code}"
+        return
+    if route.name in OWN_AUTHENTICATION:
+        assert response.status_code == OWN_AUTHENTICATION[route.name]
+        return
+    if route.url.startswith(OWN_AUTHENTICATION_PREFIX):
+        assert response.status_code in (401, 405), (route, response.status_code)
         return
     assert response.status_code == 302, f"{route} answered {response.status_code} without login"
     location = urlsplit(response.url)

@@ -131,6 +131,15 @@ NOT_CHECKED = {
     "cases:retention": "one row per case past retention shown",
     "cases:retention-protocol": "one row per case on the protocol",
     "cases:closure-return": "POST only: a return without its comment shows the proposal again",
+    # The REST API: no browser opens it; tests/test_api.py checks the row of every read.
+    **{
+        f"api:{name}": "the REST API, checked in tests/test_api.py"
+        for name in (
+            "family-list", "family-detail", "member-detail", "case-list", "case-detail", "visit-list",
+            "visit-detail", "plan-list", "plan-detail", "assessment-list", "assessment-detail",
+            "court-request-list", "court-request-detail",
+        )
+    },
 }
 
 
