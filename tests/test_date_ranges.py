@@ -106,6 +106,11 @@ FORM_KWARGS = {
     "RangeForm": lambda w: {},
     "NonCooperationForm": lambda w: {},
     "CourtNoticeForm": lambda w: {},
+    "FamilyReportForm": lambda w: {"by": w.users.social_worker},
+    "ZaZyciemRequestForm": lambda w: {},
+    "AuthorisationForm": lambda w: {},
+    "CatalogueHandoverForm": lambda w: {},
+    "TokenForm": lambda w: {},
 }
 
 
