@@ -13,9 +13,10 @@ urlpatterns = [
     path("centre/", views.centre_edit, name="centre-edit"),
     path(
         "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        views.LoginView.as_view(),
         name="login",
     ),
+    path("session/keepalive/", views.session_keepalive, name="session-keepalive"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
