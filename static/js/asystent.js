@@ -89,11 +89,13 @@
   }
 
   function expired(dialog) {
+    var title = dialog.querySelector("#session-warning-title");
     var text = dialog.querySelector("#session-warning-text");
+    title.textContent = title.dataset.expiredText;
     text.textContent = text.dataset.expiredText;
     dialog.querySelector("[data-session-keepalive]").hidden = true;
     show(dialog);
-    announce(text.textContent);
+    announce(title.textContent + ". " + text.textContent);
   }
 
   function schedule(dialog, remaining) {
@@ -133,8 +135,8 @@
     var dialog = document.getElementById("session-warning");
     if (!dialog || !form()) return;
     dialog.querySelector("[data-session-keepalive]").addEventListener("click", function () { renew(dialog); });
-    dialog.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") hide(dialog);
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !dialog.hidden) hide(dialog);
     });
     schedule(dialog, parseInt(dialog.dataset.remaining, 10));
   });
