@@ -18,4 +18,7 @@ def session(request: HttpRequest) -> dict:
         return {}
     from .middleware import session_remaining
 
-    return {"session_remaining": session_remaining(request), "session_warning": settings.SESSION_WARNING_SECONDS}
+    return {
+        "session_remaining": session_remaining(request),
+        "session_warning": settings.SESSION_WARNING_SECONDS,
+    }

@@ -57,12 +57,10 @@ def _hash(token: str) -> str:
 def last_user_id(request: HttpRequest) -> int | None:
     """The account last logged in in this browser, if it did not log out (signed cookie)."""
     try:
-        value = request.get_signed_cookie(
-            LAST_USER_COOKIE, salt=LAST_USER_SALT, max_age=DRAFT_LIFETIME.total_seconds()
-        )
+        value = request.get_signed_cookie(LAST_USER_COOKIE, salt=LAST_USER_SALT, max_age=DRAFT_LIFETIME)
     except (KeyError, signing.BadSignature):
         return None
-    return int(value) if value.isdigit() else None
+    return int(value) if value and value.isdigit() else None
 
 
 def remember_user(response: HttpResponse, user_id: int) -> None:
@@ -146,7 +144,9 @@ def purge_expired_drafts(now: dt.datetime | None = None) -> int:
     return deleted
 
 
-def login_redirect(request: HttpRequest, *, user_id: int | None, login_url: str | None = None) -> HttpResponseRedirect:
+def login_redirect(
+    request: HttpRequest, *, user_id: int | None, login_url: str | None = None
+) -> HttpResponseRedirect:
     """The way to the login page for a request without a valid session; a form it carried is kept
     and the address after login leads back to the page of the form with the draft's token."""
     token = keep_draft(request, user_id=user_id)

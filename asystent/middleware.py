@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
 
@@ -129,7 +129,7 @@ class DraftKeepingLoginRequiredMiddleware(LoginRequiredMiddleware):
     """Django's login requirement, except that a form sent after the session ended is kept
     (asystent.drafts) and the login page leads back to it."""
 
-    def handle_no_permission(self, request: HttpRequest, view_func) -> HttpResponse:  # noqa: ANN001
+    def handle_no_permission(self, request: HttpRequest, view_func) -> HttpResponseRedirect:  # noqa: ANN001
         login_url = resolve_url(self.get_login_url(view_func))
         return drafts.login_redirect(request, user_id=drafts.last_user_id(request), login_url=login_url)
 

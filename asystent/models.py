@@ -337,6 +337,8 @@ class TransitionLog(models.Model):
     @property
     def to_label(self) -> str:
         return self._label(self.to_status)
+
+
 class DailyJobRun(models.Model):
     """The last day a daily periodic job ran successfully (see asystent.daily_jobs)."""
 
@@ -360,7 +362,9 @@ class PendingDraft(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     # The account of the session that ended, when known; otherwise the first to log in with the
     # token claims it, and nobody else can.
-    user = models.ForeignKey("asystent.User", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(
+        "asystent.User", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     # The page that showed the form, and the address the form was sent to.
     page = models.CharField(max_length=500)
     action = models.CharField(max_length=500)

@@ -15,10 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .concurrency import bump_version
+from .drafts import last_user_id
 from .enums import Role
 from .forms import CentreForm
 from .health import broker_state, database_state
-from .drafts import last_user_id
 from .http import AuthenticatedHttpRequest
 from .middleware import SESSION_TOUCHED_KEY, session_remaining
 from .models import Centre, RoleChangeRequest
@@ -55,7 +55,7 @@ class LoginView(auth_views.LoginView):
 @require_POST
 @never_cache
 def session_keepalive(request: HttpRequest) -> JsonResponse:
-    """"Stay logged in": renews the idle limit; answers the seconds the session now has left."""
+    """The "stay logged in" button: renews the idle limit; answers the seconds the session now has left."""
     request.session[SESSION_TOUCHED_KEY] = int(time.time())
     return JsonResponse({"remaining": session_remaining(request)})
 

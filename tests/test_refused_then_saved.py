@@ -100,7 +100,12 @@ def test_a_visit_refused_once_is_then_saved(client, assistant):
     first, second = refused_then_saved(
         client,
         url,
-        refused={"topics": "Rozmowa o szkole.", "start_time": "12:00", "end_time": "11:00", "action": "draft"},
+        refused={
+            "topics": "Rozmowa o szkole.",
+            "start_time": "12:00",
+            "end_time": "11:00",
+            "action": "draft",
+        },
         corrected={"start_time": "10:00", "end_time": "11:00", "action": "draft"},
     )
 
@@ -149,7 +154,10 @@ def test_a_member_refused_once_is_then_saved(client, social_worker):
     url = reverse("cases:member-edit", args=[member.pk])
 
     first, second = refused_then_saved(
-        client, url, refused={"first_name": "", "last_name": "Kowalska"}, corrected={"first_name": "Anna Maria"}
+        client,
+        url,
+        refused={"first_name": "", "last_name": "Kowalska"},
+        corrected={"first_name": "Anna Maria"},
     )
 
     assert first.context["form"].errors
