@@ -8,8 +8,9 @@ logging in the person lands on the page of the form, and the page fills the form
 
 Only the account whose session ended may take the draft back: that account is known from the
 signed LAST_USER_COOKIE (set while someone is logged in, removed when they log out) or from the
-session that ended; a draft from a browser that named nobody goes to the first account that logs
-in with its token. A draft is deleted when it is taken back, and by the daily clean-up when it
+session that ended; a draft from a browser that named nobody but still sent its ended session's
+cookie goes to the first account that logs in with its token. A browser that never logged in
+gets no draft. A draft is deleted when it is taken back, and by the daily clean-up when it
 expires.
 """
 
@@ -148,8 +149,13 @@ def login_redirect(
     request: HttpRequest, *, user_id: int | None, login_url: str | None = None
 ) -> HttpResponseRedirect:
     """The way to the login page for a request without a valid session; a form it carried is kept
-    and the address after login leads back to the page of the form with the draft's token."""
-    token = keep_draft(request, user_id=user_id)
+    and the address after login leads back to the page of the form with the draft's token.
+
+    Only a browser that was logged in has a form worth keeping: one that names its account, or
+    still sends a session cookie the server no longer knows. A POST from a browser that never
+    logged in stores nothing (nobody can fill the table without an account)."""
+    ended = user_id is not None or settings.SESSION_COOKIE_NAME in request.COOKIES
+    token = keep_draft(request, user_id=user_id) if ended else None
     if token is not None:
         page = _page_of(request)
         separator = "&" if "?" in page else "?"

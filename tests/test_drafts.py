@@ -172,8 +172,16 @@ def test_another_person_logging_in_does_not_get_the_draft(client, assistant, oth
     assert PendingDraft.objects.get().user == assistant
 
 
+def test_a_browser_that_never_logged_in_gets_no_draft(client, case):
+    url = reverse("visits:visit-create", args=[case.pk])
+    sent = client.post(url, visit_data(case, topics=TYPED), HTTP_REFERER=f"http://testserver{url}")
+    assert sent.status_code == 302 and "draft" not in sent["Location"]
+    assert not PendingDraft.objects.exists()
+
+
 def test_a_draft_from_an_unknown_browser_goes_to_the_first_to_log_in(client, assistant, case):
     url = reverse("visits:visit-create", args=[case.pk])
+    client.cookies["sessionid"] = "a-session-the-server-no-longer-knows"
     sent = client.post(url, visit_data(case, topics=TYPED), HTTP_REFERER=f"http://testserver{url}")
     assert PendingDraft.objects.get().user is None
     login_page = client.get(sent["Location"])
