@@ -15,13 +15,15 @@ from visits.enums import VisitStatus
 
 from .factories import (
     AssessmentFactory,
+    CaseFactory,
     CourtRequestFactory,
     FamilyMemberFactory,
+    PlanActionFactory,
     ProblemAreaFactory,
     ReferralFactory,
     VisitFactory,
 )
-from .test_concurrent_edits import posted
+from .test_concurrent_edits import plan_posted, posted
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +211,20 @@ def test_the_centre_refused_once_is_then_saved(client, admin_user):
     assert first.context["form"].errors
     assert second.status_code == 302
     assert Centre.load().name == "MOPS w Łodzi"
+
+
+def test_a_plan_revision_refused_once_is_then_saved(client, assistant):
+    case = CaseFactory(assistant=assistant)
+    PlanActionFactory(goal__plan__case=case, goal__area=ProblemAreaFactory())
+    client.force_login(assistant)
+    url = reverse("cases:plan-create", args=[case.pk])
+
+    refused = client.post(url, plan_posted(client.get(url).context["editor"], main_goal=""))
+
+    assert refused.status_code == 200
+    editor = refused.context["editor"]
+    assert editor.plan_form.errors and "elsewhere" not in refused.content.decode()
+    assert editor.plan_form["based_on"].value() in (1, "1")  # the page still holds the version on file
+    saved = client.post(url, plan_posted(editor, main_goal="Wersja druga", revision_reason="Nowe potrzeby"))
+    assert saved.status_code == 302
+    assert case.plans.order_by("-version").first().main_goal == "Wersja druga"
