@@ -8,9 +8,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
+
+from . import drafts
 
 SESSION_STARTED_KEY = "asystent_login_at"
 SESSION_TOUCHED_KEY = "asystent_touched_at"
@@ -82,17 +85,85 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
+        logged_in = request.user.is_authenticated
+        if logged_in:
             started = request.session.get(SESSION_STARTED_KEY)
             if started is None:
                 request.session[SESSION_STARTED_KEY] = int(time.time())
             elif time.time() - started > settings.SESSION_MAX_LIFETIME:
+                user_id = request.user.pk
                 logout(request)
-                return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
+                # A form sent now is kept for the same person to send again after logging in.
+                return drafts.login_redirect(request, user_id=user_id)
             now = int(time.time())
             if now - request.session.get(SESSION_TOUCHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
                 request.session[SESSION_TOUCHED_KEY] = now  # saved with a new expiry and cookie
+        response = self.get_response(request)
+        # The account logged in in this browser is remembered (signed) until it logs out, so that
+        # the login page can say the session ended and a kept form goes back to that account only.
+        if request.user.is_authenticated:
+            if drafts.last_user_id(request) != request.user.pk:
+                drafts.remember_user(response, request.user.pk)
+        elif drafts.LAST_USER_COOKIE in request.COOKIES and (logged_in or _is_logout(request)):
+            drafts.forget_user(response)
+        return response
+
+
+def _is_logout(request: HttpRequest) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.view_name == "logout"
+
+
+def session_remaining(request: HttpRequest) -> int:
+    """Seconds until the session ends without further activity: the idle limit counted from the
+    last renewal, or the absolute lifetime, whichever comes first."""
+    now = time.time()
+    touched = request.session.get(SESSION_TOUCHED_KEY) or now
+    started = request.session.get(SESSION_STARTED_KEY) or now
+    idle = settings.SESSION_COOKIE_AGE - (now - touched)
+    absolute = settings.SESSION_MAX_LIFETIME - (now - started)
+    return max(0, int(min(idle, absolute)))
+
+
+class DraftKeepingLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Django's login requirement, except that a form sent after the session ended is kept
+    (asystent.drafts) and the login page leads back to it."""
+
+    def handle_no_permission(self, request: HttpRequest, view_func) -> HttpResponseRedirect:  # noqa: ANN001
+        login_url = resolve_url(self.get_login_url(view_func))
+        return drafts.login_redirect(request, user_id=drafts.last_user_id(request), login_url=login_url)
+
+
+class DraftRestoreMiddleware:
+    """After logging in, the page of a kept form (`?draft=<token>`) gets the typed fields back in
+    `request.restored_draft` (filled in by the page's script); nothing is saved until it is sent."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:  # noqa: ANN001
+        # After the two-step login and the password change, which redirect before this runs.
+        token = request.GET.get(drafts.DRAFT_PARAM)
+        if token and request.method == "GET" and request.user.is_authenticated:
+            try:
+                draft = drafts.take_draft(token, user_id=request.user.pk)
+            except drafts.DraftRefused:
+                messages.warning(
+                    request, _("The form data kept after the session ended belongs to another account.")
+                )
+            else:
+                if draft is not None:
+                    request.restored_draft = draft  # type: ignore[attr-defined]
+                    messages.info(
+                        request,
+                        _(
+                            "The form data you typed before the session ended has been restored. "
+                            "Check it and send the form: nothing has been saved yet."
+                        ),
+                    )
 
 
 class NoStoreMiddleware:

@@ -392,3 +392,29 @@ class DailyJobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}: {self.last_day}"
+
+
+class PendingDraft(models.Model):
+    """What a person typed into a form sent after their session had ended, kept encrypted until
+    they log in again (asystent.drafts). Only a hash of the token is stored: the row alone does not
+    lead anyone to the draft."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    # The account of the session that ended, when known; otherwise the first to log in with the
+    # token claims it, and nobody else can.
+    user = models.ForeignKey(
+        "asystent.User", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The page that showed the form, and the address the form was sent to.
+    page = models.CharField(max_length=500)
+    action = models.CharField(max_length=500)
+    payload = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("pending form draft")
+        verbose_name_plural = _("pending form drafts")
+
+    def __str__(self) -> str:
+        return f"{self.page} ({self.created_at:%Y-%m-%d %H:%M})"

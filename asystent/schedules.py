@@ -10,6 +10,11 @@ DEFAULT_SCHEDULES: list[tuple[str, str, dict[str, str]]] = [
     ("Wysyłka powiadomień e-mail", "notifications.send_pending_emails", {"minute": "*/5", "hour": "*"}),
     ("Dzienne zestawienie powiadomień", "notifications.send_digests", {"minute": "0", "hour": "7"}),
     ("Usuwanie wygasłych sesji", "asystent.tasks.clear_expired_sessions", {"minute": "15", "hour": "3"}),
+    (
+        "Usuwanie wygasłych zachowanych formularzy",
+        "asystent.purge_expired_drafts",
+        {"minute": "20", "hour": "3"},
+    ),
     # Runs the day's jobs above that an outage of the broker made beat lose (asystent.daily_jobs).
     (
         "Nadrabianie pominiętych zadań dziennych",

@@ -77,11 +77,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's LoginRequiredMiddleware, keeping a form sent after the session ended (asystent.drafts).
+    "asystent.middleware.DraftKeepingLoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "asystent.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "asystent.middleware.PasswordChangeRequiredMiddleware",
+    "asystent.middleware.DraftRestoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -107,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "asystent.context_processors.centre",
+                "asystent.context_processors.session",
                 "notifications.context_processors.unread_notifications",
             ],
         },
@@ -146,6 +149,8 @@ LOGIN_URL_PATH = "/login/"
 # not with a database write on every request.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = 60
+# Pages with a form warn this long before the idle limit and offer to renew the session.
+SESSION_WARNING_SECONDS = 120
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

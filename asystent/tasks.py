@@ -19,3 +19,12 @@ def catch_up_daily_jobs() -> list[str]:
     from .daily_jobs import catch_up
 
     return catch_up()
+
+
+@shared_task(name="asystent.purge_expired_drafts")
+def purge_expired_drafts() -> int:
+    """Delete the forms kept after a session ended (asystent.drafts) once their 24 hours are over;
+    safe to repeat. Returns how many were removed."""
+    from .drafts import purge_expired_drafts as purge
+
+    return purge()

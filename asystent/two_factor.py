@@ -9,6 +9,7 @@ Changing or resetting the password never removes the device, so it cannot bypass
 import base64
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 import django_otp
 import segno
@@ -182,7 +183,7 @@ class TwoFactorMiddleware:
         if match is not None and match.view_name in EXEMPT_URL_NAMES:
             return None
         if has_device:
-            return redirect(f"{reverse('two-factor-verify')}?next={request.path}")
+            return redirect(f"{reverse('two-factor-verify')}?{urlencode({'next': request.get_full_path()})}")
         if requires_two_factor(user):
             return redirect("two-factor-setup")
         return None

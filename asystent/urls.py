@@ -14,9 +14,10 @@ urlpatterns = [
     path("account/assistants/<int:pk>/limit/", views.assistant_limit, name="assistant-limit"),
     path(
         "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        views.LoginView.as_view(),
         name="login",
     ),
+    path("session/keepalive/", views.session_keepalive, name="session-keepalive"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",

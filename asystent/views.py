@@ -1,6 +1,10 @@
-"""Views of the asystent app: home, health check, the centre's details, role confirmations."""
+"""Views of the asystent app: home, health check, login and session renewal, the centre's details,
+role confirmations."""
+
+import time
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,10 +15,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .concurrency import bump_version
+from .drafts import last_user_id
 from .enums import Role
 from .forms import CentreForm, PersonalLimitForm
 from .health import broker_state, database_state
 from .http import AuthenticatedHttpRequest
+from .middleware import SESSION_TOUCHED_KEY, session_remaining
 from .models import Centre, RoleChangeRequest, User
 from .role_changes import decidable_by, decide_role_change
 from .roles import role_required
@@ -32,6 +38,26 @@ def healthz(request: HttpRequest) -> JsonResponse:
     database, pending = database_state()
     body = {"database": database, "broker": broker_state(), "pending_migrations": pending}
     return JsonResponse(body, status=200 if database == "ok" else 503)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, saying when the person is there because their session ended (the
+    browser still names the account that did not log out, asystent.drafts)."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):  # noqa: ANN003, ANN201
+        context = super().get_context_data(**kwargs)
+        context["session_expired"] = last_user_id(self.request) is not None
+        return context
+
+
+@require_POST
+@never_cache
+def session_keepalive(request: HttpRequest) -> JsonResponse:
+    """The "stay logged in" button: renews the idle limit; answers the seconds the session now has left."""
+    request.session[SESSION_TOUCHED_KEY] = int(time.time())
+    return JsonResponse({"remaining": session_remaining(request)})
 
 
 @role_required(Role.ADMINISTRATOR)

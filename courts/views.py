@@ -159,11 +159,19 @@ def opinion_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 sections=form.cleaned_data,
                 seen=form.cleaned_data["seen"] or None,
             )
-            if request.POST.get("action") == "submit":
-                services.submit_opinion(version=version, by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if request.POST.get("action") == "submit":
+                try:
+                    services.submit_opinion(version=version, by=request.user)
+                except ValidationError as error:
+                    # The text is saved; the page is opened afresh, so it carries the saved
+                    # version and the next save is not taken for a change made elsewhere.
+                    messages.warning(request, _("The draft has been saved but not submitted for approval."))
+                    for message in error.messages:
+                        messages.error(request, message)
+                    return redirect("courts:opinion-edit", opinion.pk)
             if request.POST.get("action") == "submit":
                 messages.success(request, _("The opinion has been submitted to the manager for approval."))
                 return redirect(version)

@@ -355,9 +355,13 @@ def test_save_and_submit_from_the_page(client, court_request, assistant):
     opinion, version = draft(court_request)
     client.force_login(assistant)
     data = {name: getattr(version, name) for name, _label, _text in version.sections()}
-    response = client.post(reverse("courts:opinion-edit", args=[opinion.pk]), data | {"action": "submit"})
-    assert response.status_code == 200  # conclusions missing: the form shows why and keeps the text
+    response = client.post(
+        reverse("courts:opinion-edit", args=[opinion.pk]), data | {"action": "submit"}, follow=True
+    )
+    # Conclusions missing: the text is kept as a draft and the page, opened afresh, says why.
+    assert response.redirect_chain[-1][0] == reverse("courts:opinion-edit", args=[opinion.pk])
     assert "Fill in these sections" in response.content.decode()
+    assert "saved but not submitted" in response.content.decode()
     response = client.post(
         reverse("courts:opinion-edit", args=[opinion.pk]), data | COMPLETE | {"action": "submit"}
     )

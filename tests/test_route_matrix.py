@@ -141,6 +141,7 @@ ROUTES: dict[str, Expect] = {
     "assistant-limit": get("users.assistant", FIGURES),
     "login": get(None, ALL_302, anonymous=200),
     "logout": post(None, ALL_302),
+    "session-keepalive": post(None, ALL_200),
     "password_change": get(None, ALL_200),
     "password_change_done": get(None, ALL_200),
     "two-factor-verify": get(None, ALL_302),  # no device: on to the set-up
