@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from asystent import dates
+
 
 class TokenScope(models.TextChoices):
     READ = "read", _("read")
@@ -54,6 +56,9 @@ class AccessToken(models.Model):
         verbose_name_plural = _("access tokens")
         ordering = ["-created_at", "-pk"]
         constraints = [
+            *dates.datetime_range_constraints(
+                "access_token", "created_at", "expires_at", "last_used_at", "revoked_at"
+            ),
             models.CheckConstraint(
                 condition=models.Q(expires_at__gt=models.F("created_at")), name="token_expires_after_creation"
             ),
@@ -83,7 +88,10 @@ class IdempotencyKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user"),
+            *dates.datetime_range_constraints("idempotency_key", "created_at"),
+        ]
 
     def __str__(self) -> str:
         return self.key
@@ -102,6 +110,9 @@ class CalendarFeed(models.Model):
     class Meta:
         verbose_name = _("calendar feed")
         verbose_name_plural = _("calendar feeds")
+        constraints = [
+            *dates.datetime_range_constraints("calendar_feed", "created_at", "last_used_at"),
+        ]
 
     def __str__(self) -> str:
         return str(self.user)

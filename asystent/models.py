@@ -18,7 +18,6 @@ from .limits import NOTE, limited
 STATUTORY_CASELOAD_LIMIT = 15
 
 
-
 def caseload_limit_of(personal: int | None, centre_limit: int) -> int:
     """The lower of a personal limit (None: none set) and the centre's limit."""
     return min(centre_limit, personal) if personal else centre_limit
@@ -415,6 +414,9 @@ class PendingDraft(models.Model):
     class Meta:
         verbose_name = _("pending form draft")
         verbose_name_plural = _("pending form drafts")
+        constraints = [
+            *dates.datetime_range_constraints("pending_draft", "created_at", "expires_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.page} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -475,6 +475,7 @@ class LegalBasisPeriod(models.Model):
         ordering = ["case", "started_on", "pk"]
         indexes = [models.Index(fields=["basis", "started_on"], name="basis_period_basis_idx")]
         constraints = [
+            *dates.datetime_range_constraints("basis_period", "created_at"),
             *dates.range_constraints("basis_period", "started_on", "ended_on"),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
@@ -577,6 +578,10 @@ class ClosureProposal(models.Model):
         ordering = ["case", "-proposed_at", "-pk"]
         indexes = [models.Index(fields=["status", "proposed_at"])]
         constraints = [
+            *dates.datetime_range_constraints("closure_proposal", "proposed_at"),
+            *limits.length_constraints(
+                "closure_proposal", summary=DESCRIPTION, recommendations=NOTE, decision_comment=NOTE
+            ),
             *dates.range_constraints("closure_proposal", "closing_on"),
             *dates.datetime_range_constraints("closure_proposal", "decided_at"),
             models.UniqueConstraint(
@@ -629,6 +634,10 @@ class ClosureProposalTransition(TransitionLog):
         verbose_name = _("closure proposal decision")
         verbose_name_plural = _("closure proposal decisions")
         ordering = ["proposal", "at", "pk"]
+        constraints = [
+            *dates.datetime_range_constraints("closure_proposal_transition", "at"),
+            *limits.length_constraints("closure_proposal_transition", comment=NOTE),
+        ]
 
 
 class Assignment(models.Model):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .enums import AssessmentStatus, CaseStatus, ConsentDecision
-from .models import Assessment, Assignment, Case, Consent, WorkPlan
+from .models import Assessment, Assignment, Case, Consent, LegalBasisPeriod, WorkPlan
 
 M = TypeVar("M", bound=models.Model)
 
@@ -160,7 +160,7 @@ def _assignment_rows(case: Case, limit: int | None, records: Records) -> Iterabl
 def _basis_rows(case: Case, limit: int | None, records: Records) -> Iterable[TimelineRow]:
     """A change of the legal basis (a court order attached during voluntary work): every period
     after the first, which began with the case."""
-    for period in list(_records(case, records, "basis_periods"))[1:]:
+    for period in list(_records(case, records, "basis_periods", LegalBasisPeriod))[1:]:
         yield TimelineRow(
             date=period.started_on,
             kind="legal_basis",

@@ -121,6 +121,7 @@ class CourtRequest(models.Model):
         ordering = ["due_date", "pk"]
         indexes = [models.Index(fields=["status", "due_date"], name="court_request_open_due_idx")]
         constraints = [
+            *limits.length_constraints("court_request", not_answered_reason=NOTE),
             *limits.length_constraints("court_request", request_text=DESCRIPTION),
             *dates.datetime_range_constraints("court_request", "created_at"),
             *dates.range_constraints(
@@ -391,6 +392,7 @@ class CourtNotice(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "due_date"], name="court_notice_pending_due_idx")]
         constraints = [
+            *dates.datetime_range_constraints("court_notice", "created_at"),
             *dates.range_constraints("court_notice", "due_date", "sent_on"),
             models.CheckConstraint(
                 condition=~Q(status=CourtNoticeStatus.SENT) | (Q(sent_on__isnull=False) & ~Q(sent_method="")),
@@ -439,7 +441,11 @@ class NonCooperation(models.Model):
         verbose_name = _("fact of non-cooperation")
         verbose_name_plural = _("facts of non-cooperation")
         ordering = ["case", "date", "pk"]
-        constraints = [*dates.range_constraints("non_cooperation", "date")]
+        constraints = [
+            *dates.range_constraints("non_cooperation", "date"),
+            *dates.datetime_range_constraints("non_cooperation", "created_at"),
+            *limits.length_constraints("non_cooperation", description=DESCRIPTION),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date:%d.%m.%Y}: {self.description[:50]}"

@@ -1,11 +1,20 @@
 """Erasing the court requests and opinions of families past retention (called by cases.retention).
 
 The dates, statuses and versions' numbers stay for the statistics; the letter, its scan, the
-court's details, the case number and every version's text (with their history) go."""
+court's details, the case number and every version's text (with their history) go, and so do the
+facts of a court-ordered family's non-cooperation and the dispatch details of the notices that
+reported them."""
 
 from cases.retention import delete_files_on_commit, drop_history
 
-from .models import OPINION_SECTIONS, CourtRequest, OpinionTransition, OpinionVersion
+from .models import (
+    OPINION_SECTIONS,
+    CourtNotice,
+    CourtRequest,
+    NonCooperation,
+    OpinionTransition,
+    OpinionVersion,
+)
 
 ERASED = "—"
 
@@ -29,3 +38,9 @@ def anonymise(family_ids: list[int]) -> None:
         scan="",
     )
     requests.exclude(not_answered_reason="").update(not_answered_reason=ERASED)
+    facts = NonCooperation.objects.filter(case__family_id__in=family_ids)
+    notices = CourtNotice.objects.filter(case__family_id__in=family_ids)
+    drop_history(NonCooperation, facts.values_list("pk", flat=True))
+    drop_history(CourtNotice, notices.values_list("pk", flat=True))
+    facts.update(description=ERASED)
+    notices.update(sent_reference="")

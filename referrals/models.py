@@ -393,7 +393,11 @@ class FamilyReport(models.Model):
         verbose_name = _("report of a family")
         verbose_name_plural = _("reports of families")
         ordering = ["-learned_on", "-pk"]
-        constraints = [*dates.range_constraints("family_report", "learned_on")]
+        constraints = [
+            *dates.range_constraints("family_report", "learned_on"),
+            *dates.datetime_range_constraints("family_report", "created_at"),
+            *limits.length_constraints("family_report", reporter_address=NOTE),
+        ]
 
     def __str__(self) -> str:
         return _("Report of %(date)s") % {"date": self.learned_on.strftime("%d.%m.%Y")}
@@ -456,6 +460,8 @@ class ZaZyciemRequest(models.Model):
         verbose_name_plural = _("“Za życiem” requests")
         ordering = ["-requested_on", "-pk"]
         constraints = [
+            *dates.datetime_range_constraints("za_zyciem_request", "created_at"),
+            *limits.length_constraints("za_zyciem_request", authorisation_scope=NOTE),
             *dates.range_constraints(
                 "za_zyciem_request",
                 "requested_on",
@@ -499,6 +505,9 @@ class SupportCatalogueEntry(models.Model):
         verbose_name = _("entry of the support catalogue")
         verbose_name_plural = _("support catalogue (“Za życiem”)")
         ordering = ["order", "title", "pk"]
+        constraints = [
+            *limits.length_constraints("support_catalogue_entry", description=DESCRIPTION),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -522,7 +531,10 @@ class CatalogueHandover(models.Model):
         verbose_name = _("handover of the support catalogue")
         verbose_name_plural = _("handovers of the support catalogue")
         ordering = ["-handed_on", "-pk"]
-        constraints = [*dates.range_constraints("catalogue_handover", "handed_on")]
+        constraints = [
+            *dates.range_constraints("catalogue_handover", "handed_on"),
+            *dates.datetime_range_constraints("catalogue_handover", "created_at"),
+        ]
 
     def __str__(self) -> str:
         return _("Catalogue handed over on %(date)s") % {"date": self.handed_on.strftime("%d.%m.%Y")}

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from asystent import dates
+from asystent import dates, limits
 from asystent.limits import DESCRIPTION, limited
 
 
@@ -84,6 +84,9 @@ class SentReport(models.Model):
         verbose_name_plural = _("sent reports")
         ordering = ["period", "-sent_at", "-pk"]
         indexes = [models.Index(fields=["period", "-sent_at"])]
+        constraints = [
+            *dates.datetime_range_constraints("sent_report", "sent_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.period} ({self.sent_at:%d.%m.%Y})"
@@ -105,6 +108,12 @@ class AnnualReport(models.Model):
     class Meta:
         verbose_name = _("annual report to the council")
         verbose_name_plural = _("annual reports to the council")
+        constraints = [
+            *dates.datetime_range_constraints("annual_report", "updated_at"),
+            *limits.length_constraints(
+                "annual_report", summary=DESCRIPTION, needs=DESCRIPTION, plans=DESCRIPTION
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.year)

@@ -56,6 +56,7 @@ class Employment(models.Model):
         verbose_name_plural = _("employment periods")
         ordering = ["assistant", "started_on", "pk"]
         constraints = [
+            *dates.datetime_range_constraints("employment", "created_at"),
             *dates.range_constraints("employment", "started_on", "ended_on"),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
@@ -127,7 +128,10 @@ class Qualification(models.Model):
         verbose_name = _("qualification")
         verbose_name_plural = _("qualifications")
         ordering = ["assistant", "-document_date", "pk"]
-        constraints = [*dates.range_constraints("qualification", "document_date", floor=dates.BIRTH_FLOOR)]
+        constraints = [
+            *dates.range_constraints("qualification", "document_date", floor=dates.BIRTH_FLOOR),
+            *dates.datetime_range_constraints("qualification", "created_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.assistant}: {self.get_route_display()}"
@@ -170,7 +174,10 @@ class Development(models.Model):
         verbose_name = _("training or supervision")
         verbose_name_plural = _("trainings and supervision")
         ordering = ["-date", "pk"]
-        constraints = [*dates.range_constraints("development", "date")]
+        constraints = [
+            *dates.range_constraints("development", "date"),
+            *dates.datetime_range_constraints("development", "created_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.assistant}: {self.subject} ({self.date:%d.%m.%Y})"
@@ -202,6 +209,7 @@ class Cost(models.Model):
         verbose_name_plural = _("costs of assistants")
         ordering = ["-month", "source"]
         constraints = [
+            *dates.datetime_range_constraints("cost", "created_at"),
             *dates.range_constraints("cost", "month"),
             models.UniqueConstraint(
                 fields=["month", "source"],

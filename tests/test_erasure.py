@@ -18,6 +18,7 @@ from cases import retention
 from cases.enums import CaseStatus
 from cases.models import Case, DestructionProtocol, Family, FamilyMember
 from courts import services as court_services
+from courts.models import CourtNotice, NonCooperation
 from documents import services as document_services
 from documents.enums import DocumentKind, DocumentStatus
 from documents.kinds import month_version
@@ -71,7 +72,7 @@ def _build_family(assistant, manager, django_capture_on_commit_callbacks):
     mother.save()
     interview = CommunityInterviewFactory(family=family, summary=f"{SECRET} wywiad")
     ReferralFactory(family=family, interview=interview, justification=f"{SECRET} uzasadnienie")
-    CourtOrderFactory(family=family, case_number=f"III Nsm {SECRET}", scan=_scan("order.pdf"))
+    court_order = CourtOrderFactory(family=family, case_number=f"III Nsm {SECRET}", scan=_scan("order.pdf"))
     case = CaseFactory(
         family=family,
         assistant=assistant,
@@ -130,6 +131,18 @@ def _build_family(assistant, manager, django_capture_on_commit_callbacks):
         document_services.request_document(
             kind=DocumentKind.SUBJECT_ACCESS, obj=mother, version=20240315, by=manager
         )
+        # A court-ordered family that does not cooperate: the facts and the notice to the court.
+        notice = CourtNotice.objects.create(
+            case=case, court_order=court_order, due_date=dt.date(2023, 4, 1), prepared_by=manager
+        )
+        NonCooperation.objects.create(
+            case=case,
+            date=dt.date(2023, 3, 20),
+            description=f"{SECRET} rodzina nie otworzyła drzwi",
+            notice=notice,
+            recorded_by=assistant,
+        )
+        document_services.request_document(kind=DocumentKind.COURT_NOTICE, obj=notice, version=1, by=manager)
         # Who reported the family, and the catalogue handed over: their documents too.
         report = FamilyReport.objects.create(
             family=family,

@@ -4,6 +4,7 @@ AppConfig.ready()): what each app registered, and how a slot of panels is render
 import pytest
 from django.template import Context, Template
 
+from asystent.navigation import blocks_in
 from cases import panels
 from cases.retention import anonymisers
 from cases.timeline import SOURCES
@@ -32,7 +33,11 @@ def test_the_upper_apps_registered_their_parts():
         "documents/_report_answers.html",
     ]
     assert "referrals/_case_za_zyciem.html" in [p.template for p in panels.panels_in("case-sections")]
-    assert [p.template for p in panels.panels_in("home")] == ["referrals/_home_deadlines.html"]
+    # The start page's blocks come from the core app's navigation registry.
+    assert [b.template for b in blocks_in("home")] == [
+        "cases/_home_agenda.html",
+        "referrals/_home_deadlines.html",
+    ]
 
 
 def test_the_social_worker_sees_the_families_referred_through_the_registry(social_worker, assistant):

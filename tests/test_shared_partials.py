@@ -17,6 +17,8 @@ from .factories import CaseFactory, FamilyFactory, FamilyMemberFactory, Referral
 ROOT = Path(__file__).resolve().parent.parent
 FORM_ERRORS = "_form_errors.html"
 BREADCRUMB = "cases/_breadcrumb.html"
+# The pages that are not below a family (staff records) have the core app's breadcrumb.
+BREADCRUMBS = (BREADCRUMB, "templates/_breadcrumb.html")
 # A template shows a form when it has a <form> element and renders a form's fields: a form or a
 # formset variable, crispy, a loop over a form's fields, or an include of a fields partial.
 RENDERS_FIELDS = re.compile(
@@ -54,7 +56,7 @@ def hand_written_breadcrumbs(paths: list[Path]) -> list[str]:
     return [
         shown(path)
         for path in paths
-        if not path.as_posix().endswith(BREADCRUMB)
+        if not path.as_posix().endswith(BREADCRUMBS)
         and HAND_WRITTEN_BREADCRUMB.search(path.read_text(encoding="utf-8"))
     ]
 
