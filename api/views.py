@@ -8,7 +8,7 @@ access record (`log_access`, `log_accesses`). A token's scope limits what it may
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -111,7 +111,7 @@ class FamilyList(AuditedListView):
     serializer_class = serializers.FamilySerializer
 
     def get_queryset(self) -> QuerySet[Family]:
-        return Family.objects.visible_to(self.request.user).order_by("name", "pk")
+        return Family.objects.visible_to(cast(User, self.request.user)).order_by("name", "pk")
 
 
 class FamilyDetail(AuditedDetailView):
@@ -132,7 +132,7 @@ class CaseList(AuditedListView):
 
     def get_queryset(self) -> QuerySet[Case]:
         return (
-            Case.objects.visible_to(self.request.user)
+            Case.objects.visible_to(cast(User, self.request.user))
             .select_related("assistant", "social_worker")
             .order_by("-opened_on", "-pk")
         )
@@ -151,7 +151,7 @@ class VisitListCreate(AuditedListView):
     serializer_class = serializers.VisitSerializer
 
     def get_queryset(self) -> QuerySet[Visit]:
-        visits = Visit.objects.visible_to(self.request.user).select_related("case", "author")
+        visits = Visit.objects.visible_to(cast(User, self.request.user)).select_related("case", "author")
         return _case_filter(self.request, visits).order_by("-date", "-start_time", "-pk")
 
     @extend_schema(
@@ -245,9 +245,9 @@ class PlanList(AuditedListView):
     serializer_class = serializers.WorkPlanSerializer
 
     def get_queryset(self) -> QuerySet[WorkPlan]:
-        plans = WorkPlan.objects.filter(case__in=Case.objects.visible_to(self.request.user)).select_related(
-            "case"
-        )
+        plans = WorkPlan.objects.filter(
+            case__in=Case.objects.visible_to(cast(User, self.request.user))
+        ).select_related("case")
         return (
             _case_filter(self.request, plans)
             .prefetch_related("goals__area", "goals__actions")
@@ -265,7 +265,9 @@ class AssessmentList(AuditedListView):
     serializer_class = serializers.AssessmentSerializer
 
     def get_queryset(self) -> QuerySet[Assessment]:
-        assessments = Assessment.objects.filter(case__in=Case.objects.visible_to(self.request.user))
+        assessments = Assessment.objects.filter(
+            case__in=Case.objects.visible_to(cast(User, self.request.user))
+        )
         return _case_filter(self.request, assessments.select_related("case", "author")).order_by(
             "-date", "-pk"
         )
@@ -286,7 +288,7 @@ class CourtRequestList(AuditedListView):
     serializer_class = serializers.CourtRequestSerializer
 
     def get_queryset(self) -> QuerySet[CourtRequest]:
-        requests = CourtRequest.objects.visible_to(self.request.user).select_related("case")
+        requests = CourtRequest.objects.visible_to(cast(User, self.request.user)).select_related("case")
         return _with_opinion_status(_case_filter(self.request, requests)).order_by("due_date", "pk")
 
 

@@ -9,9 +9,9 @@ from .models import AssessmentArea, ClosureReasonPolicy, ProblemArea
 class DictionaryAdmin(admin.ModelAdmin):
     """A dictionary entry is referenced by case records: deactivate it instead of deleting."""
 
-    list_display = ("name", "order", "is_active")
+    list_display = ["name", "order", "is_active"]
     list_editable = ("order", "is_active")
-    list_filter = ("is_active",)
+    list_filter = ["is_active"]
     search_fields = ("name",)
     ordering = ("order", "name")
 
@@ -23,8 +23,8 @@ class DictionaryAdmin(admin.ModelAdmin):
 class ProblemAreaAdmin(DictionaryAdmin):
     """An area of help belongs to a point of art. 15 ust. 1 (pkt 3-13)."""
 
-    list_display = ("name", "task", "order", "is_active")
-    list_filter = ("is_active", "task")
+    list_display = ["name", "task", "order", "is_active"]
+    list_filter = ["is_active", "task"]
 
 
 admin.site.register(AssessmentArea, DictionaryAdmin)

@@ -41,12 +41,12 @@ def may_remove_member(user: Any, member: FamilyMember) -> bool:
 
 
 @rules.predicate
-def is_assessment_author(user, assessment: Assessment) -> bool:  # noqa: ANN001
+def is_assessment_author(user: Any, assessment: Assessment) -> bool:
     return bool(user.is_authenticated and assessment.author_id == user.pk)
 
 
 @rules.predicate
-def is_closure_pending(user, proposal: ClosureProposal) -> bool:  # noqa: ANN001
+def is_closure_pending(user: Any, proposal: ClosureProposal) -> bool:
     """Waiting, on a case still in progress (a withdrawal of consent may have closed it meanwhile)."""
     return proposal.is_pending and proposal.case.is_open
 

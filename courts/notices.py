@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from asystent.concurrency import bump_version
 from asystent.errors import InvalidTransition
+from asystent.history import attribute_change
 from asystent.models import User
 from cases.enums import LegalBasis
 from cases.models import Case
@@ -71,7 +72,7 @@ def record_non_cooperation(*, case: Case, date: dt.date, description: str, by: U
         _ensure_court_ordered(case)
         fact = NonCooperation(case=case, date=date, description=description.strip(), recorded_by=by)
         fact.full_clean()
-        fact._history_user = by
+        attribute_change(fact, by)
         fact.save()
         if not case.court_notice_needed:
             case.court_notice_needed = True
@@ -105,7 +106,7 @@ def prepare_court_notice(*, case: Case, due_date: dt.date, by: User) -> CourtNot
             )
         notice = CourtNotice(case=case, court_order=order, due_date=due_date, prepared_by=by)
         notice.full_clean()
-        notice._history_user = by
+        attribute_change(notice, by)
         notice.save()
         NonCooperation.objects.filter(pk__in=[fact.pk for fact in facts]).update(notice=notice)
         request_document(kind=DocumentKind.COURT_NOTICE, obj=notice, version=1, by=by)
@@ -148,7 +149,7 @@ def mark_court_notice_sent(
         notice.sent_on = sent_on
         notice.sent_method = method
         notice.sent_reference = reference
-        notice._history_user = by
+        attribute_change(notice, by)
         notice.save()
         case = Case.objects.select_for_update().get(pk=notice.case_id)
         if case.court_notice_needed and not case.non_cooperation.filter(notice__isnull=True).exists():

@@ -295,7 +295,7 @@ def record_no_answer(*, request: CourtRequest, by: User, reason: str) -> CourtRe
         request.not_answered_reason = reason.strip()
         request.not_answered_by = by
         request.answered_on = timezone.localdate()
-        request._history_user = by
+        attribute_change(request, by)
         request.full_clean(exclude=["case", "registered_by", "scan"])
         request.save()
     return request

@@ -102,7 +102,7 @@ def court_request_no_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpR
     court_request = selectors.get_court_request_for(request.user, pk)
     form = NoAnswerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(court_request)
     try:
         services.record_no_answer(request=court_request, by=request.user, reason=form.cleaned_data["reason"])

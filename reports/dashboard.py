@@ -789,8 +789,10 @@ def cases_behind(key: str, ctx: Context) -> QuerySet[Case]:
         pending = ClosureProposal.objects.filter(case=OuterRef("pk"), status=ClosureProposalStatus.PENDING)
         return qs.filter(Exists(pending), status__in=OPEN_STATUSES).order_by("pk")
     if key == "unsuccessful_visits":
+        # `last_unsuccessful` is annotated by repeatedly_unsuccessful (the stubs cannot follow it).
         return repeatedly_unsuccessful(qs.filter(status__in=WORKING_STATUSES), ctx.today).order_by(
-            "-last_unsuccessful", "pk"
+            "-last_unsuccessful",  # type: ignore[misc]
+            "pk",
         )
     if key == "interventions":
         interventions = Intervention.objects.filter(case=OuterRef("pk"), date__gte=ctx.recent_since)

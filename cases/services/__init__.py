@@ -48,7 +48,7 @@ def caseloads(assistants: Iterable[User] | None = None) -> dict[int, int]:
     return dict(rows)
 
 
-def caseload_limits(assistants=None) -> dict[int, int]:  # noqa: ANN001
+def caseload_limits(assistants: Iterable[User] | None = None) -> dict[int, int]:
     """Each active assistant's own limit: the lower of the centre's and their personal one."""
     centre_limit = Centre.load().caseload_limit
     qs = User.objects.filter(is_assistant=True, is_active=True)
@@ -216,20 +216,20 @@ def attach_court_order(*, case: Case, received_on: dt.date, source: str, by: Use
         if current is not None:
             start = max(start, current.started_on)
             current.ended_on = max(start - dt.timedelta(days=1), current.started_on)
-            current._history_user = by
+            attribute_change(current, by)
             current.save(update_fields=["ended_on"])
         period = LegalBasisPeriod(
             case=case, basis=LegalBasis.COURT_ORDER, started_on=start, source=source[:300], recorded_by=by
         )
         period.full_clean()
-        period._history_user = by
+        attribute_change(period, by)
         period.save()
         case.legal_basis = LegalBasis.COURT_ORDER
         if case.status == CaseStatus.AWAITING_CONSENT:
             case.start(on=start, by=by, comment=source)
         else:
             bump_version(case)
-        case._change_reason = Truncator(_("Court order: %(source)s") % {"source": source}).chars(100)
+        attribute_change(case, by, Truncator(_("Court order: %(source)s") % {"source": source}).chars(100))
         case.save()
     return period
 

@@ -166,6 +166,8 @@ def _ask_for_consultation(plan: WorkPlan, case: Case) -> None:
         message = _(
             "The work plan of the family %(family)s (version %(version)d) waits for your consultation."
         ) % {"family": case.family.name, "version": plan.version}
+    if case.social_worker is None:
+        return
     notify(
         [case.social_worker],
         rule="plan_consultation",

@@ -110,7 +110,7 @@ def proposal_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         return redirect(proposal)
     form = ApproveClosureForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(proposal)
     try:
         case = closure.approve_closure(
@@ -123,7 +123,7 @@ def proposal_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         messages.success(
             request,
             _("The work with the family is closed. Monitoring continues until %(date)s.")
-            % {"date": case.monitoring_until.strftime("%d.%m.%Y")},
+            % {"date": case.monitoring_until.strftime("%d.%m.%Y") if case.monitoring_until else ""},
         )
     else:
         messages.success(request, _("The work with the family is closed, without monitoring."))

@@ -114,7 +114,7 @@ def goals_by_task(goals: list) -> list[tuple[str, list]]:
     for goal in goals:
         groups.setdefault(goal.area.task, []).append(goal)
     return [
-        (StatutoryTask(task).label if task else _("areas without a point of the Act"), members)
+        (str(StatutoryTask(task).label) if task else _("areas without a point of the Act"), members)
         for task, members in sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or 0))
     ]
 

@@ -257,7 +257,7 @@ def assistant_row(form: str | None, employer: str | None) -> str:
         return NOT_RECORDED_ROW
     if employer == Employer.CONTRACTED:
         return CONTRACTED_ROW
-    return ASSISTANT_ROWS[form]
+    return ASSISTANT_ROWS[EmploymentForm(form)]
 
 
 # Children: the members with the relation "child" who are under 18 on the last day of the
