@@ -14,7 +14,12 @@ def centre(request: HttpRequest) -> dict:
 
 def session(request: HttpRequest) -> dict:
     """For the warning before the idle limit (static/js/asystent.js): the seconds left."""
-    if not getattr(request, "user", None) or not request.user.is_authenticated:
+    # A template rendered outside a page (a panel, a test's request) has no session to warn of.
+    if (
+        not hasattr(request, "session")
+        or not getattr(request, "user", None)
+        or not request.user.is_authenticated
+    ):
         return {}
     from .middleware import session_remaining
 

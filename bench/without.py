@@ -8,7 +8,7 @@ the run (the application's code is not changed):
   (`reports.FigureStamp`): `reports.dashboard._figures_of` computes the figures of the page's
   assistants in one query every time, and the ranking query no longer joins the stamps;
 - `report-snapshots`: the half-year report's stored figures (`reports.snapshots`):
-  `report_figures()` computes the period's figures every time and stores nothing.
+  `counted_figures()` computes the period's figures every time and stores nothing.
 
 `check()` makes sure that "without" really computes the page: each page behind a cache is requested
 with the cache (served from it) and without, and the two responses are compared (with what
@@ -80,11 +80,12 @@ def _figure_stamp_patches() -> list:
 def _report_snapshot_patches() -> list:
     from reports import snapshots
 
-    def computed(period):  # noqa: ANN001, ANN202 - as `snapshots.report_figures`
-        """The period's figures, computed from the data each time, stored nowhere."""
+    def computed(period):  # noqa: ANN001, ANN202 - as `snapshots.counted_figures`
+        """The period's counted figures, computed from the data each time, stored nowhere (the
+        costs are read from their entries either way)."""
         return snapshots.StoredReport(snapshots.semiannual_report(period), timezone.now())
 
-    return [mock.patch.object(snapshots, "report_figures", computed)]
+    return [mock.patch.object(snapshots, "counted_figures", computed)]
 
 
 @dataclass(frozen=True)

@@ -159,13 +159,13 @@ def test_without_computes_each_page_and_serves_the_same_one(transactional_db, mo
 
     assert dashboard._figures_of.__module__ == "reports.dashboard"
     assert dashboard.RankedAssistants._ranked.__module__ == "reports.dashboard"
-    assert snapshots.report_figures.__module__ == "reports.snapshots"
+    assert snapshots.counted_figures.__module__ == "reports.snapshots"
 
     # gunicorn's workers (bench.wsgi): from BENCH_WITHOUT.
     monkeypatch.setenv(without.ENVIRONMENT, "report-snapshots")
     try:
         assert without.switch_off_from_environment() == {"report-snapshots"}
-        assert snapshots.report_figures.__module__ == "bench.without"
+        assert snapshots.counted_figures.__module__ == "bench.without"
     finally:
         mock.patch.stopall()
-    assert snapshots.report_figures.__module__ == "reports.snapshots"
+    assert snapshots.counted_figures.__module__ == "reports.snapshots"

@@ -15,6 +15,7 @@ MANAGEMENT = [
     "reports:dashboard",
     "reports:charts",
     "reports:semiannual",
+    "staff:list",
     "access-log",
     "role-change-list",
     "cases:retention",
@@ -32,7 +33,7 @@ MAIN = {
         "referrals:queue",
         *MANAGEMENT,
     ],
-    "admin_user": ["home", "centre-edit", "admin:index", "role-change-list"],
+    "admin_user": ["home", "centre-edit", "admin:index", "staff:list", "role-change-list"],
 }
 HOME_CARDS = {
     "social_worker": ["cases:family-create", "cases:family-list", "referrals:referral-list"],
@@ -46,7 +47,7 @@ HOME_CARDS = {
     ],
     "admin_user": ["centre-edit", "admin:index"],
 }
-ACCOUNT = ["password_change", "two-factor-setup", "notifications:preferences"]
+ACCOUNT = ["password_change", "two-factor-setup", "notifications:preferences", "api:account"]
 
 
 def hrefs(html: str) -> list[str]:
