@@ -162,12 +162,14 @@ def switch_off_from_environment() -> frozenset[str]:
 # --- making sure "without" computes the page ------------------------------------------------------------
 
 # What differs between two requests of the same page whatever the cache: the CSRF token, nonces,
-# and the time the report's figures were computed (stored a while ago, or just now).
+# the seconds left in the session (the session warning's countdown), and the time the report's
+# figures were computed (stored a while ago, or just now).
 _VOLATILE = [
     (re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*'), r"\1…"),
     (re.compile(r'(name="csrf-token" content=")[^"]*'), r"\1…"),
     (re.compile(r'("X-CSRFToken": ")[^"]*'), r"\1…"),
     (re.compile(r'(nonce=")[^"]*'), r"\1…"),
+    (re.compile(r'(data-remaining=")[^"]*'), r"\1…"),
     (re.compile(r'<p[^>]*id="report-computed"[^>]*>.*?</p>', re.S), '<p id="report-computed">…</p>'),
 ]
 

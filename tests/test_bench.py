@@ -169,3 +169,15 @@ def test_without_computes_each_page_and_serves_the_same_one(transactional_db, mo
     finally:
         mock.patch.stopall()
     assert snapshots.counted_figures.__module__ == "reports.snapshots"
+
+
+def test_the_comparison_ignores_what_differs_between_any_two_requests():
+    """Two requests a second apart differ in the session warning's countdown and the CSRF token,
+    cache or not; the comparison of "with" and "without" takes those out, and nothing else."""
+    first = (
+        '<input name="csrfmiddlewaretoken" value="abc"><div id="session-warning" '
+        'data-remaining="1798" data-warn-before="120"></div><td>14</td>'
+    )
+    second = first.replace("abc", "xyz").replace("1798", "1797")
+    assert without.normalised(first) == without.normalised(second)
+    assert without.normalised(first) != without.normalised(second.replace("<td>14", "<td>15"))
