@@ -209,9 +209,7 @@ def _transition(
 
 def _missing_sections(version: OpinionVersion) -> list[str]:
     return [
-        str(field_label(version, name))
-        for name in REQUIRED_SECTIONS
-        if not getattr(version, name).strip()
+        str(field_label(version, name)) for name in REQUIRED_SECTIONS if not getattr(version, name).strip()
     ]
 
 

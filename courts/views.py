@@ -35,7 +35,7 @@ from .forms import (
     OpinionForm,
     ReturnOpinionForm,
 )
-from .models import OPINION_SECTIONS, CourtOpinion, OpinionVersion
+from .models import OPINION_SECTIONS, REQUIRED_SECTIONS, CourtOpinion, OpinionVersion
 
 # --- court requests ------------------------------------------------------------------------------
 
@@ -165,13 +165,13 @@ def opinion_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("action") == "submit":
                 try:
                     services.submit_opinion(version=version, by=request.user)
-                except ValidationError as error:
-                    # The text is saved; the page is opened afresh, so it carries the saved
-                    # version and the next save is not taken for a change made elsewhere.
-                    messages.warning(request, _("The draft has been saved but not submitted for approval."))
-                    for message in error.messages:
-                        messages.error(request, message)
-                    return redirect("courts:opinion-edit", opinion.pk)
+                except ValidationError:
+                    # The text is saved; the form is shown again with the sections still to fill
+                    # in (the error summary links to each), and it carries the saved version, so
+                    # the next save is not taken for a change made elsewhere.
+                    form = _opinion_not_submitted(request, version)
+                    current = version
+                    return _opinion_page(request, opinion, current, form)
             if request.POST.get("action") == "submit":
                 messages.success(request, _("The opinion has been submitted to the manager for approval."))
                 return redirect(version)
@@ -186,10 +186,30 @@ def opinion_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("courts:opinion-edit", opinion.pk)
     if request.method == "GET":
         log_access(request, family_id=case.family_id, obj=current, action=AccessAction.VIEW)
+    return _opinion_page(request, opinion, current, form)
+
+
+def _opinion_not_submitted(request: AuthenticatedHttpRequest, version: OpinionVersion) -> OpinionForm:
+    """The saved draft's form, bound to what was sent, with an error at each required section
+    left empty: submitting needs them (courts.services.submit_opinion)."""
+    data = request.POST.copy()
+    data["seen"] = services.opinion_edit_token(version)
+    form = OpinionForm(data)
+    form.is_valid()
+    form.add_error(None, _("The draft has been saved but not submitted for approval."))
+    for name in REQUIRED_SECTIONS:
+        if not str(getattr(version, name)).strip():
+            form.add_error(name, _("Fill in this section before submitting the opinion."))
+    return form
+
+
+def _opinion_page(
+    request: AuthenticatedHttpRequest, opinion: CourtOpinion, current: OpinionVersion, form: OpinionForm
+) -> HttpResponse:
     context = {
         "opinion": opinion,
         "court_request": opinion.request,
-        "case": case,
+        "case": opinion.request.case,
         "current": current,
         "form": form,
         "last_return": current.transitions.filter(to_status=OpinionStatus.DRAFT).order_by("-at").first(),

@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from .factories import CaseFactory, FamilyFactory, FamilyMemberFactory, ReferralFactory, VisitFactory
+from .helpers import assert_error_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 FORM_ERRORS = "_form_errors.html"
@@ -97,13 +98,11 @@ def test_a_form_sent_with_errors_starts_with_a_summary_linking_to_each_field(cli
     case = CaseFactory(family__registered_by=social_worker)
     member = FamilyMemberFactory(family=case.family)
     client.force_login(social_worker)
-    page = client.post(reverse("cases:member-remove", args=[member.pk]), {"reason": ""}).content.decode()
-    summary = re.search(r'<div class="alert alert-danger"[^>]*data-form-errors[^>]*>(.*?)</div>', page, re.S)
-    assert summary is not None and 'tabindex="-1"' in summary.group(0)
-    assert 'href="#id_reason"' in summary.group(1)
-    # The field keeps its own message too, and the summary comes before the field.
-    assert page.index("data-form-errors") < page.index('id="id_reason"')
-    assert "invalid-feedback" in page or "is-invalid" in page
+    response = client.post(reverse("cases:member-remove", args=[member.pk]), {"reason": ""})
+    # The title says "Błąd:", the summary comes first, can take the focus and links to the field,
+    # whose own message stays next to it (tests/helpers.py).
+    assert_error_summary(response, ["reason"], exact=True)
+    assert 'class="invalid-feedback' in response.content.decode()
 
 
 def test_a_form_without_errors_has_no_summary(client, social_worker):
@@ -128,9 +127,8 @@ def test_the_visit_log_pages_with_the_shared_pagination(client):
 
 
 def test_the_login_page_sends_a_wrong_password_back_with_the_summary(client, social_worker):
-    page = client.post(reverse("login"), {"username": "", "password": ""}).content.decode()
-    assert "data-form-errors" in page
-    assert 'href="#id_username"' in page
+    response = client.post(reverse("login"), {"username": "", "password": ""})
+    assert_error_summary(response, ["username", "password"], exact=True)
 
 
 def test_the_family_registration_lists_the_members_rows_in_error(client, social_worker):
@@ -147,17 +145,14 @@ def test_the_family_registration_lists_the_members_rows_in_error(client, social_
         "members-0-first_name": "Jan",
         "members-0-last_name": "",
     }
-    page = client.post(reverse("cases:family-create"), data).content.decode()
-    summary = page.split("data-form-errors", 1)[1].split("</div>", 1)[0]
-    assert 'href="#id_name"' in summary
-    assert 'href="#id_members-0-last_name"' in summary
+    response = client.post(reverse("cases:family-create"), data)
+    assert_error_summary(response, ["name", "members-0-last_name"])
 
 
 def test_the_semiannual_report_answers_a_bad_period_with_the_summary(client, manager):
     client.force_login(manager)
-    page = client.get(reverse("reports:semiannual"), {"year": "1900", "part": "h1"}).content.decode()
-    assert "data-form-errors" in page
-    assert 'href="#id_year"' in page
+    response = client.get(reverse("reports:semiannual"), {"year": "1900", "part": "h1"})
+    assert_error_summary(response, ["year"])
 
 
 # --- the breadcrumb on the pages that wrote their own ---------------------------------------------

@@ -22,6 +22,8 @@ from .models import Intervention, Visit
 # Checkbox and radio groups: a fieldset with a legend and full-width, finger-sized rows.
 CHOICE_LIST = "visits/_choice_list.html"
 CHECK_ROW = "visits/_check_row.html"
+# A section of a long form that folds away on a phone (<details>).
+SECTION = "_form_section.html"
 CHOICE_ATTRS = {"class": "form-check-input flex-shrink-0"}
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -155,24 +157,40 @@ class VisitForm(dates.DateRangeFormMixin, forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            "date",
-            "start_time",
-            "end_time",
-            "duration_minutes",
-            "kind",
-            "unsuccessful_reason",
-            Field("place", template=CHOICE_LIST),
-            "place_description",
-            Field("participants", template=CHOICE_LIST),
-            "other_participants",
-            Field("areas", template=CHOICE_LIST),
-            Field("goals", template=CHOICE_LIST),
-            "topics",
-            "tasks_done",
-            "tasks_agreed",
-            "child_safety_notes",
-            "next_meeting",
-            Field("signed_by_family", template=CHECK_ROW),
+            Fieldset(
+                _("Date and place"),
+                "date",
+                "start_time",
+                "end_time",
+                "duration_minutes",
+                "kind",
+                "unsuccessful_reason",
+                Field("place", template=CHOICE_LIST),
+                "place_description",
+                template=SECTION,
+            ),
+            Fieldset(
+                _("Who took part"),
+                Field("participants", template=CHOICE_LIST),
+                "other_participants",
+                template=SECTION,
+            ),
+            Fieldset(
+                _("Course of the visit"),
+                Field("areas", template=CHOICE_LIST),
+                Field("goals", template=CHOICE_LIST),
+                "topics",
+                "tasks_done",
+                "tasks_agreed",
+                "child_safety_notes",
+                template=SECTION,
+            ),
+            Fieldset(
+                _("Next meeting and signature"),
+                "next_meeting",
+                Field("signed_by_family", template=CHECK_ROW),
+                template=SECTION,
+            ),
             "version",
         )
 

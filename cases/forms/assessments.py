@@ -55,11 +55,14 @@ class AssessmentForm(forms.Form):
         out_of_range = _("Choose a rating from 1 to %(max)d.") % {"max": scale_max}
         for area in areas:
             self.fields[f"rating_{area.pk}"] = forms.TypedChoiceField(
-                label=gettext_lazy("Rating"),
+                # The area's name: the error summary's link names the area whose rating is missing
+                # (the form itself says "Rating" under the area's heading).
+                label=area.name,
                 choices=scale,
                 coerce=int,
                 required=False,
-                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                # Radio buttons shown as buttons large enough to tap (static/css/asystent.css).
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
                 error_messages={"invalid_choice": out_of_range},
             )
             self.fields[f"comment_{area.pk}"] = forms.CharField(

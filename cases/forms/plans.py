@@ -340,6 +340,14 @@ class PlanEditor:
             actions[-1].fields["description"].widget.attrs["autofocus"] = True
         return editor
 
+    def formsets(self) -> list[forms.BaseFormSet]:
+        """The goals and each goal's actions, for the error summary (templates/_form_errors.html)."""
+        return [self.goals, *self.actions]
+
+    def forms_for_summary(self) -> list[forms.Form | forms.BaseFormSet]:
+        """Everything the editor validates: the page's title says when any has an error."""
+        return [self.plan_form, *self.formsets()]
+
     def rows(self) -> list[tuple[forms.Form, forms.BaseFormSet]]:
         return list(zip(self.goals.forms, self.actions, strict=True))
 

@@ -15,6 +15,7 @@ from asystent.pagination import paginate
 from asystent.roles import role_required
 
 from .. import retention
+from ..forms.retention import ConfirmErasureForm
 from ..models import Case, DestructionProtocol
 
 
@@ -53,24 +54,24 @@ def protocol_prepare(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def protocol_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     protocol = get_object_or_404(DestructionProtocol, pk=pk)
-    if request.method == "POST":
-        if request.POST.get("confirm") != "yes":
-            messages.error(request, _("Tick the confirmation to erase the data."))
+    form = ConfirmErasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            protocol = retention.execute_protocol(protocol=protocol, by=request.user)
+        except InvalidTransition as error:
+            messages.error(request, error.message)
         else:
-            try:
-                protocol = retention.execute_protocol(protocol=protocol, by=request.user)
-            except InvalidTransition as error:
-                messages.error(request, error.message)
+            if protocol.failures:
+                messages.warning(
+                    request, _("The data of some families could not be erased; they are listed below.")
+                )
             else:
-                if protocol.failures:
-                    messages.warning(
-                        request, _("The data of some families could not be erased; they are listed below.")
-                    )
-                else:
-                    messages.success(
-                        request, _("The personal data of the cases on the protocol has been erased.")
-                    )
+                messages.success(
+                    request, _("The personal data of the cases on the protocol has been erased.")
+                )
         return redirect(protocol)
     cases = Case.objects.filter(pk__in=protocol.case_ids).select_related("family").order_by("pk")
     log_accesses(request, [(case.family_id, case) for case in cases], action=AccessAction.VIEW)
-    return render(request, "cases/retention/protocol.html", {"protocol": protocol, "cases": cases})
+    return render(
+        request, "cases/retention/protocol.html", {"protocol": protocol, "cases": cases, "form": form}
+    )

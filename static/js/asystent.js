@@ -39,12 +39,43 @@
 })();
 
 /* A form sent back with errors: the summary at its top (templates/_form_errors.html) takes the
-   focus, so a screen reader reads it first and each of its links leads to a field in error. */
+   focus, so a screen reader reads it first, and each of its links puts the focus in its field
+   (as GOV.UK's error summary does): a folded section around the field opens, and the field's
+   label or legend is scrolled into view with it. */
 (function () {
   "use strict";
+
+  function labelOf(field) {
+    var legend = field.closest("fieldset") && field.closest("fieldset").querySelector("legend");
+    if (field.type === "radio" || field.type === "checkbox") return legend || field;
+    var label = field.id && document.querySelector("label[for='" + CSS.escape(field.id) + "']");
+    return label || legend || field;
+  }
+
+  function focusField(id) {
+    var target = document.getElementById(id);
+    if (!target) return false;
+    var field = target.matches("input, select, textarea, button")
+      ? target : target.querySelector("input:not([type=hidden]), select, textarea");
+    if (!field) return false;
+    for (var details = field.closest("details"); details; details = details.parentElement.closest("details")) {
+      details.open = true;
+    }
+    labelOf(field).scrollIntoView({ block: "start" });
+    field.focus({ preventScroll: true });
+    return true;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-form-errors]");
-    if (summary) summary.focus();
+    if (!summary) return;
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      if (link && focusField(decodeURIComponent(link.getAttribute("href").slice(1)))) {
+        event.preventDefault();
+      }
+    });
   });
 })();
 
