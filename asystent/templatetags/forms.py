@@ -47,7 +47,7 @@ def _parts(*sources: Any) -> Iterator[BaseForm | BaseFormSet]:
             continue
         if isinstance(source, BaseForm | BaseFormSet):
             yield source
-        elif hasattr(source, "forms_for_summary"):
+        elif hasattr(type(source), "forms_for_summary"):  # the class's: lazy objects stay lazy
             yield from _parts(*source.forms_for_summary())
         elif isinstance(source, list | tuple):
             yield from _parts(*source)
