@@ -187,8 +187,14 @@ def _key(value: str) -> str:
 @dataclass
 class Problems:
     items: list[dict[str, Any]] = field(default_factory=list)
+    _cells: set[tuple[int, str]] = field(default_factory=set)
 
     def add(self, row: int, column: str, message: str) -> None:
+        """One problem per cell: the first found (a formula refused, then its cell left empty,
+        is reported as the formula)."""
+        if column and (row, column) in self._cells:
+            return
+        self._cells.add((row, column))
         self.items.append({"row": row, "column": column, "message": str(message)})
 
     def of_validation(self, row: int, error: ValidationError, columns: dict[str, str]) -> None:
@@ -377,16 +383,16 @@ def _check_families(sheet: reading.Sheet, problems: Problems) -> list[PlannedFam
                         _("This differs from the family's first row (row %(row)d).") % {"row": planned.row},
                     )
         member = _member(problems, row, cells)
+        pesel = cells.get("pesel", "").replace(" ", "")
+        if len(pesel) == 11 and pesel.isdigit():
+            if pesel in pesel_rows:
+                problems.add(
+                    row,
+                    "pesel",
+                    _("The same PESEL number is already in row %(row)d.") % {"row": pesel_rows[pesel]},
+                )
+            pesel_rows.setdefault(pesel, row)
         if member is not None:
-            if member["pesel"]:
-                if member["pesel"] in pesel_rows:
-                    problems.add(
-                        row,
-                        "pesel",
-                        _("The same PESEL number is already in row %(row)d.")
-                        % {"row": pesel_rows[member["pesel"]]},
-                    )
-                pesel_rows.setdefault(member["pesel"], row)
             planned.members.append(member)
             planned.member_rows.append(row)
         if any(cells.get(column) for column in CASE_COLUMNS):
