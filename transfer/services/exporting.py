@@ -182,32 +182,35 @@ def _write_table(
     columns: list[models.Field[Any, Any]],
     file_names: set[str],
 ) -> int:
+    """The table as CSV, written into the archive as it is read; its JSON is spooled to a
+    temporary file meanwhile (a ZIP takes one writer at a time) and added after."""
     name = table_name(model)
     file_columns = [i for i, f in enumerate(columns) if isinstance(f, models.FileField)]
     count = 0
-    with (
-        archive.open(f"tables/{name}.csv", "w") as raw_csv,
-        archive.open(f"tables/{name}.json", "w") as raw_json,
-    ):
-        text_csv = io.TextIOWrapper(raw_csv, encoding="utf-8-sig", newline="")
-        text_json = io.TextIOWrapper(raw_json, encoding="utf-8")
-        writer = csv.writer(text_csv, delimiter=";")
-        writer.writerow([f.attname for f in columns])
-        text_json.write("[")
-        for values in _rows(model, columns):
-            writer.writerow([_csv_text(v) for v in values])
-            record = {f.attname: v for f, v in zip(columns, values, strict=True)}
-            text_json.write(
-                ("," if count else "") + "\n" + json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder)
-            )
-            for i in file_columns:
-                if values[i]:
-                    file_names.add(str(values[i]))
-            count += 1
-        text_json.write("\n]\n")
-        text_csv.flush()
+    with tempfile.TemporaryFile() as spool:
+        text_json = io.TextIOWrapper(spool, encoding="utf-8")
+        with archive.open(f"tables/{name}.csv", "w") as raw_csv:
+            text_csv = io.TextIOWrapper(raw_csv, encoding="utf-8-sig", newline="")
+            writer = csv.writer(text_csv, delimiter=";")
+            writer.writerow([f.attname for f in columns])
+            text_json.write("[")
+            for values in _rows(model, columns):
+                writer.writerow([_csv_text(v) for v in values])
+                record = {f.attname: v for f, v in zip(columns, values, strict=True)}
+                text_json.write(",\n" if count else "\n")
+                text_json.write(json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder))
+                for i in file_columns:
+                    if values[i]:
+                        file_names.add(str(values[i]))
+                count += 1
+            text_json.write("\n]\n")
+            text_csv.flush()
+            text_csv.detach()
         text_json.flush()
-        text_csv.detach()
+        spool.seek(0)
+        with archive.open(f"tables/{name}.json", "w") as raw_json:
+            for chunk in iter(lambda: spool.read(1 << 20), b""):
+                raw_json.write(chunk)
         text_json.detach()
     return count
 
