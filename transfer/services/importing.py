@@ -93,7 +93,7 @@ EXAMPLES: dict[str, list[list[str]]] = {
             "Anna",
             "Przykładowska",
             "rodzic",
-            "85030912344",
+            "85030912343",
             "1985-03-09",
             "K",
             "login.asystenta",
