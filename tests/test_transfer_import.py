@@ -5,6 +5,7 @@ through the services (history, assignment, notification, audit), and the file de
 import csv
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -30,7 +31,7 @@ def _row(**cells) -> list[str]:
 
 def family_rows(
     assistant: str = "anna", *, key: str = "R1", name: str = "Nowakowie", **changes
-) -> list[list[str]]:
+) -> list[list[Any]]:
     """A family of a mother and a child, with a voluntary case of `assistant`."""
     mother = {
         "rodzina": key,
@@ -69,7 +70,7 @@ def csv_file(rows: list[list[str]], *, columns=FAMILY_COLUMNS, delimiter=";", bo
     return SimpleUploadedFile("rodziny.csv", data, content_type="text/csv")
 
 
-def xlsx_file(rows: list[list[object]], *, columns=FAMILY_COLUMNS) -> SimpleUploadedFile:
+def xlsx_file(rows: list[list[Any]], *, columns=FAMILY_COLUMNS) -> SimpleUploadedFile:
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(columns)

@@ -4,7 +4,7 @@ uploaded or the application printed, as one ZIP of CSV and JSON with a README de
 Made by the worker (`transfer.tasks.build_centre_export`), idempotent: a finished export is left
 as it is, an interrupted one is made again from the start. Available for 24 hours, then deleted by
 the daily sweep (`purge_expired`). Secrets (password hashes, the digests of access tokens and
-calendar addresses) never leave: their columns are left out, and the README says so.
+calendar addresses and saved drafts) never leave: their columns are left out, and the README says so.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from asystent.models import User
 from ..models import KEPT_FOR, CentreExport, ExportStatus, ImportBatch, ImportStatus
 
 # Columns that hold secrets, never exported.
-SECRET_FIELDS = frozenset({"password", "digest"})
+SECRET_FIELDS = frozenset({"password", "digest", "token_hash"})
 # This app's own tables describe the moving, not the centre's work.
 SKIPPED_APPS = frozenset({"transfer"})
 CHUNK = 2_000
