@@ -14,6 +14,7 @@ class AccessAction(models.TextChoices):
     VIEW = "view", gettext_lazy("view")
     DOWNLOAD = "download", gettext_lazy("download")
     EXPORT = "export", gettext_lazy("export")
+    IMPORT = "import", gettext_lazy("import")
     ROLE_REQUEST = "role_request", gettext_lazy("role change requested")
     ROLE_CONFIRM = "role_confirm", gettext_lazy("role change confirmed")
     ROLE_REJECT = "role_reject", gettext_lazy("role change rejected")

@@ -15,6 +15,11 @@ DEFAULT_SCHEDULES: list[tuple[str, str, dict[str, str]]] = [
         "asystent.purge_expired_drafts",
         {"minute": "20", "hour": "3"},
     ),
+    (
+        "Usuwanie wygasłych eksportów i niepotwierdzonych importów",
+        "transfer.purge_expired",
+        {"minute": "25", "hour": "3"},
+    ),
     # Runs the day's jobs above that an outage of the broker made beat lose (asystent.daily_jobs).
     (
         "Nadrabianie pominiętych zadań dziennych",

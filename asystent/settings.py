@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "courts",
     "reports",
     "api",
+    "transfer",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -23,6 +23,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=50, help="requests per page (default 50)")
     parser.add_argument("--load-seconds", type=float, default=30, help="length of the load test (default 30)")
     parser.add_argument("--pdf-runs", type=int, default=10, help="renderings of the PDF (default 10)")
+    parser.add_argument(
+        "--import-rows", type=int, default=10_000, help="rows of the spreadsheet imported (default 10000)"
+    )
     parser.add_argument("--seed", type=int, default=20261129)
     parser.add_argument("--skip-generate", action="store_true", help="measure the data set already there")
     parser.add_argument("--generate-only", action="store_true", help="generate the data set, measure nothing")
@@ -119,6 +122,7 @@ def table(results: dict) -> str:
                     f"{_n(page['p95_ms']):>9} {_n(page['ratio']):>8}"
                 )
     pdf, sweep, load = results["pdf"], results["sweep"], results["throughput"]
+    imported = results["import"]
     report = results["report"]
     lines += [
         "",
@@ -130,6 +134,9 @@ def table(results: dict) -> str:
         f"{sweep['queries']} queries, {sweep['notifications_created']:,} notifications; "
         f"run again: {sweep['repeat_seconds']:.2f} s, {sweep['repeat_queries']} queries, "
         f"{sweep['repeat_created']} created",
+        f"import of a {imported['rows']:,}-row spreadsheet ({imported['families']:,} families with their "
+        f"cases): checked in {imported['check_seconds']:.1f} s, confirmed (checked again and written) in "
+        f"{imported['confirm_seconds']:.1f} s, {imported['seconds']:.1f} s in all",
         f"throughput, {load['user']}'s family list (gunicorn, {load['workers']} workers, "
         f"{load['connections']} connections, {load['seconds']:.0f} s): {load['rps']:.1f} requests/s, "
         f"{load['errors']} errors, median {_n(load['median_ms'])} ms, p95 {_n(load['p95_ms'])} ms",
@@ -185,6 +192,7 @@ def main(argv: list[str] | None = None) -> dict:
             pdf_runs=args.pdf_runs,
             say=lambda line: print(line, flush=True),
             without=args.without,
+            import_rows=args.import_rows,
         )
     )
     results["measure_seconds"] = round(time.perf_counter() - started, 1)

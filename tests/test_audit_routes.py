@@ -28,6 +28,10 @@ NO_FILE_DATA = {
     "documents:status": "polled every 2 s under a document whose page recorded the view; shows "
     "only the rendering's state and the download link",
     "assistant-limit": "an assistant's personal limit of families: a staff setting, no family's data",
+    "transfer:import-template": "an empty template with a fictional example row",
+    "transfer:import-batch": "the uploader's own dry run: row numbers, columns and messages, never the "
+    "rows' contents; the import itself records its row (tests/test_transfer_import.py)",
+    "transfer:export-status": "polled every 2 s: the export's progress and its download link",
     "api:calendar-feed": "the user's own visits and deadlines, each naming its case by number only "
     "(no family's name, address or PESEL); opened by a calendar application without a login",
 }

@@ -33,6 +33,7 @@ def results(transactional_db, tmp_path, monkeypatch):
             "--requests=5",
             "--load-seconds=2",
             "--pdf-runs=1",
+            "--import-rows=60",
             f"--output={output}",
         ]
     )
@@ -76,6 +77,11 @@ def test_the_bench_generates_measures_and_writes_every_figure(results):
     assert sweep["active_cases"] > 0
     assert sweep["queries"] > 0 and sweep["notifications_created"] > 0
     assert sweep["repeat_created"] == 0  # idempotent
+
+    imported = results["import"]
+    assert imported["rows"] == 60 and imported["families"] == 20 and imported["cases"] == 20
+    assert 0 < imported["check_seconds"] <= imported["seconds"]
+    assert "import_under_60_s" in results["targets_met"]
 
     load = results["throughput"]
     assert load["workers"] == 2

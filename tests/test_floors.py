@@ -29,6 +29,7 @@ FLOORS = {
     "courts": 4,
     "reports": 5,
     "api": 6,
+    "transfer": 7,
 }
 # The project's wiring is where the floors are put together: the root URLconf mounts every app.
 WIRING = {"asystent/urls.py"}

@@ -20,6 +20,8 @@ MANAGEMENT = [
     "role-change-list",
     "cases:retention",
     "cases:removed-records",
+    "transfer:import",
+    "transfer:export",
 ]
 # The navigation bar of each role, in order; the manager's menu opens after the referral queue.
 MAIN = {
@@ -33,7 +35,15 @@ MAIN = {
         "referrals:queue",
         *MANAGEMENT,
     ],
-    "admin_user": ["home", "centre-edit", "admin:index", "staff:list", "role-change-list"],
+    "admin_user": [
+        "home",
+        "centre-edit",
+        "admin:index",
+        "staff:list",
+        "role-change-list",
+        "transfer:import",
+        "transfer:export",
+    ],
 }
 HOME_CARDS = {
     "social_worker": ["cases:family-create", "cases:family-list", "referrals:referral-list"],

@@ -40,6 +40,16 @@ def test_the_upper_apps_registered_their_parts():
     ]
 
 
+def test_the_transfer_app_registered_its_links(manager, admin_user):
+    from asystent.navigation import links_for
+
+    assert [link.url_name for link in links_for("management", manager)][-2:] == [
+        "transfer:import",
+        "transfer:export",
+    ]
+    assert {"transfer:import", "transfer:export"} <= {link.url_name for link in links_for("main", admin_user)}
+
+
 def test_the_social_worker_sees_the_families_referred_through_the_registry(social_worker, assistant):
     assert len(registered_family_ids(social_worker)) == 1
     assert registered_family_ids(assistant) == []

@@ -123,6 +123,12 @@ def za_zyciem_case_url(name: str) -> Callable[[World], str]:
     return url
 
 
+def no_such(name: str) -> Callable[[World], str]:
+    """The route on an object that does not exist (imports and exports are their owner's alone,
+    tested in their own modules): the role check answers first, then 404."""
+    return lambda world: reverse(name, args=[10**9])
+
+
 def catalogue_handover_url(world: World) -> str:
     return reverse("documents:support-catalogue-pdf", args=[route_world.catalogue_handover(world).pk])
 
@@ -177,6 +183,16 @@ ROUTES: dict[str, Expect] = {
     "api:token-revoke": post(lambda w: reverse("api:token-revoke", args=[10**9]), (404,) * 6),
     "api:feed-regenerate": post(None, ALL_200),
     "api:calendar-feed": get(lambda w: reverse("api:calendar-feed", args=["x"]), (404,) * 6, anonymous=404),
+    # --- transfer: import (managers families, the administrator users) and the centre's export
+    "transfer:import": get(None, FIGURES),
+    "transfer:import-template": get(lambda w: reverse("transfer:import-template", args=["families", "csv"]),
+                                    MANAGER_ONLY),
+    "transfer:import-batch": get(no_such("transfer:import-batch"), DECIDERS_404),
+    "transfer:import-confirm": post(no_such("transfer:import-confirm"), DECIDERS_404),
+    "transfer:import-discard": post(no_such("transfer:import-discard"), DECIDERS_404),
+    "transfer:export": get(None, FIGURES),
+    "transfer:export-status": get(no_such("transfer:export-status"), DECIDERS_404),
+    "transfer:export-download": get(no_such("transfer:export-download"), DECIDERS_404),
     "notifications:list": get(None, ALL_200),
     "notifications:read": post("a.notification", (404, 404, 302, 404, 404, 404)),
     "notifications:read-all": post(None, ALL_302),

@@ -130,6 +130,8 @@ NOT_CHECKED = {
     "cases:retention": "one row per case past retention shown",
     "cases:retention-protocol": "one row per case on the protocol",
     "cases:closure-return": "POST only: a return without its comment shows the proposal again",
+    "transfer:export-download": "the whole centre's export, no family's page; tests/test_transfer_export.py "
+    "checks its download row",
     # The REST API: no browser opens it; tests/test_api.py checks the row of every read.
     **{
         f"api:{name}": "the REST API, checked in tests/test_api.py"
