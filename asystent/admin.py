@@ -24,7 +24,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("is_social_worker", "is_assistant", "is_manager", "is_administrator", "is_active")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "job_title", "email", "phone")}),
         (
             _("Roles"),
             {

@@ -23,6 +23,8 @@ DEMO_USERS: dict[str, tuple[str, str, dict[str, bool], str]] = {
     "asystent2": ("Andrzej", "Rodzinny", {"is_assistant": True}, EmploymentForm.EMPLOYMENT_CONTRACT),
     "asystent3": ("Agata", "Pomocna", {"is_assistant": True}, EmploymentForm.CIVIL_LAW_CONTRACT),
 }
+# The title a demo user signs with (the approver of a court opinion signs with theirs).
+DEMO_JOB_TITLES = {"kierownik": "Kierownik Działu Wsparcia Rodziny", "admin": "Informatyk"}
 
 
 def seed(say: Callable[[str], None]) -> None:
@@ -52,6 +54,9 @@ def seed(say: Callable[[str], None]) -> None:
                 # A service contract: a personal limit below the centre's (art. 15 ust. 4 caps both).
                 user.personal_caseload_limit = 8
             user.save(update_fields=["password", "personal_caseload_limit"])
+        if username in DEMO_JOB_TITLES and not user.job_title:
+            user.job_title = DEMO_JOB_TITLES[username]
+            user.save(update_fields=["job_title"])
         if user.is_manager or user.is_administrator:
             _demo_device(user)
     say(

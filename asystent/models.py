@@ -73,6 +73,12 @@ class User(AbstractUser):
         ),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    job_title = models.CharField(
+        _("job title"),
+        max_length=100,
+        blank=True,
+        help_text=_("As it is signed under documents, e.g. “Kierownik Działu Pomocy Rodzinie”."),
+    )
     email_notifications = models.CharField(
         _("e-mail notifications"),
         max_length=20,

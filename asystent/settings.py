@@ -72,6 +72,8 @@ MIDDLEWARE = [
     # First: what the later ones read of X-Forwarded-* comes only from a trusted proxy.
     "asystent.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The request's address for e-mail links when SITE_URL is not set (asystent.site_url).
+    "asystent.site_url.SiteUrlMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -272,8 +274,9 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="asystent@localhost")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
-# The address people open the application at: links in e-mails are built from it.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The address people open the application at: links in e-mails are built from it. Unset: the
+# request's own address, else runserver's, else the first of ALLOWED_HOSTS (asystent.site_url).
+SITE_URL = env.str("SITE_URL", default="")
 
 # The REST API (app `api`): personal access tokens or the session; JSON only; requests counted
 # per token in the cache (API_THROTTLE_RATE, e.g. "600/min").

@@ -142,6 +142,17 @@ def find_member_by_pesel(pesel: str) -> FamilyMember | None:
     return FamilyMember.all_objects.select_related("family").filter(pesel=pesel).first()
 
 
+def find_namesakes(first_name: str, last_name: str, birth_date: dt.date, *, exclude_pk: int | None) -> list[FamilyMember]:
+    """Members already on file with this name and date of birth, whoever may see the family: the
+    duplicate check for a person without a PESEL, who may be the same person registered before."""
+    found = FamilyMember.all_objects.select_related("family").filter(
+        first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip(), birth_date=birth_date
+    )
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    return list(found.order_by("pk")[:5])
+
+
 # --- the family list ---------------------------------------------------------------------------------
 
 

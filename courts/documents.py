@@ -10,7 +10,7 @@ from documents.enums import DocumentKind
 from documents.kinds import KindSpec, register_kind
 from documents.models import RenderedDocument
 
-from .models import FROZEN_STATUSES, CourtNotice, CourtOpinion, OpinionVersion
+from .models import FROZEN_STATUSES, REQUIRED_SECTIONS, CourtNotice, CourtOpinion, OpinionVersion
 
 
 def _opinion_context(document: RenderedDocument) -> dict:
@@ -26,6 +26,7 @@ def _opinion_context(document: RenderedDocument) -> dict:
         "family": request.case.family,
         "issued_on": timezone.localdate(issued),
         "reference": request.case_number,
+        "required_sections": REQUIRED_SECTIONS,
     }
 
 

@@ -111,6 +111,28 @@ def period_and_basis(case: Case, today: dt.date) -> str:
     return " ".join(parts)
 
 
+# A product rule, not the law: an average interval ("on average every N days") is written only
+# when the period covers at least this many days, the default no-contact reminder's threshold
+# (CentreSettings.no_contact_days); over a shorter period it would mislead the court.
+FREQUENCY_MIN_DAYS = 14
+
+
+def _frequency_text(total: int, start: dt.date, end: dt.date, days: int, home: int) -> str:
+    return ngettext(
+        "%(count)d contact in the period %(start)s–%(end)s, on average every %(every)s days; "
+        "of which home visits: %(home)d.",
+        "%(count)d contacts in the period %(start)s–%(end)s, on average every %(every)s days; "
+        "of which home visits: %(home)d.",
+        total,
+    ) % {
+        "count": total,
+        "start": _d(start),
+        "end": _d(end),
+        "every": number_format(round(days / total, 1), decimal_pos=1),
+        "home": home,
+    }
+
+
 def contacts(case: Case, today: dt.date) -> str:
     """How often the assistant met the family: saved (final) entries of the visit log only, and
     not the unsuccessful visits, which met nobody."""
@@ -123,20 +145,17 @@ def contacts(case: Case, today: dt.date) -> str:
             "start": _d(start),
             "end": _d(end),
         }
-    days = max((end - start).days, 1)
-    text = ngettext(
-        "%(count)d contact in the period %(start)s–%(end)s, on average every %(every)s days; "
-        "of which home visits: %(home)d.",
-        "%(count)d contacts in the period %(start)s–%(end)s, on average every %(every)s days; "
-        "of which home visits: %(home)d.",
-        total,
-    ) % {
-        "count": total,
-        "start": _d(start),
-        "end": _d(end),
-        "every": number_format(round(days / total, 1), decimal_pos=1),
-        "home": kinds.get(VisitKind.HOME_VISIT, 0),
-    }
+    days = (end - start).days
+    if days < FREQUENCY_MIN_DAYS:
+        text = ngettext(
+            "%(count)d contact in the period %(start)s–%(end)s; of which home visits: %(home)d. "
+            "The period is too short to give how often the family was met.",
+            "%(count)d contacts in the period %(start)s–%(end)s; of which home visits: %(home)d. "
+            "The period is too short to give how often the family was met.",
+            total,
+        ) % {"count": total, "start": _d(start), "end": _d(end), "home": kinds.get(VisitKind.HOME_VISIT, 0)}
+    else:
+        text = _frequency_text(total, start, end, days, kinds.get(VisitKind.HOME_VISIT, 0))
     others = [
         f"{label}: {kinds[value]}"
         for value, label in VisitKind.choices

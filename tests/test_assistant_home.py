@@ -14,6 +14,7 @@ from django.utils import translation
 from asystent.models import Centre
 from cases.agenda import assistant_agenda
 from cases.enums import ActionStatus, CaseStatus, ClosureReason
+from cases.models import Case
 from cases.services import assessments
 
 from .factories import (
@@ -81,6 +82,21 @@ def test_my_families_open_and_in_monitoring_with_the_last_visit_and_the_next_mee
     assert rows["Kowalscy"].next_meeting == dt.date(2026, 12, 1)
     assert rows["Nowakowie"].last_visit == dt.date(2026, 11, 2)
     assert rows["Nowakowie"].next_meeting is None
+
+
+def test_a_draft_visit_is_not_the_last_visit_nor_its_agreement_the_next_meeting(assistant):
+    from visits.deadlines import with_last_contact
+
+    kowalscy = my_case(assistant, "Kowalscy")
+    VisitFactory(case=kowalscy, date=dt.date(2026, 11, 10), next_meeting=dt.date(2026, 12, 1))
+    VisitFactory(case=kowalscy, date=dt.date(2026, 11, 27), next_meeting=dt.date(2026, 12, 3), draft=True)
+
+    row = assistant_agenda(assistant, SUNDAY).families[0]
+
+    assert row.last_visit == dt.date(2026, 11, 10)
+    assert row.next_meeting == dt.date(2026, 12, 1)
+    # The same as the managers' dashboard and the no-contact reminder read it.
+    assert with_last_contact(Case.objects.filter(pk=kowalscy.pk)).get().last_visit == row.last_visit
 
 
 # --- assessments due -------------------------------------------------------------------------------

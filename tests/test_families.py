@@ -696,3 +696,79 @@ def test_administrator_manages_problem_areas_but_cannot_delete(client, admin_use
     assert response.status_code == 302
     area.refresh_from_db()
     assert (area.order, area.is_active) == (9, False)
+
+
+# A person without a PESEL who may already be on file (same name and date of birth)
+
+
+def _namesake_post(existing, **extra) -> dict:
+    return {
+        "first_name": existing.first_name.upper(),
+        "last_name": existing.last_name,
+        "relation": Relation.PARENT,
+        "pesel": "",
+        "no_pesel": "on",
+        "birth_date": existing.birth_date.isoformat(),
+        "sex": existing.sex,
+        "placement": Placement.HOME,
+        "foster_coordinator": "",
+        **extra,
+    }
+
+
+def test_a_namesake_without_pesel_is_not_added_silently(client, social_worker):
+    existing = FamilyMemberFactory(family__registered_by=social_worker, family__name="Nowakowie")
+    family = FamilyFactory(registered_by=social_worker)
+    client.force_login(social_worker)
+    url = reverse("cases:member-add", args=[family.pk])
+
+    response = client.post(url, _namesake_post(existing))
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors.as_data()
+    assert any(e.code == "namesake_on_file" for e in errors["confirm_namesake"])
+    html = response.content.decode()
+    assert "Nowakowie" in html and f'href="{existing.family.get_absolute_url()}"' in html
+    assert 'name="confirm_namesake"' in html  # the confirmation is offered
+    assert family.members.count() == 0
+
+    response = client.post(url, _namesake_post(existing, confirm_namesake="on"))
+
+    assert response.status_code == 302
+    assert family.members.count() == 1
+
+
+def test_the_namesake_check_on_registration_does_not_reveal_a_hidden_family(
+    client, social_worker, other_social_worker
+):
+    existing = FamilyMemberFactory(
+        family__registered_by=other_social_worker, family__name="Nowakowie", last_name="Nowak"
+    )
+    client.force_login(social_worker)
+    row = {
+        "first_name": existing.first_name,
+        "last_name": existing.last_name,
+        "no_pesel": True,
+        "birth_date": existing.birth_date.isoformat(),
+        "sex": existing.sex,
+    }
+
+    response = client.post(reverse("cases:family-create"), family_post([row]))
+
+    assert has_code(member_errors(response, 0), "confirm_namesake", "namesake_on_file")
+    assert "Nowakowie" not in response.content.decode()
+    assert Family.objects.count() == 1
+
+    response = client.post(reverse("cases:family-create"), family_post([{**row, "confirm_namesake": "on"}]))
+
+    assert response.status_code == 302 and Family.objects.count() == 2
+
+
+def test_editing_a_member_without_pesel_does_not_find_themselves(client, social_worker):
+    member = FamilyMemberFactory(family__registered_by=social_worker, pesel="")
+    client.force_login(social_worker)
+    data = {**_namesake_post(member), "first_name": member.first_name, "version": member.version}
+
+    response = client.post(reverse("cases:member-edit", args=[member.pk]), data)
+
+    assert response.status_code == 302

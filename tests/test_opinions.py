@@ -100,6 +100,18 @@ def test_the_draft_counts_the_saved_contacts_of_the_visit_log(court_request, cas
     assert (today - dt.timedelta(days=10)).strftime("%d.%m.%Y") in version.contacts  # the last one
 
 
+def test_the_draft_gives_no_frequency_over_a_period_too_short_to_mean_anything(court_request, case):
+    today = timezone.localdate()
+    case.started_on = today - dt.timedelta(days=5)
+    case.save(update_fields=["started_on"])
+    for _ in range(3):
+        VisitFactory(case=case, date=today - dt.timedelta(days=1))
+    _opinion, version = draft(court_request)
+    assert "3 contacts in the period" in version.contacts
+    assert "on average" not in version.contacts
+    assert "too short" in version.contacts
+
+
 def test_the_draft_says_when_there_were_no_contacts(court_request):
     _opinion, version = draft(court_request)
     assert "No contacts were recorded" in version.contacts

@@ -128,6 +128,31 @@ def test_the_opinion_pdf_reads_back(court_request, manager, tmp_path):
     assert "Page size:       595.276 x 841.89 pts (A4)" in pdf_run(["pdfinfo"], data, tmp_path)
 
 
+def test_the_opinion_pdf_headings_are_the_form_labels_and_the_approver_signs_with_their_title(
+    court_request, manager
+):
+    from django.utils.text import capfirst
+
+    from courts.forms import OpinionForm
+
+    manager.first_name, manager.last_name = "Katarzyna", "Kierownicka"
+    manager.job_title = "Kierownik Działu Wsparcia Rodziny"
+    manager.save()
+    every_section = {
+        "health": "Zdrowa.",
+        "housing_and_finances": "Mieszkanie 2 pokoje.",
+        "cooperation_with_institutions": "Szkoła.",
+    }
+    text = pdf_text(rendered(approve(court_request, manager, **every_section)))
+
+    with translation.override("pl"):
+        labels = [str(capfirst(field.label)) for field in OpinionForm().visible_fields()]
+    assert "Zdrowie" in labels and "Wnioski końcowe" in labels
+    for label in labels:
+        assert label in text, label
+    assert "Katarzyna Kierownicka" in text and "Kierownik Działu Wsparcia Rodziny" in text
+
+
 def test_a_long_opinion_numbers_every_page(court_request, manager):
     long_text = "\n\n".join(f"Akapit {n}: zażółć gęślą jaźń. " * 12 for n in range(40))
     data = rendered(approve(court_request, manager, conclusions=long_text))

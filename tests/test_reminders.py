@@ -453,6 +453,35 @@ def test_the_command_prints_how_many_of_each_kind_it_created(assistant, manager)
     assert again.getvalue().splitlines()[-1] == "In total 0 notifications created."
 
 
+def test_the_command_in_the_embedded_mode_prints_counts_and_keeps_the_e_mails_in_the_mail_log(
+    assistant, manager, settings, tmp_path, django_capture_on_commit_callbacks, capsys
+):
+    from asystent.celery import app as celery_app
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"  # as with DEBUG on
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    settings.SITE_URL = "http://127.0.0.1:8101"
+    assistant.email_notifications = "immediate"
+    assistant.save()
+    active_case(assistant, dt.date(2025, 6, 1))
+    out = StringIO()
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True  # the embedded mode runs tasks in-process
+    try:
+        with on(dt.date(2026, 3, 2)), translation.override("en"):
+            with django_capture_on_commit_callbacks(execute=True):
+                call_command("send_reminders", stdout=out)
+    finally:
+        celery_app.conf.task_always_eager = saved
+
+    printed = out.getvalue() + "".join(capsys.readouterr())
+    assert "In total 4 notifications created." in printed
+    assert "Subject:" not in printed and "http://127.0.0.1:8101" not in printed
+    logged = "".join(path.read_text() for path in tmp_path.iterdir())
+    assert "Subject:" in logged and "http://127.0.0.1:8101/" in logged
+    assert assistant.email in logged
+
+
 def test_the_command_runs_as_on_a_given_date(assistant):
     active_case(assistant, dt.date(2026, 1, 10))
     out = StringIO()

@@ -353,6 +353,42 @@ def test_no_visit_in_the_future_or_before_the_case_opened(assistant, case):
         assert "date" in caught.value.message_dict
 
 
+def test_a_visit_starting_later_today_cannot_be_saved_as_done_but_can_be_drafted(client, assistant, case):
+    now = dt.datetime(2026, 12, 7, 9, 30, tzinfo=WARSAW)
+    Case.objects.filter(pk=case.pk).update(opened_on=dt.date(2026, 11, 1))
+    url = reverse("visits:visit-create", args=[case.pk])
+    client.force_login(assistant)
+    later_today = {"date": "2026-12-07", "start_time": "10:00", "end_time": "11:00", "next_meeting": None}
+    with time_machine.travel(now, tick=False):
+        response = client.post(url, visit_data(case, **later_today))
+
+        assert response.status_code == 200
+        errors = response.context["form"].errors
+        assert "10:00" in errors["start_time"][0]
+        assert not Visit.all_objects.exists()
+
+        # As a draft it is kept (to be finished after the meeting).
+        response = client.post(url, visit_data(case, **later_today, action="draft"))
+        assert Visit.objects.get().is_draft
+
+    with time_machine.travel(now.replace(hour=10, minute=0), tick=False):
+        visit = Visit.objects.get()
+        data = service_data(case, date=dt.date(2026, 12, 7), start_time=dt.time(10), end_time=dt.time(11))
+        done = save_visit(case=case, data=data, by=assistant, final=True, visit=visit)
+        assert done.status == VisitStatus.FINAL
+
+
+def test_a_visit_starting_later_today_is_refused_in_polish(client, assistant, case):
+    Case.objects.filter(pk=case.pk).update(opened_on=dt.date(2026, 11, 1))
+    client.force_login(assistant)
+    data = visit_data(case, date="2026-12-07", start_time="15:00", end_time="16:00", next_meeting=None)
+    with time_machine.travel(dt.datetime(2026, 12, 7, 9, 30, tzinfo=WARSAW), tick=False):
+        response = client.post(
+            reverse("visits:visit-create", args=[case.pk]), data, HTTP_ACCEPT_LANGUAGE="pl"
+        )
+    assert "nie może być zapisana jako odbyta przed godziną rozpoczęcia (15:00)" in response.content.decode()
+
+
 def test_a_visit_before_the_case_opened_is_refused_by_the_service_with_the_opening_date(assistant, case):
     """The floor is the case's opening, not the application's absolute floor of 2000."""
     Case.objects.filter(pk=case.pk).update(opened_on=timezone.localdate() - dt.timedelta(days=30))

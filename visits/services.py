@@ -113,12 +113,19 @@ def intervention_blocker(case: Case) -> str | None:
     return None
 
 
-def _check_kind_and_date(case: Case, visit: Visit) -> None:
+def _check_kind_and_date(case: Case, visit: Visit, *, final: bool) -> None:
     errors: dict[str, str] = {}
-    today = timezone.localdate()
+    now = timezone.localtime()
+    today = now.date()
     if visit.date and visit.date > today:
         errors["date"] = _("A visit cannot be logged in advance: the date is in the future.")
-    elif visit.date:
+    elif final and visit.date == today and visit.start_time and visit.start_time > now.time():
+        # A visit saved as final is one that took place: not before it has begun.
+        errors["start_time"] = _(
+            "The visit starts at %(time)s: it cannot be saved as done before its start time. "
+            "Save it as a draft and finish it after the meeting."
+        ) % {"time": visit.start_time.strftime("%H:%M")}
+    if visit.date and visit.date <= today:
         try:
             dates.ensure_not_before(visit.date, case.opened_on)
         except ValidationError as error:
@@ -206,7 +213,7 @@ def save_visit(
         if blocker:
             raise InvalidTransition(blocker)
         _assign(target, data, VISIT_FIELDS)
-        _check_kind_and_date(case, target)
+        _check_kind_and_date(case, target, final=final)
         _check_relations(case, data)
         if final and target.is_draft:
             target.status = VisitStatus.FINAL

@@ -12,7 +12,7 @@ from asystent.models import User
 from cases.agenda import AGENDA_STATUSES, WeekEntry
 from cases.models import Case
 
-from .enums import VisitKind, VisitStatus
+from .enums import VisitStatus
 from .models import Visit
 
 
@@ -55,13 +55,15 @@ def agenda_week(user: User, monday: dt.date, today: dt.date) -> Iterable[tuple[d
 
 def with_visit_figures(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
     """The cases with `last_visit` (the latest up to today) and `agreed_next` (the next meeting
-    agreed at the latest visit: older agreements are superseded), in the same query."""
-    visits = Visit.objects.filter(case=OuterRef("pk"))
+    agreed at the latest visit: older agreements are superseded), in the same query. A draft is
+    not a visit: neither its date nor its agreement counts until it is saved as final."""
+    visits = Visit.objects.filter(case=OuterRef("pk"), status=VisitStatus.FINAL)
     return cases.annotate(
-        # An unsuccessful visit met nobody: the last visit is the last one that did.
+        # An unsuccessful visit met nobody: the last visit is the last one that did (as
+        # `deadlines.with_last_contact` reads it for the dashboard and the no-contact reminder).
         last_visit=Subquery(
-            visits.filter(date__lte=today)
-            .exclude(kind=VisitKind.UNSUCCESSFUL)
+            Visit.objects.contacts()
+            .filter(case=OuterRef("pk"), date__lte=today)
             .order_by("-date")
             .values("date")[:1]
         ),

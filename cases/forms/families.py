@@ -19,7 +19,7 @@ from asystent.models import User
 from .. import pesel as pesel_rules
 from ..enums import ConsentDecision, Placement, Relation, Sex
 from ..models import Case, Family, FamilyMember
-from ..selectors import find_member_by_pesel
+from ..selectors import find_member_by_pesel, find_namesakes
 from .fields import DateInput
 
 FAMILY_FIELDS = ["name", "street", "postal_code", "city", "gmina", "teryt", "phone"]
@@ -102,15 +102,41 @@ def on_file_message(member: FamilyMember, user: User) -> str:
     )
 
 
+def namesake_message(member: FamilyMember, user: User) -> str:
+    """Warn that a person with the same name and date of birth is on file; name and link the
+    family only if the user may see it."""
+    if not member.is_removed and Family.objects.visible_to(user).filter(pk=member.family_id).exists():
+        return format_html(
+            '{} <a href="{}">{}</a> {}',
+            _("A person with the same name and date of birth is already on file in family %(family)s.")
+            % {"family": member.family.name},
+            member.family.get_absolute_url(),
+            _("Open the family's file."),
+            _("If this is someone else, tick “This is a different person” and save again."),
+        )
+    return _(
+        "A person with the same name and date of birth is already on file in a family you do not "
+        "have access to. If this is someone else, tick “This is a different person” and save again; "
+        "otherwise contact the manager."
+    )
+
+
 class MemberForm(dates.DateRangeFormMixin, forms.ModelForm):
     """One person of the family. A PESEL fills in the date of birth and sex; without one, the
-    date of birth is required. A PESEL already on file is not registered twice."""
+    date of birth is required. A PESEL already on file is not registered twice; a person without
+    one whose name and date of birth are on file is registered only once the user confirms that
+    this is a different person."""
 
     pesel = PeselField(label=gettext_lazy("PESEL"), required=False)
     no_pesel = forms.BooleanField(
         label=gettext_lazy("no PESEL number"),
         required=False,
         help_text=gettext_lazy("For example a foreigner or a newborn: then give the date of birth and sex."),
+    )
+    confirm_namesake = forms.BooleanField(
+        label=gettext_lazy("This is a different person"),
+        required=False,
+        help_text=gettext_lazy("Someone with the same name and date of birth is already on file."),
     )
     # Optimistic locking: a person on file comes back with the version they were read at.
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -187,6 +213,8 @@ class MemberForm(dates.DateRangeFormMixin, forms.ModelForm):
                 )
         if pesel:
             self._apply_pesel(data, pesel, birth_date, sex)
+        elif no_pesel and birth_date:
+            self._check_namesakes(data)
         if data.get("birth_date") and data["birth_date"] > timezone.localdate():
             self.add_error("birth_date", _("The date of birth cannot be in the future."))
         if data.get("placement", Placement.HOME) != Placement.HOME and data.get("relation") != Relation.CHILD:
@@ -222,6 +250,23 @@ class MemberForm(dates.DateRangeFormMixin, forms.ModelForm):
                 "pesel", ValidationError(on_file_message(on_file, self.user), code="pesel_on_file")
             )
 
+    @property
+    def asks_namesake_confirmation(self) -> bool:
+        """Whether the "different person" box is shown: after the warning, or once ticked."""
+        return "confirm_namesake" in self.errors or bool(self["confirm_namesake"].value())
+
+    def _check_namesakes(self, data: dict) -> None:
+        if data.get("confirm_namesake") or not data.get("first_name") or not data.get("last_name"):
+            return
+        namesakes = find_namesakes(
+            data["first_name"], data["last_name"], data["birth_date"], exclude_pk=self.instance.pk
+        )
+        if namesakes:
+            self.add_error(
+                "confirm_namesake",
+                ValidationError(namesake_message(namesakes[0], self.user), code="namesake_on_file"),
+            )
+
     def member_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in MEMBER_FIELDS}
 
@@ -243,7 +288,7 @@ class BaseMemberFormSet(forms.BaseFormSet):
         """An unbound formset showing what was typed in `data`, plus empty rows (no JS needed)."""
         prefix = cls.get_default_prefix()
         total = min(int(data.get(f"{prefix}-TOTAL_FORMS") or 0), MAX_MEMBERS)
-        names = [*MEMBER_FIELDS, "no_pesel"]
+        names = [*MEMBER_FIELDS, "no_pesel", "confirm_namesake"]
         rows = [{name: data.get(f"{prefix}-{i}-{name}", "") for name in names} for i in range(total)]
         formset = cls(initial=rows, form_kwargs={"user": user})
         formset.extra = max(min(total + extra_rows, MAX_MEMBERS) - formset.min_num, 0)

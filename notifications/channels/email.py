@@ -31,6 +31,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from asystent.enums import EmailNotifications
 from asystent.models import User
+from asystent.site_url import site_url
 
 from ..enums import NotificationKind, kind_label
 from ..models import Notification
@@ -46,8 +47,7 @@ BATCH_SIZE = 200
 
 
 def absolute_url(path: str) -> str:
-    base = getattr(settings, "SITE_URL", "") or "http://localhost:8000"
-    return f"{base.rstrip('/')}{path}" if path.startswith("/") else path
+    return f"{site_url()}{path}" if path.startswith("/") else path
 
 
 def _settings_url() -> str:
