@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "documents",
     "courts",
     "reports",
+    "timesheets",
     "api",
     "rest_framework",
     "drf_spectacular",

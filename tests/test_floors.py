@@ -28,6 +28,7 @@ FLOORS = {
     "documents": 4,
     "courts": 4,
     "reports": 5,
+    "timesheets": 5,
     "api": 6,
 }
 # The project's wiring is where the floors are put together: the root URLconf mounts every app.
