@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 class MonthStatus(models.TextChoices):
     DRAFT = "draft", _("being filled in")
-    SUBMITTED = "submitted", _("submitted to the manager")
+    SUBMITTED = "submitted", _("submitted for approval")
     RETURNED = "returned", _("returned for correction")
-    APPROVED = "approved", _("approved")
+    APPROVED = "approved", _("approved by the manager")
 
 
 class HourKind(models.TextChoices):

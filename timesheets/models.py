@@ -307,8 +307,8 @@ class Trip(models.Model):
 
     log = models.ForeignKey(MileageLog, on_delete=models.CASCADE, related_name="trips")
     date = models.DateField(_("date"), validators=[dates.PLANNED])
-    origin = models.CharField(_("from"), max_length=PLACE)
-    destination = models.CharField(_("to"), max_length=PLACE)
+    origin = models.CharField(_("from where"), max_length=PLACE)
+    destination = models.CharField(_("to where"), max_length=PLACE)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+", verbose_name=_("case"))
     km = models.DecimalField(
         _("kilometres"),
