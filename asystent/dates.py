@@ -159,6 +159,17 @@ def ensure_not_before(day: dt.date | dt.datetime | None, opened_on: dt.date | No
 # from the `holidays` package, kept current by its maintainers rather than copied here.
 
 _PL_HOLIDAYS = holidays.Poland()  # fills in each year on the first look-up
+_PL_HOLIDAY_NAMES = holidays.Poland(language="pl")
+
+
+def is_public_holiday(day: dt.date) -> bool:
+    """A Polish public holiday (the Act of 18 January 1951 on days free from work)."""
+    return day in _PL_HOLIDAYS
+
+
+def holiday_name(day: dt.date) -> str:
+    """The holiday's name in Polish (from the `holidays` package), or ''."""
+    return str(_PL_HOLIDAY_NAMES.get(day) or "") if day in _PL_HOLIDAYS else ""
 
 
 def is_working_day(day: dt.date) -> bool:

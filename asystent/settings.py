@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "documents",
     "courts",
     "reports",
+    "timesheets",
     "api",
     "transfer",
     "rest_framework",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("reports/", include("reports.urls")),
     path("staff/", include("staff.urls")),
+    path("timesheets/", include("timesheets.urls")),
     path("", include("api.urls")),
     path("transfer/", include("transfer.urls")),
     path("login/verify/", two_factor.verify, name="two-factor-verify"),

@@ -13,6 +13,8 @@ class DocumentKind(models.TextChoices):
     COURT_NOTICE = "court_notice", _("notice to the court")
     SUPPORT_CATALOGUE = "support_catalogue", _("catalogue of available support (“Za życiem”)")
     REPORT_ANSWER = "report_answer", _("answer to the reporter")
+    TIMESHEET = "timesheet", _("time sheet")
+    MILEAGE_LOG = "mileage_log", _("mileage log")
 
 
 class DocumentStatus(models.TextChoices):

@@ -43,7 +43,7 @@ class Key:
     object_id: int
     version: int
     case: Case | None
-    family: Family
+    family: Family | None
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,8 @@ class KindSpec:
     file_name: Callable[[RenderedDocument], str] | None = None
     # What the document's page says under its title (None: "Version N").
     describe: Callable[[RenderedDocument], str] | None = None
+    # A document about a member of staff (no case, no family): who may see this one (required).
+    may_view_document: Callable[[User, RenderedDocument], bool] | None = None
 
 
 def month_version(year: int, month: int) -> int:
@@ -83,6 +85,8 @@ def month_of(version: int) -> tuple[int, int]:
 def key_for(*, kind: str, obj: object, version: int) -> Key:
     """The key of the document of `kind` about `obj` (the registered kind's object, or a Case)."""
     spec = KINDS[kind]
+    if spec.may_view_document is not None:
+        return Key(kind, obj.pk, version, None, None)  # type: ignore[attr-defined]
     if spec.family_of is not None:
         return Key(kind, obj.pk, version, None, spec.family_of(obj))  # type: ignore[attr-defined]
     if spec.case_of is not None:
@@ -107,7 +111,13 @@ def key_of(document: RenderedDocument) -> Key:
 def may_view(user: User, document: RenderedDocument) -> bool:
     """Beyond seeing the family or case (the selectors' scope), what the kind asks of the user."""
     spec = KINDS.get(document.kind)
-    return spec is not None and (spec.may_view is None or spec.may_view(user))
+    if spec is None:
+        return False
+    if spec.may_view_document is not None:
+        return spec.may_view_document(user, document)
+    if document.family_id is None:
+        return False
+    return spec.may_view is None or spec.may_view(user)
 
 
 def describe(document: RenderedDocument) -> str:
@@ -218,7 +228,9 @@ def back_url(document: RenderedDocument) -> str:
     url = spec.back_url(document) if spec.back_url is not None else None
     if url:
         return url
-    return document.case.get_absolute_url() if document.case else document.family.get_absolute_url()
+    if document.case:
+        return document.case.get_absolute_url()
+    return document.family.get_absolute_url() if document.family else "/"
 
 
 def build_html(document: RenderedDocument, centre: Centre) -> str:
@@ -235,7 +247,7 @@ def download_name(document: RenderedDocument) -> str:
     spec = KINDS[document.kind]
     if spec.file_name is not None:
         return spec.file_name(document)
-    family = slugify(document.family.name) or "rodzina"
+    family = slugify(document.family.name if document.family else "") or "rodzina"
     stem = spec.file_stem
     if document.kind == DocumentKind.MONTHLY_VISITS:
         year, month = month_of(document.version)

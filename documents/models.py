@@ -23,6 +23,7 @@ class RenderedDocumentQuerySet(models.QuerySet["RenderedDocument"]):
         return self.filter(
             Q(case__in=Case.objects.visible_to(user))
             | Q(case__isnull=True, family__in=Family.objects.visible_to(user))
+            | Q(case__isnull=True, family__isnull=True)  # staff documents: their kind decides
         )
 
 
@@ -42,8 +43,12 @@ class RenderedDocument(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="rendered_documents", null=True, blank=True
     )
-    # The family the document is about: access checks, the access log and erasure go by it.
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="rendered_documents")
+    # The family the document is about: access checks, the access log and erasure go by it. Empty
+    # only for a document about a member of staff (an assistant's time sheet or mileage log), whose
+    # kind says who sees it (`documents.kinds.KindSpec.may_view_document`).
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, related_name="rendered_documents", null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
     )

@@ -246,9 +246,33 @@ def build() -> SimpleNamespace:
     employment = Employment.objects.create(
         assistant=people.assistant, form="employment", working_time=1, started_on=dt.date(2024, 1, 1)
     )
+    timesheet, mileage_log, trip = _monthly_records(people, alpha)
     return SimpleNamespace(
-        users=people, a=alpha, b=beta, protocol=protocol, totp_device=totp_device, employment=employment
+        users=people,
+        a=alpha,
+        b=beta,
+        protocol=protocol,
+        totp_device=totp_device,
+        employment=employment,
+        timesheet=timesheet,
+        mileage_log=mileage_log,
+        trip=trip,
     )
+
+
+def _monthly_records(people: SimpleNamespace, alpha: "FamilyWorld") -> tuple:
+    """anna's time sheet and mileage log of November 2025, with one trip to the Alfowscy's case."""
+    from decimal import Decimal
+
+    from timesheets import services as timesheet_services
+    from timesheets.models import Trip
+
+    timesheet = timesheet_services.open_timesheet(assistant=people.assistant, year=2025, month=11)
+    log = timesheet_services.open_mileage_log(assistant=people.assistant, year=2025, month=11)
+    trip = Trip.objects.create(
+        log=log, date=dt.date(2025, 11, 3), origin="Biuro", destination="Wizyta", case=alpha.case, km=Decimal(7)
+    )
+    return timesheet, log, trip
 
 
 def za_zyciem_case(world: SimpleNamespace):  # noqa: ANN201

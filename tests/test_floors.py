@@ -28,6 +28,7 @@ FLOORS = {
     "documents": 4,
     "courts": 4,
     "reports": 5,
+    "timesheets": 5,
     "api": 6,
     "transfer": 7,
 }

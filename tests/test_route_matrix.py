@@ -110,6 +110,15 @@ REGISTRARS = (200, 404, 403, 403, 200, 403)
 SOCIAL_WORKER = (200, 404, 403, 403, 403, 403)
 DECIDERS_404 = (403, 403, 403, 403, 404, 404)
 
+# The assistant's monthly records (anna's): the role is checked first (403), then the month (404
+# for another assistant's); a manager sees every month and decides it, but never edits it.
+TIMESHEET_USERS = (403, 403, 200, 200, 200, 403)
+OPENERS = (403, 403, 302, 302, 403, 403)
+OWN_MONTH = (403, 403, 200, 404, 200, 403)
+OWN_MONTH_ACTION = (403, 403, 302, 404, 403, 403)
+MANAGER_ACTION = (403, 403, 403, 403, 302, 403)
+MONTH_PDF = (403, 403, 302, 404, 302, 403)
+
 # The "Za życiem" pages of a case: only its own assistant (a role check first, then the case).
 OWN_ZA_ZYCIEM = (403, 403, 200, 404, 403, 403)
 
@@ -314,6 +323,24 @@ ROUTES: dict[str, Expect] = {
     "staff:development-add": get("users.assistant", FIGURES),
     "staff:developments": get(None, FIGURES),
     "staff:costs": get(None, MANAGER_ONLY),
+    # --- the assistant's time sheet and mileage log: their own (outsiders 404), managers decide
+    "timesheets:index": get(None, TIMESHEET_USERS),
+    "timesheets:sheet-open": post(None, OPENERS, data={"month": "2026-11"}),
+    "timesheets:sheet": get("timesheet", OWN_MONTH),
+    "timesheets:sheet-fill": post("timesheet", OWN_MONTH_ACTION),
+    "timesheets:sheet-submit": post("timesheet", OWN_MONTH_ACTION),
+    "timesheets:sheet-approve": post("timesheet", MANAGER_ACTION),
+    "timesheets:sheet-return": post("timesheet", MANAGER_ACTION, data={"reason": "Popraw."}),
+    "timesheets:sheet-pdf": post("timesheet", MONTH_PDF),
+    "timesheets:log-open": post(None, OPENERS, data={"month": "2026-11"}),
+    "timesheets:log": get("mileage_log", OWN_MONTH),
+    "timesheets:log-fill": post("mileage_log", OWN_MONTH_ACTION, data={"origin": "Biuro"}),
+    "timesheets:log-submit": post("mileage_log", OWN_MONTH_ACTION),
+    "timesheets:log-approve": post("mileage_log", MANAGER_ACTION),
+    "timesheets:log-return": post("mileage_log", MANAGER_ACTION, data={"reason": "Popraw."}),
+    "timesheets:log-pdf": post("mileage_log", MONTH_PDF),
+    "timesheets:trip-remove": post("trip", OWN_MONTH_ACTION),
+    "timesheets:allowance": get("users.assistant", MANAGER_ONLY),
     # --- reports: data-subject access (GDPR art. 15)
     "reports:subject-access": get("a.adult", MANAGER_ONLY),
     "reports:subject-access-json": get("a.adult", MANAGER_ONLY),
