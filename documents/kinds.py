@@ -43,7 +43,9 @@ class Key:
     object_id: int
     version: int
     case: Case | None
-    family: Family
+    family: Family | None
+    # A worker's document (the assistant's monthly report): the worker; no case, no family.
+    worker: User | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,12 @@ class KindSpec:
     file_name: Callable[[RenderedDocument], str] | None = None
     # What the document's page says under its title (None: "Version N").
     describe: Callable[[RenderedDocument], str] | None = None
+    # A worker's document (about no one family): the worker its object is (or belongs to).
+    worker_of: Callable[[object], User] | None = None
+    # The families a worker's document names (erasing one of them deletes it).
+    mentions: Callable[[Key], list[Family]] | None = None
+    # Handed to the family: a tagged PDF (PDF/UA-style structure, language set) for screen readers.
+    tagged: bool = False
 
 
 def month_version(year: int, month: int) -> int:
@@ -83,6 +91,8 @@ def month_of(version: int) -> tuple[int, int]:
 def key_for(*, kind: str, obj: object, version: int) -> Key:
     """The key of the document of `kind` about `obj` (the registered kind's object, or a Case)."""
     spec = KINDS[kind]
+    if spec.worker_of is not None:
+        return Key(kind, obj.pk, version, None, None, spec.worker_of(obj))  # type: ignore[attr-defined]
     if spec.family_of is not None:
         return Key(kind, obj.pk, version, None, spec.family_of(obj))  # type: ignore[attr-defined]
     if spec.case_of is not None:
@@ -101,7 +111,9 @@ def may_prepare(user: User, key: Key) -> bool:
 
 
 def key_of(document: RenderedDocument) -> Key:
-    return Key(document.kind, document.object_id, document.version, document.case, document.family)
+    return Key(
+        document.kind, document.object_id, document.version, document.case, document.family, document.worker
+    )
 
 
 def may_view(user: User, document: RenderedDocument) -> bool:
@@ -218,7 +230,10 @@ def back_url(document: RenderedDocument) -> str:
     url = spec.back_url(document) if spec.back_url is not None else None
     if url:
         return url
-    return document.case.get_absolute_url() if document.case else document.family.get_absolute_url()
+    if document.case is not None:
+        return document.case.get_absolute_url()
+    assert document.family is not None  # a worker's document has its own back_url
+    return document.family.get_absolute_url()
 
 
 def build_html(document: RenderedDocument, centre: Centre) -> str:
@@ -235,7 +250,7 @@ def download_name(document: RenderedDocument) -> str:
     spec = KINDS[document.kind]
     if spec.file_name is not None:
         return spec.file_name(document)
-    family = slugify(document.family.name) or "rodzina"
+    family = slugify(document.family.name if document.family else "") or "rodzina"
     stem = spec.file_stem
     if document.kind == DocumentKind.MONTHLY_VISITS:
         year, month = month_of(document.version)
