@@ -26,6 +26,9 @@ class CentreForm(forms.ModelForm):
             "assessment_scale_max",
             "assessment_interval_months",
             "retention_years",
+            "dpo_name",
+            "dpo_email",
+            "dpo_address",
         ]
         widgets = {"postal_code": forms.TextInput(attrs={"placeholder": "00-000"})}
 

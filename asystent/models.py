@@ -275,6 +275,16 @@ class Centre(models.Model):
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
+    # The information clause handed to the families (art. 13 ust. 1 lit. b GDPR): the contact
+    # details of the controller's data protection officer.
+    dpo_name = models.CharField(_("data protection officer"), max_length=200, blank=True)
+    dpo_email = models.EmailField(_("data protection officer's e-mail"), blank=True)
+    dpo_address = models.CharField(
+        _("data protection officer's postal address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Leave empty when it is the centre's address."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

@@ -2,6 +2,18 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def file_documents_panel(**page: object) -> dict | None:
+    from .panels import file_documents
+
+    return file_documents(**page)
+
+
+def referral_documents_panel(**page: object) -> dict | None:
+    from .panels import referral_documents
+
+    return referral_documents(**page)
+
+
 class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("Printed documents")
@@ -20,6 +32,25 @@ class DocumentsConfig(AppConfig):
         from . import intake
 
         intake.register()
+
+        # The documents of the family's file and the assistant's monthly report (issue 17).
+        from . import file_documents, monthly_report, navigation
+
+        file_documents.register()
+        monthly_report.register()
+        navigation.register()
+        panels.register(
+            "case-sections",
+            template="documents/_case_file_documents.html",
+            context=file_documents_panel,
+            order=55,
+        )
+        panels.register(
+            "family-sections",
+            template="documents/_referral_documents.html",
+            context=referral_documents_panel,
+            order=112,
+        )
         panels.register("case-sections", template="documents/_za_zyciem_documents.html", order=60)
         panels.register(
             "family-sections",

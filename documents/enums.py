@@ -15,6 +15,13 @@ class DocumentKind(models.TextChoices):
     REPORT_ANSWER = "report_answer", _("answer to the reporter")
     TIMESHEET = "timesheet", _("time sheet")
     MILEAGE_LOG = "mileage_log", _("mileage log")
+    CONSENT_FORM = "consent_form", _("consent to work with an assistant")
+    ASSESSMENT = "assessment", _("periodic assessment")
+    MONTHLY_REPORT = "monthly_report", _("assistant's monthly report")
+    WORK_CARD = "work_card", _("family work card")
+    CLOSURE_REPORT = "closure_report", _("closure report")
+    MONITORING_NOTE = "monitoring_note", _("monitoring note")
+    REFERRAL = "referral", _("referral for an assistant")
 
 
 class DocumentStatus(models.TextChoices):

@@ -55,6 +55,7 @@ def register() -> None:
             True,
             _catalogue_context,
             case_of=_handover_case,
+            tagged=True,  # handed to the family: read by a screen reader in order
         ),
     )
     register_kind(

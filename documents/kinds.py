@@ -44,6 +44,8 @@ class Key:
     version: int
     case: Case | None
     family: Family | None
+    # A worker's document (the assistant's monthly report): the worker; no case, no family.
+    worker: User | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,12 @@ class KindSpec:
     describe: Callable[[RenderedDocument], str] | None = None
     # A document about a member of staff (no case, no family): who may see this one (required).
     may_view_document: Callable[[User, RenderedDocument], bool] | None = None
+    # A worker's document (about no one family): the worker its object is (or belongs to).
+    worker_of: Callable[[object], User] | None = None
+    # The families a worker's document names (erasing one of them deletes it).
+    mentions: Callable[[Key], list[Family]] | None = None
+    # Handed to the family: a tagged PDF (PDF/UA-style structure, language set) for screen readers.
+    tagged: bool = False
 
 
 def month_version(year: int, month: int) -> int:
@@ -87,6 +95,8 @@ def key_for(*, kind: str, obj: object, version: int) -> Key:
     spec = KINDS[kind]
     if spec.may_view_document is not None:
         return Key(kind, obj.pk, version, None, None)  # type: ignore[attr-defined]
+    if spec.worker_of is not None:
+        return Key(kind, obj.pk, version, None, None, spec.worker_of(obj))  # type: ignore[attr-defined]
     if spec.family_of is not None:
         return Key(kind, obj.pk, version, None, spec.family_of(obj))  # type: ignore[attr-defined]
     if spec.case_of is not None:
@@ -105,7 +115,9 @@ def may_prepare(user: User, key: Key) -> bool:
 
 
 def key_of(document: RenderedDocument) -> Key:
-    return Key(document.kind, document.object_id, document.version, document.case, document.family)
+    return Key(
+        document.kind, document.object_id, document.version, document.case, document.family, document.worker
+    )
 
 
 def may_view(user: User, document: RenderedDocument) -> bool:

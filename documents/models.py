@@ -18,12 +18,17 @@ from .enums import DocumentKind, DocumentStatus
 class RenderedDocumentQuerySet(models.QuerySet["RenderedDocument"]):
     def visible_to(self, user) -> "RenderedDocumentQuerySet":  # noqa: ANN001
         """A case's documents follow the case's visibility; a document about the family without a
-        case (a person's copy of their data) follows the family's. The kind may narrow it further
+        case (a person's copy of their data) follows the family's; a worker's document (a monthly
+        report) is seen by the worker and the managers. The kind may narrow it further
         (`documents.kinds.KindSpec.may_view`)."""
+        workers = Q(case__isnull=True, family__isnull=True, worker__isnull=False)
+        if not getattr(user, "is_manager", False):
+            workers &= Q(worker=user)
         return self.filter(
             Q(case__in=Case.objects.visible_to(user))
             | Q(case__isnull=True, family__in=Family.objects.visible_to(user))
-            | Q(case__isnull=True, family__isnull=True)  # staff documents: their kind decides
+            | workers
+            | Q(case__isnull=True, family__isnull=True, worker__isnull=True)  # staff documents: their kind decides
         )
 
 
@@ -43,12 +48,17 @@ class RenderedDocument(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="rendered_documents", null=True, blank=True
     )
-    # The family the document is about: access checks, the access log and erasure go by it. Empty
-    # only for a document about a member of staff (an assistant's time sheet or mileage log), whose
-    # kind says who sees it (`documents.kinds.KindSpec.may_view_document`).
+    # The family the document is about: access checks, the access log and erasure go by it. A
+    # worker's document (the assistant's monthly report) is about no one family: it has none.
     family = models.ForeignKey(
         Family, on_delete=models.PROTECT, related_name="rendered_documents", null=True, blank=True
     )
+    # The worker a worker's document is about (the assistant of a monthly report).
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # The families a worker's document names: erasing one of them deletes the document.
+    mentioned_families = models.ManyToManyField(Family, related_name="+", blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
     )
@@ -76,6 +86,11 @@ class RenderedDocument(models.Model):
         constraints = [
             *dates.datetime_range_constraints("rendered_document", "rendered_at", "created_at", "updated_at"),
             models.UniqueConstraint(fields=["kind", "object_id", "version"], name="rendered_document_key"),
+            models.CheckConstraint(
+                condition=Q(family__isnull=False) | Q(worker__isnull=False),
+                name="rendered_document_about_someone",
+                violation_error_message=_("A document is about a family or a worker."),
+            ),
             models.CheckConstraint(
                 condition=~Q(status=DocumentStatus.READY) | (~Q(file="") & ~Q(sha256="")),
                 name="rendered_document_ready_has_file",

@@ -106,9 +106,13 @@ def _static_file(name: str, url: str) -> tuple[bytes, str]:
     return Path(found).read_bytes(), mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-def html_to_pdf(html: str, *, fetcher: InternalOnlyFetcher) -> bytes:
-    """The PDF/A-3b bytes of `html`, rendered with `fetcher` as its only way out."""
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
+def html_to_pdf(html: str, *, fetcher: InternalOnlyFetcher, tagged: bool = False) -> bytes:
+    """The PDF/A-3b bytes of `html`, rendered with `fetcher` as its only way out. A `tagged`
+    document (one handed to the family) also carries WeasyPrint's structure tree, so that a
+    screen reader reads it in order; its language is the `<html lang>` of the template."""
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
+        pdf_variant=PDF_VARIANT, pdf_tags=tagged
+    )
 
 
 def sha256_of(data: bytes) -> str:

@@ -58,9 +58,12 @@ def request_document(*, kind: str, obj: object, version: int, by: User) -> Rende
             kind=key.kind,
             object_id=key.object_id,
             version=key.version,
-            defaults={"case": key.case, "family": key.family, "requested_by": by},
+            defaults={"case": key.case, "family": key.family, "worker": key.worker, "requested_by": by},
         )
         document = RenderedDocument.objects.select_for_update().get(pk=document.pk)
+        mentions = KINDS[key.kind].mentions
+        if mentions is not None:
+            document.mentioned_families.set(mentions(key))
         if not created and not _needs_rendering(document):
             return document
         document.status = DocumentStatus.PENDING
@@ -163,7 +166,8 @@ def render_stored_document(document_id: int) -> str:
             logger.warning("Document %s not rendered: %d characters of HTML", document_id, len(html))
             _record_failure(document_id, token, too_long_message(len(html)))
             return "failed"
-        part = write_part(final_path, token, html_to_pdf(html, fetcher=InternalOnlyFetcher(centre)))
+        pdf = html_to_pdf(html, fetcher=InternalOnlyFetcher(centre), tagged=KINDS[document.kind].tagged)
+        part = write_part(final_path, token, pdf)
     except SoftTimeLimitExceeded:
         _record_failure(document_id, token, _("Preparing the document took too long."))
         return "failed"

@@ -11,31 +11,38 @@ from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from asystent.audit import AccessAction, log_access
+from asystent.audit import AccessAction, log_access, log_accesses
+from asystent.enums import Role
+from asystent.errors import InvalidTransition
 from asystent.files import private_file_response
 from asystent.http import AuthenticatedHttpRequest
-from cases.models import Case, Family
+from asystent.pagination import paginate
+from cases.models import Assessment, Case, ClosureProposal, Family
 from cases.selectors import get_case_for
-from referrals.models import CatalogueHandover, FamilyReport
+from referrals.models import CatalogueHandover, FamilyReport, Referral
 
 from . import selectors, services
 from .enums import DocumentKind
-from .forms import parse_month
+from .file_documents import period_version
+from .forms import WorkCardForm, parse_month
 from .intake import case_taking_up
 from .kinds import (
     assignment_version,
     back_url,
     describe,
     download_name,
+    key_for,
     key_of,
     may_prepare,
     month_version,
     work_plan_version,
 )
 from .models import RenderedDocument
+from .monthly_report import prepare_monthly_report, reports_for, validate_report_month
 
 # --- the case's documents ------------------------------------------------------------------------
 
@@ -104,6 +111,13 @@ def _status_context(request: AuthenticatedHttpRequest, document: RenderedDocumen
 def document_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for(request.user, pk)
     log_access(request, family_id=document.family_id, obj=document, action=AccessAction.VIEW)
+    if document.worker_id is not None and document.family_id is None:
+        # A worker's document names families: the access is recorded for each of them too.
+        log_accesses(
+            request,
+            [(family.pk, document) for family in document.mentioned_families.all()],
+            action=AccessAction.VIEW,
+        )
     context = _status_context(request, document) | {
         "case": document.case,
         "family": document.family,
@@ -186,3 +200,119 @@ def report_answer_pdf(request: AuthenticatedHttpRequest, report_pk: int) -> Http
         kind=DocumentKind.REPORT_ANSWER, obj=report, version=1, by=request.user
     )
     return redirect(document)
+
+
+# --- the documents of the family's file (issue 17) -------------------------------------------------
+
+
+def _request_or_refuse(request: AuthenticatedHttpRequest, *, kind: str, obj: object, version: int, back: str):  # noqa: ANN202
+    """Ask for the document and go to its page; a refusal (not submitted, not approved) goes back
+    to `back` with the reason."""
+    try:
+        document = services.request_document(kind=kind, obj=obj, version=version, by=request.user)
+    except InvalidTransition as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(back)
+    return redirect(document)
+
+
+@require_POST
+def consent_form_pdf(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
+    """The consent to work with an assistant, with the information clause, for the family to sign."""
+    case = _case_for_documents(request, case_pk)
+    return _request_or_refuse(request, kind=DocumentKind.CONSENT_FORM, obj=case, version=1, back=case.get_absolute_url())
+
+
+@require_POST
+def assessment_pdf(request: AuthenticatedHttpRequest, assessment_pk: int) -> HttpResponse:
+    assessment = get_object_or_404(
+        Assessment.objects.filter(case__in=Case.objects.visible_to(request.user)), pk=assessment_pk
+    )
+    _case_for_documents(request, assessment.case_id)
+    return _request_or_refuse(
+        request,
+        kind=DocumentKind.ASSESSMENT,
+        obj=assessment,
+        version=assessment.version,
+        back=assessment.case.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def work_card(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
+    """The family work card: the form of its period (GET), and asking for it (POST)."""
+    case = _case_for_documents(request, case_pk)
+    if request.method == "POST":
+        form = WorkCardForm(request.POST, case=case)
+        if form.is_valid():
+            version = period_version(form.cleaned_data["first"], form.cleaned_data["last"])
+            return _request_or_refuse(
+                request, kind=DocumentKind.WORK_CARD, obj=case, version=version, back=case.get_absolute_url()
+            )
+    else:
+        today = timezone.localdate()
+        form = WorkCardForm(initial={"first": max(today.replace(day=1), case.opened_on), "last": today}, case=case)
+    log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
+    return render(request, "documents/work_card_form.html", {"case": case, "family": case.family, "form": form})
+
+
+@require_POST
+def closure_report_pdf(request: AuthenticatedHttpRequest, proposal_pk: int) -> HttpResponse:
+    proposal = get_object_or_404(
+        ClosureProposal.objects.filter(case__in=Case.objects.visible_to(request.user)), pk=proposal_pk
+    )
+    _case_for_documents(request, proposal.case_id)
+    return _request_or_refuse(
+        request, kind=DocumentKind.CLOSURE_REPORT, obj=proposal, version=1, back=proposal.case.get_absolute_url()
+    )
+
+
+@require_POST
+def monitoring_note_pdf(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
+    case = _case_for_documents(request, case_pk)
+    return _request_or_refuse(
+        request, kind=DocumentKind.MONITORING_NOTE, obj=case, version=1, back=case.get_absolute_url()
+    )
+
+
+@require_POST
+def referral_pdf(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
+    """The referral (wniosek o przydzielenie asystenta) as it was filed."""
+    referral = get_object_or_404(Referral.objects.visible_to(request.user), pk=referral_pk)
+    if not may_prepare(request.user, key_for(kind=DocumentKind.REFERRAL, obj=referral, version=1)):
+        raise PermissionDenied
+    return _request_or_refuse(
+        request, kind=DocumentKind.REFERRAL, obj=referral, version=1, back=referral.get_absolute_url()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def monthly_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The assistants' monthly reports: an assistant prepares theirs (POST ?month=YYYY-MM) and sees
+    them; a manager sees every assistant's."""
+    user = request.user
+    is_assistant = user.has_role(Role.ASSISTANT)
+    if not (is_assistant or user.is_manager):
+        raise PermissionDenied
+    if request.method == "POST":
+        if not is_assistant:
+            raise PermissionDenied
+        month = parse_month(request.POST.get("month"))
+        refusal = _("Choose the month of the report.") if month is None else validate_report_month(*month)
+        if refusal or month is None:
+            messages.error(request, refusal or _("Choose the month of the report."))
+            return redirect("documents:monthly-reports")
+        document = prepare_monthly_report(assistant=user, year=month[0], month=month[1], by=user)
+        return redirect(document)
+    page = paginate(request, reports_for(user), 25)
+    return render(
+        request,
+        "documents/monthly_reports.html",
+        {
+            "page": page,
+            "reports": [(document, describe(document)) for document in page.object_list],
+            "can_prepare": is_assistant,
+            "this_month": timezone.localdate().strftime("%Y-%m"),
+        },
+    )

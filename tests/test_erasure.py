@@ -12,15 +12,17 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from cases import retention
-from cases.enums import CaseStatus
-from cases.models import Case, DestructionProtocol, Family, FamilyMember
+from cases.enums import CaseStatus, ClosureProposalStatus
+from cases.models import Case, ClosureProposal, DestructionProtocol, Family, FamilyMember
 from courts import services as court_services
 from courts.models import CourtNotice, NonCooperation
 from documents import services as document_services
 from documents.enums import DocumentKind, DocumentStatus
+from documents.file_documents import period_version
 from documents.kinds import month_version
 from documents.models import RenderedDocument
 from notifications.models import Notification
@@ -71,7 +73,9 @@ def _build_family(assistant, manager, django_capture_on_commit_callbacks):
     mother.first_name = NAMES[1]
     mother.save()
     interview = CommunityInterviewFactory(family=family, summary=f"{SECRET} wywiad")
-    ReferralFactory(family=family, interview=interview, justification=f"{SECRET} uzasadnienie")
+    referral = ReferralFactory(
+        family=family, interview=interview, justification=f"{SECRET} uzasadnienie", submitted=True
+    )
     court_order = CourtOrderFactory(family=family, case_number=f"III Nsm {SECRET}", scan=_scan("order.pdf"))
     case = CaseFactory(
         family=family,
@@ -96,8 +100,16 @@ def _build_family(assistant, manager, django_capture_on_commit_callbacks):
         responsible_name=f"{SECRET} osoba",
         expected_effect=f"{SECRET} efekt",
     )
-    AssessmentRatingFactory(
-        assessment=AssessmentFactory(case=case, narrative=f"{SECRET} ocena"), comment=f"{SECRET} komentarz"
+    assessment = AssessmentFactory(case=case, narrative=f"{SECRET} ocena", submitted=True)
+    AssessmentRatingFactory(assessment=assessment, comment=f"{SECRET} komentarz")
+    proposal = ClosureProposal.objects.create(
+        case=case,
+        closing_on=dt.date(2024, 3, 10),
+        reason="goals_achieved",
+        summary=f"{SECRET} podsumowanie",
+        proposed_by=assistant,
+        status=ClosureProposalStatus.APPROVED,
+        decided_by=manager,
     )
     court_request = CourtRequestFactory(
         case=case,
@@ -163,6 +175,19 @@ def _build_family(assistant, manager, django_capture_on_commit_callbacks):
         document_services.request_document(
             kind=DocumentKind.SUPPORT_CATALOGUE, obj=handover, version=1, by=assistant
         )
+        # The documents of the file (issue 17), and the assistant's monthly report naming the family.
+        for kind, obj, version_number, by in (
+            (DocumentKind.CONSENT_FORM, case, 1, assistant),
+            (DocumentKind.ASSESSMENT, assessment, assessment.version, assistant),
+            (DocumentKind.WORK_CARD, case, period_version(dt.date(2024, 3, 1), dt.date(2024, 3, 15)), assistant),
+            (DocumentKind.CLOSURE_REPORT, proposal, 1, assistant),
+            (DocumentKind.REFERRAL, referral, 1, manager),
+            (DocumentKind.MONTHLY_REPORT, assistant, month_version(2024, 3), assistant),
+        ):
+            document_services.request_document(kind=kind, obj=obj, version=version_number, by=by)
+        Case.objects.filter(pk=case.pk).update(closed_on=dt.date(2024, 3, 10))
+        case.refresh_from_db()
+        document_services.request_document(kind=DocumentKind.MONITORING_NOTE, obj=case, version=1, by=assistant)
     # The manager reads a daily digest: the e-mail waits in the outbox.
     manager.email_notifications = "digest"
     manager.save()
@@ -225,7 +250,9 @@ def test_a_protocol_leaves_nothing_that_names_the_family_and_the_statistics_stay
 
     with time_machine.travel(BUILT, tick=False):
         family, case, pesels = _build_family(assistant, manager, django_capture_on_commit_callbacks)
-    documents = list(RenderedDocument.objects.filter(family=family))
+    documents = list(
+        RenderedDocument.objects.filter(Q(family=family) | Q(mentioned_families=family)).distinct()
+    )
     assert {d.kind for d in documents} == set(DocumentKind.values)
     assert all(d.status == DocumentStatus.READY for d in documents)
     assert Notification.objects.filter(family_id=family.pk, emailed_at__isnull=True).exists()

@@ -15,6 +15,7 @@ MANAGEMENT = [
     "reports:dashboard",
     "reports:charts",
     "reports:semiannual",
+    "documents:monthly-reports",
     "staff:list",
     "access-log",
     "role-change-list",
@@ -26,7 +27,13 @@ MANAGEMENT = [
 # The navigation bar of each role, in order; the manager's menu opens after the referral queue.
 MAIN = {
     "social_worker": ["home", "cases:family-list", "cases:family-create", "referrals:referral-list"],
-    "assistant": ["home", "cases:family-list", "visits:my-week", "courts:court-request-list"],
+    "assistant": [
+        "home",
+        "cases:family-list",
+        "visits:my-week",
+        "courts:court-request-list",
+        "documents:monthly-reports",
+    ],
     "manager": [
         "home",
         "cases:family-list",

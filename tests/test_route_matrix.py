@@ -298,6 +298,17 @@ ROUTES: dict[str, Expect] = {
     "documents:assignment-letter-pdf": post("a.case", ASSISTANT_OR_MANAGER),
     "documents:support-catalogue-pdf": post(catalogue_handover_url, ASSISTANT_OR_MANAGER),
     "documents:report-answer-pdf": post(family_report_url, ASSISTANT_OR_MANAGER),
+    # The documents of the family's file (issue 17): the monitoring note and the closure report of
+    # a case not closed, or a closure returned, are refused with the reason (302 too).
+    "documents:consent-form-pdf": post("a.case", ASSISTANT_OR_MANAGER),
+    "documents:work-card": get("a.case", (403, 404, 200, 404, 200, 404)),
+    "documents:monitoring-note-pdf": post("a.case", ASSISTANT_OR_MANAGER),
+    "documents:assessment-pdf": post("a.assessment", ASSISTANT_OR_MANAGER),
+    "documents:closure-report-pdf": post("a.closure_proposal", ASSISTANT_OR_MANAGER),
+    # The referral as filed: its social worker or a manager.
+    "documents:referral-pdf": post("a.referral", (302, 404, 403, 404, 302, 404)),
+    # The assistants' monthly reports: each assistant their own, the manager all.
+    "documents:monthly-reports": get(None, (403, 403, 200, 200, 200, 403)),
     "documents:detail": get("a.document", SEEN),
     "documents:status": get("a.document", SEEN),  # the htmx fragment
     "documents:retry": post("a.document", ASSISTANT_OR_MANAGER),

@@ -69,6 +69,13 @@ def test_seed_demo_is_idempotent(settings):
     assert row_counts() == first
     assert first["asystent.User"] == len(DEMO_ROLES)
     assert first["asystent.Centre"] == 1
+    # One of each document of the family's file (issue 17), printed.
+    from documents.demo import FILE_KINDS
+    from documents.enums import DocumentStatus
+    from documents.models import RenderedDocument
+
+    printed = RenderedDocument.objects.filter(kind__in=FILE_KINDS, status=DocumentStatus.READY)
+    assert sorted(set(printed.values_list("kind", flat=True))) == sorted(FILE_KINDS)
 
 
 @pytest.mark.django_db

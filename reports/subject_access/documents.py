@@ -77,5 +77,6 @@ def register() -> None:
             may_view=_may_view,
             file_name=_file_name,
             describe=_describe,
+            tagged=True,  # handed to the person: read by a screen reader in order
         ),
     )
