@@ -53,7 +53,7 @@ def letter_reminders(sweep: Sweep) -> list[Reminder]:
                 object_pk=row["pk"],
                 due=sweep.today if reply_by < sweep.today else reply_by,
                 recipients=frozenset(recipients),
-                message=_("The reply to the letter \u201c%(subject)s\u201d is due by %(date)s.")
+                message=_("Reply due by %(date)s: %(subject)s.")
                 % {"subject": row["subject"], "date": fmt(reply_by)},
                 url=reverse("cooperation:letter-list", args=[row["family_id"]]),
                 family_id=row["family_id"],
