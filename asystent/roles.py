@@ -18,6 +18,7 @@ ADMINISTRATOR_APP_MODELS = {
     "asystent": {"user", "centre", "rolechangerequest"},
     "cases": {"problemarea", "assessmentarea", "closurereasonpolicy"},
     "notifications": {"remindersettings"},
+    "cooperation": {"procedureterms"},
     "django_celery_beat": None,
 }
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "visits",
     "documents",
     "courts",
+    "cooperation",
     "reports",
     "timesheets",
     "api",

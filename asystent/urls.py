@@ -33,6 +33,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("visits/", include("visits.urls")),
     path("courts/", include("courts.urls")),
+    path("cooperation/", include("cooperation.urls")),
     path("documents/", include("documents.urls")),
     path("reports/", include("reports.urls")),
     path("staff/", include("staff.urls")),

@@ -32,6 +32,10 @@ class NotificationKind(models.TextChoices):
     CASE_HANDED_OVER = "case_handed_over", gettext_lazy("Family handed to another assistant")
     COURT_NOTICE_DUE = "court_notice_due", gettext_lazy("Notice to the court due")
     COURT_NOTICE_OVERDUE = "court_notice_overdue", gettext_lazy("Notice to the court overdue")
+    LETTER_REPLY_DUE = "letter_reply_due", gettext_lazy("Reply to a letter due")
+    BLUE_CARD_DEADLINE = "blue_card_deadline", gettext_lazy("Niebieska Karta deadline")
+    BLUE_CARD_MEETING = "blue_card_meeting", gettext_lazy("Niebieska Karta group meeting")
+    BLUE_CARD_TASK = "blue_card_task", gettext_lazy("Task from a Niebieska Karta meeting")
 
 
 def kind_label(rule: str) -> str:

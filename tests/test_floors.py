@@ -27,6 +27,7 @@ FLOORS = {
     "visits": 3,
     "documents": 4,
     "courts": 4,
+    "cooperation": 4,
     "reports": 5,
     "timesheets": 5,
     "api": 6,
