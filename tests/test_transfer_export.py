@@ -144,3 +144,17 @@ def test_only_managers_and_administrators_export_and_only_their_own(
     assert client.get(reverse("transfer:export-status", args=[export.pk])).status_code == 404
     client.force_login(manager)
     assert client.delete(reverse("transfer:export")).status_code == 405
+
+
+def test_an_erased_family_leaves_no_export_behind(manager, django_capture_on_commit_callbacks):
+    from transfer import retention
+
+    export = CentreExport.objects.create(requested_by=manager)
+    tasks.build_centre_export(export.pk)
+    export.refresh_from_db()
+    stored = export.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.anonymise([CaseFactory().family_id])
+    export.refresh_from_db()
+    assert export.status == ExportStatus.EXPIRED and not export.file
+    assert not export.file.storage.exists(stored)

@@ -7,7 +7,11 @@ class TransferConfig(AppConfig):
     verbose_name = _("Import and export")
 
     def ready(self) -> None:
-        from . import navigation, permissions  # noqa: F401  (the rules register on import)
+        from cases.retention import register_anonymiser
+
+        from . import navigation, permissions, retention  # noqa: F401  (the rules register on import)
 
         # The import and export pages in the manager's menu and the administrator's bar.
         navigation.register()
+        # An erased family leaves no copy in an export made before.
+        register_anonymiser(retention.anonymise)
