@@ -18,7 +18,6 @@ ADMINISTRATOR_APP_MODELS = {
     "asystent": {"user", "centre", "rolechangerequest"},
     "cases": {"problemarea", "assessmentarea", "closurereasonpolicy"},
     "notifications": {"remindersettings"},
-    "django_celery_beat": None,
 }
 
 
