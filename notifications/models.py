@@ -5,11 +5,11 @@ The thresholds' defaults are common practice, not statute, so each is configurab
 (the 6-month assessment interval itself is the centre's setting, `Centre.assessment_interval_months`).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from typing import Any
-
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -122,6 +122,13 @@ class ReminderSettings(models.Model):
     def __str__(self) -> str:
         return str(_("Reminder settings"))
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from asystent.schedules import REMINDER_SWEEP_TASK, set_daily_hour
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            set_daily_hour(REMINDER_SWEEP_TASK, self.sweep_hour)
+
     def clean(self) -> None:
         if (
             self.no_contact_days is not None
@@ -135,13 +142,6 @@ class ReminderSettings(models.Model):
                     )
                 }
             )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        from asystent.schedules import REMINDER_SWEEP_TASK, set_daily_hour
-
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            set_daily_hour(REMINDER_SWEEP_TASK, self.sweep_hour)
 
     @classmethod
     def load(cls) -> "ReminderSettings":

@@ -468,9 +468,12 @@ def test_the_command_in_the_embedded_mode_prints_counts_and_keeps_the_e_mails_in
     saved = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True  # the embedded mode runs tasks in-process
     try:
-        with on(dt.date(2026, 3, 2)), translation.override("en"):
-            with django_capture_on_commit_callbacks(execute=True):
-                call_command("send_reminders", stdout=out)
+        with (
+            on(dt.date(2026, 3, 2)),
+            translation.override("en"),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            call_command("send_reminders", stdout=out)
     finally:
         celery_app.conf.task_always_eager = saved
 
