@@ -119,7 +119,7 @@ def private_file_response(
         return _file_missing(request)
     try:
         handle = field_file.open("rb")
-    except FileNotFoundError:
+    except OSError:  # gone, or not a readable file any more (a folder, no permission)
         return _file_missing(request)
     content_type = content_type or scan_mime_type(handle) or "application/octet-stream"
     log_access(request, family_id=family_id, obj=obj, action=AccessAction.DOWNLOAD)

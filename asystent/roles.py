@@ -19,7 +19,6 @@ ADMINISTRATOR_APP_MODELS = {
     "cases": {"problemarea", "assessmentarea", "closurereasonpolicy"},
     "notifications": {"remindersettings"},
     "cooperation": {"procedureterms"},
-    "django_celery_beat": None,
 }
 
 

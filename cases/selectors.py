@@ -142,7 +142,9 @@ def find_member_by_pesel(pesel: str) -> FamilyMember | None:
     return FamilyMember.all_objects.select_related("family").filter(pesel=pesel).first()
 
 
-def find_namesakes(first_name: str, last_name: str, birth_date: dt.date, *, exclude_pk: int | None) -> list[FamilyMember]:
+def find_namesakes(
+    first_name: str, last_name: str, birth_date: dt.date, *, exclude_pk: int | None
+) -> list[FamilyMember]:
     """Members already on file with this name and date of birth, whoever may see the family: the
     duplicate check for a person without a PESEL, who may be the same person registered before."""
     found = FamilyMember.all_objects.select_related("family").filter(

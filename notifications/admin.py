@@ -21,3 +21,23 @@ class ReminderSettingsAdmin(admin.ModelAdmin):
         """The list of one row is the row itself."""
         row = ReminderSettings.load()
         return HttpResponseRedirect(reverse("admin:notifications_remindersettings_change", args=[row.pk]))
+
+
+# django-celery-beat's tables are the scheduler's internals (in English, with solar events and
+# clocked tasks nobody here needs): not shown. The one time that is the centre's choice, the hour
+# of the daily sweep, is ReminderSettings.sweep_hour above.
+def _hide_the_scheduler_tables() -> None:
+    from django_celery_beat.models import (
+        ClockedSchedule,
+        CrontabSchedule,
+        IntervalSchedule,
+        PeriodicTask,
+        SolarSchedule,
+    )
+
+    for model in (PeriodicTask, ClockedSchedule, CrontabSchedule, IntervalSchedule, SolarSchedule):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_hide_the_scheduler_tables()

@@ -5,16 +5,19 @@ The thresholds' defaults are common practice, not statute, so each is configurab
 (the 6-month assessment interval itself is the centre's setting, `Centre.assessment_interval_months`).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from asystent import dates
 
 _DAYS = [MinValueValidator(1), MaxValueValidator(365)]
+DEFAULT_SWEEP_HOUR = 6
 
 
 class Notification(models.Model):
@@ -93,11 +96,20 @@ class ReminderSettings(models.Model):
         default=7,
         validators=_DAYS,
     )
+    # The hour (Europe/Warsaw) the daily sweep runs at; saving it moves the sweep's entry of the
+    # beat schedule (`asystent.schedules.set_daily_hour`), whose tables are not in the admin.
+    sweep_hour = models.PositiveSmallIntegerField(
+        _("hour of the daily reminder sweep"),
+        default=DEFAULT_SWEEP_HOUR,
+        validators=[MinValueValidator(0), MaxValueValidator(23)],
+        help_text=_("A full hour from 0 to 23, local time; the reminders of the day are created then."),
+    )
 
     class Meta:
         verbose_name = _("reminder settings")
         verbose_name_plural = _("reminder settings")
         constraints = [
+            models.CheckConstraint(condition=Q(sweep_hour__lte=23), name="reminders_sweep_hour_of_a_day"),
             models.CheckConstraint(
                 condition=Q(no_contact_escalation_days__gte=F("no_contact_days")),
                 name="reminders_escalation_after_first_reminder",
@@ -109,6 +121,13 @@ class ReminderSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Reminder settings"))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from asystent.schedules import REMINDER_SWEEP_TASK, set_daily_hour
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            set_daily_hour(REMINDER_SWEEP_TASK, self.sweep_hour)
 
     def clean(self) -> None:
         if (

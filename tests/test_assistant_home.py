@@ -96,7 +96,8 @@ def test_a_draft_visit_is_not_the_last_visit_nor_its_agreement_the_next_meeting(
     assert row.last_visit == dt.date(2026, 11, 10)
     assert row.next_meeting == dt.date(2026, 12, 1)
     # The same as the managers' dashboard and the no-contact reminder read it.
-    assert with_last_contact(Case.objects.filter(pk=kowalscy.pk)).get().last_visit == row.last_visit
+    dashboard = with_last_contact(Case.objects.filter(pk=kowalscy.pk)).get()
+    assert getattr(dashboard, "last_visit") == row.last_visit  # noqa: B009 - an annotation
 
 
 # --- assessments due -------------------------------------------------------------------------------

@@ -255,3 +255,34 @@ def test_scan_is_not_stored_under_a_public_path(consent_with_scan, settings):
     assert path.startswith(str(settings.MEDIA_ROOT / "private"))
     with pytest.raises(ValueError):
         consent_with_scan.scan.url  # noqa: B018
+
+
+def _action_links(page: str) -> dict[str, str]:
+    """text -> class of each link in the case page's actions group."""
+    from lxml import html  # type: ignore[import-untyped]
+
+    group = html.fromstring(page).xpath('//div[@role="group"]')
+    return {" ".join(a.text_content().split()): a.get("class") for g in group for a in g.xpath(".//a")}
+
+
+def test_after_consent_the_case_page_shows_its_state_and_offers_withdrawal(client, assistant, voluntary_case):
+    client.force_login(assistant)
+    before = _action_links(
+        client.get(voluntary_case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+    )
+    assert "btn-primary" in before["Odnotuj zgodę"]
+
+    post_consent(client, voluntary_case, date=(timezone.localdate() - dt.timedelta(days=1)).isoformat())
+    page = client.get(voluntary_case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+
+    links = _action_links(page)
+    assert "Odnotuj zgodę" not in links
+    assert "btn-primary" not in links["Wycofanie zgody"]
+    day = (timezone.localdate() - dt.timedelta(days=1)).strftime("%d.%m.%Y")
+    assert f"Zgoda rodziny udzielona {day}" in " ".join(page.split())
+
+    form = client.get(reverse("cases:consent-create", args=[voluntary_case.pk]), HTTP_ACCEPT_LANGUAGE="pl")
+    assert [value for value, _label in form.context["form"].fields["decision"].choices] == [
+        ConsentDecision.WITHDRAWN
+    ]
+    assert "<h1" in form.content.decode() and "Wycofanie zgody" in form.content.decode()

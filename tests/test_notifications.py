@@ -51,8 +51,70 @@ def test_the_navigation_shows_the_unread_count(client, assistant, other_assistan
 
     page = client.get(reverse("home")).content.decode()
 
-    assert 'aria-label="3 unread notifications"' in page
-    assert reverse("notifications:list") in page
+    assert "3 unread notifications" not in page  # no label that hides the visible text
+    link = _element(page, f'//a[@href="{reverse("notifications:list")}"]')
+    assert _accessible_name(link) == "Notifications 3 unread"
+
+
+# --- WCAG 2.5.3: an accessible name contains the visible text -------------------------------------
+
+
+def _element(page: str, xpath: str):
+    from lxml import html  # type: ignore[import-untyped]
+
+    [found] = html.fromstring(page).xpath(xpath)
+    return found
+
+
+def _text(element, *, visible_only: bool) -> str:
+    """The element's text as read aloud (all but aria-hidden) or as seen (also not visually-hidden)."""
+    if element.get("aria-hidden") == "true":
+        return ""
+    if visible_only and "visually-hidden" in (element.get("class") or "").split():
+        return ""
+    parts = [element.text or ""]
+    for child in element:
+        parts.append(_text(child, visible_only=visible_only))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _accessible_name(element) -> str:
+    """The name computed from aria-label or the content (the cases the templates use)."""
+    return " ".join((element.get("aria-label") or _text(element, visible_only=False)).split())
+
+
+def _visible_text(element) -> str:
+    return " ".join(_text(element, visible_only=True).split())
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_the_notifications_link_s_name_contains_its_visible_text(client, assistant, language):
+    note(assistant, 1)
+    note(assistant, 2)
+    client.force_login(assistant)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    link = _element(page, f'//a[@href="{reverse("notifications:list")}"]')
+    assert "2" in _visible_text(link)
+    assert _visible_text(link) in _accessible_name(link)
+    assert len(_accessible_name(link)) > len(_visible_text(link))  # and says what the number is
+
+
+def test_each_open_button_names_what_it_opens(client, assistant):
+    first, second = note(assistant, 1), note(assistant, 2, read=True)
+    client.force_login(assistant)
+    page = client.get(reverse("notifications:list"), HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+
+    names = []
+    for notification in (first, second):
+        action = reverse("notifications:read", args=[notification.pk])
+        button = _element(page, f'//form[@action="{action}"][not(input[@name="next"])]//button')
+        assert _visible_text(button) == "Otwórz"
+        name = _accessible_name(button)
+        assert name.startswith("Otwórz") and notification.message in name  # what it opens
+        names.append(name)
+    assert names[0] != names[1]
 
 
 def test_the_list_shows_only_my_notifications_unread_first(client, assistant, other_assistant):
@@ -178,7 +240,8 @@ def test_mark_all_as_read_touches_only_my_notifications(client, assistant, other
     theirs.refresh_from_db()
     assert theirs.read_at is None
     assert "3 notifications marked as read." in response.content.decode()
-    assert 'aria-label="0 unread notifications"' in response.content.decode()
+    link = _element(response.content.decode(), f'//a[@href="{reverse("notifications:list")}"]')
+    assert _accessible_name(link) == "Notifications"  # no badge when nothing is unread
 
 
 def test_mark_all_as_read_refuses_get(client, assistant):

@@ -104,3 +104,35 @@ def test_the_download_name_keeps_no_folders_nor_quotes(client, case):
     disposition = client.get(url)["Content-Disposition"]
     assert disposition.startswith('attachment; filename="') and disposition.count('"') == 2
     assert ";" not in disposition.removeprefix("attachment;")
+
+
+def test_a_stored_name_that_cannot_be_read_answers_the_404_page_too(client, case):
+    order, url = court_order(case)
+    path = order.scan.path
+    os.remove(path)
+    os.mkdir(path)  # e.g. a restore that left a folder where the file was
+    try:
+        client.force_login(case.assistant)
+        response = client.get(url)
+    finally:
+        os.rmdir(path)
+    assert response.status_code == 404
+    assert MISSING in response.content.decode()
+
+
+def test_only_the_helper_answers_with_a_stored_file():
+    """Every private download goes through asystent.files.private_file_response."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    found = []
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root)
+        if relative.parts[0] in {".venv", "tests", "bench"} or relative.parts[0].startswith(".venv"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "FileResponse(" in text:
+            found.append(str(relative))
+    assert found == ["asystent/files.py"]

@@ -468,9 +468,12 @@ def test_the_command_in_the_embedded_mode_prints_counts_and_keeps_the_e_mails_in
     saved = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True  # the embedded mode runs tasks in-process
     try:
-        with on(dt.date(2026, 3, 2)), translation.override("en"):
-            with django_capture_on_commit_callbacks(execute=True):
-                call_command("send_reminders", stdout=out)
+        with (
+            on(dt.date(2026, 3, 2)),
+            translation.override("en"),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            call_command("send_reminders", stdout=out)
     finally:
         celery_app.conf.task_always_eager = saved
 
@@ -640,6 +643,40 @@ def test_the_administrator_edits_the_thresholds_in_the_admin(client, admin_user)
     assert ReminderSettings.load().no_contact_days == 10
     assert ReminderSettings.objects.count() == 1
     assert client.get(reverse("admin:notifications_remindersettings_add")).status_code == 403
+
+
+def test_the_scheduler_s_tables_are_not_in_the_admin(client, admin_user):
+    client.force_login(admin_user)
+    index = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for name in ("Periodic tasks", "Crontabs", "Solar events", "Intervals", "Clocked", "django_celery_beat"):
+        assert name not in index
+    assert client.get("/admin/django_celery_beat/periodictask/").status_code == 404
+    assert client.get("/admin/django_celery_beat/crontabschedule/").status_code == 404
+
+
+def test_the_hour_of_the_daily_sweep_is_one_polish_setting_that_moves_the_schedule(client, admin_user):
+    from django_celery_beat.models import PeriodicTask
+
+    from asystent.schedules import ensure_schedules
+
+    ensure_schedules()
+    client.force_login(admin_user)
+    url = reverse("admin:notifications_remindersettings_change", args=[ReminderSettings.load().pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="pl")
+    assert "Godzina codziennego wysyłania przypomnień" in page.content.decode()
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    assert data["sweep_hour"] == 6
+
+    assert client.post(url, {**data, "sweep_hour": 24}, HTTP_ACCEPT_LANGUAGE="pl").status_code == 200
+    assert client.post(url, {**data, "sweep_hour": 8}).status_code == 302
+
+    task = PeriodicTask.objects.select_related("crontab").get(task="notifications.send_reminders")
+    assert (task.crontab.hour, task.crontab.minute) == ("8", "0")
+    assert task.crontab.timezone.key == "Europe/Warsaw"
+    # The other daily jobs keep their times.
+    digest = PeriodicTask.objects.select_related("crontab").get(task="notifications.send_digests")
+    assert digest.crontab.hour == "7"
 
 
 def test_other_roles_cannot_edit_the_thresholds(client, manager):

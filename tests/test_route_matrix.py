@@ -359,7 +359,7 @@ ROUTES: dict[str, Expect] = {
 }
 # fmt: on
 
-# The admin: only these models are registered (users, the centre, dictionaries, schedules and the
+# The admin: only these models are registered (users, the centre, dictionaries, reminder settings and the
 # security records); case data never is. Every admin route is the administrator's alone.
 ADMIN_MODELS = {
     "auth.group",
@@ -371,11 +371,6 @@ ADMIN_MODELS = {
     "cases.closurereasonpolicy",
     "cases.assessmentarea",
     "notifications.remindersettings",
-    "django_celery_beat.periodictask",
-    "django_celery_beat.clockedschedule",
-    "django_celery_beat.crontabschedule",
-    "django_celery_beat.solarschedule",
-    "django_celery_beat.intervalschedule",
     "otp_totp.totpdevice",
     "otp_static.staticdevice",
     "axes.accessattempt",

@@ -371,6 +371,13 @@ class ConsentForm(forms.Form):
         self.case = case
         today = timezone.localdate()
         self.initial.setdefault("date", today)
+        # Once the family has consented, what is left to record is its withdrawal.
+        latest = case.consents.order_by("-date", "-pk").values_list("decision", flat=True).first()
+        self.withdrawal_only = latest == ConsentDecision.GIVEN
+        if self.withdrawal_only:
+            decision = cast(forms.ChoiceField, self.fields["decision"])
+            decision.choices = [(ConsentDecision.WITHDRAWN.value, ConsentDecision.WITHDRAWN.label)]
+            self.initial["decision"] = ConsentDecision.WITHDRAWN
         # Adults sign: parents and guardians (also a minor parent) and any member of age.
         adults = [m.pk for m in case.family.members.all() if not m.is_child or m.age_on(today) >= 18]
         cast(forms.ModelMultipleChoiceField, self.fields["signed_by"]).queryset = FamilyMember.objects.filter(

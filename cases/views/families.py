@@ -383,6 +383,8 @@ def _case_page_context(case: Case, user: User, timeline_number: int) -> dict:
         "consents": records["consents"],
         "basis_periods": records["basis_periods"],
         "can_record_consent": case.is_open and _may_record_consent(user, case),
+        # The family's latest decision: once it consented, the page offers the withdrawal instead.
+        "current_consent": records["consents"][-1] if records["consents"] else None,
         "can_reassign": user.is_manager and case.status in (*OPEN_STATUSES, CaseStatus.MONITORING),
         "transitions": log_entries(case),
         "work_panel": case_panel_context(
