@@ -53,7 +53,6 @@ def may_decide_role_change(user: Any, change: RoleChangeRequest) -> bool:
 rules.add_perm("asystent.decide_role_change", may_decide_role_change)
 
 
-
 # A record removed as added by mistake is restored by a manager (asystent.removal).
 rules.add_perm("asystent.restore_removed", is_manager)
 

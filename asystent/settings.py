@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "asystent.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Who the request's actions notified, for their confirmation (asystent.told).
+    "asystent.told.NotifiedMiddleware",
     "asystent.middleware.PasswordChangeRequiredMiddleware",
     "asystent.middleware.DraftRestoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -23,10 +23,7 @@ def with_last_contact(cases: QuerySet[Case]) -> QuerySet[Case]:
     the opening) when there is none or every visit came before it."""
     start = Coalesce("started_on", "opened_on", output_field=DateField())
     last_visit = Subquery(
-        Visit.objects.contacts()
-        .filter(case=OuterRef("pk"))
-        .order_by("-date")
-        .values("date")[:1],
+        Visit.objects.contacts().filter(case=OuterRef("pk")).order_by("-date").values("date")[:1],
         output_field=DateField(),
     )
     return cases.annotate(last_visit=last_visit).annotate(

@@ -129,7 +129,7 @@ def _notify_assignment(case: Case, *, assistant: User, previous: User | None, by
     """The assistant given the family learns of it, and on a reassignment the previous one learns
     that the family went to another; both in the transaction of the change."""
     with translation.override(settings.LANGUAGE_CODE):
-        values = {"family": case.family.name, "assistant": assistant.get_full_name() or assistant.username}
+        values = {"family": case.family.label, "assistant": assistant.get_full_name() or assistant.username}
         assigned = _("Family %(family)s has been assigned to you.") % values
         handed = _("Family %(family)s has been handed to %(assistant)s.") % values
     number = case.assignments.count()
@@ -195,9 +195,7 @@ def reassign_case(
 
 def end_basis_period(case: Case, on: dt.date) -> None:
     """The legal basis in force ends with the work (closure on `on`); the caller holds the case."""
-    LegalBasisPeriod.objects.filter(case=case, ended_on__isnull=True).update(
-        ended_on=max(on, case.opened_on)
-    )
+    LegalBasisPeriod.objects.filter(case=case, ended_on__isnull=True).update(ended_on=max(on, case.opened_on))
 
 
 def attach_court_order(*, case: Case, received_on: dt.date, source: str, by: User) -> LegalBasisPeriod:
@@ -425,8 +423,7 @@ def remove_member(*, member: FamilyMember, by: User, reason: str) -> FamilyMembe
 def _consent_keeps_name(member: FamilyMember) -> str | None:
     if member.consents.exists():
         return _(
-            "This person signed the family's consent, which must keep their name: they "
-            "cannot be removed."
+            "This person signed the family's consent, which must keep their name: they cannot be removed."
         )
     return None
 
