@@ -78,7 +78,7 @@ def plan_actions_due(user: User, today: dt.date) -> Iterable[TodoItem]:
     )
     for action in actions:
         yield TodoItem(
-            label=_("Plan action: %(action)s") % {"action": Truncator(action.description).chars(60)},
+            label=_("Plan action: %(action)s") % {"action": Truncator(action.description.rstrip(" .")).chars(60)},
             url=reverse("cases:plan-detail", args=[action.goal.plan_id]),
             subject=action.goal.plan.case.family.label,
             due=action.deadline,
