@@ -77,8 +77,9 @@ def plan_actions_due(user: User, today: dt.date) -> Iterable[TodoItem]:
         .order_by("deadline", "pk")[:SHOWN_ITEMS]
     )
     for action in actions:
+        what = Truncator(action.description.rstrip(" .")).chars(60)
         yield TodoItem(
-            label=_("Plan action: %(action)s") % {"action": Truncator(action.description.rstrip(" .")).chars(60)},
+            label=_("Plan action: %(action)s") % {"action": what},
             url=reverse("cases:plan-detail", args=[action.goal.plan_id]),
             subject=action.goal.plan.case.family.label,
             due=action.deadline,
