@@ -18,7 +18,7 @@ from . import deadlines
 from .enums import AssessmentStatus, ClosureProposalStatus
 from .models import OPEN_STATUSES, Assessment, Case, ClosureProposal, PlanAction, WorkPlan
 
-# Plan actions due within this many days are listed (overdue ones always are).
+# (practice) Plan actions due within this many days are listed (overdue ones always are).
 ACTION_HORIZON_DAYS = 7
 
 

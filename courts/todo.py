@@ -16,7 +16,7 @@ from asystent.todo import SHOWN_ITEMS, TodoItem, register_todo
 from .enums import CourtNoticeStatus, CourtRequestStatus, OpinionStatus
 from .models import CourtNotice, CourtRequest, OpinionVersion
 
-# Open court requests due within this many days are listed (overdue ones always are).
+# (practice) Open court requests due within this many days are listed (overdue ones always are).
 OPINION_HORIZON_DAYS = 14
 
 

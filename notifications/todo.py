@@ -15,7 +15,7 @@ from asystent.todo import TodoItem, register_todo
 from .channels.email import IMMEDIATE_MAX_AGE
 from .models import Notification
 
-# An immediate e-mail is sent within minutes (and retried every 5 minutes): one still unsent
+# (practice) An immediate e-mail is sent within minutes (and retried every 5 minutes): one still unsent
 # after this long has failed.
 FAILED_AFTER = dt.timedelta(hours=1)
 

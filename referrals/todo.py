@@ -17,7 +17,7 @@ from .enums import ReferralStatus
 from .models import Referral
 from .selectors import pending_interviews
 
-# A decision on the social worker's referral stays on their list this many days.
+# (practice) A decision on the social worker's referral stays on their list this many days.
 DECIDED_DAYS = 7
 DECIDED = (
     ReferralStatus.ASSIGNED,
