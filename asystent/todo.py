@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
 from .enums import Role
+from .meta import concrete_field
 from .models import Centre, User
 
 # The most items shown; the rest are counted ("and N more").
@@ -148,7 +149,7 @@ def centre_incomplete(user: User, today: dt.date) -> Iterable[TodoItem]:
     """The centre's details left empty, which the letterhead of every document needs."""
     centre = Centre.load()
     missing = [
-        str(Centre._meta.get_field(name).verbose_name) for name in CENTRE_DETAILS if not getattr(centre, name)
+        str(concrete_field(Centre, name).verbose_name) for name in CENTRE_DETAILS if not getattr(centre, name)
     ]
     if missing:
         yield TodoItem(

@@ -4,8 +4,9 @@ assessments for the assistant; assessments and closures waiting for a manager. O
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -49,14 +50,14 @@ def overdue_assessments(user: User, today: dt.date) -> Iterable[TodoItem]:
     with no draft begun (a draft is listed by `assessment_drafts`)."""
     months = Centre.load().assessment_interval_months
     drafts = Assessment.objects.filter(case=OuterRef("pk"), status=AssessmentStatus.DRAFT)
-    cases = (
+    # Ordered by an annotation, which the type of a Case queryset does not know.
+    cases: QuerySet[Any] = (
         Case.objects.filter(assistant=user)
         .assessment_due_by(today - dt.timedelta(days=1), months)
         .exclude(Exists(drafts))
         .select_related("family")
-        .order_by("assessment_base", "pk")[:SHOWN_ITEMS]
     )
-    for case in cases:
+    for case in cases.order_by("assessment_base", "pk")[:SHOWN_ITEMS]:
         yield TodoItem(
             label=_("Write the periodic assessment"),
             url=reverse("cases:assessment-create", args=[case.pk]),
@@ -92,15 +93,14 @@ def assessment_drafts(user: User, today: dt.date) -> Iterable[TodoItem]:
     the assessment's date when it is past."""
     months = Centre.load().assessment_interval_months
     drafts = Assessment.objects.filter(case=OuterRef("pk"), status=AssessmentStatus.DRAFT).order_by("-pk")
-    cases = (
+    cases: QuerySet[Any] = (
         Case.objects.filter(assistant=user, status__in=OPEN_STATUSES)
         .with_assessment_base()
         .annotate(draft_pk=Subquery(drafts.values("pk")[:1]), draft_date=Subquery(drafts.values("date")[:1]))
         .filter(draft_pk__isnull=False)
         .select_related("family")
-        .order_by("assessment_base", "pk")[:SHOWN_ITEMS]
     )
-    for case in cases:
+    for case in cases.order_by("assessment_base", "pk")[:SHOWN_ITEMS]:
         due = deadlines.assessment_due(case.assessment_base, months)
         yield TodoItem(
             label=_("Finish the draft assessment"),
