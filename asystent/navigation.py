@@ -14,7 +14,7 @@ The menus:
 - "home-social-work", "home-management", "home-administration": the home page's cards.
 
 The block slots: "navbar" (before the user's dropdown: the notifications badge) and "home" (the
-top of the home page: the assistant's agenda).
+top of the home page: the "Do zrobienia" list of asystent.todo, then the assistant's agenda).
 """
 
 from collections.abc import Callable
@@ -139,7 +139,12 @@ def register_core_links() -> None:
     """The core app's own links (called from `AsystentConfig.ready()`)."""
     from django.utils.translation import gettext_lazy as _
 
+    from .todo import register_core_todo, todo_block
+
     register_link("main", label=_("Start"), url_name="home", order=10)
+    # The "Do zrobienia" list leads the start page; the apps fill it (asystent.todo).
+    register_block("home", template="asystent/_todo.html", context=todo_block, order=0)
+    register_core_todo()
     register_link("main", label=_("Management"), submenu="management", roles=(Role.MANAGER,), order=80)
     register_link("main", label=_("Centre"), url_name="centre-edit", roles=(Role.ADMINISTRATOR,), order=90)
     register_link(

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "asystent.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Who the request's actions notified, for their confirmation (asystent.told).
+    "asystent.told.NotifiedMiddleware",
     "asystent.middleware.PasswordChangeRequiredMiddleware",
     "asystent.middleware.DraftRestoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -211,6 +213,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates written one way everywhere, dd.mm.rrrr (asystent/formats).
+FORMAT_MODULE_PATH = ["asystent.formats"]
 TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,7 @@
 """Families and their members, cases, assignments and consent."""
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -99,6 +100,16 @@ def visible_family_ids(user: User) -> models.QuerySet[Any, Any] | None:
     return first.union(*others) if others else first
 
 
+def family_label(name: str, street: str) -> str:
+    """A family's name with its street: "Kowalscy (ul. Lipowa 3)"."""
+    return f"{name} ({street})" if street else name
+
+
+def family_label_in(row: Mapping[str, Any], prefix: str = "") -> str:
+    """`family_label` of a `values()` row holding `<prefix>family__name` and `..._street`."""
+    return family_label(row[f"{prefix}family__name"], row[f"{prefix}family__street"])
+
+
 class Family(models.Model):
     """A family registered by the centre, with its address."""
 
@@ -158,6 +169,12 @@ class Family(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:family-detail", args=[self.pk])
+
+    @property
+    def label(self) -> str:
+        """The name with the street, which tells apart families of the same surname wherever
+        they are listed (`{{ family|family_label }}`, cases/templatetags/families.py)."""
+        return family_label(self.name, self.street)
 
     @property
     def address(self) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from asystent.enums import Role
 from asystent.navigation import register_block, register_link
 
+from . import todo
 from .agenda import assistant_agenda
 
 CASE_ROLES = (Role.SOCIAL_WORKER, Role.ASSISTANT, Role.MANAGER)
@@ -61,3 +62,4 @@ def register() -> None:
         order=20,
     )
     register_block("home", template="cases/_home_agenda.html", context=agenda_block)
+    todo.register()

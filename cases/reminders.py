@@ -13,9 +13,9 @@ from notifications.enums import NotificationKind
 from notifications.reminders import Reminder, Sweep, fmt, register_rule
 
 from . import deadlines
-from .models import Case, PlanAction
+from .models import Case, PlanAction, family_label_in
 
-CASE_FIELDS = ("pk", "family_id", "family__name", "assistant_id", "assistant__is_active")
+CASE_FIELDS = ("pk", "family_id", "family__name", "family__street", "assistant_id", "assistant__is_active")
 
 
 def case_url(case_pk: int) -> str:
@@ -37,7 +37,7 @@ def assessment_reminders(sweep: Sweep) -> list[Reminder]:
     for row in rows:
         due = deadlines.assessment_due(row["assessment_base"], months)
         overdue = due < sweep.today
-        values = {"family": row["family__name"], "date": fmt(due)}
+        values = {"family": family_label_in(row), "date": fmt(due)}
         reminders.append(
             Reminder(
                 rule=NotificationKind.ASSESSMENT_OVERDUE if overdue else NotificationKind.ASSESSMENT_DUE,
@@ -74,7 +74,10 @@ def consent_reminders(sweep: Sweep) -> list[Reminder]:
                 "Family %(family)s: the case was opened on %(date)s and the family's consent "
                 "is still not recorded."
             )
-            % {"family": row["family__name"], "date": fmt(row["opened_on"])},
+            % {
+                "family": family_label_in(row),
+                "date": fmt(row["opened_on"]),
+            },
             url=case_url(row["pk"]),
             family_id=row["family_id"],
         )
@@ -96,6 +99,7 @@ def action_reminders(sweep: Sweep) -> list[Reminder]:
             "goal__plan__case_id",
             "goal__plan__case__family_id",
             "goal__plan__case__family__name",
+            "goal__plan__case__family__street",
             "goal__plan__case__assistant_id",
             "goal__plan__case__assistant__is_active",
         )
@@ -105,7 +109,7 @@ def action_reminders(sweep: Sweep) -> list[Reminder]:
         due = row["deadline"]
         overdue = due < sweep.today
         values = {
-            "family": row["goal__plan__case__family__name"],
+            "family": family_label_in(row, "goal__plan__case__"),
             "action": Truncator(row["description"]).chars(80),
             "date": fmt(due),
         }
@@ -140,7 +144,10 @@ def monitoring_reminders(sweep: Sweep) -> list[Reminder]:
             due=row["monitoring_until"],
             recipients=active_assistant(row),
             message=_("Family %(family)s: the monitoring ends on %(date)s.")
-            % {"family": row["family__name"], "date": fmt(row["monitoring_until"])},
+            % {
+                "family": family_label_in(row),
+                "date": fmt(row["monitoring_until"]),
+            },
             url=case_url(row["pk"]),
             family_id=row["family_id"],
         )

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from asystent.enums import Role
 from asystent.navigation import register_link
 
+from . import todo
+
 
 def register() -> None:
     register_link(
@@ -22,3 +24,4 @@ def register() -> None:
         roles=(Role.MANAGER,),
         order=30,
     )
+    todo.register()

@@ -112,7 +112,7 @@ def prepare_court_notice(*, case: Case, due_date: dt.date, by: User) -> CourtNot
         request_document(kind=DocumentKind.COURT_NOTICE, obj=notice, version=1, by=by)
         with translation.override(settings.LANGUAGE_CODE):
             message = _("Family %(family)s: a notice to the court (%(number)s) must be sent by %(date)s.") % {
-                "family": case.family.name,
+                "family": case.family.label,
                 "number": order.case_number,
                 "date": due_date.strftime("%d.%m.%Y"),
             }

@@ -4,6 +4,7 @@ not yet sent. Registered with the sweep in the app's `AppConfig.ready()`."""
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cases.models import family_label_in
 from cases.reminders import active_assistant, case_url
 from notifications.enums import NotificationKind
 from notifications.reminders import Reminder, Sweep, fmt, register_rule
@@ -22,6 +23,7 @@ def court_reminders(sweep: Sweep) -> list[Reminder]:
         "case_id",
         "case__family_id",
         "case__family__name",
+        "case__family__street",
         "case__assistant_id",
         "case__assistant__is_active",
     )
@@ -29,7 +31,10 @@ def court_reminders(sweep: Sweep) -> list[Reminder]:
     for row in rows:
         due = row["due_date"]
         overdue = due < sweep.today
-        values = {"family": row["case__family__name"], "date": fmt(due)}
+        values = {
+            "family": family_label_in(row, "case__"),
+            "date": fmt(due),
+        }
         reminders.append(
             Reminder(
                 rule=NotificationKind.COURT_OVERDUE if overdue else NotificationKind.COURT_DUE,
@@ -61,6 +66,7 @@ def notice_reminders(sweep: Sweep) -> list[Reminder]:
         "case_id",
         "case__family_id",
         "case__family__name",
+        "case__family__street",
         "case__assistant_id",
         "case__assistant__is_active",
         "court_order__case_number",
@@ -70,7 +76,7 @@ def notice_reminders(sweep: Sweep) -> list[Reminder]:
         due = row["due_date"]
         overdue = due < sweep.today
         values = {
-            "family": row["case__family__name"],
+            "family": family_label_in(row, "case__"),
             "date": fmt(due),
             "number": row["court_order__case_number"],
         }

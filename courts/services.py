@@ -216,7 +216,7 @@ def _missing_sections(version: OpinionVersion) -> list[str]:
 def _notify_opinion(recipients: Any, *, version: OpinionVersion, record: OpinionTransition) -> None:
     """Tell the managers (submitted) or the author (approved, returned), in the centre's language."""
     request = version.opinion.request
-    values = {"family": request.case.family.name, "number": request.case_number, "version": version.number}
+    values = {"family": request.case.family.label, "number": request.case_number, "version": version.number}
     with translation.override(settings.LANGUAGE_CODE):
         if record.to_status == OpinionStatus.SUBMITTED:
             rule = "opinion_submitted"

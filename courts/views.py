@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from asystent import told
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
@@ -173,7 +174,7 @@ def opinion_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     current = version
                     return _opinion_page(request, opinion, current, form)
             if request.POST.get("action") == "submit":
-                messages.success(request, _("The opinion has been submitted to the manager for approval."))
+                told.success(request, _("The opinion has been submitted to the manager for approval."))
                 return redirect(version)
             if version.pk != current.pk:
                 messages.success(
@@ -234,7 +235,7 @@ def opinion_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         services.submit_opinion(version=version, by=request.user)
     except InvalidTransition as error:
         return _step_failed(request, error, version)
-    messages.success(request, _("The opinion has been submitted to the manager for approval."))
+    told.success(request, _("The opinion has been submitted to the manager for approval."))
     return redirect(version)
 
 
@@ -246,7 +247,7 @@ def opinion_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         services.approve_opinion(version=version, by=request.user)
     except InvalidTransition as error:
         return _step_failed(request, error, version)
-    messages.success(request, _("The opinion has been approved. Its PDF is being prepared."))
+    told.success(request, _("The opinion has been approved. Its PDF is being prepared."))
     return redirect(version)
 
 
@@ -260,7 +261,7 @@ def opinion_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             services.return_opinion(version=version, by=request.user, comment=form.cleaned_data["comment"])
         except InvalidTransition as error:
             return _step_failed(request, error, version)
-        messages.success(request, _("The opinion has been returned to the assistant."))
+        told.success(request, _("The opinion has been returned to the assistant."))
         return redirect(version)
     log_access(
         request, family_id=version.opinion.request.case.family_id, obj=version, action=AccessAction.VIEW
@@ -375,7 +376,7 @@ def non_cooperation_create(request: AuthenticatedHttpRequest, case_pk: int) -> H
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
+            told.success(
                 request, _("The fact has been recorded; the manager prepares the notice to the court.")
             )
             return redirect(case)
@@ -399,9 +400,7 @@ def court_notice_create(request: AuthenticatedHttpRequest, case_pk: int) -> Http
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request, _("The notice to the court has been prepared. Its PDF is being prepared.")
-            )
+            told.success(request, _("The notice to the court has been prepared. Its PDF is being prepared."))
             return redirect(notice)
     log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
     context = {

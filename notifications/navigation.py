@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from asystent.navigation import register_block, register_link
 
+from . import todo
+
 
 def register() -> None:
     register_block("navbar", template="notifications/_badge.html")
@@ -15,3 +17,4 @@ def register() -> None:
         order=30,
         highlight=False,
     )
+    todo.register()

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
+from asystent import told
 from asystent.models import User
 
 from . import channels
@@ -23,10 +24,12 @@ def notify(
     """Create one notification per recipient unless one with the same key exists; returns how
     many were created. Runs inside the caller's transaction; the channels queue their delivery
     (the immediate e-mails) for when it commits (the periodic run sends them if the broker is down)."""
+    people = list(recipients)
     rows = [
         Notification(recipient=user, rule=rule, key=key, message=message, url=url, family_id=family_id)
-        for user in recipients
+        for user in people
     ]
+    told.record(people)
     before = Notification.objects.filter(key=key).count()
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     created = Notification.objects.filter(key=key).count() - before

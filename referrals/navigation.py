@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from asystent.enums import Role
 from asystent.navigation import register_block, register_link
 
+from . import todo
 from .panels import home_deadlines
 
 
@@ -36,3 +37,4 @@ def register() -> None:
     )
     # The social worker's community interviews due after reports, on the start page.
     register_block("home", template="referrals/_home_deadlines.html", context=home_deadlines, order=110)
+    todo.register()

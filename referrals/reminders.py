@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.enums import LegalBasis
+from cases.models import family_label_in
 from notifications.enums import NotificationKind
 from notifications.reminders import Reminder, Sweep, fmt, is_working_day, register_rule
 
@@ -26,7 +27,7 @@ def referral_reminders(sweep: Sweep) -> list[Reminder]:
     # Submitted on day D (local time) and D < today - wait  <=>  submitted before midnight of today - wait.
     cutoff = dt.datetime.combine(sweep.days(-wait), dt.time.min, tzinfo=timezone.get_current_timezone())
     rows = Referral.objects.filter(status=ReferralStatus.SUBMITTED, submitted_at__lt=cutoff).values(
-        "pk", "family_id", "family__name", "submitted_at"
+        "pk", "family_id", "family__name", "family__street", "submitted_at"
     )
     reminders = []
     for row in rows:
@@ -38,7 +39,10 @@ def referral_reminders(sweep: Sweep) -> list[Reminder]:
                 due=submitted_on + dt.timedelta(days=wait),
                 recipients=sweep.managers,
                 message=_("Family %(family)s: the referral submitted on %(date)s awaits your decision.")
-                % {"family": row["family__name"], "date": fmt(submitted_on)},
+                % {
+                    "family": family_label_in(row),
+                    "date": fmt(submitted_on),
+                },
                 url=reverse("referrals:referral-detail", args=[row["pk"]]),
                 family_id=row["family_id"],
             )
@@ -56,11 +60,19 @@ def court_order_reminders(sweep: Sweep) -> list[Reminder]:
     rows = Referral.objects.filter(
         legal_basis=LegalBasis.COURT_ORDER,
         status__in=[ReferralStatus.SUBMITTED, ReferralStatus.WAITLISTED],
-    ).values("pk", "family_id", "family__name", "status", "decision_note", "court_order__case_number")
+    ).values(
+        "pk",
+        "family_id",
+        "family__name",
+        "family__street",
+        "status",
+        "decision_note",
+        "court_order__case_number",
+    )
     reminders = []
     for row in rows:
         values = {
-            "family": row["family__name"],
+            "family": family_label_in(row),
             "number": row["court_order__case_number"],
             "reason": row["decision_note"],
         }
@@ -126,7 +138,7 @@ def interview_reminders(sweep: Sweep) -> list[Reminder]:
                 object_pk=report.pk,
                 due=due,
                 recipients=frozenset([report.social_worker_id]),
-                message=message % {"family": report.family.name, "date": fmt(due)},
+                message=message % {"family": report.family.label, "date": fmt(due)},
                 url=reverse("cases:family-detail", args=[report.family_id]),
                 family_id=report.family_id,
             )

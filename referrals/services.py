@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -85,11 +86,28 @@ def save_referral(
 
 
 def submit_referral(*, referral: Referral, by: User) -> Referral:
+    """Hand the referral to the head of the centre; the managers are told it awaits a decision."""
     with transaction.atomic():
         referral = _locked(referral)
         referral.submit(by=by)
         referral.save()
+        _notify_submitted(referral)
     return referral
+
+
+def _notify_submitted(referral: Referral) -> None:
+    """The managers decide (art. 11 ust. 3): they are told of the referral at once; the sweep
+    reminds them while it waits."""
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("Family %(family)s: a referral awaits your decision.") % {"family": referral.family.label}
+    notify(
+        managers(),
+        rule=NotificationKind.REFERRAL_WAITING,
+        key=f"referral-submitted:{referral.pk}",
+        message=message,
+        url=reverse("referrals:referral-decide", args=[referral.pk]),
+        family_id=referral.family_id,
+    )
 
 
 def withdraw_referral(*, referral: Referral, by: User) -> Referral:
@@ -161,7 +179,7 @@ def _notify_attached(order: CourtOrder, case: Case, *, by: User) -> None:
             "Family %(family)s: the court order %(number)s was attached to the open case; the work "
             "is court-ordered from %(date)s."
         ) % {
-            "family": case.family.name,
+            "family": case.family.label,
             "number": order.case_number,
             "date": order.basis_period.started_on.strftime("%d.%m.%Y") if order.basis_period else "",
         }
@@ -261,7 +279,7 @@ def _notify_decision(referral: Referral, *, by: User) -> None:
         return
     with translation.override(settings.LANGUAGE_CODE):
         values = {
-            "family": referral.family.name,
+            "family": referral.family.label,
             "decision": ReferralStatus(referral.status).label,
             "note": referral.decision_note,
         }

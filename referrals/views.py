@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from asystent import told
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import CaseloadFull, InvalidTransition
@@ -120,7 +121,7 @@ def _save_referral(request: AuthenticatedHttpRequest, form: ReferralForm) -> Ref
         form.add_error(None, error)
         return None
     if submit:
-        messages.success(request, _("The referral has been submitted to the manager."))
+        told.success(request, _("The referral has been submitted to the manager."))
     else:
         messages.success(request, _("The draft referral has been saved."))
     return referral
@@ -171,7 +172,7 @@ def referral_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except InvalidTransition as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The referral has been submitted to the manager."))
+        told.success(request, _("The referral has been submitted to the manager."))
     return redirect(referral)
 
 
@@ -263,7 +264,7 @@ def court_order_create(request: AuthenticatedHttpRequest, family_pk: int) -> Htt
             social_worker=social_worker,
         )
         if order.basis_period is not None:
-            messages.success(
+            told.success(
                 request,
                 _(
                     "The family's work is in progress: the court order has been attached to the "
@@ -273,9 +274,7 @@ def court_order_create(request: AuthenticatedHttpRequest, family_pk: int) -> Htt
             )
             # Whoever sees the family sees its cases (Case.objects.visible_to goes by the family).
             return redirect(order.basis_period.case)
-        messages.success(
-            request, _("The court order has been registered and is first in the manager's queue.")
-        )
+        told.success(request, _("The court order has been registered and is first in the manager's queue."))
         return redirect(order.referral)
     log_access(request, family_id=family.pk, obj=family, action=AccessAction.VIEW)
     return render(request, "referrals/court_order_form.html", {"form": form, "family": family})
@@ -342,12 +341,12 @@ def referral_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             if referral.case is not None:
-                messages.success(
+                told.success(
                     request,
                     _("%(assistant)s has been assigned; the case is open.") % {"assistant": assistant},
                 )
                 return redirect(referral.case)
-            messages.success(request, _("The decision has been recorded."))
+            told.success(request, _("The decision has been recorded."))
             return redirect("referrals:queue")
         # Refused: show the current loads again, with what the manager chose still selected.
         cast(AssistantChoiceField, form.fields["assistant"]).loads = caseloads()
@@ -399,7 +398,7 @@ def za_zyciem_create(request: AuthenticatedHttpRequest, family_pk: int) -> HttpR
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
+            told.success(
                 request, _("The “Za życiem” request has been recorded and is in the manager's queue.")
             )
             return redirect(za_request.referral)

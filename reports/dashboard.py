@@ -640,7 +640,7 @@ def _first_referrals() -> QuerySet[Referral]:
             .filter(pk__in=Subquery(numbered))
             .select_related("family")
             # what the panels show
-            .only("status", "legal_basis", "submitted_at", "decision_note", "family__name")
+            .only("status", "legal_basis", "submitted_at", "decision_note", "family__name", "family__street")
         )
 
     return _built(("first referrals",), build)
@@ -659,7 +659,7 @@ def panels(ctx: Context) -> Panels:
             ("court due first", ctx.today),
             lambda: (
                 due.select_related("case__family")
-                .only("due_date", "case__family__name")
+                .only("due_date", "case__family__name", "case__family__street")
                 .order_by("due_date", "pk")[:PANEL_ROWS]
             ),
         )

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from asystent.enums import Role
 from asystent.navigation import register_link
 
+from . import todo
+
 MANAGER = (Role.MANAGER,)
 
 
@@ -31,3 +33,4 @@ def register() -> None:
         roles=MANAGER,
         order=40,
     )
+    todo.register()

@@ -79,7 +79,9 @@ def test_the_assistant_records_an_intervention_and_the_managers_are_told(client,
     response = client.post(url, form_data(informed_court="on"), follow=True)
     intervention = Intervention.objects.get()
     assert response.redirect_chain == [(intervention.get_absolute_url(), 302)]
-    assert "The manager has been notified" in response.content.decode()
+    # The confirmation names the managers told (asystent.told), never the inactive one.
+    names = ", ".join(sorted(str(manager) for manager in managers["active"]))
+    assert f"The intervention has been recorded. Notified: {names}." in response.content.decode()
     assert intervention.author == assistant
     assert intervention.informed_list == ["the police", "the family court"]
     case.refresh_from_db()

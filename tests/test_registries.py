@@ -36,6 +36,7 @@ def test_the_upper_apps_registered_their_parts():
     assert "referrals/_case_za_zyciem.html" in [p.template for p in panels.panels_in("case-sections")]
     # The start page's blocks come from the core app's navigation registry.
     assert [b.template for b in blocks_in("home")] == [
+        "asystent/_todo.html",
         "cases/_home_agenda.html",
         "referrals/_home_deadlines.html",
     ]

@@ -242,7 +242,7 @@ def notify_managers_of_intervention(*, intervention: Intervention) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         message = _("%(assistant)s recorded an intervention in the family %(family)s (%(date)s).") % {
             "assistant": intervention.author,
-            "family": case.family.name,
+            "family": case.family.label,
             "date": timezone.localtime(intervention.date).strftime("%d.%m.%Y %H:%M"),
         }
     return notify(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from asystent import told
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
@@ -189,7 +190,7 @@ def intervention_create(request: AuthenticatedHttpRequest, case_pk: int) -> Http
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The intervention has been recorded. The manager has been notified."))
+            told.success(request, _("The intervention has been recorded."))
             return redirect(intervention)
     log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
     return render(request, "visits/intervention_form.html", {"case": case, "form": form, "blocker": blocker})

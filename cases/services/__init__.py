@@ -129,7 +129,7 @@ def _notify_assignment(case: Case, *, assistant: User, previous: User | None, by
     """The assistant given the family learns of it, and on a reassignment the previous one learns
     that the family went to another; both in the transaction of the change."""
     with translation.override(settings.LANGUAGE_CODE):
-        values = {"family": case.family.name, "assistant": assistant.get_full_name() or assistant.username}
+        values = {"family": case.family.label, "assistant": assistant.get_full_name() or assistant.username}
         assigned = _("Family %(family)s has been assigned to you.") % values
         handed = _("Family %(family)s has been handed to %(assistant)s.") % values
     number = case.assignments.count()

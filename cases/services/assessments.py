@@ -109,7 +109,7 @@ def _notify_submitted(assessment: Assessment, case: Case, by: User) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         message = _("%(user)s submitted the periodic assessment of the family %(family)s (%(date)s).") % {
             "user": by,
-            "family": case.family.name,
+            "family": case.family.label,
             "date": assessment.date.strftime("%d.%m.%Y"),
         }
     notify(

@@ -87,7 +87,7 @@ def propose_closure(
         with translation.override(settings.LANGUAGE_CODE):
             message = _("%(user)s proposes to close the work with the family %(family)s (%(reason)s).") % {
                 "user": by,
-                "family": case.family.name,
+                "family": case.family.label,
                 "reason": ClosureReason(reason).label,
             }
         notify(
@@ -107,7 +107,7 @@ def _notify_assistant(proposal: ClosureProposal, case: Case, *, approved: bool) 
             message = _("The closure of the work with the family %(family)s was approved.")
         else:
             message = _("The closure of the work with the family %(family)s was returned: %(comment)s")
-        message = message % {"family": case.family.name, "comment": proposal.decision_comment}
+        message = message % {"family": case.family.label, "comment": proposal.decision_comment}
     notify(
         [case.assistant],
         rule="closure_decided",

@@ -165,7 +165,7 @@ def _ask_for_consultation(plan: WorkPlan, case: Case) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         message = _(
             "The work plan of the family %(family)s (version %(version)d) waits for your consultation."
-        ) % {"family": case.family.name, "version": plan.version}
+        ) % {"family": case.family.label, "version": plan.version}
     if case.social_worker is None:
         return
     notify(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from asystent import told
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
@@ -65,7 +66,7 @@ def _assessment_form(
                 form.add_error(None, error)
             else:
                 if submit:
-                    messages.success(request, _("The assessment has been submitted to the manager."))
+                    told.success(request, _("The assessment has been submitted to the manager."))
                 else:
                     messages.success(request, _("The draft assessment has been saved."))
                 return redirect("cases:assessment-detail", saved.pk)

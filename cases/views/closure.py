@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from asystent import told
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
@@ -59,7 +60,7 @@ def case_close(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
         except InvalidTransition as error:
             form.add_error(None, error)
         else:
-            messages.success(
+            told.success(
                 request,
                 _("The closure is proposed. The work goes on until the head of the centre approves it."),
             )
@@ -120,13 +121,13 @@ def proposal_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         messages.error(request, " ".join(error.messages))
         return redirect(proposal)
     if case.status == CaseStatus.MONITORING:
-        messages.success(
+        told.success(
             request,
             _("The work with the family is closed. Monitoring continues until %(date)s.")
             % {"date": case.monitoring_until.strftime("%d.%m.%Y") if case.monitoring_until else ""},
         )
     else:
-        messages.success(request, _("The work with the family is closed, without monitoring."))
+        told.success(request, _("The work with the family is closed, without monitoring."))
     return redirect(case)
 
 
@@ -144,7 +145,7 @@ def proposal_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except InvalidTransition as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The closure is returned to the assistant; the work goes on."))
+            told.success(request, _("The closure is returned to the assistant; the work goes on."))
             return redirect(proposal.case)
     case = proposal.case
     log_access(request, family_id=case.family_id, obj=proposal, action=AccessAction.VIEW)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_stubs_ext import StrOrPromise
 
+from asystent import told
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import CaseloadFull
@@ -423,7 +424,7 @@ def consent_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 ConsentDecision.REFUSED: _("The family's refusal has been recorded."),
                 ConsentDecision.WITHDRAWN: _("The withdrawal of consent has been recorded."),
             }
-            messages.success(request, done[consent.decision])
+            told.success(request, done[consent.decision])
             return redirect(case)
     log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
     return render(request, "cases/consent_form.html", {"form": form, "case": case, "family": case.family})
@@ -468,7 +469,7 @@ def case_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 form.data = data
             form.add_error(None, error)
         else:
-            messages.success(request, _("The case has been handed to another family assistant."))
+            told.success(request, _("The case has been handed to another family assistant."))
             return redirect(_safe_next(request) or case)
     log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
     return render(

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from asystent import told
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
 from asystent.errors import InvalidTransition
@@ -79,7 +80,7 @@ def plan_create(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse
             except ValidationError as error:
                 editor.plan_form.add_error(None, error)
             else:
-                messages.success(
+                told.success(
                     request,
                     _("Version %(version)d of the work plan has been saved.") % {"version": plan.version},
                 )

@@ -93,6 +93,12 @@ def nav_link(page: Page, name: str):
     return page.get_by_role("navigation", name="Nawigacja główna").get_by_role("link", name=name)
 
 
+def todo_item(page: Page, text: str):
+    """The link of the start page's "Do zrobienia" list whose text contains `text`."""
+    todo = page.get_by_role("region", name=re.compile(r"^Do zrobienia"))
+    return todo.get_by_role("link").filter(has_text=text)
+
+
 def heading(page: Page):
     """The page's title (its only h1)."""
     return page.get_by_role("heading", level=1)

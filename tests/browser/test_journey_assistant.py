@@ -1,6 +1,8 @@
 """Journey 3: the family assistant records the family's consent with the signed form's scan,
-writes the work plan, logs a visit on a phone-sized screen, records an intervention and submits
-the periodic assessment. Also: the visit form filled in and saved with the keyboard alone."""
+writes the work plan, logs the visit agreed for today on a phone-sized screen (from the start
+page's "Do zrobienia" list), records an intervention and saves the periodic assessment as a draft,
+which the list leads back to and which is submitted from there; the confirmations name who was
+told. Also: the visit form filled in and saved with the keyboard alone."""
 
 import datetime as dt
 
@@ -10,7 +12,7 @@ from playwright.sync_api import expect
 
 from cases.enums import CaseStatus
 from cases.models import AssessmentArea
-from tests.factories import CaseFactory, FamilyFactory, FamilyMemberFactory, UserFactory
+from tests.factories import CaseFactory, FamilyFactory, FamilyMemberFactory, UserFactory, VisitFactory
 
 from .helpers import (
     axe_check,
@@ -25,6 +27,7 @@ from .helpers import (
     shot,
     tab_to,
     tiny_png,
+    todo_item,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,6 +51,9 @@ def test_assistant_consent_plan_visit_intervention_assessment(page, base, anna, 
     family = _family("Bąkowscy", "Bąkowska", "Żaneta", "Zośka")
     case = CaseFactory(family=family, assistant=anna, awaiting_consent=True)
     today = timezone.localdate()
+    UserFactory(username="kasia", manager=True, first_name="Katarzyna", last_name="Kierownicka")
+    # The first meeting, before the consent: the next one was agreed for today.
+    VisitFactory(case=case, author=anna, date=today - dt.timedelta(days=7), next_meeting=today)
 
     login(page, base, "anna")
     open_case(page, "Bąkowscy")
@@ -64,7 +70,7 @@ def test_assistant_consent_plan_visit_intervention_assessment(page, base, anna, 
         files=[{"name": "zgoda-bąkowscy.png", "mimeType": "image/png", "buffer": tiny_png()}]
     )
     page.get_by_role("button", name="Odnotuj").click()
-    expect_message(page, "Odnotowano zgodę rodziny.")
+    expect_message(page, "Odnotowano zgodę rodziny. Nikogo nie powiadomiono.")
     consent = page.get_by_role("region", name="Zgoda")
     expect(consent).to_contain_text("Żaneta Bąkowska")
     axe_check(page)
@@ -97,7 +103,12 @@ def test_assistant_consent_plan_visit_intervention_assessment(page, base, anna, 
     back_to_case(page)
     assert no_horizontal_scroll(page)[0] <= PHONE["width"]
     shot(page, "3-assistant-case-phone")
-    page.get_by_role("link", name="Dodaj wizytę").click()
+    # The start page's list leads to the visit agreed for today.
+    page.goto(f"{base}/")
+    assert no_horizontal_scroll(page)[0] <= PHONE["width"]
+    axe_check(page)
+    shot(page, "3-assistant-start-phone")
+    todo_item(page, "Dzisiejsza wizyta: odnotuj ją: Bąkowscy").click()
     expect(heading(page)).to_have_text("Dodaj wizytę")
     scroll_width = no_horizontal_scroll(page)[0]
     assert scroll_width <= PHONE["width"], f"the visit form scrolls sideways on a phone: {scroll_width}px"
@@ -130,7 +141,7 @@ def test_assistant_consent_plan_visit_intervention_assessment(page, base, anna, 
     page.get_by_role("checkbox", name="Policja").check()
     field(page, "Numery dokumentów i sygnatury").fill("KPP Zielona Dolina RSD-77/26")
     page.get_by_role("button", name="Zapisz interwencję").click()
-    expect_message(page, "Odnotowano interwencję. Kierownik został powiadomiony.")
+    expect_message(page, "Interwencja została odnotowana. Powiadomiono: Katarzyna Kierownicka.")
     axe_check(page)
     shot(page, "3-assistant-intervention")
 
@@ -146,12 +157,19 @@ def test_assistant_consent_plan_visit_intervention_assessment(page, base, anna, 
     field(page, "Opis sytuacji rodziny").fill("Rodzina współpracuje; budżet jest pod kontrolą.")
     field(page, "Rekomendacja").select_option(index=1)
     shot(page, "3-assistant-assessment-form")
+    page.get_by_role("button", name="Zapisz wersję roboczą").click()
+    # Back on the start page, the list leads to the draft, which is submitted from there.
+    page.goto(f"{base}/")
+    todo_item(page, "Dokończ szkic oceny okresowej: Bąkowscy").click()
+    expect(field(page, "Opis sytuacji rodziny")).to_have_value(
+        "Rodzina współpracuje; budżet jest pod kontrolą."
+    )
     page.get_by_role("button", name="Przekaż kierownikowi").click()
-    expect_message(page, "Przekazano ocenę kierownikowi.")
+    expect_message(page, "Przekazano ocenę kierownikowi. Powiadomiono: Katarzyna Kierownicka.")
     axe_check(page)
     shot(page, "3-assistant-assessment")
 
-    visit = case.visits.get(status="final")
+    visit = case.visits.get(status="final", date=today)
     assert (visit.start_time.isoformat(), visit.end_time.isoformat()) == ("10:00:00", "11:15:00")
     assert visit.goals.get().description == "Rodzina płaci rachunki na czas."
     assert case.interventions.count() == 1

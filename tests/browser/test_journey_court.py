@@ -1,6 +1,7 @@
 """Journey 4: a family court asks for an opinion. The assistant registers the request and drafts
 the opinion (its sections pre-filled from the case), submits it; the manager approves; the PDF is
-rendered (in-process here), downloaded, and read back with pdftotext."""
+rendered (in-process here), downloaded, and read back with pdftotext. The manager finds the opinion
+on the start page's "Do zrobienia" list; each confirmation names who was told."""
 
 import datetime as dt
 import re
@@ -20,7 +21,7 @@ from tests.factories import (
     VisitFactory,
 )
 
-from .helpers import axe_check, expect_message, field, heading, login, nav_link, open_case, pdf_text, shot
+from .helpers import axe_check, expect_message, field, heading, login, open_case, pdf_text, shot, todo_item
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,21 +71,21 @@ def test_court_request_opinion_approval_and_pdf(page, base, tmp_path, audit_trai
     field(page, "Postawa rodziny wobec współpracy").fill("Matka chętnie współpracuje z asystentem.")
     field(page, "Wnioski końcowe").fill("Wskazana jest dalsza praca z rodziną przez 6 miesięcy.")
     page.get_by_role("button", name="Zapisz i przekaż do zatwierdzenia").click()
-    expect_message(page, "Przekazano opinię kierownikowi do zatwierdzenia.")
+    expect_message(
+        page, "Przekazano opinię kierownikowi do zatwierdzenia. Powiadomiono: Katarzyna Kierownicka."
+    )
     axe_check(page)
 
+    # The manager's start page lists the opinion to approve, with its court and case number.
     login(page, base, "kasia")
-    nav_link(page, "Wnioski sądów").click()
-    expect(heading(page)).to_have_text("Otwarte wnioski sądu")
-    axe_check(page)
-    page.get_by_role("row", name=CASE_NUMBER).get_by_role("link").first.click()
-    expect(heading(page)).to_have_text(f"Wniosek sądu {CASE_NUMBER}")
-    axe_check(page)
-    page.get_by_role("link", name="Wersja 1").click()
+    item = todo_item(page, "Zatwierdź lub zwróć opinię dla sądu: Żurawscy (ul. Łąkowa 7)")
+    expect(item).to_contain_text(CASE_NUMBER)
+    item.click()
     expect(heading(page)).to_have_text("Opinia dla sądu – rodzina Żurawscy, wersja 1")
     axe_check(page)
     page.get_by_role("button", name="Zatwierdź").click()
     expect_message(page, "Zatwierdzono opinię.")
+    expect_message(page, "Powiadomiono: Anna Wspierająca.")
     pdf = page.get_by_role("region", name="PDF dla sądu")
     download_link = pdf.get_by_role("link", name="Pobierz plik PDF")
     expect(download_link).to_be_visible(timeout=20_000)

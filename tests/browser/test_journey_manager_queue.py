@@ -1,5 +1,6 @@
-"""Journey 2: the manager opens the referral queue, tries an assistant who already has the
-statutory 15 families (refused, with the reason), then assigns another assistant."""
+"""Journey 2: the manager finds the referral on the start page's "Do zrobienia" list, tries an
+assistant who already has the statutory 15 families (refused, with the reason), then assigns
+another assistant; the confirmation names who was told."""
 
 import pytest
 from playwright.sync_api import expect
@@ -8,7 +9,7 @@ from cases.enums import CaseStatus
 from referrals.enums import ReferralStatus
 from tests.factories import CaseFactory, ReferralFactory, UserFactory
 
-from .helpers import axe_check, expect_message, field, heading, login, nav_link, shot
+from .helpers import axe_check, expect_message, field, heading, login, shot, todo_item
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,11 +24,10 @@ def test_manager_is_refused_an_assistant_at_the_limit_and_assigns_another(page, 
     referral = ReferralFactory(submitted=True, family__name="Wiśniewscy")
 
     login(page, base, "kasia")
-    nav_link(page, "Kolejka wniosków").click()
-    expect(heading(page)).to_have_text("Kolejka wniosków")
-    axe_check(page)
-    shot(page, "2-manager-queue")
-    page.get_by_role("row", name="Wiśniewscy").get_by_role("link", name="Podejmij decyzję").click()
+    shot(page, "2-manager-start")
+    # The assistant at the limit is on the list too.
+    expect(todo_item(page, "Anna Pełna (15 z 15)")).to_be_visible()
+    todo_item(page, "Zdecyduj o wniosku: Wiśniewscy").click()
     expect(heading(page)).to_contain_text("Wiśniewscy")
     axe_check(page)
 
@@ -48,6 +48,9 @@ def test_manager_is_refused_an_assistant_at_the_limit_and_assigns_another(page, 
     assistant.select_option(label=assistant.get_by_role("option", name="Agata Wolna").inner_text())
     page.get_by_role("button", name="Zapisz decyzję").click()
     expect_message(page, "Przydzielono asystenta: Agata Wolna; sprawa została otwarta.")
+    social_worker = referral.social_worker
+    told = sorted(["Agata Wolna", str(social_worker)])
+    expect_message(page, f"Powiadomiono: {told[0]}, {told[1]}.")
     axe_check(page)
     shot(page, "2-manager-case-opened")
 

@@ -1,5 +1,7 @@
 """Journey 1: a social worker registers a family with two children (a PESEL typed wrong first,
-corrected after the message), records the community interview and files a referral."""
+corrected after the message), records the community interview and saves the referral as a draft;
+back on the start page, the "Do zrobienia" list leads to the draft, which is filed from there; the
+confirmation names the manager told."""
 
 import datetime as dt
 
@@ -11,7 +13,7 @@ from cases.models import Family
 from referrals.enums import ReferralStatus
 from tests.factories import UserFactory, make_pesel
 
-from .helpers import axe_check, expect_message, field, heading, login, shot
+from .helpers import axe_check, expect_message, field, heading, login, nav_link, shot, todo_item
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,6 +24,7 @@ def _bad_checksum(pesel: str) -> str:
 
 def test_social_worker_registers_family_interview_and_referral(page, base, audit_trail):
     paulina = UserFactory(username="paulina", social_worker=True, first_name="Paulina", last_name="Socjalna")
+    UserFactory(username="kasia", manager=True, first_name="Katarzyna", last_name="Kierownicka")
     mother_pesel = make_pesel(dt.date(1990, 3, 14), "F")
     daughter_pesel = make_pesel(dt.date(2014, 6, 2), "F")
     son_pesel = make_pesel(dt.date(2017, 11, 23), "M")
@@ -97,10 +100,23 @@ def test_social_worker_registers_family_interview_and_referral(page, base, audit
     page.get_by_role("radio", name="dobrowolna (zgoda rodziny)").check()
     field(page, "Uzasadnienie").fill("Rodzina zgadza się na współpracę z asystentem rodziny.")
     shot(page, "1-social-worker-referral-form")
+    page.get_by_role("button", name="Zapisz wersję roboczą").click()
+    expect_message(page, "Zapisano wersję roboczą wniosku.")
+
+    # The start page's list leads back to the draft, and the referral is filed from there.
+    nav_link(page, "Start").click()
+    axe_check(page)
+    shot(page, "1-social-worker-start")
+    todo_item(page, "Dokończ i złóż wniosek: Żółkiewscy (ul. Źródlana 5/3)").click()
+    expect(field(page, "Uzasadnienie")).to_have_value(
+        "Rodzina zgadza się na współpracę z asystentem rodziny."
+    )
     page.get_by_role("button", name="Przekaż kierownikowi").click()
-    expect_message(page, "Przekazano wniosek kierownikowi.")
+    expect_message(page, "Przekazano wniosek kierownikowi. Powiadomiono: Katarzyna Kierownicka.")
     axe_check(page)
     shot(page, "1-social-worker-referral")
+    nav_link(page, "Start").click()
+    expect(todo_item(page, "Żółkiewscy")).to_have_count(0)
 
     family = Family.objects.get(name="Żółkiewscy")
     assert family.members.count() == 3
