@@ -16,6 +16,7 @@ MANAGEMENT = [
     "reports:charts",
     "reports:semiannual",
     "staff:list",
+    "timesheets:index",
     "access-log",
     "role-change-list",
     "cases:retention",
@@ -24,7 +25,13 @@ MANAGEMENT = [
 # The navigation bar of each role, in order; the manager's menu opens after the referral queue.
 MAIN = {
     "social_worker": ["home", "cases:family-list", "cases:family-create", "referrals:referral-list"],
-    "assistant": ["home", "cases:family-list", "visits:my-week", "courts:court-request-list"],
+    "assistant": [
+        "home",
+        "cases:family-list",
+        "visits:my-week",
+        "courts:court-request-list",
+        "timesheets:index",
+    ],
     "manager": [
         "home",
         "cases:family-list",

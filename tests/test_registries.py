@@ -24,6 +24,7 @@ def test_the_upper_apps_registered_their_parts():
         "courts.retention.anonymise",
         "documents.retention.anonymise",
         "referrals.retention.anonymise",
+        "timesheets.retention.anonymise",
         "visits.retention.anonymise",
     ]
     assert {"referrals.timeline.referral_rows", "visits.timeline.visit_rows"} <= set(_names(SOURCES))
