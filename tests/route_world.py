@@ -270,7 +270,12 @@ def _monthly_records(people: SimpleNamespace, alpha: "FamilyWorld") -> tuple:
     timesheet = timesheet_services.open_timesheet(assistant=people.assistant, year=2025, month=11)
     log = timesheet_services.open_mileage_log(assistant=people.assistant, year=2025, month=11)
     trip = Trip.objects.create(
-        log=log, date=dt.date(2025, 11, 3), origin="Biuro", destination="Wizyta", case=alpha.case, km=Decimal(7)
+        log=log,
+        date=dt.date(2025, 11, 3),
+        origin="Biuro",
+        destination="Wizyta",
+        case=alpha.case,
+        km=Decimal(7),
     )
     return timesheet, log, trip
 

@@ -111,6 +111,7 @@ FORM_KWARGS = {
     "AuthorisationForm": lambda w: {},
     "CatalogueHandoverForm": lambda w: {},
     "TokenForm": lambda w: {},
+    "TripForm": lambda w: {"cases": [w.a.case]},
 }
 
 

@@ -188,6 +188,7 @@ def _build_family(assistant, manager, django_capture_on_commit_callbacks):
         Case.objects.filter(pk=case.pk).update(closed_on=dt.date(2024, 3, 10))
         case.refresh_from_db()
         document_services.request_document(kind=DocumentKind.MONITORING_NOTE, obj=case, version=1, by=assistant)
+        _assistants_month(case, assistant, manager)
     # The manager reads a daily digest: the e-mail waits in the outbox.
     manager.email_notifications = "digest"
     manager.save()
@@ -199,6 +200,43 @@ def _build_family(assistant, manager, django_capture_on_commit_callbacks):
         family_id=family.pk,
     )
     return family, case, [mother.pesel, child.pesel]
+
+
+def _assistants_month(case, assistant, manager):
+    """The assistant's approved time sheet and mileage log of March 2023, printed; a trip's
+    destination is the family's street."""
+    from decimal import Decimal
+
+    from timesheets import services as timesheet_services
+    from timesheets.models import Trip
+
+    sheet = timesheet_services.open_timesheet(assistant=assistant, year=2023, month=3)
+    timesheet_services.save_days(timesheet=sheet, by=assistant, hours={dt.date(2023, 3, 6): {"travel": 1}})
+    log = timesheet_services.open_mileage_log(assistant=assistant, year=2023, month=3)
+    Trip.objects.create(
+        log=log,
+        date=dt.date(2023, 3, 6),
+        origin="Biuro",
+        destination=f"ul. {SECRET} 5",
+        case=case,
+        km=Decimal(4),
+    )
+    timesheet_services.set_allowance(
+        assistant=assistant,
+        by=manager,
+        vehicle="car_large",
+        rate_per_km=Decimal("1.15"),
+        monthly_limit_km=300,
+    )
+    timesheet_services.submit_timesheet(timesheet=sheet, by=assistant)
+    timesheet_services.submit_mileage_log(log=log, by=assistant)
+    for record, kind in ((sheet, DocumentKind.TIMESHEET), (log, DocumentKind.MILEAGE_LOG)):
+        timesheet_services.approve(record=record, by=manager)
+        document_services.request_document(kind=kind, obj=record, version=1, by=assistant)
+
+
+# The assistant's own documents: about no family (the mileage log's trips are erased on their own).
+STAFF_KINDS = {DocumentKind.TIMESHEET, DocumentKind.MILEAGE_LOG}
 
 
 def _text_columns(model):
@@ -253,8 +291,10 @@ def test_a_protocol_leaves_nothing_that_names_the_family_and_the_statistics_stay
     documents = list(
         RenderedDocument.objects.filter(Q(family=family) | Q(mentioned_families=family)).distinct()
     )
-    assert {d.kind for d in documents} == set(DocumentKind.values)
-    assert all(d.status == DocumentStatus.READY for d in documents)
+    assert {d.kind for d in documents} | STAFF_KINDS == set(DocumentKind.values)
+    staff_documents = list(RenderedDocument.objects.filter(kind__in=STAFF_KINDS))
+    assert {d.kind for d in staff_documents} == STAFF_KINDS
+    assert all(d.status == DocumentStatus.READY for d in documents + staff_documents)
     assert Notification.objects.filter(family_id=family.pk, emailed_at__isnull=True).exists()
     Case.objects.filter(pk=case.pk).update(
         status=CaseStatus.ENDED, closed_on=ENDED, ended_on=ENDED, closure_reason="goals_achieved"

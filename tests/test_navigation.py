@@ -17,6 +17,7 @@ MANAGEMENT = [
     "reports:semiannual",
     "documents:monthly-reports",
     "staff:list",
+    "timesheets:index",
     "access-log",
     "role-change-list",
     "cases:retention",
@@ -33,6 +34,7 @@ MAIN = {
         "visits:my-week",
         "courts:court-request-list",
         "documents:monthly-reports",
+        "timesheets:index",
     ],
     "manager": [
         "home",

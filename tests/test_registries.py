@@ -24,6 +24,7 @@ def test_the_upper_apps_registered_their_parts():
         "courts.retention.anonymise",
         "documents.retention.anonymise",
         "referrals.retention.anonymise",
+        "timesheets.retention.anonymise",
         "transfer.retention.anonymise",
         "visits.retention.anonymise",
     ]

@@ -408,3 +408,17 @@ def test_a_trip_added_on_the_page_shows_the_case_number_not_the_family(client, a
         {"date": "2026-10-04", "origin": "Biuro", "destination": "ul. Polna 7", "case": case.pk, "km": "8.5"},
     )
     assert response.status_code == 200 and Trip.objects.count() == 1
+
+
+def test_the_demo_has_a_month_of_each(settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent
+    approved = Timesheet.objects.get(assistant__username="asystent1")
+    assert approved.status == MonthStatus.APPROVED and services.totals(approved).total > 0
+    assert Timesheet.objects.get(assistant__username="asystent2").status == MonthStatus.SUBMITTED
+    log = services.open_mileage_log(assistant=approved.assistant, year=approved.year, month=approved.month)
+    assert log.status == MonthStatus.APPROVED and log.trips.exists()
+    assert MileageAllowance.objects.count() == 2

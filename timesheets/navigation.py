@@ -13,7 +13,7 @@ def register() -> None:
         label=_("Time sheet and mileage"),
         url_name="timesheets:index",
         roles=(Role.ASSISTANT,),
-        order=60,
+        order=65,
     )
     register_link(
         "management",
