@@ -111,6 +111,7 @@ FORM_KWARGS = {
     "AuthorisationForm": lambda w: {},
     "CatalogueHandoverForm": lambda w: {},
     "TokenForm": lambda w: {},
+    "WorkCardForm": lambda w: {"case": w.a.case},
 }
 
 
