@@ -47,7 +47,9 @@ def seed(say: Callable[[str], None]) -> None:
         say(_("Demo documents of the family's file already exist."))
         return
     today = timezone.localdate()
-    active = Case.objects.filter(assistant=assistant, status=CaseStatus.ACTIVE).order_by("opened_on", "pk").first()
+    active = (
+        Case.objects.filter(assistant=assistant, status=CaseStatus.ACTIVE).order_by("opened_on", "pk").first()
+    )
     wanted: list[tuple[str, object, int, User]] = []
     if active is not None:
         wanted.append((DocumentKind.CONSENT_FORM, active, 1, assistant))
@@ -67,7 +69,7 @@ def seed(say: Callable[[str], None]) -> None:
             # The demo closed the case directly; its approved closure is recorded as it would be.
             proposal = ClosureProposal.objects.create(
                 case=closed,
-                closing_on=closed.closed_on,
+                closing_on=closed.closed_on or today,
                 reason=closed.closure_reason,
                 summary=closed.final_assessment or "Praca z rodziną zakończona.",
                 recommendations=closed.recommendations,
@@ -91,7 +93,9 @@ def seed(say: Callable[[str], None]) -> None:
         if kind in done:
             continue
         if kind == DocumentKind.MONTHLY_REPORT:
-            document = prepare_monthly_report(assistant=assistant, year=today.year, month=today.month, by=assistant)
+            document = prepare_monthly_report(
+                assistant=assistant, year=today.year, month=today.month, by=assistant
+            )
         else:
             document = request_document(kind=kind, obj=obj, version=version, by=by)
         render_stored_document(document.pk)

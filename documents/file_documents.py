@@ -124,9 +124,9 @@ def _consent_context(document: RenderedDocument) -> dict:
 
 
 def _assessment(object_id: int) -> Assessment:
-    return Assessment.objects.select_related("case__family", "case__assistant", "author", "acknowledged_by").get(
-        pk=object_id
-    )
+    return Assessment.objects.select_related(
+        "case__family", "case__assistant", "author", "acknowledged_by"
+    ).get(pk=object_id)
 
 
 def _assessment_context(document: RenderedDocument) -> dict:
@@ -137,7 +137,9 @@ def _assessment_context(document: RenderedDocument) -> dict:
         "family": assessment.case.family,
         "ratings": assessment.ratings.select_related("area").order_by("area__order", "area__name"),
         "scale_max": Centre.load().assessment_scale_max,
-        "issued_on": timezone.localdate(assessment.submitted_at) if assessment.submitted_at else assessment.date,
+        "issued_on": timezone.localdate(assessment.submitted_at)
+        if assessment.submitted_at
+        else assessment.date,
     }
 
 
@@ -208,9 +210,9 @@ def _work_card_file_name(document: RenderedDocument) -> str:
 
 
 def _proposal(object_id: int) -> ClosureProposal:
-    return ClosureProposal.objects.select_related("case__family", "case__assistant", "proposed_by", "decided_by").get(
-        pk=object_id
-    )
+    return ClosureProposal.objects.select_related(
+        "case__family", "case__assistant", "proposed_by", "decided_by"
+    ).get(pk=object_id)
 
 
 def _closure_context(document: RenderedDocument) -> dict:
@@ -277,7 +279,9 @@ def _referral_context(document: RenderedDocument) -> dict:
         "referral": referral,
         "family": referral.family,
         **_members(referral.family),
-        "issued_on": timezone.localdate(referral.submitted_at) if referral.submitted_at else timezone.localdate(),
+        "issued_on": timezone.localdate(referral.submitted_at)
+        if referral.submitted_at
+        else timezone.localdate(),
     }
 
 
@@ -308,7 +312,9 @@ def _referral_file_name(document: RenderedDocument) -> str:
 def register() -> None:
     register_kind(
         DocumentKind.CONSENT_FORM,
-        KindSpec("documents/pdf/consent_form.html", "zgoda-na-asystenta", False, _consent_context, tagged=True),
+        KindSpec(
+            "documents/pdf/consent_form.html", "zgoda-na-asystenta", False, _consent_context, tagged=True
+        ),
     )
     register_kind(
         DocumentKind.ASSESSMENT,

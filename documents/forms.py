@@ -31,10 +31,14 @@ class WorkCardForm(forms.Form):
     future, at most a year."""
 
     first = forms.DateField(
-        label=_("from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), validators=[dates.PAST]
+        label=_("from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[dates.PAST],
     )
     last = forms.DateField(
-        label=_("until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), validators=[dates.PAST]
+        label=_("until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[dates.PAST],
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -51,7 +55,9 @@ class WorkCardForm(forms.Form):
             self.add_error("last", _("The end of the period cannot come before its start."))
         elif (last - first).days + 1 > MAX_WORK_CARD_DAYS:
             self.add_error(
-                "last", _("A work card covers at most %(days)d days; choose a shorter period.") % {"days": MAX_WORK_CARD_DAYS}
+                "last",
+                _("A work card covers at most %(days)d days; choose a shorter period.")
+                % {"days": MAX_WORK_CARD_DAYS},
             )
         if first < self.case.opened_on:
             self.add_error(

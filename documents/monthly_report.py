@@ -40,7 +40,9 @@ def month_bounds(version: int) -> tuple[dt.date, dt.date]:
 def cases_of_month(assistant: User, first: dt.date, last: dt.date) -> QuerySet[Case]:
     """The cases the assistant worked on in the month: assigned to them and open in it, or with a
     contact they recorded in it (a case handed over during the month)."""
-    assigned = Q(assistant=assistant, opened_on__lte=last) & (Q(ended_on__isnull=True) | Q(ended_on__gte=first))
+    assigned = Q(assistant=assistant, opened_on__lte=last) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gte=first)
+    )
     visited = Q(visits__author=assistant, visits__date__range=(first, last), visits__status=VisitStatus.FINAL)
     ids = Case.objects.filter(assigned | visited).values("pk")
     return Case.objects.filter(pk__in=ids).select_related("family").order_by("family__name", "pk")
@@ -105,7 +107,11 @@ def _describe(document: RenderedDocument) -> str:
     year, month = month_of(document.version)
     assistant = document.worker
     name = (assistant.get_full_name() or assistant.username) if assistant else ""
-    return _("%(assistant)s, month %(month)s.%(year)s") % {"assistant": name, "month": f"{month:02d}", "year": year}
+    return _("%(assistant)s, month %(month)s.%(year)s") % {
+        "assistant": name,
+        "month": f"{month:02d}",
+        "year": year,
+    }
 
 
 def _back_url(document: RenderedDocument) -> str:

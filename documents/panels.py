@@ -7,8 +7,8 @@ from typing import Any
 from cases.enums import AssessmentStatus, ClosureProposalStatus
 from referrals.models import Referral
 
-from .kinds import describe, key_for, may_prepare
 from .enums import DocumentKind
+from .kinds import describe, key_for, may_prepare
 from .selectors import documents_of_case
 
 LISTED = 20  # the newest documents listed on the case page
@@ -35,7 +35,9 @@ def referral_documents(*, family: Any, request: Any = None, **page: Any) -> dict
         return None
     referrals = [
         referral
-        for referral in Referral.objects.filter(family=family, submitted_at__isnull=False).order_by("-submitted_at")
+        for referral in Referral.objects.filter(family=family, submitted_at__isnull=False).order_by(
+            "-submitted_at"
+        )
         if may_prepare(user, key_for(kind=DocumentKind.REFERRAL, obj=referral, version=1))
     ]
     return {"filed_referrals": referrals} if referrals else None

@@ -221,7 +221,9 @@ def _request_or_refuse(request: AuthenticatedHttpRequest, *, kind: str, obj: obj
 def consent_form_pdf(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     """The consent to work with an assistant, with the information clause, for the family to sign."""
     case = _case_for_documents(request, case_pk)
-    return _request_or_refuse(request, kind=DocumentKind.CONSENT_FORM, obj=case, version=1, back=case.get_absolute_url())
+    return _request_or_refuse(
+        request, kind=DocumentKind.CONSENT_FORM, obj=case, version=1, back=case.get_absolute_url()
+    )
 
 
 @require_POST
@@ -252,9 +254,11 @@ def work_card(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
             )
     else:
         today = timezone.localdate()
-        form = WorkCardForm(initial={"first": max(today.replace(day=1), case.opened_on), "last": today}, case=case)
+        initial = {"first": max(today.replace(day=1), case.opened_on), "last": today}
+        form = WorkCardForm(initial=initial, case=case)
     log_access(request, family_id=case.family_id, obj=case, action=AccessAction.VIEW)
-    return render(request, "documents/work_card_form.html", {"case": case, "family": case.family, "form": form})
+    context = {"case": case, "family": case.family, "form": form}
+    return render(request, "documents/work_card_form.html", context)
 
 
 @require_POST
@@ -263,9 +267,8 @@ def closure_report_pdf(request: AuthenticatedHttpRequest, proposal_pk: int) -> H
         ClosureProposal.objects.filter(case__in=Case.objects.visible_to(request.user)), pk=proposal_pk
     )
     _case_for_documents(request, proposal.case_id)
-    return _request_or_refuse(
-        request, kind=DocumentKind.CLOSURE_REPORT, obj=proposal, version=1, back=proposal.case.get_absolute_url()
-    )
+    back = proposal.case.get_absolute_url()
+    return _request_or_refuse(request, kind=DocumentKind.CLOSURE_REPORT, obj=proposal, version=1, back=back)
 
 
 @require_POST

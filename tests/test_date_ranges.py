@@ -112,6 +112,7 @@ FORM_KWARGS = {
     "CatalogueHandoverForm": lambda w: {},
     "TokenForm": lambda w: {},
     "TripForm": lambda w: {"cases": [w.a.case]},
+    "WorkCardForm": lambda w: {"case": w.a.case},
 }
 
 

@@ -179,7 +179,7 @@ def _build_family(assistant, manager, django_capture_on_commit_callbacks):
         for kind, obj, version_number, by in (
             (DocumentKind.CONSENT_FORM, case, 1, assistant),
             (DocumentKind.ASSESSMENT, assessment, assessment.version, assistant),
-            (DocumentKind.WORK_CARD, case, period_version(dt.date(2024, 3, 1), dt.date(2024, 3, 15)), assistant),
+            (DocumentKind.WORK_CARD, case, period_version(dt.date(2024, 3, 1), BUILT.date()), assistant),
             (DocumentKind.CLOSURE_REPORT, proposal, 1, assistant),
             (DocumentKind.REFERRAL, referral, 1, manager),
             (DocumentKind.MONTHLY_REPORT, assistant, month_version(2024, 3), assistant),
@@ -187,7 +187,9 @@ def _build_family(assistant, manager, django_capture_on_commit_callbacks):
             document_services.request_document(kind=kind, obj=obj, version=version_number, by=by)
         Case.objects.filter(pk=case.pk).update(closed_on=dt.date(2024, 3, 10))
         case.refresh_from_db()
-        document_services.request_document(kind=DocumentKind.MONITORING_NOTE, obj=case, version=1, by=assistant)
+        document_services.request_document(
+            kind=DocumentKind.MONITORING_NOTE, obj=case, version=1, by=assistant
+        )
         _assistants_month(case, assistant, manager)
     # The manager reads a daily digest: the e-mail waits in the outbox.
     manager.email_notifications = "digest"

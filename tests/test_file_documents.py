@@ -124,7 +124,9 @@ def test_the_consent_holds_the_clause_of_art_13_gdpr_and_is_tagged(
     centre.dpo_email = "iod@mops.example.pl"
     centre.retention_years = 10
     centre.save()
-    document = twice_one_file(DocumentKind.CONSENT_FORM, case, 1, assistant, django_capture_on_commit_callbacks)
+    document = twice_one_file(
+        DocumentKind.CONSENT_FORM, case, 1, assistant, django_capture_on_commit_callbacks
+    )
     text = text_of(document)
     for fact in (
         "Zgoda na pracę z asystentem rodziny",
@@ -151,7 +153,9 @@ def test_the_family_facing_documents_are_tagged_and_the_others_not(
     handover = CatalogueHandover.objects.create(
         case=case, handed_on=timezone.localdate(), handed_by=assistant, entries=[]
     )
-    catalogue = render(DocumentKind.SUPPORT_CATALOGUE, handover, 1, assistant, django_capture_on_commit_callbacks)
+    catalogue = render(
+        DocumentKind.SUPPORT_CATALOGUE, handover, 1, assistant, django_capture_on_commit_callbacks
+    )
     member = case.family.members.first()
     copy = render(DocumentKind.SUBJECT_ACCESS, member, 20260101, manager, django_capture_on_commit_callbacks)
     letter = render(DocumentKind.ASSIGNMENT_LETTER, case, 1, assistant, django_capture_on_commit_callbacks)
@@ -167,14 +171,21 @@ def test_each_submitted_version_of_an_assessment_is_its_own_document(
 ):
     draft = AssessmentFactory(case=case, narrative="Szkic oceny")
     with pytest.raises(InvalidTransition):
-        services.request_document(kind=DocumentKind.ASSESSMENT, obj=draft, version=draft.version, by=assistant)
+        services.request_document(
+            kind=DocumentKind.ASSESSMENT, obj=draft, version=draft.version, by=assistant
+        )
     assessment = AssessmentFactory(case=case, submitted=True, narrative="Matka regularnie gotuje obiady.")
     AssessmentRatingFactory(assessment=assessment, rating=4, comment="Budżet pod kontrolą")
     first = twice_one_file(
         DocumentKind.ASSESSMENT, assessment, assessment.version, assistant, django_capture_on_commit_callbacks
     )
     text = text_of(first)
-    for fact in ("Okresowa ocena sytuacji rodziny", "Wiśniewscy", "Matka regularnie gotuje obiady.", "Budżet pod kontrolą"):
+    for fact in (
+        "Okresowa ocena sytuacji rodziny",
+        "Wiśniewscy",
+        "Matka regularnie gotuje obiady.",
+        "Budżet pod kontrolą",
+    ):
         assert fact in text, fact
     # Returned, corrected and submitted again: a new version, a new file; the first stays.
     assessment.narrative = "Matka gotuje obiady i robi zakupy."
@@ -197,7 +208,9 @@ def test_the_work_card_holds_the_contacts_of_the_period_only(
     case.opened_on = today - dt.timedelta(days=60)
     case.save()
     area = ProblemAreaFactory(name="Gospodarowanie budżetem domowym")
-    inside = VisitFactory(case=case, date=today - dt.timedelta(days=10), topics="Rozmowa o budżecie w okresie")
+    inside = VisitFactory(
+        case=case, date=today - dt.timedelta(days=10), topics="Rozmowa o budżecie w okresie"
+    )
     inside.areas.add(area)
     VisitFactory(case=case, date=today - dt.timedelta(days=40), topics="Wizyta sprzed okresu")
     VisitFactory(case=case, date=today - dt.timedelta(days=5), topics="Szkic wizyty", status="draft")
@@ -215,7 +228,9 @@ def test_the_work_card_holds_the_contacts_of_the_period_only(
     assert "Gospodarowanie budżetem domowym" in text
     assert "Wizyta sprzed okresu" not in text and "Szkic wizyty" not in text
     assert f"{first:%d.%m.%Y} – {last:%d.%m.%Y}" in text
-    twice_one_file(DocumentKind.WORK_CARD, case, document.version, assistant, django_capture_on_commit_callbacks)
+    twice_one_file(
+        DocumentKind.WORK_CARD, case, document.version, assistant, django_capture_on_commit_callbacks
+    )
 
 
 def test_the_work_card_form_refuses_a_wrong_period_with_a_reason(client, case, assistant):
@@ -247,7 +262,9 @@ def test_the_period_version_fits_an_integer_column():
 # --- the closure report and the monitoring note -------------------------------------------------------
 
 
-def test_the_closure_report_and_the_monitoring_note(case, assistant, manager, django_capture_on_commit_callbacks):
+def test_the_closure_report_and_the_monitoring_note(
+    case, assistant, manager, django_capture_on_commit_callbacks
+):
     plan = WorkPlanFactory(case=case)
     PlanActionFactory(goal=GoalFactory(plan=plan, description="Dzieci chodzą do szkoły"), status="done")
     PlanActionFactory(goal=GoalFactory(plan=plan, description="Praca dla ojca"), status="not_done")
@@ -270,8 +287,12 @@ def test_the_closure_report_and_the_monitoring_note(case, assistant, manager, dj
     case.monitoring_until = today + dt.timedelta(days=100)
     case.closure_reason = ClosureReason.GOALS_ACHIEVED
     case.save()
-    VisitFactory(case=case, date=today - dt.timedelta(days=2), kind="monitoring", topics="Rodzina radzi sobie dobrze")
-    report = twice_one_file(DocumentKind.CLOSURE_REPORT, proposal, 1, assistant, django_capture_on_commit_callbacks)
+    VisitFactory(
+        case=case, date=today - dt.timedelta(days=2), kind="monitoring", topics="Rodzina radzi sobie dobrze"
+    )
+    report = twice_one_file(
+        DocumentKind.CLOSURE_REPORT, proposal, 1, assistant, django_capture_on_commit_callbacks
+    )
     text = text_of(report)
     for fact in (
         "Sprawozdanie z zakończenia pracy z rodziną",
@@ -281,7 +302,9 @@ def test_the_closure_report_and_the_monitoring_note(case, assistant, manager, dj
         "niewykonanych 1",
     ):
         assert fact in text, fact
-    note = twice_one_file(DocumentKind.MONITORING_NOTE, case, 1, assistant, django_capture_on_commit_callbacks)
+    note = twice_one_file(
+        DocumentKind.MONITORING_NOTE, case, 1, assistant, django_capture_on_commit_callbacks
+    )
     text = text_of(note)
     assert "Notatka z monitorowania" in text and "Rodzina radzi sobie dobrze" in text
     assert f"do {case.monitoring_until:%d.%m.%Y}" in text
@@ -290,7 +313,9 @@ def test_the_closure_report_and_the_monitoring_note(case, assistant, manager, dj
 # --- the referral as filed ---------------------------------------------------------------------------
 
 
-def test_the_referral_is_printed_as_filed(client, social_worker, assistant, django_capture_on_commit_callbacks):
+def test_the_referral_is_printed_as_filed(
+    client, social_worker, assistant, django_capture_on_commit_callbacks
+):
     draft = ReferralFactory(family__registered_by=social_worker, family__name="Zielińscy")
     client.force_login(social_worker)
     response = client.post(reverse("documents:referral-pdf", args=[draft.pk]))
@@ -321,7 +346,9 @@ def test_the_monthly_report_covers_every_family_and_reaches_the_manager(
 ):
     today = timezone.localdate()
     first_day = today.replace(day=1)
-    one = CaseFactory(assistant=assistant, family__name="Pierwsi", opened_on=first_day - dt.timedelta(days=90))
+    one = CaseFactory(
+        assistant=assistant, family__name="Pierwsi", opened_on=first_day - dt.timedelta(days=90)
+    )
     two = CaseFactory(assistant=assistant, family__name="Drudzy", opened_on=first_day - dt.timedelta(days=90))
     CaseFactory(assistant=other_assistant, family__name="Obcy")
     area = ProblemAreaFactory(name="Opieka nad dziećmi", task=5)
@@ -329,7 +356,11 @@ def test_the_monthly_report_covers_every_family_and_reaches_the_manager(
     visit.areas.add(area)
     VisitFactory(case=one, date=first_day, kind="phone")
     VisitFactory(case=two, date=first_day, kind="consultation")
-    InterventionFactory(case=two, date=timezone.make_aware(dt.datetime.combine(first_day, dt.time(9))), description="Wezwano pogotowie do dziecka")
+    InterventionFactory(
+        case=two,
+        date=timezone.make_aware(dt.datetime.combine(first_day, dt.time(9))),
+        description="Wezwano pogotowie do dziecka",
+    )
     WorkPlanFactory(case=one)
     client.force_login(assistant)
     with django_capture_on_commit_callbacks(execute=True):
@@ -339,11 +370,24 @@ def test_the_monthly_report_covers_every_family_and_reaches_the_manager(
     assert document.family is None and document.case is None and document.worker == assistant
     assert set(document.mentioned_families.all()) == {one.family, two.family}
     text = text_of(document)
-    for fact in ("Sprawozdanie miesięczne asystenta rodziny", "Pierwsi", "Drudzy", "Opieka nad dziećmi", "art. 15 ust. 1 pkt 5", "Wezwano pogotowie do dziecka", "Plan pracy w wersji 1"):
+    for fact in (
+        "Sprawozdanie miesięczne asystenta rodziny",
+        "Pierwsi",
+        "Drudzy",
+        "Opieka nad dziećmi",
+        "art. 15 ust. 1 pkt 5",
+        "Wezwano pogotowie do dziecka",
+        "Plan pracy w wersji 1",
+    ):
         assert fact in text, fact
     assert "Obcy" not in text
     # The managers are told, once; the list shows it to them; another assistant does not see it.
-    assert Notification.objects.filter(recipient=manager, rule="monthly_report", url=document.get_absolute_url()).count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=manager, rule="monthly_report", url=document.get_absolute_url()
+        ).count()
+        == 1
+    )
     prepare_monthly_report(assistant=assistant, year=today.year, month=today.month, by=assistant)
     assert Notification.objects.filter(recipient=manager, rule="monthly_report").count() == 1
     client.force_login(manager)
@@ -352,16 +396,24 @@ def test_the_monthly_report_covers_every_family_and_reaches_the_manager(
     assert client.get(reverse("documents:download", args=[document.pk])).status_code == 200
     client.force_login(other_assistant)
     assert client.get(document.get_absolute_url()).status_code == 404
-    assert document.get_absolute_url() not in client.get(reverse("documents:monthly-reports")).content.decode()
+    assert (
+        document.get_absolute_url() not in client.get(reverse("documents:monthly-reports")).content.decode()
+    )
     twice_one_file(
-        DocumentKind.MONTHLY_REPORT, assistant, month_version(today.year, today.month), assistant, django_capture_on_commit_callbacks
+        DocumentKind.MONTHLY_REPORT,
+        assistant,
+        month_version(today.year, today.month),
+        assistant,
+        django_capture_on_commit_callbacks,
     )
 
 
 def test_a_future_month_is_refused(client, assistant):
     client.force_login(assistant)
     next_month = timezone.localdate().replace(day=1) + dt.timedelta(days=32)
-    response = client.post(reverse("documents:monthly-reports"), {"month": next_month.strftime("%Y-%m")}, follow=True)
+    response = client.post(
+        reverse("documents:monthly-reports"), {"month": next_month.strftime("%Y-%m")}, follow=True
+    )
     assert "has not started yet" in response.content.decode()
     assert not RenderedDocument.objects.exists()
 
@@ -369,7 +421,9 @@ def test_a_future_month_is_refused(client, assistant):
 # --- the case page offers them ----------------------------------------------------------------------
 
 
-def test_the_case_page_lists_the_documents_and_offers_them(client, case, assistant, social_worker, django_capture_on_commit_callbacks):
+def test_the_case_page_lists_the_documents_and_offers_them(
+    client, case, assistant, social_worker, django_capture_on_commit_callbacks
+):
     assessment = AssessmentFactory(case=case, submitted=True)
     document = render(DocumentKind.CONSENT_FORM, case, 1, assistant, django_capture_on_commit_callbacks)
     client.force_login(assistant)

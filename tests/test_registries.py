@@ -33,8 +33,10 @@ def test_the_upper_apps_registered_their_parts():
     assert [p.template for p in panels.panels_in("family-sections")] == [
         "referrals/_family_intake.html",
         "documents/_report_answers.html",
+        "documents/_referral_documents.html",
     ]
     assert "referrals/_case_za_zyciem.html" in [p.template for p in panels.panels_in("case-sections")]
+    assert "documents/_case_file_documents.html" in [p.template for p in panels.panels_in("case-sections")]
     # The start page's blocks come from the core app's navigation registry.
     assert [b.template for b in blocks_in("home")] == [
         "asystent/_todo.html",
