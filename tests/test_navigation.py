@@ -19,11 +19,18 @@ MANAGEMENT = [
     "access-log",
     "role-change-list",
     "cases:retention",
+    "cooperation:institution-list",
     "cases:removed-records",
 ]
 # The navigation bar of each role, in order; the manager's menu opens after the referral queue.
 MAIN = {
-    "social_worker": ["home", "cases:family-list", "cases:family-create", "referrals:referral-list"],
+    "social_worker": [
+        "home",
+        "cases:family-list",
+        "cases:family-create",
+        "referrals:referral-list",
+        "cooperation:institution-list",
+    ],
     "assistant": ["home", "cases:family-list", "visits:my-week", "courts:court-request-list"],
     "manager": [
         "home",
@@ -33,7 +40,14 @@ MAIN = {
         "referrals:queue",
         *MANAGEMENT,
     ],
-    "admin_user": ["home", "centre-edit", "admin:index", "staff:list", "role-change-list"],
+    "admin_user": [
+        "home",
+        "cooperation:institution-list",
+        "centre-edit",
+        "admin:index",
+        "staff:list",
+        "role-change-list",
+    ],
 }
 HOME_CARDS = {
     "social_worker": ["cases:family-create", "cases:family-list", "referrals:referral-list"],

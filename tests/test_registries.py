@@ -21,6 +21,7 @@ def _names(functions) -> list[str]:  # noqa: ANN001
 
 def test_the_upper_apps_registered_their_parts():
     assert _names(anonymisers()) == [
+        "cooperation.retention.anonymise",
         "courts.retention.anonymise",
         "documents.retention.anonymise",
         "referrals.retention.anonymise",
@@ -31,6 +32,7 @@ def test_the_upper_apps_registered_their_parts():
     assert [p.template for p in panels.panels_in("family-sections")] == [
         "referrals/_family_intake.html",
         "documents/_report_answers.html",
+        "cooperation/_family_section.html",
     ]
     assert "referrals/_case_za_zyciem.html" in [p.template for p in panels.panels_in("case-sections")]
     # The start page's blocks come from the core app's navigation registry.
@@ -38,6 +40,7 @@ def test_the_upper_apps_registered_their_parts():
         "cases/_home_agenda.html",
         "referrals/_home_deadlines.html",
     ]
+    assert [b.template for b in blocks_in("my-week")] == ["cooperation/_week_tasks.html"]
 
 
 def test_the_social_worker_sees_the_families_referred_through_the_registry(social_worker, assistant):
