@@ -27,6 +27,7 @@ from .test_login_required import ROUTES
 NO_FILE_DATA = {
     "documents:status": "polled every 2 s under a document whose page recorded the view; shows "
     "only the rendering's state and the download link",
+    "cooperation:institution-edit": "an institution of the register: no family's data",
     "assistant-limit": "an assistant's personal limit of families: a staff setting, no family's data",
     "api:calendar-feed": "the user's own visits and deadlines, each naming its case by number only "
     "(no family's name, address or PESEL); opened by a calendar application without a login",

@@ -126,7 +126,11 @@ def _procedure(w):  # noqa: ANN001, ANN202
 
     return Procedure.objects.get_or_create(
         family=w.a.family,
-        defaults={"started_on": dt.date(2026, 1, 5), "started_by_body": "Policja", "created_by": w.users.assistant},
+        defaults={
+            "started_on": dt.date(2026, 1, 5),
+            "started_by_body": "Policja",
+            "created_by": w.users.assistant,
+        },
     )[0]
 
 

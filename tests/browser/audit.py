@@ -57,6 +57,10 @@ def _the_user(obj: models.Model | None, user: models.Model) -> Objects:
     return [user]  # the access log's own export
 
 
+def _procedure_of(meeting: Any, user: models.Model) -> Objects:
+    return [meeting.procedure]  # a task's page records the procedure it belongs to
+
+
 READS: dict[str, Read] = {
     "cases:family-detail": Read("cases.Family", VIEW),
     "cases:case-detail": Read("cases.Case", VIEW),
@@ -78,6 +82,15 @@ READS: dict[str, Read] = {
     "documents:detail": Read("documents.RenderedDocument", VIEW),
     "documents:download": Read("documents.RenderedDocument", DOWNLOAD),
     "reports:subject-access": Read("cases.FamilyMember", VIEW),
+    "cooperation:letter-list": Read("cases.Family", VIEW, kwarg="family_pk"),
+    "cooperation:letter-scan": Read("cooperation.Letter", DOWNLOAD),
+    "cooperation:procedure-create": Read("cases.Family", VIEW, kwarg="family_pk"),
+    "cooperation:procedure-detail": Read("cooperation.Procedure", VIEW),
+    "cooperation:procedure-edit": Read("cooperation.Procedure", VIEW),
+    "cooperation:member-add": Read("cooperation.Procedure", VIEW),
+    "cooperation:meeting-create": Read("cooperation.Procedure", VIEW),
+    "cooperation:task-create": Read("cooperation.Meeting", VIEW, kwarg="meeting_pk", logged=_procedure_of),
+    "cooperation:procedure-end": Read("cooperation.Procedure", VIEW),
     "staff:assistant": Read("asystent.User", VIEW),
     "staff:employment-add": Read("asystent.User", VIEW),
     "staff:qualification-add": Read("asystent.User", VIEW),
@@ -124,8 +137,7 @@ NOT_CHECKED = {
     "cases:assessment-create": "records the previous assessment only when there is one",
     "cases:assessment-edit": "records the previous assessment only when there is one",
     "cases:pesel-check": "POST only (a PESEL never goes into a URL); tests/test_pesel_check.py",
-    "reports:subject-access-pdf": "POST only (it asks the worker for the PDF); "
-    "tests/test_subject_access.py",
+    "reports:subject-access-pdf": "POST only (it asks the worker for the PDF); tests/test_subject_access.py",
     # One row per record shown, none for an empty list; tests/test_audit_routes.py checks them.
     "cases:removed-records": "one row per removed person shown",
     "cases:retention": "one row per case past retention shown",
@@ -135,9 +147,19 @@ NOT_CHECKED = {
     **{
         f"api:{name}": "the REST API, checked in tests/test_api.py"
         for name in (
-            "family-list", "family-detail", "member-detail", "case-list", "case-detail", "visit-list",
-            "visit-detail", "plan-list", "plan-detail", "assessment-list", "assessment-detail",
-            "court-request-list", "court-request-detail",
+            "family-list",
+            "family-detail",
+            "member-detail",
+            "case-list",
+            "case-detail",
+            "visit-list",
+            "visit-detail",
+            "plan-list",
+            "plan-detail",
+            "assessment-list",
+            "assessment-detail",
+            "court-request-list",
+            "court-request-detail",
         )
     },
 }
