@@ -112,7 +112,7 @@ class ProcedureStepsForm(_Form):
         return data
 
 
-class EndForm(_Form):
+class ProcedureEndForm(_Form):
     class Meta:
         model = Procedure
         fields = ["ended_on", "end_reason", "end_note"]
@@ -136,7 +136,7 @@ def _staff() -> Any:
     )
 
 
-class MemberForm(_Form):
+class GroupMemberForm(_Form):
     class Meta:
         model = GroupMember
         fields = ["user", "institution", "name", "role"]
@@ -157,7 +157,7 @@ class MemberForm(_Form):
         return data
 
 
-class MeetingForm(_Form):
+class GroupMeetingForm(_Form):
     class Meta:
         model = Meeting
         fields = ["kind", "date", "participants", "decisions", "next_meeting"]
@@ -179,7 +179,7 @@ class MeetingForm(_Form):
         return data
 
 
-class TaskForm(_Form):
+class MeetingTaskForm(_Form):
     class Meta:
         model = Task
         fields = ["assignee", "description", "due_on"]
@@ -192,7 +192,7 @@ class TaskForm(_Form):
         self._choice("assignee").queryset = User.objects.filter(pk__in=members).order_by("last_name", "pk")
 
 
-class DoneForm(forms.Form):
+class DoneOnForm(forms.Form):
     """The day a task was done or a reply sent (today by default)."""
 
     on = forms.DateField(label=_("Date"), widget=_date_input(), validators=[dates.PAST], required=False)

@@ -25,8 +25,9 @@ def is_open_procedure(user: Any, procedure: Procedure) -> bool:
 
 
 @rules.predicate
-def is_task_open(user: Any, task: Task) -> bool:
-    return task.done_on is None and (task.assignee_id == user.pk or user.has_role(Role.MANAGER))
+def is_task_owner(user: Any, task: Task) -> bool:
+    """The person the task was given to, or a manager (marking it done twice changes nothing)."""
+    return bool(task.assignee_id == user.pk or user.has_role(Role.MANAGER))
 
 
 @rules.predicate
@@ -38,4 +39,4 @@ rules.add_perm("cooperation.keep_institutions", is_administrator | is_social_wor
 rules.add_perm("cooperation.log_letters", works_with_families)
 rules.add_perm("cooperation.start_procedure", works_with_families)
 rules.add_perm("cooperation.record_procedure", may_see_procedure & is_open_procedure)
-rules.add_perm("cooperation.complete_task", is_task_open)
+rules.add_perm("cooperation.complete_task", is_task_owner)

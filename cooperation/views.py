@@ -26,15 +26,15 @@ from asystent.roles import role_required
 from . import deadlines, selectors, services
 from .enums import MeetingKind
 from .forms import (
-    DoneForm,
-    EndForm,
+    DoneOnForm,
+    GroupMeetingForm,
+    GroupMemberForm,
     InstitutionForm,
     LetterForm,
-    MeetingForm,
-    MemberForm,
+    MeetingTaskForm,
+    ProcedureEndForm,
     ProcedureForm,
     ProcedureStepsForm,
-    TaskForm,
 )
 from .models import Institution, Procedure, ProcedureTerms, Task
 
@@ -101,7 +101,7 @@ def letter_replied(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     letter = selectors.get_letter_for(request.user, pk)
     if not request.user.has_perm("cooperation.log_letters"):
         raise PermissionDenied
-    form = DoneForm(request.POST)
+    form = DoneOnForm(request.POST)
     if form.is_valid():
         services.mark_replied(letter=letter, on=form.cleaned_data["on"], by=request.user)
         messages.success(request, _("The reply has been recorded."))
@@ -195,7 +195,7 @@ def procedure_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     procedure = _procedure_to_record(request, pk)
-    form = MemberForm(request.POST or None, procedure=procedure)
+    form = GroupMemberForm(request.POST or None, procedure=procedure)
     if request.method == "POST" and form.is_valid():
         services.add_member(member=form.save(commit=False), procedure=procedure, by=request.user)
         messages.success(request, _("The member has been added to the group."))
@@ -206,7 +206,7 @@ def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     procedure = _procedure_to_record(request, pk)
-    form = MeetingForm(request.POST or None)
+    form = GroupMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.record_meeting(meeting=form.save(commit=False), procedure=procedure, by=request.user)
         messages.success(request, _("The meeting has been recorded."))
@@ -218,7 +218,7 @@ def meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def task_create(request: AuthenticatedHttpRequest, meeting_pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, meeting_pk)
     procedure = _procedure_to_record(request, meeting.procedure_id)
-    form = TaskForm(request.POST or None, procedure=procedure)
+    form = MeetingTaskForm(request.POST or None, procedure=procedure)
     if request.method == "POST" and form.is_valid():
         services.give_task(task=form.save(commit=False), meeting=meeting, by=request.user)
         messages.success(request, _("The task has been recorded."))
@@ -232,7 +232,7 @@ def task_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = selectors.get_task_for(request.user, pk)
     if not request.user.has_perm("cooperation.complete_task", task):
         raise PermissionDenied
-    form = DoneForm(request.POST)
+    form = DoneOnForm(request.POST)
     if form.is_valid():
         services.complete_task(task=task, on=form.cleaned_data["on"], by=request.user)
         messages.success(request, _("The task is marked as done."))
@@ -244,7 +244,7 @@ def task_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def procedure_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     procedure = _procedure_to_record(request, pk)
-    form = EndForm(request.POST or None, instance=procedure)
+    form = ProcedureEndForm(request.POST or None, instance=procedure)
     if request.method == "POST" and form.is_valid():
         services.end_procedure(procedure=form.save(commit=False), by=request.user)
         messages.success(request, _("The end of the procedure has been recorded."))

@@ -329,3 +329,52 @@ def family_report(world: SimpleNamespace):  # noqa: ANN201
         social_worker=world.users.social_worker,
         recorded_by=world.users.social_worker,
     )
+
+
+def blue_card(world: SimpleNamespace):  # noqa: ANN201
+    """A "Niebieska Karta" procedure of the Alfowscy, started by anna (their assistant); paulina,
+    their social worker, is not in its group. With a meeting and a task given to anna."""
+    from cooperation.models import Meeting, Procedure, Task
+    from cooperation.services import give_task, record_meeting, start_procedure
+
+    today = timezone.localdate()
+    procedure = start_procedure(
+        procedure=Procedure(started_on=today - dt.timedelta(days=10), started_by_body="Policja"),
+        family=world.a.family,
+        by=world.users.assistant,
+    )
+    meeting = record_meeting(
+        meeting=Meeting(date=today - dt.timedelta(days=3), participants="Grupa", decisions="Ustalenia."),
+        procedure=procedure,
+        by=world.users.assistant,
+    )
+    task = give_task(
+        task=Task(assignee=world.users.assistant, description="Wizyta", due_on=today + dt.timedelta(days=2)),
+        meeting=meeting,
+        by=world.users.assistant,
+    )
+    return SimpleNamespace(procedure=procedure, meeting=meeting, task=task)
+
+
+def letter(world: SimpleNamespace):  # noqa: ANN201
+    """A letter of the Alfowscy from a school, with its scan, awaiting a reply."""
+    from cooperation.models import Letter
+
+    letter = Letter(
+        family=world.a.family,
+        direction="received",
+        date=timezone.localdate(),
+        counterpart="Szkoła nr 2",
+        subject="Prośba o informację",
+        reply_by=timezone.localdate() + dt.timedelta(days=7),
+        recorded_by=world.users.social_worker,
+    )
+    letter.scan.save("pismo.png", ContentFile(PNG), save=False)
+    letter.save()
+    return letter
+
+
+def institution(world: SimpleNamespace):  # noqa: ANN201
+    from cooperation.models import Institution
+
+    return Institution.objects.create(kind="school", name="Szkoła Podstawowa nr 2")

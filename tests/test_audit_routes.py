@@ -27,6 +27,7 @@ from .test_login_required import ROUTES
 NO_FILE_DATA = {
     "documents:status": "polled every 2 s under a document whose page recorded the view; shows "
     "only the rendering's state and the download link",
+    "cooperation:institution-edit": "an institution of the register: no family's data",
     "assistant-limit": "an assistant's personal limit of families: a staff setting, no family's data",
     "transfer:import-template": "an empty template with a fictional example row",
     "transfer:import-batch": "the uploader's own dry run: row numbers, columns and messages, never the "

@@ -113,7 +113,27 @@ FORM_KWARGS = {
     "TokenForm": lambda w: {},
     "TripForm": lambda w: {"cases": [w.a.case]},
     "WorkCardForm": lambda w: {"case": w.a.case},
+    "LetterForm": lambda w: {},
+    "ProcedureForm": lambda w: {},
+    "ProcedureStepsForm": lambda w: {"instance": _procedure(w)},
+    "ProcedureEndForm": lambda w: {"instance": _procedure(w)},
+    "GroupMeetingForm": lambda w: {},
+    "MeetingTaskForm": lambda w: {"procedure": _procedure(w)},
+    "DoneOnForm": lambda w: {},
 }
+
+
+def _procedure(w):  # noqa: ANN001, ANN202
+    from cooperation.models import Procedure
+
+    return Procedure.objects.get_or_create(
+        family=w.a.family,
+        defaults={
+            "started_on": dt.date(2026, 1, 5),
+            "started_by_body": "Policja",
+            "created_by": w.users.assistant,
+        },
+    )[0]
 
 
 def test_every_form_with_a_date_is_covered():

@@ -18,6 +18,8 @@ from django.urls import reverse
 from cases import retention
 from cases.enums import CaseStatus, ClosureProposalStatus
 from cases.models import Case, ClosureProposal, DestructionProtocol, Family, FamilyMember
+from cooperation import services as cooperation_services
+from cooperation.models import GroupMember, Letter, Meeting, Procedure, Task
 from courts import services as court_services
 from courts.models import CourtNotice, NonCooperation
 from documents import services as document_services
@@ -191,6 +193,33 @@ def _build_family(assistant, manager, django_capture_on_commit_callbacks):
             kind=DocumentKind.MONITORING_NOTE, obj=case, version=1, by=assistant
         )
         _assistants_month(case, assistant, manager)
+    # The "Niebieska Karta" procedure with its group, meeting and task, and a letter with its scan.
+    procedure = cooperation_services.start_procedure(
+        procedure=Procedure(
+            started_on=dt.date(2023, 3, 5), started_by_body=f"Policja {SECRET}", reference=f"NK {SECRET}"
+        ),
+        family=family,
+        by=assistant,
+    )
+    GroupMember.objects.create(procedure=procedure, name=f"{SECRET} dzielnicowy", role=SECRET)
+    meeting = Meeting.objects.create(
+        procedure=procedure,
+        date=dt.date(2023, 3, 8),
+        participants=f"{SECRET} {NAMES[1]}",
+        decisions=f"{SECRET} ustalenia",
+        recorded_by=assistant,
+    )
+    Task.objects.create(meeting=meeting, assignee=assistant, description=SECRET, due_on=dt.date(2023, 3, 20))
+    Letter.objects.create(
+        family=family,
+        direction="received",
+        date=dt.date(2023, 3, 9),
+        counterpart=f"Szkoła {SECRET}",
+        subject=f"Pismo o rodzinie {NAMES[0]}",
+        notes=SECRET,
+        scan=_scan("letter.pdf"),
+        recorded_by=assistant,
+    )
     # The manager reads a daily digest: the e-mail waits in the outbox.
     manager.email_notifications = "digest"
     manager.save()
@@ -312,6 +341,11 @@ def test_a_protocol_leaves_nothing_that_names_the_family_and_the_statistics_stay
         "notifications_notification",
         "visits_visit",
         "cases_historicalfamilymember",
+        "cooperation_procedure",
+        "cooperation_meeting",
+        "cooperation_letter",
+        "cooperation_groupmember",
+        "cooperation_task",
     ):
         assert any(row.startswith(f"{table}.") for row in before_rows), table
     assert _files_naming(needles)

@@ -21,13 +21,20 @@ MANAGEMENT = [
     "access-log",
     "role-change-list",
     "cases:retention",
+    "cooperation:institution-list",
     "cases:removed-records",
     "transfer:import",
     "transfer:export",
 ]
 # The navigation bar of each role, in order; the manager's menu opens after the referral queue.
 MAIN = {
-    "social_worker": ["home", "cases:family-list", "cases:family-create", "referrals:referral-list"],
+    "social_worker": [
+        "home",
+        "cases:family-list",
+        "cases:family-create",
+        "referrals:referral-list",
+        "cooperation:institution-list",
+    ],
     "assistant": [
         "home",
         "cases:family-list",
@@ -46,6 +53,7 @@ MAIN = {
     ],
     "admin_user": [
         "home",
+        "cooperation:institution-list",
         "centre-edit",
         "admin:index",
         "staff:list",

@@ -21,6 +21,7 @@ def _names(functions) -> list[str]:  # noqa: ANN001
 
 def test_the_upper_apps_registered_their_parts():
     assert _names(anonymisers()) == [
+        "cooperation.retention.anonymise",
         "courts.retention.anonymise",
         "documents.retention.anonymise",
         "referrals.retention.anonymise",
@@ -34,6 +35,7 @@ def test_the_upper_apps_registered_their_parts():
         "referrals/_family_intake.html",
         "documents/_report_answers.html",
         "documents/_referral_documents.html",
+        "cooperation/_family_section.html",
     ]
     assert "referrals/_case_za_zyciem.html" in [p.template for p in panels.panels_in("case-sections")]
     assert "documents/_case_file_documents.html" in [p.template for p in panels.panels_in("case-sections")]
@@ -43,6 +45,7 @@ def test_the_upper_apps_registered_their_parts():
         "cases/_home_agenda.html",
         "referrals/_home_deadlines.html",
     ]
+    assert [b.template for b in blocks_in("my-week")] == ["cooperation/_week_tasks.html"]
 
 
 def test_the_transfer_app_registered_its_links(manager, admin_user):

@@ -118,6 +118,10 @@ OWN_MONTH = (403, 403, 200, 404, 200, 403)
 OWN_MONTH_ACTION = (403, 403, 302, 404, 403, 403)
 MANAGER_ACTION = (403, 403, 403, 403, 302, 403)
 MONTH_PDF = (403, 403, 302, 404, 302, 403)
+# The "Niebieska Karta" procedure: its family's assistant and a manager; 404 for anybody else.
+BLUE_CARD = (404, 404, 200, 404, 200, 404)
+BLUE_CARD_ACTION = (404, 404, 302, 404, 302, 404)
+SEEN_ACTION = (302, 404, 302, 404, 302, 404)
 
 # The "Za życiem" pages of a case: only its own assistant (a role check first, then the case).
 OWN_ZA_ZYCIEM = (403, 403, 200, 404, 403, 403)
@@ -144,6 +148,26 @@ def catalogue_handover_url(world: World) -> str:
 
 def family_report_url(world: World) -> str:
     return reverse("documents:report-answer-pdf", args=[route_world.family_report(world).pk])
+
+
+def blue_card_url(name: str, part: str = "procedure") -> Callable[[World], str]:
+    """A page of the Alfowscy's "Niebieska Karta" procedure (made in the test's savepoint)."""
+
+    def url(world: World) -> str:
+        return reverse(name, args=[getattr(route_world.blue_card(world), part).pk])
+
+    return url
+
+
+def letter_url(name: str) -> Callable[[World], str]:
+    def url(world: World) -> str:
+        return reverse(name, args=[route_world.letter(world).pk])
+
+    return url
+
+
+def institution_url(world: World) -> str:
+    return reverse("cooperation:institution-edit", args=[route_world.institution(world).pk])
 
 
 # Columns: social worker, other social worker, assistant, other assistant, manager, administrator.
@@ -309,6 +333,22 @@ ROUTES: dict[str, Expect] = {
     "documents:referral-pdf": post("a.referral", (302, 404, 403, 404, 302, 404)),
     # The assistants' monthly reports: each assistant their own, the manager all.
     "documents:monthly-reports": get(None, (403, 403, 200, 200, 200, 403)),
+    # --- cooperation: institutions, correspondence and the "Niebieska Karta" procedure (seen by the
+    # family's assistant, the managers and the social workers in its group: not paulina)
+    "cooperation:institution-list": get(None, ALL_200),
+    "cooperation:institution-create": get(None, (200, 200, 403, 403, 200, 200)),
+    "cooperation:institution-edit": get(institution_url, (200, 200, 403, 403, 200, 200)),
+    "cooperation:letter-list": get("a.family", SEEN),
+    "cooperation:letter-replied": post(letter_url("cooperation:letter-replied"), SEEN_ACTION),
+    "cooperation:letter-scan": get(letter_url("cooperation:letter-scan"), SEEN),
+    "cooperation:procedure-create": get("a.family", SEEN),
+    "cooperation:procedure-detail": get(blue_card_url("cooperation:procedure-detail"), BLUE_CARD),
+    "cooperation:procedure-edit": get(blue_card_url("cooperation:procedure-edit"), BLUE_CARD),
+    "cooperation:member-add": get(blue_card_url("cooperation:member-add"), BLUE_CARD),
+    "cooperation:meeting-create": get(blue_card_url("cooperation:meeting-create"), BLUE_CARD),
+    "cooperation:task-create": get(blue_card_url("cooperation:task-create", "meeting"), BLUE_CARD),
+    "cooperation:task-done": post(blue_card_url("cooperation:task-done", "task"), BLUE_CARD_ACTION),
+    "cooperation:procedure-end": get(blue_card_url("cooperation:procedure-end"), BLUE_CARD),
     "documents:detail": get("a.document", SEEN),
     "documents:status": get("a.document", SEEN),  # the htmx fragment
     "documents:retry": post("a.document", ASSISTANT_OR_MANAGER),
@@ -371,6 +411,7 @@ ADMIN_MODELS = {
     "cases.closurereasonpolicy",
     "cases.assessmentarea",
     "notifications.remindersettings",
+    "cooperation.procedureterms",
     "otp_totp.totpdevice",
     "otp_static.staticdevice",
     "axes.accessattempt",

@@ -57,6 +57,10 @@ def _the_user(obj: models.Model | None, user: models.Model) -> Objects:
     return [user]  # the access log's own export
 
 
+def _procedure_of(meeting: Any, user: models.Model) -> Objects:
+    return [meeting.procedure]  # a task's page records the procedure it belongs to
+
+
 READS: dict[str, Read] = {
     "cases:family-detail": Read("cases.Family", VIEW),
     "cases:case-detail": Read("cases.Case", VIEW),
@@ -78,6 +82,15 @@ READS: dict[str, Read] = {
     "documents:detail": Read("documents.RenderedDocument", VIEW),
     "documents:download": Read("documents.RenderedDocument", DOWNLOAD),
     "reports:subject-access": Read("cases.FamilyMember", VIEW),
+    "cooperation:letter-list": Read("cases.Family", VIEW, kwarg="family_pk"),
+    "cooperation:letter-scan": Read("cooperation.Letter", DOWNLOAD),
+    "cooperation:procedure-create": Read("cases.Family", VIEW, kwarg="family_pk"),
+    "cooperation:procedure-detail": Read("cooperation.Procedure", VIEW),
+    "cooperation:procedure-edit": Read("cooperation.Procedure", VIEW),
+    "cooperation:member-add": Read("cooperation.Procedure", VIEW),
+    "cooperation:meeting-create": Read("cooperation.Procedure", VIEW),
+    "cooperation:task-create": Read("cooperation.Meeting", VIEW, kwarg="meeting_pk", logged=_procedure_of),
+    "cooperation:procedure-end": Read("cooperation.Procedure", VIEW),
     "staff:assistant": Read("asystent.User", VIEW),
     "staff:employment-add": Read("asystent.User", VIEW),
     "staff:qualification-add": Read("asystent.User", VIEW),
