@@ -28,7 +28,8 @@ class RenderedDocumentQuerySet(models.QuerySet["RenderedDocument"]):
             Q(case__in=Case.objects.visible_to(user))
             | Q(case__isnull=True, family__in=Family.objects.visible_to(user))
             | workers
-            | Q(case__isnull=True, family__isnull=True, worker__isnull=True)  # staff documents: their kind decides
+            # Staff documents (time sheets, mileage logs): their kind decides.
+            | Q(case__isnull=True, family__isnull=True, worker__isnull=True)
         )
 
 
