@@ -13,6 +13,8 @@ class DocumentKind(models.TextChoices):
     COURT_NOTICE = "court_notice", _("notice to the court")
     SUPPORT_CATALOGUE = "support_catalogue", _("catalogue of available support (“Za życiem”)")
     REPORT_ANSWER = "report_answer", _("answer to the reporter")
+    SEMIANNUAL_REPORT = "semiannual_report", _("semi-annual report")
+    ANNUAL_REPORT = "annual_report", _("annual report to the gmina council")
 
 
 class DocumentStatus(models.TextChoices):

@@ -5,7 +5,8 @@ renderer prints.
 The registry `KINDS` holds the case's own documents (work plan, monthly visit log, assignment
 letter), defined here; an app above registers its kinds from its `AppConfig.ready()` with
 `register_kind` (the court opinion: `courts.documents`; a person's copy of their data, which
-belongs to no case: `reports.subject_access.documents`), so this app never names them.
+belongs to no case: `reports.subject_access.documents`; the centre's reports, which belong to no
+family either: `reports.semiannual.documents`), so this app never names them.
 
 Fixed headings of the documents are written in Polish in the templates (they are legal texts in
 the centre's language); the templates are rendered inside `translation.override("pl")`.
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -37,13 +39,14 @@ PDF_LANGUAGE = "pl"
 @dataclass(frozen=True)
 class Key:
     """What a rendering is keyed by, and the case and family it belongs to (for access checks);
-    a document about a person rather than a case has no case."""
+    a document about a person rather than a case has no case, and a document of the centre (the
+    reports' figures) neither a case nor a family."""
 
     kind: str
     object_id: int
     version: int
     case: Case | None
-    family: Family
+    family: Family | None
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,15 @@ class KindSpec:
     file_name: Callable[[RenderedDocument], str] | None = None
     # What the document's page says under its title (None: "Version N").
     describe: Callable[[RenderedDocument], str] | None = None
+    # A document of the centre that names no family (the reports' figures): its key has neither a
+    # case nor a family, and `may_prepare` and `may_view` alone decide who asks for it and sees
+    # it (without `may_view`, nobody sees it).
+    centre_document: bool = False
+    # The object's id in the key (None: `obj.pk`), for an object that is not a model (a period).
+    object_id_of: Callable[[Any], int] | None = None
+    # Whether this version is frozen, for a kind with frozen and live versions (a report as sent,
+    # and its current figures); None: `frozen` decides for every version.
+    version_frozen: Callable[[int], bool] | None = None
 
 
 def month_version(year: int, month: int) -> int:
@@ -83,6 +95,9 @@ def month_of(version: int) -> tuple[int, int]:
 def key_for(*, kind: str, obj: object, version: int) -> Key:
     """The key of the document of `kind` about `obj` (the registered kind's object, or a Case)."""
     spec = KINDS[kind]
+    if spec.centre_document:
+        object_id = spec.object_id_of(obj) if spec.object_id_of is not None else obj.pk  # type: ignore[attr-defined]
+        return Key(kind, object_id, version, None, None)
     if spec.family_of is not None:
         return Key(kind, obj.pk, version, None, spec.family_of(obj))  # type: ignore[attr-defined]
     if spec.case_of is not None:
@@ -107,7 +122,19 @@ def key_of(document: RenderedDocument) -> Key:
 def may_view(user: User, document: RenderedDocument) -> bool:
     """Beyond seeing the family or case (the selectors' scope), what the kind asks of the user."""
     spec = KINDS.get(document.kind)
-    return spec is not None and (spec.may_view is None or spec.may_view(user))
+    if spec is None:
+        return False
+    if spec.may_view is None:
+        return not spec.centre_document
+    return spec.may_view(user)
+
+
+def is_frozen(document: RenderedDocument) -> bool:
+    """Whether the document, once its file is ready, is never rendered again (what was sent)."""
+    spec = KINDS[document.kind]
+    if spec.version_frozen is not None:
+        return spec.version_frozen(document.version)
+    return spec.frozen
 
 
 def describe(document: RenderedDocument) -> str:
@@ -218,7 +245,11 @@ def back_url(document: RenderedDocument) -> str:
     url = spec.back_url(document) if spec.back_url is not None else None
     if url:
         return url
-    return document.case.get_absolute_url() if document.case else document.family.get_absolute_url()
+    if document.case is not None:
+        return document.case.get_absolute_url()
+    if document.family is not None:
+        return document.family.get_absolute_url()
+    return reverse("home")
 
 
 def build_html(document: RenderedDocument, centre: Centre) -> str:
@@ -235,7 +266,7 @@ def download_name(document: RenderedDocument) -> str:
     spec = KINDS[document.kind]
     if spec.file_name is not None:
         return spec.file_name(document)
-    family = slugify(document.family.name) or "rodzina"
+    family = (slugify(document.family.name) if document.family else "") or "rodzina"
     stem = spec.file_stem
     if document.kind == DocumentKind.MONTHLY_VISITS:
         year, month = month_of(document.version)

@@ -19,10 +19,12 @@ class RenderedDocumentQuerySet(models.QuerySet["RenderedDocument"]):
     def visible_to(self, user) -> "RenderedDocumentQuerySet":  # noqa: ANN001
         """A case's documents follow the case's visibility; a document about the family without a
         case (a person's copy of their data) follows the family's. The kind may narrow it further
-        (`documents.kinds.KindSpec.may_view`)."""
+        (`documents.kinds.KindSpec.may_view`), and alone decides for a document of the centre
+        that names no family (the reports)."""
         return self.filter(
             Q(case__in=Case.objects.visible_to(user))
             | Q(case__isnull=True, family__in=Family.objects.visible_to(user))
+            | Q(case__isnull=True, family__isnull=True)
         )
 
 
@@ -32,7 +34,9 @@ class RenderedDocument(models.Model):
     What the object and version are depends on the kind: the opinion and its version number; the
     case and its work plan's version; the case and the month (YYYYMM) of the visit log; the case
     and the ordinal of its assignment; the family member and the day (YYYYMMDD) of their copy of
-    their data, which belongs to no case (`case` is empty; `family` is always set). The file has a
+    their data, which belongs to no case (`case` is empty); the period (year*10 + part) and the sent
+    version (0: the current figures) of the semi-annual report, or the year of the annual report,
+    which belong to no family (`case` and `family` empty). The file has a
     deterministic name, so rendering again overwrites it and exactly one file exists per key.
     """
 
@@ -42,8 +46,11 @@ class RenderedDocument(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="rendered_documents", null=True, blank=True
     )
-    # The family the document is about: access checks, the access log and erasure go by it.
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="rendered_documents")
+    # The family the document is about: access checks, the access log and erasure go by it. Empty
+    # only for a document of the centre that names no family (the reports' figures).
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, related_name="rendered_documents", null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
     )
@@ -71,6 +78,11 @@ class RenderedDocument(models.Model):
         constraints = [
             *dates.datetime_range_constraints("rendered_document", "rendered_at", "created_at", "updated_at"),
             models.UniqueConstraint(fields=["kind", "object_id", "version"], name="rendered_document_key"),
+            models.CheckConstraint(
+                condition=Q(case__isnull=True) | Q(family__isnull=False),
+                name="rendered_document_case_has_family",
+                violation_error_message=_("A document of a case belongs to the case's family."),
+            ),
             models.CheckConstraint(
                 condition=~Q(status=DocumentStatus.READY) | (~Q(file="") & ~Q(sha256="")),
                 name="rendered_document_ready_has_file",

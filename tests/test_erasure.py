@@ -21,11 +21,12 @@ from courts import services as court_services
 from courts.models import CourtNotice, NonCooperation
 from documents import services as document_services
 from documents.enums import DocumentKind, DocumentStatus
-from documents.kinds import month_version
+from documents.kinds import KINDS, month_version
 from documents.models import RenderedDocument
 from notifications.models import Notification
 from notifications.services import notify
 from referrals.models import CatalogueHandover, FamilyReport
+from reports.statistics import Period
 from visits.models import Visit
 
 from .factories import (
@@ -163,6 +164,11 @@ def _build_family(assistant, manager, django_capture_on_commit_callbacks):
         document_services.request_document(
             kind=DocumentKind.SUPPORT_CATALOGUE, obj=handover, version=1, by=assistant
         )
+        # The centre's reports count the family but name no family: they stay after the erasure.
+        document_services.request_document(
+            kind=DocumentKind.SEMIANNUAL_REPORT, obj=Period(2023, "H1"), version=0, by=manager
+        )
+        document_services.request_document(kind=DocumentKind.ANNUAL_REPORT, obj=2023, version=0, by=manager)
     # The manager reads a daily digest: the e-mail waits in the outbox.
     manager.email_notifications = "digest"
     manager.save()
@@ -221,13 +227,15 @@ def _figures(periods):
 def test_a_protocol_leaves_nothing_that_names_the_family_and_the_statistics_stay(
     client, assistant, manager, django_capture_on_commit_callbacks
 ):
-    from reports.statistics import Period
-
     with time_machine.travel(BUILT, tick=False):
         family, case, pesels = _build_family(assistant, manager, django_capture_on_commit_callbacks)
     documents = list(RenderedDocument.objects.filter(family=family))
-    assert {d.kind for d in documents} == set(DocumentKind.values)
-    assert all(d.status == DocumentStatus.READY for d in documents)
+    centre_kinds = {kind for kind, spec in KINDS.items() if spec.centre_document}
+    assert centre_kinds == {DocumentKind.SEMIANNUAL_REPORT, DocumentKind.ANNUAL_REPORT}
+    assert {d.kind for d in documents} == set(DocumentKind.values) - centre_kinds
+    reports = list(RenderedDocument.objects.filter(family=None))
+    assert {d.kind for d in reports} == centre_kinds
+    assert all(d.status == DocumentStatus.READY for d in documents + reports)
     assert Notification.objects.filter(family_id=family.pk, emailed_at__isnull=True).exists()
     Case.objects.filter(pk=case.pk).update(
         status=CaseStatus.ENDED, closed_on=ENDED, ended_on=ENDED, closure_reason="goals_achieved"
@@ -264,6 +272,8 @@ def test_a_protocol_leaves_nothing_that_names_the_family_and_the_statistics_stay
         for document in documents:
             download = client.get(reverse("documents:download", args=[document.pk]))
             assert download.status_code == 404
+        for document in reports:
+            assert client.get(reverse("documents:download", args=[document.pk])).status_code == 200
         assert _figures(periods) == before
         assert any(value for figures in before.values() for value in figures.values())
     assert FamilyMember.objects.filter(family=family).count() == 2

@@ -20,14 +20,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
+from asystent.errors import InvalidTransition
 from asystent.http import AuthenticatedHttpRequest
 from asystent.models import Centre, User
 from asystent.pagination import page_number, paginate
 from asystent.roles import role_required
 from cases.models import Family
+from documents.enums import DocumentKind
+from documents.services import request_document
 
 from .. import charts, dashboard, exports, snapshots
 from ..models import AnnualReport
+from ..semiannual import documents as report_documents
 from ..semiannual import form as report_form
 from ..semiannual import sending
 from ..statistics import (
@@ -311,13 +315,30 @@ def semiannual_send_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect(f"{reverse('reports:semiannual')}?year={period.year}&part={period.part}")
 
 
-@_figures_readers
-@require_GET
-def semiannual_pdf_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    period = _period_from(request)
-    pdf = sending.semiannual_pdf(period)
+def _ask_for_pdf(
+    request: AuthenticatedHttpRequest, kind: str, obj: object, version: int, back: str
+) -> HttpResponse:
+    """Ask the worker for the report's PDF (never rendered in this request) and open the
+    document's page, which shows that it is being prepared, then the download or why not."""
+    try:
+        document = request_document(kind=kind, obj=obj, version=version, by=request.user)
+    except InvalidTransition as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
     log_access(request, family_id=None, obj=Centre.load(), action=AccessAction.EXPORT)
-    return _attachment(HttpResponse(pdf, content_type="application/pdf"), exports.filename(period, "pdf"))
+    return redirect(document)
+
+
+@_figures_readers
+@require_POST
+def semiannual_pdf_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The PDF of the current figures, or (`version`: a sent report's id) of a version as sent."""
+    period = _period_from(request)
+    version = request.POST.get("version") or str(report_documents.CURRENT)
+    if not version.isdigit() or len(version) > 9:
+        raise Http404
+    back = f"{reverse('reports:semiannual')}?year={period.year}&part={period.part}"
+    return _ask_for_pdf(request, DocumentKind.SEMIANNUAL_REPORT, period, int(version), back)
 
 
 def _year_from(request: AuthenticatedHttpRequest) -> int:
@@ -352,11 +373,8 @@ def annual_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @_managers
-@require_GET
+@require_POST
 def annual_pdf_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year_from(request)
-    pdf = sending.annual_pdf(year)
-    log_access(request, family_id=None, obj=Centre.load(), action=AccessAction.EXPORT)
-    return _attachment(
-        HttpResponse(pdf, content_type="application/pdf"), f"sprawozdanie-rada-gminy-{year}.pdf"
-    )
+    back = f"{reverse('reports:annual')}?year={year}"
+    return _ask_for_pdf(request, DocumentKind.ANNUAL_REPORT, year, report_documents.CURRENT, back)
