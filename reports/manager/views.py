@@ -25,11 +25,12 @@ from asystent.http import AuthenticatedHttpRequest
 from asystent.models import Centre, User
 from asystent.pagination import page_number, paginate
 from asystent.roles import role_required
+from cases.enums import StatutoryTask
 from cases.models import Family
 from documents.enums import DocumentKind
 from documents.services import request_document
 
-from .. import charts, dashboard, exports, snapshots
+from .. import charts, dashboard, exports, help_points, snapshots
 from ..models import AnnualReport
 from ..semiannual import documents as report_documents
 from ..semiannual import form as report_form
@@ -367,6 +368,7 @@ def annual_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "period": period,
             "form": form,
             "figures": snapshots.report_figures(period).figures,
+            "points": help_points.by_point(period),
             "years": list(range(timezone.localdate().year, 2011, -1)),
         },
     )
@@ -378,3 +380,45 @@ def annual_pdf_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year_from(request)
     back = f"{reverse('reports:annual')}?year={year}"
     return _ask_for_pdf(request, DocumentKind.ANNUAL_REPORT, year, report_documents.CURRENT, back)
+
+
+@_managers
+@require_GET
+def help_point_drilldown_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The visits (`what=visits`) or plan actions (`what=actions`) of one point of art. 15 ust. 1
+    (`point`: 3-13, or "none") in a period: the list behind a number of the annual report."""
+    period = _period_from(request)
+    what = request.GET.get("what", "")
+    try:
+        point = help_points.parse_point(request.GET.get("point", ""))
+    except ValueError:
+        raise Http404 from None
+    visible = Family.objects.visible_to(request.user)
+    if what == "visits":
+        items = (
+            help_points.point_visits(period, point)
+            .filter(case__family__in=visible)
+            .select_related("case__family", "author")
+            .order_by("date", "pk")
+        )
+    elif what == "actions":
+        items = (
+            help_points.point_actions(period, point)
+            .filter(goal__plan__case__family__in=visible)
+            .select_related("goal__plan__case__family", "goal__area")
+            .order_by("deadline", "pk")
+        )
+    else:
+        raise Http404
+    label = str(StatutoryTask(point).label) if point else _("areas without a point of the Act")
+    page = _page(request, items)
+    return render(
+        request,
+        "reports/manager/help_point_drilldown.html",
+        {
+            "period": period,
+            "what": what,
+            "label": label,
+            "page": page,
+        },
+    )

@@ -26,6 +26,7 @@ from documents.enums import DocumentKind
 from documents.kinds import Key, KindSpec, register_kind
 from documents.models import RenderedDocument
 
+from .. import help_points
 from ..models import AnnualReport, SentReport
 from ..snapshots import report_figures
 from ..statistics import Figure, Period
@@ -119,6 +120,7 @@ def _annual_context(document: RenderedDocument) -> dict:
     return {
         "period": period,
         "figures": report_figures(period).figures,
+        "points": help_points.by_point(period),
         "text": AnnualReport.objects.filter(year=year).first() or AnnualReport(year=year),
         "today": timezone.localdate(),
     }
