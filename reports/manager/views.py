@@ -394,6 +394,7 @@ def help_point_drilldown_view(request: AuthenticatedHttpRequest) -> HttpResponse
     except ValueError:
         raise Http404 from None
     visible = Family.objects.visible_to(request.user)
+    items: QuerySet
     if what == "visits":
         items = (
             help_points.point_visits(period, point)
