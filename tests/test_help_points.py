@@ -135,3 +135,16 @@ def test_the_annual_pdf_prints_the_counts_per_point(
     assert "Praca według punktów art. 15 ust. 1 ustawy" in lines
     assert any(line.startswith("pkt 6:") and line.endswith(" 2 1") for line in lines), lines
     assert any(line.startswith("pkt 5:") and line.endswith(" 0 0") for line in lines)
+
+
+def test_the_case_visit_log_groups_the_visits_by_point(client, assistant, work):
+    case = work["pkt6_visits"][0].case
+    client.force_login(assistant)
+    page = client.get(reverse("visits:case-visits", args=[case.pk]))
+    assert page.status_code == 200
+    # Worked out by hand: pkt 3 the visit about housing and school and the one of 31 December
+    # 2025 (the log has every year); pkt 6 the first and the visit about school and homework
+    # (once); not the attempt, the draft, nor the other case's visits.
+    labels = [(label.split(":")[0], count) for label, count in page.context["points"]]
+    assert labels == [("pkt 3", 2), ("pkt 6", 2)]
+    assert 'id="visit-points"' in page.content.decode()
