@@ -22,6 +22,8 @@ class DocumentKind(models.TextChoices):
     CLOSURE_REPORT = "closure_report", _("closure report")
     MONITORING_NOTE = "monitoring_note", _("monitoring note")
     REFERRAL = "referral", _("referral for an assistant")
+    SEMIANNUAL_REPORT = "semiannual_report", _("semi-annual report")
+    ANNUAL_REPORT = "annual_report", _("annual report to the gmina council")
 
 
 class DocumentStatus(models.TextChoices):

@@ -1,14 +1,17 @@
 """The documents of intake: the catalogue of available support handed to a "Za życiem" family and
 the answer to whoever reported a family. Registered with the kinds in `DocumentsConfig.ready()`."""
 
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from typing import cast
 
-from cases.models import Case
+from django.utils import timezone
+
+from asystent.models import User
+from asystent.permissions import is_manager
+from cases.models import Case, Family
 from referrals.models import CatalogueHandover, FamilyReport
 
 from .enums import DocumentKind
-from .kinds import KindSpec, register_kind
+from .kinds import Key, KindSpec, register_kind
 from .models import RenderedDocument
 
 
@@ -39,11 +42,24 @@ def _answer_context(document: RenderedDocument) -> dict:
     return {"report": report, "family": report.family, "issued_on": timezone.localdate(document.created_at)}
 
 
-def _answer_case(report: FamilyReport) -> Case:
+def _answer_family(report: object) -> Family:
+    # The answer belongs to the family, with or without a case: the centre answers a report it
+    # registered before any case is opened (the family was taken into its care by the report).
+    return cast(FamilyReport, report).family
+
+
+def may_answer(user: User, report: FamilyReport) -> bool:
+    """A manager answers any report of a family they see; once the family has a case, its
+    assistant may print the answer too."""
+    if is_manager(user):
+        return True
     case = case_taking_up(report)
-    if case is None:
-        raise ValueError(_("The family has no case yet."))
-    return case
+    return case is not None and user.has_perm("documents.prepare_documents", case)
+
+
+def _may_prepare_answer(user: User, key: Key) -> bool:
+    report = FamilyReport.objects.select_related("family").filter(pk=key.object_id).first()
+    return report is not None and may_answer(user, report)
 
 
 def register() -> None:
@@ -65,19 +81,14 @@ def register() -> None:
             "odpowiedz-na-zgloszenie",
             True,
             _answer_context,
-            case_of=_answer_case,
+            family_of=_answer_family,
+            may_prepare=_may_prepare_answer,
         ),
     )
 
 
 def report_answers(*, family, request, **page) -> dict | None:  # noqa: ANN001, ANN003
-    """The family page: the answer letters a manager may print, one per report, once the family
-    has a case (the letter says that the centre took the family into its care)."""
-    user = request.user
-    reports = list(family.reports.all())
-    if not reports:
-        return None
-    case = reports[0].family.cases.order_by("-opened_on", "-pk").first()
-    if case is None or not user.has_perm("documents.prepare_documents", case):
-        return None
-    return {"answer_reports": reports}
+    """The family page: the answer letters the user may print, one per report, with or without a
+    case (the letter says only that the centre took the family into its care)."""
+    reports = [report for report in family.reports.all() if may_answer(request.user, report)]
+    return {"answer_reports": reports} if reports else None

@@ -5,7 +5,8 @@ renderer prints.
 The registry `KINDS` holds the case's own documents (work plan, monthly visit log, assignment
 letter), defined here; an app above registers its kinds from its `AppConfig.ready()` with
 `register_kind` (the court opinion: `courts.documents`; a person's copy of their data, which
-belongs to no case: `reports.subject_access.documents`), so this app never names them.
+belongs to no case: `reports.subject_access.documents`; the centre's reports, which belong to no
+family either: `reports.semiannual.documents`), so this app never names them.
 
 Fixed headings of the documents are written in Polish in the templates (they are legal texts in
 the centre's language); the templates are rendered inside `translation.override("pl")`.
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -37,7 +39,8 @@ PDF_LANGUAGE = "pl"
 @dataclass(frozen=True)
 class Key:
     """What a rendering is keyed by, and the case and family it belongs to (for access checks);
-    a document about a person rather than a case has no case."""
+    a document about a person rather than a case has no case, and a document of the centre (the
+    reports' figures) neither a case nor a family."""
 
     kind: str
     object_id: int
@@ -80,6 +83,15 @@ class KindSpec:
     mentions: Callable[[Key], list[Family]] | None = None
     # Handed to the family: a tagged PDF (PDF/UA-style structure, language set) for screen readers.
     tagged: bool = False
+    # A document of the centre that names no family (the reports' figures): its key has neither a
+    # case nor a family, and `may_prepare` and `may_view` alone decide who asks for it and sees
+    # it (without `may_view`, nobody sees it).
+    centre_document: bool = False
+    # The object's id in the key (None: `obj.pk`), for an object that is not a model (a period).
+    object_id_of: Callable[[Any], int] | None = None
+    # Whether this version is frozen, for a kind with frozen and live versions (a report as sent,
+    # and its current figures); None: `frozen` decides for every version.
+    version_frozen: Callable[[int], bool] | None = None
 
 
 def month_version(year: int, month: int) -> int:
@@ -93,6 +105,9 @@ def month_of(version: int) -> tuple[int, int]:
 def key_for(*, kind: str, obj: object, version: int) -> Key:
     """The key of the document of `kind` about `obj` (the registered kind's object, or a Case)."""
     spec = KINDS[kind]
+    if spec.centre_document:
+        object_id = spec.object_id_of(obj) if spec.object_id_of is not None else obj.pk  # type: ignore[attr-defined]
+        return Key(kind, object_id, version, None, None)
     if spec.may_view_document is not None:
         return Key(kind, obj.pk, version, None, None)  # type: ignore[attr-defined]
     if spec.worker_of is not None:
@@ -127,9 +142,17 @@ def may_view(user: User, document: RenderedDocument) -> bool:
         return False
     if spec.may_view_document is not None:
         return spec.may_view_document(user, document)
-    if document.family_id is None:
-        return False
-    return spec.may_view is None or spec.may_view(user)
+    if spec.may_view is None:
+        return not spec.centre_document
+    return spec.may_view(user)
+
+
+def is_frozen(document: RenderedDocument) -> bool:
+    """Whether the document, once its file is ready, is never rendered again (what was sent)."""
+    spec = KINDS[document.kind]
+    if spec.version_frozen is not None:
+        return spec.version_frozen(document.version)
+    return spec.frozen
 
 
 def describe(document: RenderedDocument) -> str:
@@ -240,9 +263,11 @@ def back_url(document: RenderedDocument) -> str:
     url = spec.back_url(document) if spec.back_url is not None else None
     if url:
         return url
-    if document.case:
+    if document.case is not None:
         return document.case.get_absolute_url()
-    return document.family.get_absolute_url() if document.family else "/"
+    if document.family is not None:
+        return document.family.get_absolute_url()
+    return reverse("home")
 
 
 def build_html(document: RenderedDocument, centre: Centre) -> str:
@@ -259,7 +284,7 @@ def download_name(document: RenderedDocument) -> str:
     spec = KINDS[document.kind]
     if spec.file_name is not None:
         return spec.file_name(document)
-    family = slugify(document.family.name if document.family else "") or "rodzina"
+    family = (slugify(document.family.name) if document.family else "") or "rodzina"
     stem = spec.file_stem
     if document.kind == DocumentKind.MONTHLY_VISITS:
         year, month = month_of(document.version)

@@ -39,7 +39,9 @@ class RenderedDocument(models.Model):
     What the object and version are depends on the kind: the opinion and its version number; the
     case and its work plan's version; the case and the month (YYYYMM) of the visit log; the case
     and the ordinal of its assignment; the family member and the day (YYYYMMDD) of their copy of
-    their data, which belongs to no case (`case` is empty; `family` is always set). The file has a
+    their data, which belongs to no case (`case` is empty); the period (year*10 + part) and the sent
+    version (0: the current figures) of the semi-annual report, or the year of the annual report,
+    which belong to no family (`case` and `family` empty). The file has a
     deterministic name, so rendering again overwrites it and exactly one file exists per key.
     """
 
@@ -88,9 +90,9 @@ class RenderedDocument(models.Model):
             *dates.datetime_range_constraints("rendered_document", "rendered_at", "created_at", "updated_at"),
             models.UniqueConstraint(fields=["kind", "object_id", "version"], name="rendered_document_key"),
             models.CheckConstraint(
-                condition=Q(family__isnull=False) | Q(worker__isnull=False),
-                name="rendered_document_about_someone",
-                violation_error_message=_("A document is about a family or a worker."),
+                condition=Q(case__isnull=True) | Q(family__isnull=False),
+                name="rendered_document_case_has_family",
+                violation_error_message=_("A document of a case belongs to the case's family."),
             ),
             models.CheckConstraint(
                 condition=~Q(status=DocumentStatus.READY) | (~Q(file="") & ~Q(sha256="")),

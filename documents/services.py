@@ -22,7 +22,7 @@ from asystent.models import Centre, User
 from cases.models import Case
 
 from .enums import DocumentStatus
-from .kinds import KINDS, build_html, key_for, key_of, may_prepare
+from .kinds import KINDS, build_html, is_frozen, key_for, key_of, may_prepare
 from .models import RenderedDocument
 from .pdf import InternalOnlyFetcher, file_sha256, html_to_pdf, remove_parts, sha256_of, write_part
 
@@ -82,7 +82,7 @@ def _needs_rendering(document: RenderedDocument) -> bool:
         return True  # queued again: the task is idempotent
     if file_sha256(private_storage.path(document.storage_name)) != document.sha256:
         return True
-    if KINDS[document.kind].frozen:
+    if is_frozen(document):
         return False
     return sha256_of(build_html(document, Centre.load()).encode()) != document.source_digest
 

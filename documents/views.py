@@ -181,21 +181,11 @@ def support_catalogue_pdf(request: AuthenticatedHttpRequest, handover_pk: int) -
 
 @require_POST
 def report_answer_pdf(request: AuthenticatedHttpRequest, report_pk: int) -> HttpResponse:
-    """The answer to the reporter: the centre has taken up the report (nothing more)."""
+    """The answer to the reporter: the centre has taken up the report (nothing more). It belongs
+    to the family and may be printed before the family has a case."""
     report = get_object_or_404(
         FamilyReport.objects.filter(family__in=Family.objects.visible_to(request.user)), pk=report_pk
     )
-    case = case_taking_up(report)
-    if case is None:
-        messages.error(
-            request,
-            _(
-                "The answer says that the centre took the family into its care: it is printed once "
-                "the family has a case."
-            ),
-        )
-        return redirect(report.family)
-    _case_for_documents(request, case.pk)
     document = services.request_document(
         kind=DocumentKind.REPORT_ANSWER, obj=report, version=1, by=request.user
     )

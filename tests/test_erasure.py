@@ -25,11 +25,12 @@ from courts.models import CourtNotice, NonCooperation
 from documents import services as document_services
 from documents.enums import DocumentKind, DocumentStatus
 from documents.file_documents import period_version
-from documents.kinds import month_version
+from documents.kinds import KINDS, month_version
 from documents.models import RenderedDocument
 from notifications.models import Notification
 from notifications.services import notify
 from referrals.models import CatalogueHandover, FamilyReport
+from reports.statistics import Period
 from visits.models import Visit
 
 from .factories import (
@@ -193,6 +194,11 @@ def _build_family(assistant, manager, django_capture_on_commit_callbacks):
             kind=DocumentKind.MONITORING_NOTE, obj=case, version=1, by=assistant
         )
         _assistants_month(case, assistant, manager)
+        # The centre's reports count the family but name no family: they stay after the erasure.
+        document_services.request_document(
+            kind=DocumentKind.SEMIANNUAL_REPORT, obj=Period(2023, "H1"), version=0, by=manager
+        )
+        document_services.request_document(kind=DocumentKind.ANNUAL_REPORT, obj=2023, version=0, by=manager)
     # The "Niebieska Karta" procedure with its group, meeting and task, and a letter with its scan.
     procedure = cooperation_services.start_procedure(
         procedure=Procedure(
@@ -315,17 +321,19 @@ def _figures(periods):
 def test_a_protocol_leaves_nothing_that_names_the_family_and_the_statistics_stay(
     client, assistant, manager, django_capture_on_commit_callbacks
 ):
-    from reports.statistics import Period
-
     with time_machine.travel(BUILT, tick=False):
         family, case, pesels = _build_family(assistant, manager, django_capture_on_commit_callbacks)
     documents = list(
         RenderedDocument.objects.filter(Q(family=family) | Q(mentioned_families=family)).distinct()
     )
-    assert {d.kind for d in documents} | STAFF_KINDS == set(DocumentKind.values)
+    centre_kinds = {kind for kind, spec in KINDS.items() if spec.centre_document}
+    assert centre_kinds == {DocumentKind.SEMIANNUAL_REPORT, DocumentKind.ANNUAL_REPORT}
+    assert {d.kind for d in documents} == set(DocumentKind.values) - centre_kinds - STAFF_KINDS
     staff_documents = list(RenderedDocument.objects.filter(kind__in=STAFF_KINDS))
     assert {d.kind for d in staff_documents} == STAFF_KINDS
-    assert all(d.status == DocumentStatus.READY for d in documents + staff_documents)
+    reports = list(RenderedDocument.objects.filter(kind__in=centre_kinds))
+    assert {d.kind for d in reports} == centre_kinds
+    assert all(d.status == DocumentStatus.READY for d in documents + staff_documents + reports)
     assert Notification.objects.filter(family_id=family.pk, emailed_at__isnull=True).exists()
     Case.objects.filter(pk=case.pk).update(
         status=CaseStatus.ENDED, closed_on=ENDED, ended_on=ENDED, closure_reason="goals_achieved"
@@ -367,6 +375,8 @@ def test_a_protocol_leaves_nothing_that_names_the_family_and_the_statistics_stay
         for document in documents:
             download = client.get(reverse("documents:download", args=[document.pk]))
             assert download.status_code == 404
+        for document in reports:
+            assert client.get(reverse("documents:download", args=[document.pk])).status_code == 200
         assert _figures(periods) == before
         assert any(value for figures in before.values() for value in figures.values())
     assert FamilyMember.objects.filter(family=family).count() == 2

@@ -491,22 +491,34 @@ def test_the_answer_to_the_reporter_says_only_that_the_report_was_taken_up(
         },
         by=social_worker,
     )
-    client.force_login(manager)
     url = reverse("documents:report-answer-pdf", args=[report.pk])
-    response = client.post(url)  # no case yet: the family is not taken into care
-    assert response.status_code == 302 and response["Location"] == family.get_absolute_url()
-    assert not RenderedDocument.objects.exists()
+    # No case yet: the family registered from the school's report already has its answer, a
+    # document of the family (no case), printed by a manager; not by the social worker.
+    assert not family.cases.exists()
+    client.force_login(social_worker)
+    assert url not in client.get(family.get_absolute_url()).content.decode()
+    assert client.post(url).status_code == 403
+    client.force_login(manager)
+    assert url in client.get(family.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    document = RenderedDocument.objects.get(kind=DocumentKind.REPORT_ANSWER, object_id=report.pk)
+    assert response.status_code == 302 and response["Location"] == document.get_absolute_url()
+    assert document.case is None and document.family == family
+    text = pdf_text(document)
+    assert "Szkoła Podstawowa nr 2" in text and "ul. Szkolna 2" in text
+    assert "zostało przyjęte" in text and "objęta wsparciem" in text and "Strona 1 z 1" in text
+    assert client.get(reverse("documents:download", args=[document.pk])).status_code == 200
 
+    # Once the family has a case, its assistant may print it too: the same (frozen) letter.
     referral = ReferralFactory(family=family, submitted=True, justification="Uzależnienie ojca od alkoholu.")
     decide_referral(referral=referral, decision=Decision.ASSIGN, by=manager, assistant=assistant)
+    client.force_login(assistant)
     assert url in client.get(family.get_absolute_url()).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url)
-    document = RenderedDocument.objects.get(kind=DocumentKind.REPORT_ANSWER, object_id=report.pk)
-    document.refresh_from_db()
+    assert RenderedDocument.objects.get(kind=DocumentKind.REPORT_ANSWER, object_id=report.pk) == document
     text = pdf_text(document)
-    assert "Szkoła Podstawowa nr 2" in text and "ul. Szkolna 2" in text
-    assert "zostało przyjęte" in text and "objęta wsparciem" in text
     assert "alkohol" not in text.lower()
     assert str(assistant) not in text
 

@@ -156,3 +156,33 @@ def test_the_worker_renders_a_persons_copy_of_their_data_or_says_in_polish_why_n
     assert "Łucja Wiśniewska" in text and person.pesel in text and "ul. Lipowa 7" in text
     assert long_one.status == DocumentStatus.FAILED
     assert "za długi" in long_one.error and "Error" not in long_one.error
+
+
+@pytest.mark.django_db(transaction=True)  # the worker thread must see committed rows
+def test_the_worker_renders_the_centres_reports_which_name_no_family(redis_worker, client, settings, manager):
+    """The semi-annual and annual reports: the page asks, the worker renders (never the request),
+    and the document's page then offers the download."""
+    from django.urls import reverse
+
+    from reports.models import AnnualReport
+
+    settings.LANGUAGE_CODE = "pl"
+    AnnualReport.objects.create(year=2025, needs="Drugi samochód służbowy dla asystentów.")
+    client.force_login(manager)
+    assert not celery_app.conf.task_always_eager
+    semi = client.post(reverse("reports:semiannual-pdf") + "?period=2025-H2", {"version": "0"})
+    annual = client.post(reverse("reports:annual-pdf") + "?year=2025")
+    documents = {d.kind: wait_until_done(d) for d in RenderedDocument.objects.all()}
+    assert set(documents) == {DocumentKind.SEMIANNUAL_REPORT, DocumentKind.ANNUAL_REPORT}
+    assert semi.url == documents[DocumentKind.SEMIANNUAL_REPORT].get_absolute_url()
+    assert annual.url == documents[DocumentKind.ANNUAL_REPORT].get_absolute_url()
+    for document in documents.values():
+        assert document.status == DocumentStatus.READY, document.error
+        assert document.case is None and document.family is None and document.attempts == 1
+    semi_text = pdf_text(documents[DocumentKind.SEMIANNUAL_REPORT])
+    assert "Sprawozdanie rzeczowo-finansowe" in semi_text and "Strona 1 z 2" in semi_text
+    assert "drugie półrocze" in semi_text
+    annual_text = pdf_text(documents[DocumentKind.ANNUAL_REPORT])
+    assert "Drugi samochód służbowy dla asystentów." in annual_text and "2025" in annual_text
+    page = client.get(semi.url).content.decode()
+    assert reverse("documents:download", args=[documents[DocumentKind.SEMIANNUAL_REPORT].pk]) in page

@@ -361,10 +361,11 @@ ROUTES: dict[str, Expect] = {
     "reports:semiannual-drilldown": get(None, MANAGER_ONLY, query=f"{PERIOD}&figure=assistants"),
     "reports:semiannual-csv": get(None, FIGURES, query=PERIOD),
     "reports:semiannual-xlsx": get(None, FIGURES, query=PERIOD),
-    "reports:semiannual-pdf": get(None, FIGURES, query=PERIOD),
+    "reports:semiannual-pdf": post(None, (403, 403, 403, 403, 302, 302), query=PERIOD),
     "reports:semiannual-send": post(None, (403, 403, 403, 403, 302, 403), query=PERIOD),
     "reports:annual": get(None, MANAGER_ONLY, query="year=2025"),
-    "reports:annual-pdf": get(None, MANAGER_ONLY, query="year=2025"),
+    "reports:annual-pdf": post(None, (403, 403, 403, 403, 302, 403), query="year=2025"),
+    "reports:help-point-drilldown": get(None, MANAGER_ONLY, query=f"{PERIOD}&point=6&what=visits"),
     # --- staff records: managers and the administrator; the costs are the manager's
     "staff:list": get(None, FIGURES),
     "staff:assistant": get("users.assistant", FIGURES),

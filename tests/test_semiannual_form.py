@@ -8,20 +8,30 @@ below, through the service, the page and the XLSX read back."""
 
 import datetime as dt
 import io
+import os
 import subprocess
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
+import weasyprint
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
+from django.utils.text import capfirst
 
 from asystent.audit import AccessAction
 from asystent.enums import EmploymentForm
+from asystent.files import private_storage
 from asystent.models import AccessLog, User
 from cases import services as case_services
 from cases.enums import CaseStatus, ClosureReason, LegalBasis
 from cases.models import Assignment, Case, Family
+from documents.enums import DocumentKind, DocumentStatus
+from documents.models import RenderedDocument
+from documents.pdf import file_sha256
+from documents.services import render_stored_document
 from reports.models import AnnualReport, SentReport
 from reports.semiannual import form, sending
 from reports.snapshots import report_figures
@@ -306,19 +316,195 @@ def pdf_text(data: bytes) -> str:
     ).stdout.decode()
 
 
-def test_the_pdf_reads_back_as_the_page(client, manager, adversarial):
-    client.force_login(manager)
-    response = client.get(reverse("reports:semiannual-pdf"), {"period": H1.key})
+def _refuse_weasyprint(monkeypatch) -> None:  # noqa: ANN001
+    """WeasyPrint (the library, not our code) fails loudly if anything calls it."""
+
+    def refused(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("WeasyPrint was called in the web request")
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", refused)
+
+
+def _pdf_files() -> list[str]:
+    root = private_storage.path("documents")
+    return sorted(str(path) for path in Path(root).rglob("*.pdf")) if os.path.isdir(root) else []
+
+
+def ask_for_pdf(client, url: str, data: dict, capture, monkeypatch) -> RenderedDocument:  # noqa: ANN001
+    """Post the request for a PDF and prove that the request itself rendered nothing: the
+    rendering was queued after the commit, the document waits, and no file exists (or, asked again
+    after a change, the previous file is untouched); then run what was queued (the worker's task,
+    in-process) and return the ready document."""
+    files_before = {path: file_sha256(path) for path in _pdf_files()}
+    with monkeypatch.context() as patched:
+        _refuse_weasyprint(patched)
+        with capture(execute=False) as queued:
+            response = client.post(url, data)
+        assert response.status_code == 302, response
+        document = RenderedDocument.objects.get(pk=int(response.url.rstrip("/").split("/")[-1]))
+        assert response.url == document.get_absolute_url()
+        assert document.status == DocumentStatus.PENDING
+        assert {path: file_sha256(path) for path in _pdf_files()} == files_before
+        if not document.sha256:  # never rendered before
+            assert not os.path.exists(private_storage.path(document.storage_name))
+        waiting = client.get(document.get_absolute_url())
+        assert "Oczekiwanie na przygotowanie pliku PDF" in waiting.content.decode()
+        assert len(queued) == 1
+    for callback in queued:
+        callback()  # the worker's task (always eager in the tests)
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.READY, document.error
+    return document
+
+
+def downloaded(client, document: RenderedDocument) -> str:  # noqa: ANN001
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert reverse("documents:download", args=[document.pk]) in page
+    response = client.get(reverse("documents:download", args=[document.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    text = pdf_text(response.content)
-    assert "Dz. U. 2019 poz. 1195" in text
+    return pdf_text(b"".join(response.streaming_content))
+
+
+def _assert_rows(text: str, values: dict) -> None:
     lines = [" ".join(line.split()) for line in text.splitlines()]
     for row in form.ROWS:
         number = form.number_label(row)
         line = next(line for line in lines if line.startswith(f"{number} ") and row.wording[:25] in line)
-        shown = str(EXPECTED[row.key]).replace(".", ",")  # Polish decimal comma
+        shown = str(values[row.key]).replace(".", ",")  # Polish decimal comma
         assert line.endswith(f" {shown}"), (row.key, line)
+
+
+def test_the_pdf_is_rendered_by_the_worker_and_reads_back_as_the_page(
+    client, manager, adversarial, django_capture_on_commit_callbacks, monkeypatch
+):
+    client.force_login(manager)
+    page = client.get(reverse("reports:semiannual"), {"year": 2026, "part": "H1"})
+    page_values = {f.key: f.value for f in page.context["figures"]}
+    assert page_values == EXPECTED
+    url = reverse("reports:semiannual-pdf") + f"?period={H1.key}"
+    document = ask_for_pdf(client, url, {"version": "0"}, django_capture_on_commit_callbacks, monkeypatch)
+    assert (document.kind, document.case, document.family) == (DocumentKind.SEMIANNUAL_REPORT, None, None)
+    text = downloaded(client, document)
+    assert "Dz. U. 2019 poz. 1195" in text and "Strona 1 z 2" in " ".join(text.split())
+    _assert_rows(text, page_values)
     assert AccessLog.objects.filter(user=manager, action=AccessAction.EXPORT).count() == 1
+    pdf = private_storage.path(document.storage_name)
+    meta = subprocess.run(["pdfinfo", "-meta", pdf], capture_output=True, check=True).stdout.decode()
+    assert 'pdfaid:part="3"' in meta  # PDF/A-3b, as every printed document
+
+    # Asked again with the same figures: the same document and file, nothing queued or rendered.
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        again = client.post(url, {"version": "0"})
+    assert again.url == document.get_absolute_url() and queued == []
+    folder = os.path.dirname(pdf)
+    assert os.listdir(folder) == [os.path.basename(pdf)]
+    # Rendering twice (a message delivered twice) still leaves one file.
+    assert render_stored_document(document.pk) == "unchanged"
+    RenderedDocument.objects.filter(pk=document.pk).update(status=DocumentStatus.PENDING)
+    assert render_stored_document(document.pk) == "rendered"
+    assert os.listdir(folder) == [os.path.basename(pdf)]
+    assert RenderedDocument.objects.filter(kind=DocumentKind.SEMIANNUAL_REPORT).count() == 1
+
+
+def test_the_sent_version_prints_as_sent_and_the_current_figures_follow_the_data(
+    client, manager, adversarial, django_capture_on_commit_callbacks, monkeypatch
+):
+    client.force_login(manager)
+    client.post(reverse("reports:semiannual-send") + f"?period={H1.key}")
+    sent = SentReport.objects.get()
+    url = reverse("reports:semiannual-pdf") + f"?period={H1.key}"
+    page = client.get(reverse("reports:semiannual"), {"year": 2026, "part": "H1"}).content.decode()
+    assert f'name="version" value="{sent.pk}"' in page
+    frozen = ask_for_pdf(
+        client, url, {"version": str(sent.pk)}, django_capture_on_commit_callbacks, monkeypatch
+    )
+    frozen_text = downloaded(client, frozen)
+    assert "wysłana" in frozen_text
+    _assert_rows(frozen_text, EXPECTED)
+    Cost.objects.create(
+        month=D(2026, 6, 1), source=FundingSource.EU, amount=Decimal("100.00"), assistants_covered=1
+    )
+    changed = {
+        **EXPECTED,
+        "cost": Decimal("16100.00"),  # 16,000 + 100
+        "cost-eu": Decimal("100.00"),
+        "covered-eu": 1,
+    }
+    # The sent version is frozen: asking again renders nothing, and it still reads as sent.
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        client.post(url, {"version": str(sent.pk)})
+    assert queued == []
+    _assert_rows(downloaded(client, frozen), EXPECTED)
+    current = ask_for_pdf(client, url, {"version": "0"}, django_capture_on_commit_callbacks, monkeypatch)
+    assert current.pk != frozen.pk
+    _assert_rows(downloaded(client, current), changed)
+    # The current figures changed again: asking again renders the same document's file anew.
+    Cost.objects.create(
+        month=D(2026, 5, 1), source=FundingSource.EU, amount=Decimal("1.00"), assistants_covered=1
+    )
+    again = ask_for_pdf(client, url, {"version": "0"}, django_capture_on_commit_callbacks, monkeypatch)
+    assert again.pk == current.pk
+    assert sorted(os.listdir(os.path.dirname(private_storage.path(current.storage_name)))) == sorted(
+        [f"{frozen.object_id}-v{frozen.version}.pdf", f"{current.object_id}-v0.pdf"]
+    )
+
+
+def test_a_version_not_sent_for_the_period_is_refused_in_polish(client, manager, adversarial, settings):
+    settings.LANGUAGE_CODE = "pl"
+    client.force_login(manager)
+    url = reverse("reports:semiannual-pdf") + f"?period={H1.key}"
+    response = client.post(url, {"version": "999"}, follow=True, headers={"accept-language": "pl"})
+    assert "Ta wersja sprawozdania nie została wysłana za ten okres." in response.content.decode()
+    assert not RenderedDocument.objects.exists()
+    assert client.post(url, {"version": "x"}).status_code == 404
+    assert client.get(url).status_code == 405
+
+
+def test_a_failed_rendering_says_why_in_polish(
+    client, manager, adversarial, django_capture_on_commit_callbacks, settings
+):
+    """The sent version's figures are gone by the time the worker renders it (a real failure of
+    the rendering, not of the request): the page says so in Polish, without the exception."""
+    settings.LANGUAGE_CODE = "pl"
+    client.force_login(manager)
+    client.post(reverse("reports:semiannual-send") + f"?period={H1.key}")
+    sent = SentReport.objects.get()
+    url = reverse("reports:semiannual-pdf") + f"?period={H1.key}"
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(url, {"version": str(sent.pk)})
+    SentReport.objects.all().delete()
+    for callback in queued:
+        callback()
+    document = RenderedDocument.objects.get()
+    assert document.status == DocumentStatus.FAILED
+    page = client.get(response.url, headers={"accept-language": "pl"}).content.decode()
+    assert "Nie udało się przygotować dokumentu z powodu błędu w systemie" in page
+    assert "DoesNotExist" not in page and "Traceback" not in page
+
+
+def test_who_asks_for_and_sees_the_reports_pdfs(
+    client, manager, admin_user, assistant, social_worker, adversarial, django_capture_on_commit_callbacks
+):
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        semi = client.post(reverse("reports:semiannual-pdf") + f"?period={H1.key}", {"version": "0"})
+        annual = client.post(reverse("reports:annual-pdf") + "?year=2026")
+    semi_doc = RenderedDocument.objects.get(kind=DocumentKind.SEMIANNUAL_REPORT)
+    annual_doc = RenderedDocument.objects.get(kind=DocumentKind.ANNUAL_REPORT)
+    assert (semi.url, annual.url) == (semi_doc.get_absolute_url(), annual_doc.get_absolute_url())
+    # The administrator reads the figures (the semi-annual report), not the manager's annual text.
+    client.force_login(admin_user)
+    assert client.get(semi_doc.get_absolute_url()).status_code == 200
+    assert client.get(reverse("documents:download", args=[semi_doc.pk])).status_code == 200
+    assert client.get(annual_doc.get_absolute_url()).status_code == 404
+    assert client.post(reverse("reports:annual-pdf") + "?year=2026").status_code == 403
+    for person in (assistant, social_worker):
+        client.force_login(person)
+        for document in (semi_doc, annual_doc):
+            assert client.get(document.get_absolute_url()).status_code == 404
+            assert client.get(reverse("documents:download", args=[document.pk])).status_code == 404
+            assert client.post(reverse("documents:retry", args=[document.pk])).status_code == 404
+        assert client.post(reverse("reports:semiannual-pdf") + f"?period={H1.key}").status_code == 403
 
 
 def test_a_sent_version_is_frozen_and_later_changes_show_the_difference(client, manager, adversarial):
@@ -364,12 +550,15 @@ def test_a_period_in_progress_cannot_be_sent(client, manager):
         sending.send_report(period=ongoing, by=manager)
 
 
-def test_the_annual_report_keeps_the_managers_text_and_prints_it_with_the_year(client, manager, adversarial):
+def test_the_annual_report_keeps_the_managers_text_and_prints_it_with_the_year(
+    client, manager, adversarial, django_capture_on_commit_callbacks, monkeypatch
+):
     client.force_login(manager)
     url = reverse("reports:annual")
     page = client.get(url, {"year": 2026})
     assert page.status_code == 200
-    year_figures = {f.key: f.value for f in page.context["figures"]}
+    year_figures_list = page.context["figures"]
+    year_figures = {f.key: f.value for f in year_figures_list}
     assert year_figures == {f.key: f.value for f in report_figures(Period(2026, "Y")).figures}
     response = client.post(
         f"{url}?year=2026",
@@ -381,9 +570,21 @@ def test_the_annual_report_keeps_the_managers_text_and_prints_it_with_the_year(c
     )
     assert response.status_code == 302
     assert AnnualReport.objects.get(year=2026).updated_by == manager
-    text = pdf_text(client.get(reverse("reports:annual-pdf"), {"year": 2026}).content)
+    pdf_url = reverse("reports:annual-pdf") + "?year=2026"
+    document = ask_for_pdf(client, pdf_url, {}, django_capture_on_commit_callbacks, monkeypatch)
+    text = downloaded(client, document)
     assert "Trzeci asystent rodziny." in text and "Superwizja co miesiąc." in text
-    assert "2026" in text
+    assert "2026" in text and "Strona 1 z" in text
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    with translation.override("pl"):
+        for figure in year_figures_list:
+            label, shown = capfirst(figure.label), str(figure.value).replace(".", ",")
+            assert any(line.startswith(label[:30]) and line.endswith(f" {shown}") for line in lines), label
+    # The text changed: asking again renders the same document's one file anew.
+    client.post(f"{url}?year=2026", {"summary": "", "needs": "Czwarty asystent.", "plans": ""})
+    again = ask_for_pdf(client, pdf_url, {}, django_capture_on_commit_callbacks, monkeypatch)
+    assert again.pk == document.pk and "Czwarty asystent." in downloaded(client, again)
+    assert os.listdir(os.path.dirname(private_storage.path(document.storage_name))) == ["2026-v0.pdf"]
     too_long = client.post(f"{url}?year=2026", {"summary": "x" * 10_001, "needs": "", "plans": ""})
     assert too_long.status_code == 200 and too_long.context["form"].errors
     assert client.get(url, {"year": 3000}).status_code == 404

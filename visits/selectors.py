@@ -3,13 +3,16 @@
 import datetime as dt
 import re
 
-from django.db.models import DateField, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DateField, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from asystent.models import User
+from cases.enums import StatutoryTask
 from cases.models import Case, Goal
 from cases.services.plans import current_plan
 
+from .enums import VisitKind, VisitStatus
 from .models import UNSUCCESSFUL_REPEATED, UNSUCCESSFUL_WINDOW, Intervention, Visit
 from .week import week_days
 
@@ -29,6 +32,28 @@ def get_intervention_for(user: User, pk: int) -> Intervention:
 def visits_of_case(case: Case) -> QuerySet[Visit]:
     """The case's visit log, newest first; the case was reached through `get_case_for`."""
     return case.visits.select_related("author").order_by("-date", "-start_time", "-pk")
+
+
+def visits_by_point(case: Case) -> list[tuple[str, int]]:
+    """The case's saved visits (not drafts, not unsuccessful attempts) by point of art. 15 ust. 1
+    of the Act their areas of help belong to (pkt 3-13): a visit counts once under each point of
+    its areas; areas without a point last. One aggregate query."""
+    rows = (
+        Visit.objects.filter(case=case, status=VisitStatus.FINAL, areas__isnull=False)
+        .exclude(kind=VisitKind.UNSUCCESSFUL)
+        .values("areas__task")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by(F("areas__task").asc(nulls_last=True))
+    )
+    return [
+        (
+            str(StatutoryTask(row["areas__task"]).label)
+            if row["areas__task"]
+            else gettext("areas without a point of the Act"),
+            row["count"],
+        )
+        for row in rows
+    ]
 
 
 def interventions_of_case(case: Case) -> QuerySet[Intervention]:

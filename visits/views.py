@@ -35,6 +35,7 @@ from .selectors import (
     interventions_of_case,
     iso_week_label,
     my_visits,
+    visits_by_point,
     visits_of_case,
     week_start,
 )
@@ -147,6 +148,7 @@ def case_visits(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse
         "case": case,
         "page": page,
         "interventions": interventions_of_case(case),
+        "points": visits_by_point(case),
         "can_log_visit": request.user.has_perm("visits.log_visit", case) and visit_blocker(case) is None,
         "can_record_intervention": (
             request.user.has_perm("visits.record_intervention", case) and intervention_blocker(case) is None

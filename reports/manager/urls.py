@@ -16,4 +16,5 @@ urlpatterns = [
     path("manager/report/send/", views.semiannual_send_view, name="semiannual-send"),
     path("manager/annual/", views.annual_view, name="annual"),
     path("manager/annual/pdf/", views.annual_pdf_view, name="annual-pdf"),
+    path("manager/points/list/", views.help_point_drilldown_view, name="help-point-drilldown"),
 ]

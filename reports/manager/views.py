@@ -20,14 +20,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
+from asystent.errors import InvalidTransition
 from asystent.http import AuthenticatedHttpRequest
 from asystent.models import Centre, User
 from asystent.pagination import page_number, paginate
 from asystent.roles import role_required
+from cases.enums import StatutoryTask
 from cases.models import Family
+from documents.enums import DocumentKind
+from documents.services import request_document
 
-from .. import charts, dashboard, exports, snapshots
+from .. import charts, dashboard, exports, help_points, snapshots
 from ..models import AnnualReport
+from ..semiannual import documents as report_documents
 from ..semiannual import form as report_form
 from ..semiannual import sending
 from ..statistics import (
@@ -311,13 +316,30 @@ def semiannual_send_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect(f"{reverse('reports:semiannual')}?year={period.year}&part={period.part}")
 
 
-@_figures_readers
-@require_GET
-def semiannual_pdf_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    period = _period_from(request)
-    pdf = sending.semiannual_pdf(period)
+def _ask_for_pdf(
+    request: AuthenticatedHttpRequest, kind: str, obj: object, version: int, back: str
+) -> HttpResponse:
+    """Ask the worker for the report's PDF (never rendered in this request) and open the
+    document's page, which shows that it is being prepared, then the download or why not."""
+    try:
+        document = request_document(kind=kind, obj=obj, version=version, by=request.user)
+    except InvalidTransition as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
     log_access(request, family_id=None, obj=Centre.load(), action=AccessAction.EXPORT)
-    return _attachment(HttpResponse(pdf, content_type="application/pdf"), exports.filename(period, "pdf"))
+    return redirect(document)
+
+
+@_figures_readers
+@require_POST
+def semiannual_pdf_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The PDF of the current figures, or (`version`: a sent report's id) of a version as sent."""
+    period = _period_from(request)
+    version = request.POST.get("version") or str(report_documents.CURRENT)
+    if not version.isdigit() or len(version) > 9:
+        raise Http404
+    back = f"{reverse('reports:semiannual')}?year={period.year}&part={period.part}"
+    return _ask_for_pdf(request, DocumentKind.SEMIANNUAL_REPORT, period, int(version), back)
 
 
 def _year_from(request: AuthenticatedHttpRequest) -> int:
@@ -346,17 +368,58 @@ def annual_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "period": period,
             "form": form,
             "figures": snapshots.report_figures(period).figures,
+            "points": help_points.by_point(period),
             "years": list(range(timezone.localdate().year, 2011, -1)),
         },
     )
 
 
 @_managers
-@require_GET
+@require_POST
 def annual_pdf_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year_from(request)
-    pdf = sending.annual_pdf(year)
-    log_access(request, family_id=None, obj=Centre.load(), action=AccessAction.EXPORT)
-    return _attachment(
-        HttpResponse(pdf, content_type="application/pdf"), f"sprawozdanie-rada-gminy-{year}.pdf"
+    back = f"{reverse('reports:annual')}?year={year}"
+    return _ask_for_pdf(request, DocumentKind.ANNUAL_REPORT, year, report_documents.CURRENT, back)
+
+
+@_managers
+@require_GET
+def help_point_drilldown_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The visits (`what=visits`) or plan actions (`what=actions`) of one point of art. 15 ust. 1
+    (`point`: 3-13, or "none") in a period: the list behind a number of the annual report."""
+    period = _period_from(request)
+    what = request.GET.get("what", "")
+    try:
+        point = help_points.parse_point(request.GET.get("point", ""))
+    except ValueError:
+        raise Http404 from None
+    visible = Family.objects.visible_to(request.user)
+    items: QuerySet
+    if what == "visits":
+        items = (
+            help_points.point_visits(period, point)
+            .filter(case__family__in=visible)
+            .select_related("case__family", "author")
+            .order_by("date", "pk")
+        )
+    elif what == "actions":
+        items = (
+            help_points.point_actions(period, point)
+            .filter(goal__plan__case__family__in=visible)
+            .select_related("goal__plan__case__family", "goal__area")
+            .order_by("deadline", "pk")
+        )
+    else:
+        raise Http404
+    label = str(StatutoryTask(point).label) if point else _("areas without a point of the Act")
+    page = _page(request, items)
+    return render(
+        request,
+        "reports/manager/help_point_drilldown.html",
+        {
+            "period": period,
+            "what": what,
+            "label": label,
+            "page": page,
+        },
     )

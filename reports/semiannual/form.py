@@ -9,7 +9,10 @@ deadlines (31 July, 31 January, to the voivode) are § 3 ust. 1 of that regulati
 site marks that regulation "utracił moc"; no later regulation could be found, so this may not be
 the form in force (docs/legal-sources.md, section 7).
 
-**Not verified.** The text of the annex could not be read. The sections, row numbers and
+**Not verified.** The text of the annex could not be read; a search in December 2026 found
+OpenLEX's § 2 of that regulation (załącznik nr 1 is the gmina's form; the act marked "utracił
+moc") and the earlier regulation of 22 February 2012 (Dz. U. 2012 poz. 240), but neither the act
+in force now nor any annex's rows (README, "Rules of the law"). The sections, row numbers and
 wording below are the application's reconstruction, each row marked `verified=False`; the page,
 the XLSX and the PDF say so next to every row number. Whoever reads the current form (ISAP PDF
 or the ministry's CAS) corrects this table and only this table: every page and export follows it.

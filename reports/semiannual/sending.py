@@ -1,24 +1,19 @@
-"""Sending the report: the figures frozen as sent (who, when), and each figure's difference
-against the latest sent version of its period; the PDFs of the semi-annual and annual reports on
-the centre's letterhead."""
+"""Sending the report: the figures frozen as sent (who, when), each figure's difference against
+the latest sent version of its period, and the manager's text of the annual report. The PDFs of
+both reports are printed documents rendered by the worker (`reports.semiannual.documents`)."""
 
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from asystent.models import Centre, User
-from documents.pdf import LOGO_URL, InternalOnlyFetcher, html_to_pdf
+from asystent.models import User
 
 from ..models import AnnualReport, SentReport
 from ..snapshots import report_figures
 from ..statistics import Figure, Period
-from . import form
-
-PDF_LANGUAGE = "pl"
 
 
 def _stored(value: int | Decimal) -> int | str:
@@ -59,43 +54,6 @@ def compare(figures: list[Figure], sent: SentReport | None) -> list[dict]:
                 difference = figure.value - sent_value
         rows.append({"figure": figure, "sent": sent_value, "difference": difference})
     return rows
-
-
-def _pdf(template: str, context: dict) -> bytes:
-    centre = Centre.load()
-    with translation.override(PDF_LANGUAGE):
-        html = render_to_string(
-            template,
-            {
-                **context,
-                "centre": centre,
-                "logo_url": LOGO_URL if centre.logo else "",
-                "regulation": form.REGULATION,
-            },
-        )
-    return html_to_pdf(html, fetcher=InternalOnlyFetcher(centre))
-
-
-def semiannual_pdf(period: Period) -> bytes:
-    figures = report_figures(period).figures
-    return _pdf(
-        "reports/manager/semiannual_pdf.html",
-        {"period": period, "figures": figures, "form_title": form.FORM_TITLE, "today": timezone.localdate()},
-    )
-
-
-def annual_pdf(year: int) -> bytes:
-    period = Period(year, "Y")
-    text = AnnualReport.objects.filter(year=year).first() or AnnualReport(year=year)
-    return _pdf(
-        "reports/manager/annual_pdf.html",
-        {
-            "period": period,
-            "figures": report_figures(period).figures,
-            "text": text,
-            "today": timezone.localdate(),
-        },
-    )
 
 
 def save_annual_text(*, year: int, by: User, **texts: str) -> AnnualReport:

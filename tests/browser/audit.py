@@ -99,8 +99,6 @@ READS: dict[str, Read] = {
     "reports:subject-access-json": Read("cases.FamilyMember", EXPORT),
     "reports:semiannual-csv": Read(None, EXPORT, logged=_centre),
     "reports:semiannual-xlsx": Read(None, EXPORT, logged=_centre),
-    "reports:semiannual-pdf": Read(None, EXPORT, logged=_centre),
-    "reports:annual-pdf": Read(None, EXPORT, logged=_centre),
     "access-log-csv": Read(None, EXPORT, logged=_the_user),
     # Forms over the file show what is on it (the member's form, the full PESEL).
     "cases:family-edit": Read("cases.Family", VIEW),
@@ -138,6 +136,8 @@ NOT_CHECKED = {
     "cases:assessment-edit": "records the previous assessment only when there is one",
     "cases:pesel-check": "POST only (a PESEL never goes into a URL); tests/test_pesel_check.py",
     "reports:subject-access-pdf": "POST only (it asks the worker for the PDF); tests/test_subject_access.py",
+    "reports:semiannual-pdf": "POST only (it asks the worker for the PDF); tests/test_semiannual_form.py",
+    "reports:annual-pdf": "POST only (it asks the worker for the PDF); tests/test_semiannual_form.py",
     # One row per record shown, none for an empty list; tests/test_audit_routes.py checks them.
     "cases:removed-records": "one row per removed person shown",
     "cases:retention": "one row per case past retention shown",
