@@ -77,7 +77,11 @@ def test_court_order_arriving_during_voluntary_work(page, base, audit_trail):
     # The family withdraws its consent: recorded, but the court-ordered case stays open.
     login(page, base, "anna")
     open_case(page, "Żurawscy")
-    page.get_by_role("link", name="Odnotuj zgodę").click()
+    # The consent is given: the page says so and offers its withdrawal, not a new consent.
+    expect(page.get_by_text("Zgoda rodziny udzielona")).to_be_visible()
+    expect(page.get_by_role("link", name="Odnotuj zgodę")).to_have_count(0)
+    page.get_by_role("link", name="Wycofanie zgody").click()
+    expect(heading(page)).to_have_text("Wycofanie zgody – rodzina Żurawscy")
     axe_check(page)
     page.get_by_label("wycofanie zgody").check()
     field(page, "Data").fill(today.isoformat())
