@@ -29,7 +29,6 @@ from . import selectors, services
 from .enums import DocumentKind
 from .file_documents import period_version
 from .forms import WorkCardForm, parse_month
-from .intake import case_taking_up
 from .kinds import (
     assignment_version,
     back_url,
