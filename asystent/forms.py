@@ -30,7 +30,11 @@ class CentreForm(forms.ModelForm):
             "dpo_email",
             "dpo_address",
         ]
-        widgets = {"postal_code": forms.TextInput(attrs={"placeholder": "00-000"})}
+        widgets = {
+            "postal_code": forms.TextInput(attrs={"placeholder": "00-000"}),
+            # The logo is a private file with no URL: the clearable widget would link to it (500).
+            "logo": forms.FileInput,
+        }
 
     # The version the administrator saw: a save over someone else's newer one is refused.
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -155,7 +155,9 @@ def open_case(page: Page, family: str) -> None:
     """From the start page's list of the assistant's families to the family's case page."""
     nav_link(page, "Start").click()
     axe_check(page)
-    page.get_by_role("region", name="Moje rodziny").get_by_role("link", name=family, exact=True).click()
+    # Each family is named with its street there ("Kowalscy (ul. Lipowa 3)").
+    families = page.get_by_role("region", name="Moje rodziny")
+    families.get_by_role("link", name=re.compile(rf"^{re.escape(family)}( \(|$)")).click()
     expect(heading(page)).to_have_text(f"Sprawa – rodzina {family}")
     axe_check(page)
 

@@ -1,6 +1,7 @@
-"""Journey 6: the assistant proposes to close the work with a family, the manager returns the
-proposal with a comment, the assistant proposes again and the manager approves (monitoring
-starts); a monitoring contact is logged and the monitoring is ended, leaving the case read-only."""
+"""Journey 6: the assistant proposes to close the work with a family, the manager (from the start
+page's "Do zrobienia" list) returns the proposal with a comment, the assistant proposes again and
+the manager approves (monitoring starts); a monitoring contact is logged and the monitoring is
+ended, leaving the case read-only. Each confirmation names who was told."""
 
 import datetime as dt
 
@@ -11,8 +12,17 @@ from playwright.sync_api import expect
 from cases.enums import CaseStatus
 from tests.factories import CaseFactory, ConsentFactory, FamilyFactory, FamilyMemberFactory, UserFactory
 
-from .helpers import axe_check, back_to_case, expect_message, field, heading, login, open_case, shot
-from .test_journey_manager_reports import _management
+from .helpers import (
+    axe_check,
+    back_to_case,
+    expect_message,
+    field,
+    heading,
+    login,
+    open_case,
+    shot,
+    todo_item,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,19 +40,15 @@ def _propose(page) -> None:
     field(page, "Zalecenia").fill("Kontakt z pracownikiem socjalnym raz na kwartał.")
     page.get_by_role("button", name="Zaproponuj zakończenie").click()
     expect_message(page, "Zaproponowano zakończenie pracy.")
+    expect_message(page, "Powiadomiono: Katarzyna Kierownicka.")
     expect(heading(page)).to_have_text("Wniosek o zakończenie pracy")
     axe_check(page)
 
 
 def _managers_proposal(page, base) -> None:
-    """The manager finds the waiting closure on the caseload dashboard and opens it."""
+    """The manager finds the waiting closure on the start page's "Do zrobienia" list and opens it."""
     login(page, base, "kasia")
-    _management(page, "Pulpit obciążenia asystentów")
-    page.get_by_role("region", name="Zakończenia czekające na zatwierdzenie").get_by_role("link").click()
-    axe_check(page)
-    page.get_by_role("link", name="Kędzierscy", exact=True).click()
-    expect(heading(page)).to_have_text("Sprawa – rodzina Kędzierscy")
-    page.locator("#closure-pending").get_by_role("link", name="Wniosek o zakończenie pracy").click()
+    todo_item(page, "Zatwierdź lub zwróć zakończenie pracy z rodziną: Kędzierscy").click()
     expect(heading(page)).to_have_text("Wniosek o zakończenie pracy")
     axe_check(page)
 
@@ -73,7 +79,7 @@ def test_closure_proposed_returned_approved_then_monitoring_and_its_end(page, ba
     axe_check(page)
     field(page, "Dlaczego zakończenie jest zwracane?").fill("Proszę opisać sytuację Jasia w szkole.")
     page.get_by_role("button", name="Zwróć asystentowi").click()
-    expect_message(page, "Zakończenie zwrócono asystentowi; praca trwa.")
+    expect_message(page, "Zakończenie zwrócono asystentowi; praca trwa. Powiadomiono: Anna Wspierająca.")
     axe_check(page)
 
     # The assistant reads the comment and proposes again.
@@ -87,6 +93,7 @@ def test_closure_proposed_returned_approved_then_monitoring_and_its_end(page, ba
     shot(page, "6-closure-to-approve")
     page.get_by_role("button", name="Zatwierdź zakończenie").click()
     expect_message(page, "Zakończono pracę z rodziną. Monitorowanie potrwa do")
+    expect_message(page, "Powiadomiono: Anna Wspierająca.")
     closure = page.get_by_role("region", name="Zamknięcie i monitorowanie")
     expect(closure).to_contain_text("osiągnięcie celów")
     axe_check(page)
