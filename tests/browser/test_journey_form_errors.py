@@ -74,7 +74,8 @@ def _summary_checks(page: Page, name: str) -> None:
     shot(page, f"form-errors-{name}-phone", full_page=False)
     link = summary.get_by_role("link").first
     colours = link.evaluate(
-        "(a) => [getComputedStyle(a).color, getComputedStyle(a.closest('[data-form-errors]')).backgroundColor]"
+        "(a) => [getComputedStyle(a).color,"
+        " getComputedStyle(a.closest('[data-form-errors]')).backgroundColor]"
     )
     assert page.evaluate(CONTRAST, colours) >= 4.5, colours
     text = summary.evaluate("(s) => [getComputedStyle(s).color, getComputedStyle(s).backgroundColor]")
@@ -97,7 +98,7 @@ def _save_bar_in_sight(page: Page) -> None:
     bar = page.locator(".form-save-bar")
     box = bar.bounding_box()
     assert box is not None
-    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"] + 0.5, box
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"] + 0.5, box
     assert page.evaluate("window.scrollY") == 0
     expect(bar.get_by_role("button").first).to_be_in_viewport()
 
