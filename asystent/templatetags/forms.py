@@ -66,7 +66,7 @@ def _collect(part: BaseForm | BaseFormSet, summary: Summary, *, in_rows: bool = 
             return
         # The formset's own errors (too few rows, too many) lead to its first row, which says
         # them again above the rows.
-        first = next((form.visible_fields() for form in part.forms if form.visible_fields()), [])
+        first: list[BoundField] = next((f.visible_fields() for f in part.forms if f.visible_fields()), [])
         if first:
             summary.fields.extend(FieldError(_target(first[0]), "", str(m)) for m in part.non_form_errors())
         else:

@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from cases.models import AssessmentArea
 from tests.factories import (
@@ -28,7 +28,7 @@ from .helpers import axe_check, login, no_horizontal_scroll, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 360, "height": 740}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 
 # The WCAG relative luminance and contrast of two CSS colours, as Chromium computed them.
 CONTRAST = """([fg, bg]) => {
@@ -185,5 +185,6 @@ def test_the_tables_become_cards_on_a_phone(page: Page, base: str, anna, case, a
     cell = page.locator("table.table-stack td[data-label]").first
     assert cell.evaluate("(td) => getComputedStyle(td, '::before').content").startswith('"Data')
     assert cell.evaluate("(td) => getComputedStyle(td).display") == "block"
-    page.set_viewport_size({"width": 1280, "height": 900})
+    desktop: ViewportSize = {"width": 1280, "height": 900}
+    page.set_viewport_size(desktop)
     assert cell.evaluate("(td) => getComputedStyle(td).display") == "table-cell"
