@@ -41,7 +41,10 @@ def assert_error_summary(
         order = list(page.iter())
         assert order.index(summary) < order.index(first_field[0]), "the summary comes after a field"
 
-    links = {link.get("href"): _text(link) for link in summary.xpath(".//a")}
+    links = {}  # href: the message (without the field's label)
+    for link in summary.xpath(".//a"):
+        label = "".join(_text(span) for span in link.xpath(".//*[@class='error-summary-field']"))
+        links[link.get("href")] = _text(link).removeprefix(label).strip()
     for field in fields:
         href = f"#id_{field}"
         assert href in links, f"the summary has no link to {href}: {sorted(links)}"
@@ -56,8 +59,7 @@ def assert_error_summary(
     # Each field's message again at the field: the page without the summary still says it.
     summary.getparent().remove(summary)
     rest = _text(page.find(".//body"))
-    for href, text in links.items():
-        message = text.split(": ", 1)[1] if ": " in text else text
+    for href, message in links.items():
         assert message in rest, f"{href}: {message!r} is not shown at the field"
     for item in summary.xpath(".//li[not(a)]"):
         assert _text(item) not in rest, f"{_text(item)!r} is shown twice"

@@ -103,7 +103,7 @@ def test_the_assistant_saves_a_draft_then_submits_it(client, case, areas):
     edit_url = reverse("cases:assessment-edit", args=[draft.pk])
     page = client.get(edit_url)
     assert page.status_code == 200
-    assert f'name="rating_{areas[0].pk}" value="2" class="form-check-input"' in page.text
+    assert f'name="rating_{areas[0].pk}" value="2" class="btn-check"' in page.text
     response = client.post(edit_url, assessment_data(areas, value=4, submit=True, version=draft.version))
     assert response.status_code == 302
     draft.refresh_from_db()

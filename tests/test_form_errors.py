@@ -56,3 +56,22 @@ def test_a_page_without_errors_has_no_error_title(client, world):  # noqa: F811
     client.force_login(world.users.assistant)
     page = client.get(reverse("visits:visit-create", args=[world.a.case.pk])).content.decode()
     assert "<title>Błąd:" not in page and "data-form-errors" not in page
+
+
+def test_the_family_form_links_a_missing_member_to_the_first_row(client, social_worker):
+    """The formset's own error (no member at all) leads to the first row and is said there too."""
+    client.force_login(social_worker)
+    data = {
+        "name": "Nowiccy",
+        "street": "ul. Polna 3",
+        "postal_code": "00-950",
+        "city": "Zielona Dolina",
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "1",
+        "members-MAX_NUM_FORMS": "30",
+    }
+    response = client.post(reverse("cases:family-create"), data)
+    assert response.status_code == 200
+    summary = assert_error_summary(response, ["members-0-first_name"])
+    assert summary.xpath(".//li[not(a)]") == []

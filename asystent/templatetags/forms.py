@@ -60,20 +60,32 @@ def _target(bound: BoundField) -> str:
     return bound.id_for_label or bound.auto_id
 
 
-def _collect(part: BaseForm | BaseFormSet, summary: Summary) -> None:
+def _collect(part: BaseForm | BaseFormSet, summary: Summary, *, in_rows: bool = False) -> None:
     if isinstance(part, BaseFormSet):
         if not part.is_bound:
             return
-        summary.messages.extend(str(message) for message in part.non_form_errors())
+        # The formset's own errors (too few rows, too many) lead to its first row, which says
+        # them again above the rows.
+        first: list[BoundField] = next((f.visible_fields() for f in part.forms if f.visible_fields()), [])
+        if first:
+            summary.fields.extend(FieldError(_target(first[0]), "", str(m)) for m in part.non_form_errors())
+        else:
+            summary.messages.extend(str(message) for message in part.non_form_errors())
         for each in part.forms:
-            _collect(each, summary)
+            _collect(each, summary, in_rows=True)
         return
     if not part.is_bound:
         return
-    summary.messages.extend(str(message) for message in part.non_field_errors())
+    visible = part.visible_fields()
+    if in_rows and visible:
+        # A row of a formset (a family member, a goal): its own errors lead to its first field,
+        # the row shows them itself.
+        summary.fields.extend(FieldError(_target(visible[0]), "", str(m)) for m in part.non_field_errors())
+    else:
+        summary.messages.extend(str(message) for message in part.non_field_errors())
     for bound in part.hidden_fields():
         summary.messages.extend(str(message) for message in bound.errors)
-    for bound in part.visible_fields():
+    for bound in visible:
         if bound.errors:
             summary.fields.append(FieldError(_target(bound), str(bound.label), str(bound.errors[0])))
 

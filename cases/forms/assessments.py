@@ -71,6 +71,8 @@ class AssessmentForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+        # In the order of the page, which the error summary follows: the areas before the summary.
+        self.order_fields(["date", *(f"{kind}_{a.pk}" for a in areas for kind in ("rating", "comment"))])
 
     def area_rows(self) -> list[tuple[AssessmentArea, forms.BoundField, forms.BoundField]]:
         return [(area, self[f"rating_{area.pk}"], self[f"comment_{area.pk}"]) for area in self.areas]

@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from cases.models import AssessmentArea
 from tests.factories import (
@@ -28,7 +28,7 @@ from .helpers import axe_check, login, no_horizontal_scroll, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 360, "height": 740}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 
 # The WCAG relative luminance and contrast of two CSS colours, as Chromium computed them.
 CONTRAST = """([fg, bg]) => {
@@ -74,7 +74,8 @@ def _summary_checks(page: Page, name: str) -> None:
     shot(page, f"form-errors-{name}-phone", full_page=False)
     link = summary.get_by_role("link").first
     colours = link.evaluate(
-        "(a) => [getComputedStyle(a).color, getComputedStyle(a.closest('[data-form-errors]')).backgroundColor]"
+        "(a) => [getComputedStyle(a).color,"
+        " getComputedStyle(a.closest('[data-form-errors]')).backgroundColor]"
     )
     assert page.evaluate(CONTRAST, colours) >= 4.5, colours
     text = summary.evaluate("(s) => [getComputedStyle(s).color, getComputedStyle(s).backgroundColor]")
@@ -97,7 +98,7 @@ def _save_bar_in_sight(page: Page) -> None:
     bar = page.locator(".form-save-bar")
     box = bar.bounding_box()
     assert box is not None
-    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"] + 0.5, box
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"] + 0.5, box
     assert page.evaluate("window.scrollY") == 0
     expect(bar.get_by_role("button").first).to_be_in_viewport()
 
@@ -184,5 +185,6 @@ def test_the_tables_become_cards_on_a_phone(page: Page, base: str, anna, case, a
     cell = page.locator("table.table-stack td[data-label]").first
     assert cell.evaluate("(td) => getComputedStyle(td, '::before').content").startswith('"Data')
     assert cell.evaluate("(td) => getComputedStyle(td).display") == "block"
-    page.set_viewport_size({"width": 1280, "height": 900})
+    desktop: ViewportSize = {"width": 1280, "height": 900}
+    page.set_viewport_size(desktop)
     assert cell.evaluate("(td) => getComputedStyle(td).display") == "table-cell"
