@@ -63,9 +63,7 @@ def test_revision_needs_a_reason():
 def test_action_needs_deadline_and_expected_effect(deadline, effect):
     case = CaseFactory()
     with pytest.raises(InvalidTransition):
-        plans.save_plan_version(
-            case=case, by=case.assistant, main_goal="Cel", goals=_goals(deadline, effect)
-        )
+        plans.save_plan_version(case=case, by=case.assistant, main_goal="Cel", goals=_goals(deadline, effect))
     assert not case.plans.exists()
 
 

@@ -124,8 +124,7 @@ NOT_CHECKED = {
     "cases:assessment-create": "records the previous assessment only when there is one",
     "cases:assessment-edit": "records the previous assessment only when there is one",
     "cases:pesel-check": "POST only (a PESEL never goes into a URL); tests/test_pesel_check.py",
-    "reports:subject-access-pdf": "POST only (it asks the worker for the PDF); "
-    "tests/test_subject_access.py",
+    "reports:subject-access-pdf": "POST only (it asks the worker for the PDF); tests/test_subject_access.py",
     # One row per record shown, none for an empty list; tests/test_audit_routes.py checks them.
     "cases:removed-records": "one row per removed person shown",
     "cases:retention": "one row per case past retention shown",
@@ -135,9 +134,19 @@ NOT_CHECKED = {
     **{
         f"api:{name}": "the REST API, checked in tests/test_api.py"
         for name in (
-            "family-list", "family-detail", "member-detail", "case-list", "case-detail", "visit-list",
-            "visit-detail", "plan-list", "plan-detail", "assessment-list", "assessment-detail",
-            "court-request-list", "court-request-detail",
+            "family-list",
+            "family-detail",
+            "member-detail",
+            "case-list",
+            "case-detail",
+            "visit-list",
+            "visit-detail",
+            "plan-list",
+            "plan-detail",
+            "assessment-list",
+            "assessment-detail",
+            "court-request-list",
+            "court-request-detail",
         )
     },
 }
