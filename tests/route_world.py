@@ -10,6 +10,7 @@ the markers the matrix looks for in every page an outsider is shown.
 import datetime as dt
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -260,7 +261,7 @@ def build() -> SimpleNamespace:
     )
 
 
-def _monthly_records(people: SimpleNamespace, alpha: "FamilyWorld") -> tuple:
+def _monthly_records(people: SimpleNamespace, alpha: Any) -> tuple:
     """anna's time sheet and mileage log of November 2025, with one trip to the Alfowscy's case."""
     from decimal import Decimal
 
@@ -274,7 +275,7 @@ def _monthly_records(people: SimpleNamespace, alpha: "FamilyWorld") -> tuple:
         date=dt.date(2025, 11, 3),
         origin="Biuro",
         destination="Wizyta",
-        case=alpha.case,
+        case_id=alpha.case.pk,
         km=Decimal(7),
     )
     return timesheet, log, trip

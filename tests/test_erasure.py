@@ -248,7 +248,9 @@ def _assistants_month(case, assistant, manager):
     from timesheets.models import Trip
 
     sheet = timesheet_services.open_timesheet(assistant=assistant, year=2023, month=3)
-    timesheet_services.save_days(timesheet=sheet, by=assistant, hours={dt.date(2023, 3, 6): {"travel": 1}})
+    timesheet_services.save_days(
+        timesheet=sheet, by=assistant, hours={dt.date(2023, 3, 6): {"travel": Decimal(1)}}
+    )
     log = timesheet_services.open_mileage_log(assistant=assistant, year=2023, month=3)
     Trip.objects.create(
         log=log,

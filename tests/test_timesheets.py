@@ -127,7 +127,9 @@ def test_a_returned_month_is_corrected_and_approved_then_frozen(assistant, manag
     sheet.refresh_from_db()
     assert sheet.status == MonthStatus.RETURNED and sheet.return_reason == "Brak godzin dokumentacji."
     services.save_days(
-        timesheet=sheet, by=assistant, hours={dt.date(2026, 11, 2): {"family_work": 6, "documentation": 2}}
+        timesheet=sheet,
+        by=assistant,
+        hours={dt.date(2026, 11, 2): {"family_work": Decimal(6), "documentation": Decimal(2)}},
     )
     services.submit_timesheet(timesheet=sheet, by=assistant)
     services.approve(record=sheet, by=manager)

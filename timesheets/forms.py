@@ -110,7 +110,9 @@ class TripForm(dates.DateRangeFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, cases: list[Case] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["case"].queryset = Case.objects.filter(pk__in=[c.pk for c in cases or []]).order_by("pk")
+        choice = self.fields["case"]
+        assert isinstance(choice, CaseNumberChoice)
+        choice.queryset = Case.objects.filter(pk__in=[c.pk for c in cases or []]).order_by("pk")
         self.fields["km"].widget.attrs.update({"step": "0.1", "min": "0"})
 
     def _post_clean(self) -> None:

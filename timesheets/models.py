@@ -5,6 +5,7 @@ each assistant's monthly limit of kilometres live in `MileageAllowance`."""
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,7 +28,7 @@ from .enums import MAX_RATE_PER_KM, HourKind, MonthStatus, Vehicle
 
 PLACE = 200  # a place of a trip: an address or a name
 
-HOURS = {
+HOURS: dict[str, Any] = {
     "max_digits": 4,
     "decimal_places": 2,
     "default": Decimal(0),
@@ -64,6 +65,9 @@ class MonthlyRecord(models.Model):
 
     class Meta:
         abstract = True
+
+    def get_absolute_url(self) -> str:
+        raise NotImplementedError
 
     @property
     def first_day(self) -> dt.date:

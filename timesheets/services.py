@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -110,13 +111,16 @@ def open_timesheet(*, assistant: User, year: int, month: int) -> Timesheet:
     return sheet
 
 
-def _locked_editable(record: MonthlyRecord, by: User) -> MonthlyRecord:
-    locked = type(record).objects.select_for_update().get(pk=record.pk)  # type: ignore[attr-defined]
+R = TypeVar("R", bound=MonthlyRecord)
+
+
+def _locked_editable(record: R, by: User) -> R:
+    locked: R = type(record)._default_manager.select_for_update().get(pk=record.pk)
     if not by.has_perm("timesheets.edit_month", locked):
         if locked.assistant_id != by.pk:
             raise PermissionDenied
         raise InvalidTransition(_("This month is submitted or approved: it can no longer be changed."))
-    return locked  # type: ignore[no-any-return]
+    return locked
 
 
 def visit_hours(assistant: User, year: int, month: int) -> dict[dt.date, Decimal]:
@@ -184,16 +188,17 @@ def _submit(record: MonthlyRecord, by: User) -> MonthlyRecord:
 def submit_timesheet(*, timesheet: Timesheet, by: User) -> Timesheet:
     with transaction.atomic():
         sheet = _locked_editable(timesheet, by)
-        if not any(d.total for d in sheet.days.all()):  # type: ignore[attr-defined]
+        if not any(d.total for d in sheet.days.all()):
             raise ValidationError(_("The time sheet has no hours: fill in the month before submitting it."))
-        return _submit(sheet, by)  # type: ignore[return-value]
+        _submit(sheet, by)
+        return sheet
 
 
-def _locked_for_decision(record: MonthlyRecord, by: User) -> MonthlyRecord:
-    locked = type(record).objects.select_for_update().get(pk=record.pk)  # type: ignore[attr-defined]
+def _locked_for_decision(record: R, by: User) -> R:
+    locked: R = type(record)._default_manager.select_for_update().get(pk=record.pk)
     if not by.has_perm("timesheets.decide_month", locked):
         raise PermissionDenied
-    return locked  # type: ignore[no-any-return]
+    return locked
 
 
 def approve(*, record: MonthlyRecord, by: User) -> MonthlyRecord:
@@ -327,7 +332,7 @@ def claim(log: MileageLog, trips: Iterable[Trip] | None = None) -> Claim:
 
 def submit_mileage_log(*, log: MileageLog, by: User) -> MileageLog:
     with transaction.atomic():
-        locked: MileageLog = _locked_editable(log, by)  # type: ignore[assignment]
+        locked = _locked_editable(log, by)
         allowance = MileageAllowance.objects.filter(assistant_id=locked.assistant_id).first()
         if allowance is None:
             raise ValidationError(
@@ -341,4 +346,5 @@ def submit_mileage_log(*, log: MileageLog, by: User) -> MileageLog:
         locked.vehicle = allowance.vehicle
         locked.rate_per_km = allowance.rate_per_km
         locked.monthly_limit_km = allowance.monthly_limit_km
-        return _submit(locked, by)  # type: ignore[return-value]
+        _submit(locked, by)
+        return locked

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -42,7 +41,7 @@ def _record_for(user: User, kind: str, pk: int) -> MonthlyRecord:
     record = get_object_or_404(MODELS[kind].objects.select_related("assistant"), pk=pk)  # type: ignore[attr-defined]
     if not user.has_perm("timesheets.view_month", record):
         raise Http404
-    return record  # type: ignore[no-any-return]
+    return record
 
 
 def _errors(request: AuthenticatedHttpRequest, error: ValidationError | InvalidTransition) -> None:
@@ -86,11 +85,11 @@ def _open(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("timesheets:index")
     year, month = form.cleaned_data["month"]
     if kind == "sheet":
-        record: Model = services.open_timesheet(assistant=request.user, year=year, month=month)
+        record: MonthlyRecord = services.open_timesheet(assistant=request.user, year=year, month=month)
     else:
         record = services.open_mileage_log(assistant=request.user, year=year, month=month)
     return redirect(record)
@@ -214,7 +213,7 @@ def return_month(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpR
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(record)
     try:
         services.return_month(record=record, by=request.user, reason=form.cleaned_data["reason"])
