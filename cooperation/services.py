@@ -53,7 +53,7 @@ def log_printed_letter(document: RenderedDocument) -> Letter | None:
     direction = (
         PRINTED_LETTERS.get(DocumentKind(document.kind)) if document.kind in DocumentKind.values else None
     )
-    if direction is None:
+    if direction is None or document.family_id is None:
         return None
     letter, _created = Letter.objects.get_or_create(
         document=document,

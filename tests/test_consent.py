@@ -259,7 +259,7 @@ def test_scan_is_not_stored_under_a_public_path(consent_with_scan, settings):
 
 def _action_links(page: str) -> dict[str, str]:
     """text -> class of each link in the case page's actions group."""
-    from lxml import html  # type: ignore[import-untyped]
+    from lxml import html
 
     group = html.fromstring(page).xpath('//div[@role="group"]')
     return {" ".join(a.text_content().split()): a.get("class") for g in group for a in g.xpath(".//a")}

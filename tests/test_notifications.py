@@ -60,7 +60,7 @@ def test_the_navigation_shows_the_unread_count(client, assistant, other_assistan
 
 
 def _element(page: str, xpath: str):
-    from lxml import html  # type: ignore[import-untyped]
+    from lxml import html
 
     [found] = html.fromstring(page).xpath(xpath)
     return found
