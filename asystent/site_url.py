@@ -45,7 +45,7 @@ def _runserver_address() -> str | None:
         else:
             host, _sep, port = addrport.rpartition(":")
             port = port or RUNSERVER_DEFAULT_PORT
-    if host in {"0.0.0.0", "", "0"}:  # noqa: S104 - an address to reach, not to bind
+    if host in {"0.0.0.0", "", "0"}:  # noqa: S104  # nosec B104 - an address to reach, not to bind
         host = "127.0.0.1"
     return f"http://{host}:{port}"
 
