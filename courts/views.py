@@ -167,12 +167,12 @@ def opinion_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 try:
                     services.submit_opinion(version=version, by=request.user)
                 except ValidationError:
-                    # The text is saved; the form is shown again with the sections still to fill
-                    # in (the error summary links to each), and it carries the saved version, so
-                    # the next save is not taken for a change made elsewhere.
-                    form = _opinion_not_submitted(request, version)
-                    current = version
-                    return _opinion_page(request, opinion, current, form)
+                    # The text is saved; the page is opened afresh (a reload sends nothing again,
+                    # and it carries the saved version, so the next save is not taken for a change
+                    # made elsewhere) and shows the sections still to fill in, the error summary
+                    # linking to each.
+                    request.session[_REFUSED_KEY.format(pk=opinion.pk)] = True
+                    return redirect("courts:opinion-edit", opinion.pk)
             if request.POST.get("action") == "submit":
                 told.success(request, _("The opinion has been submitted to the manager for approval."))
                 return redirect(version)
@@ -187,13 +187,19 @@ def opinion_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("courts:opinion-edit", opinion.pk)
     if request.method == "GET":
         log_access(request, family_id=case.family_id, obj=current, action=AccessAction.VIEW)
+        if request.session.pop(_REFUSED_KEY.format(pk=opinion.pk), False):
+            form = _opinion_not_submitted(current)
     return _opinion_page(request, opinion, current, form)
 
 
-def _opinion_not_submitted(request: AuthenticatedHttpRequest, version: OpinionVersion) -> OpinionForm:
-    """The saved draft's form, bound to what was sent, with an error at each required section
-    left empty: submitting needs them (courts.services.submit_opinion)."""
-    data = request.POST.copy()
+# The session's note that submitting the opinion was just refused (shown once, on the next GET).
+_REFUSED_KEY = "opinion-refused-{pk}"
+
+
+def _opinion_not_submitted(version: OpinionVersion) -> OpinionForm:
+    """The saved draft's form with an error at each required section left empty: submitting
+    needs them (courts.services.submit_opinion)."""
+    data = {name: getattr(version, name) for name in OPINION_SECTIONS}
     data["seen"] = services.opinion_edit_token(version)
     form = OpinionForm(data)
     form.is_valid()

@@ -33,6 +33,10 @@ NO_FILE_DATA = {
     "transfer:import-batch": "the uploader's own dry run: row numbers, columns and messages, never the "
     "rows' contents; the import itself records its row (tests/test_transfer_import.py)",
     "transfer:export-status": "polled every 2 s: the export's progress and its download link",
+    "timesheets:sheet": "an assistant's own time sheet: hours by kind and day, no family named",
+    "timesheets:log": "an assistant's own mileage log: each trip names a case by its number only, "
+    "never the family (tests/test_timesheets.py)",
+    "timesheets:allowance": "an assistant's vehicle, rate per kilometre and monthly limit: a staff setting",
     "api:calendar-feed": "the user's own visits and deadlines, each naming its case by number only "
     "(no family's name, address or PESEL); opened by a calendar application without a login",
 }

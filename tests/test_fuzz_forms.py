@@ -173,7 +173,10 @@ def court_order(w) -> dict:  # noqa: ANN001
 
 
 def consent(w) -> dict:  # noqa: ANN001
-    return {"decision": "given", "date": _date(), "signed_by": [w.a.adult.pk], "scope": "", "reason": ""}
+    # Once the family has consented, the form records only the withdrawal.
+    consented = w.a.case.consents.order_by("-date", "-pk").values_list("decision", flat=True).first()
+    decision = "withdrawn" if consented == "given" else "given"
+    return {"decision": decision, "date": _date(), "signed_by": [w.a.adult.pk], "scope": "", "reason": ""}
 
 
 def visit(w) -> dict:  # noqa: ANN001

@@ -369,9 +369,11 @@ def test_save_and_submit_from_the_page(client, court_request, assistant):
     client.force_login(assistant)
     data = {name: getattr(version, name) for name, _label, _text in version.sections()}
     response = client.post(reverse("courts:opinion-edit", args=[opinion.pk]), data | {"action": "submit"})
-    # Conclusions missing: the text is kept as a draft and the form, shown again, says why once,
-    # in the error summary, with a link to the section (tests/helpers.assert_error_summary).
-    assert response.status_code == 200
+    # Conclusions missing: the text is kept as a draft and the page, opened afresh (a reload sends
+    # nothing again), says why once, in the error summary, with a link to the section
+    # (tests/helpers.assert_error_summary).
+    assert response.status_code == 302
+    response = client.get(response["Location"])
     summary = assert_error_summary(response, ["conclusions"])
     assert "saved but not submitted" in summary.text_content()
     version.refresh_from_db()

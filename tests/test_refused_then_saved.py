@@ -23,6 +23,7 @@ from .factories import (
     ReferralFactory,
     VisitFactory,
 )
+from .helpers import assert_error_summary
 from .test_concurrent_edits import plan_posted, posted
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,9 @@ def test_an_opinion_refused_for_approval_once_is_then_submitted(client, assistan
         corrected={"conclusions": "Wnioskuję o kontynuację.", "action": "submit"},
     )
 
-    assert "Fill in these sections" in first.content.decode()
+    # The page opened afresh names the section still to fill in, in the error summary and at it.
+    assert_error_summary(first, ["conclusions"])
+    assert "Fill in this section before submitting the opinion." in first.content.decode()
     assert first.context["form"]["attitude"].value() == "Współpracuje."  # the typed text is kept
     assert second.status_code == 302
     version = opinion.current_version()
@@ -91,7 +94,11 @@ def test_reloading_the_refused_opinion_page_does_not_send_it_again(client, assis
     assert response["Location"] == url
     version = opinion.current_version()
     assert (version.status, version.attitude) == (OpinionStatus.DRAFT, "Współpracuje.")  # kept as a draft
-    assert "Współpracuje." in client.get(url).content.decode()
+    reopened = client.get(url).content.decode()
+    assert "Współpracuje." in reopened
+    assert "Fill in this section before submitting the opinion." in reopened
+    # Once: the next visit of the page is the plain draft.
+    assert "Fill in this section before submitting the opinion." not in client.get(url).content.decode()
 
 
 def test_a_visit_refused_once_is_then_saved(client, assistant):

@@ -19,6 +19,7 @@ from cases.enums import ActionStatus, AssessmentStatus, CaseStatus, LegalBasis, 
 from cases.models import Assessment, Case, Family, Goal, PlanAction, ProblemArea, WorkPlan
 from cases.services import plans
 from cases.services.plans import ActionData, GoalData
+from cooperation.models import ProcedureTerms
 from courts.enums import CourtRequestStatus
 from courts.models import CourtRequest
 from notifications.models import Notification, ReminderSettings
@@ -602,6 +603,7 @@ def test_the_sweep_makes_the_same_number_of_queries_for_10_and_1000_cases(assist
     today = dt.date(2026, 3, 2)
     Centre.load()
     ReminderSettings.load()
+    ProcedureTerms.load()  # the singletons exist once the centre is set up
     with on(today):
         build_cases(10, today=today, assistant=assistant, social_worker=social_worker)
         with CaptureQueriesContext(connection) as small:

@@ -81,6 +81,7 @@ READS: dict[str, Read] = {
     "courts:court-notice-detail": Read("courts.CourtNotice", VIEW),
     "documents:detail": Read("documents.RenderedDocument", VIEW),
     "documents:download": Read("documents.RenderedDocument", DOWNLOAD),
+    "documents:work-card": Read("cases.Case", VIEW, kwarg="case_pk"),
     "reports:subject-access": Read("cases.FamilyMember", VIEW),
     "cooperation:letter-list": Read("cases.Family", VIEW, kwarg="family_pk"),
     "cooperation:letter-scan": Read("cooperation.Letter", DOWNLOAD),

@@ -153,7 +153,10 @@ def test_assistant_consent_plan_visit_intervention_assessment(page, base, anna, 
     areas = page.get_by_role("main").get_by_role("radiogroup", name="Ocena")
     expect(areas).to_have_count(AssessmentArea.objects.filter(is_active=True).count())
     for i in range(areas.count()):
-        areas.nth(i).get_by_role("radio", name="3").check()
+        # The ratings are buttons to tap: the label is what the finger (or the mouse) presses.
+        area = areas.nth(i)
+        area.locator("label.btn", has_text="3").click()
+        expect(area.get_by_role("radio", name="3")).to_be_checked()
     field(page, "Opis sytuacji rodziny").fill("Rodzina współpracuje; budżet jest pod kontrolą.")
     field(page, "Rekomendacja").select_option(index=1)
     shot(page, "3-assistant-assessment-form")
