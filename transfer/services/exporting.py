@@ -60,6 +60,8 @@ def _columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:
 def _value(field: models.Field[Any, Any], value: Any) -> Any:
     if isinstance(field, models.FileField):
         return str(value or "")
+    if isinstance(value, dt.tzinfo):  # a time-zone field (the scheduler's crontab): its name
+        return str(value)
     return value
 
 
