@@ -35,8 +35,13 @@ lock: $(BIN)/python
 	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) --all-extras -c requirements.lock \
 		-o requirements-dev.lock
 
-compilemessages: $(STAMP)
-	$(BIN)/python manage.py compilemessages --ignore='.venv*' -v 0
+# Each catalogue is compiled when its .po is newer than its .mo (what `manage.py compilemessages`
+# runs, msgfmt --check-format), written whole by a rename so that suites running side by side in
+# CI never read a half-written file.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+compilemessages: $(MO_FILES)
+locale/%.mo: locale/%.po
+	msgfmt --check-format -o $@.tmp $< && mv $@.tmp $@
 
 run: export DEBUG ?= true
 run: $(STAMP) compilemessages
