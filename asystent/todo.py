@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
-from .enums import Role
+from .enums import Role, RoleChangeStatus
 from .meta import concrete_field
-from .models import Centre, User
+from .models import Centre, RoleChangeRequest, User
 
 # The most items shown; the rest are counted ("and N more").
 SHOWN_ITEMS = 25
@@ -128,10 +128,16 @@ def todo_block(**page: Any) -> dict[str, Any] | None:
 
 
 def users_without_role(user: User, today: dt.date) -> Iterable[TodoItem]:
-    """Active accounts with no role: they can log in but see nothing until given one."""
-    people = User.objects.filter(
-        is_active=True, is_social_worker=False, is_assistant=False, is_manager=False, is_administrator=False
-    ).order_by("date_joined", "pk")[:SHOWN_ITEMS]
+    """Active accounts with no role: they can log in but see nothing until given one. An account
+    whose roles were asked for waits for the second person's confirmation (`role_changes_to_decide`),
+    not for the administrator."""
+    people = (
+        User.objects.filter(
+            is_active=True, is_social_worker=False, is_assistant=False, is_manager=False, is_administrator=False
+        )
+        .exclude(role_change_requests__status=RoleChangeStatus.PENDING)
+        .order_by("date_joined", "pk")[:SHOWN_ITEMS]
+    )
     for person in people:
         yield TodoItem(
             label=_("Give a role to %(name)s") % {"name": person},
@@ -139,6 +145,20 @@ def users_without_role(user: User, today: dt.date) -> Iterable[TodoItem]:
             since=timezone.localdate(person.date_joined),
             rank=10,
         )
+
+
+def role_changes_to_decide(user: User, today: dt.date) -> Iterable[TodoItem]:
+    """Requests to change someone's roles that wait for this user, the second person (a manager
+    confirms an administrator's request and the other way round)."""
+    pending = RoleChangeRequest.objects.filter(status=RoleChangeStatus.PENDING).select_related("user")
+    for change in pending.order_by("requested_at", "pk")[:SHOWN_ITEMS]:
+        if user.has_perm("asystent.decide_role_change", change):
+            yield TodoItem(
+                label=_("Confirm or reject the roles of %(name)s") % {"name": change.user},
+                url=reverse("role-change-list"),
+                since=timezone.localdate(change.requested_at),
+                rank=5,
+            )
 
 
 # The centre's details its letters and PDFs need (the letterhead).
@@ -163,3 +183,6 @@ def register_core_todo() -> None:
     """The administrator's items of the core app (called from `register_core_links`)."""
     register_todo("asystent-users-without-role", roles=(Role.ADMINISTRATOR,), items=users_without_role)
     register_todo("asystent-centre-incomplete", roles=(Role.ADMINISTRATOR,), items=centre_incomplete)
+    register_todo(
+        "asystent-role-changes", roles=(Role.MANAGER, Role.ADMINISTRATOR), items=role_changes_to_decide
+    )

@@ -249,3 +249,23 @@ def test_the_start_page_costs_the_same_with_10_and_100_records(
     # ...and the list shows at most 25 items, counting the rest.
     listed = todo_for(manager, timezone.localdate())
     assert len(listed.items) == 25 and listed.more > 0
+
+
+def test_a_role_change_waits_on_the_second_persons_list_not_the_requesters(admin_user, manager):
+    from asystent.enums import Role, RoleChangeStatus
+    from asystent.models import RoleChangeRequest
+
+    newcomer = UserFactory(first_name="Nowa", last_name="Pracownica")  # no role yet
+    assert "Give a role to Nowa Pracownica" in _labels(admin_user)
+    change = RoleChangeRequest.objects.create(
+        user=newcomer, requested_by=admin_user, requested_as=Role.ADMINISTRATOR, is_assistant=True
+    )
+    # The administrator asked: the account leaves their list and waits on the manager's.
+    assert not any("Nowa Pracownica" in label for label in _labels(admin_user))
+    items = [i for i in todo_for(manager, timezone.localdate()).items if "Nowa Pracownica" in str(i.label)]
+    assert [str(i.label) for i in items] == ["Confirm or reject the roles of Nowa Pracownica"]
+    assert items[0].url == reverse("role-change-list")
+    # Decided: gone from both lists.
+    RoleChangeRequest.objects.filter(pk=change.pk).update(status=RoleChangeStatus.REJECTED)
+    assert not any("Nowa Pracownica" in label for label in _labels(manager))
+    assert "Give a role to Nowa Pracownica" in _labels(admin_user)
