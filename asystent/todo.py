@@ -133,7 +133,11 @@ def users_without_role(user: User, today: dt.date) -> Iterable[TodoItem]:
     not for the administrator."""
     people = (
         User.objects.filter(
-            is_active=True, is_social_worker=False, is_assistant=False, is_manager=False, is_administrator=False
+            is_active=True,
+            is_social_worker=False,
+            is_assistant=False,
+            is_manager=False,
+            is_administrator=False,
         )
         .exclude(role_change_requests__status=RoleChangeStatus.PENDING)
         .order_by("date_joined", "pk")[:SHOWN_ITEMS]
