@@ -10,7 +10,8 @@ focus, each of its links puts the focus in a field of the page, and axe-core fin
 violations. The forms that may be sent empty (MAY_BE_EMPTY: nothing in them is required) are not
 sent: there is no error page to look at.
 
-One browser context per role, one data set (tests/route_world.py) for the whole test."""
+One browser context per role (the assistant's the size of a phone), one data set
+(tests/route_world.py) for the whole test."""
 
 import time
 from urllib.parse import urljoin, urlsplit
@@ -27,6 +28,9 @@ from .audit import AuditTrail
 from .helpers import axe_violations, format_violations, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# The assistant works in the family's home, on a phone; the others at a desk (the conftest's window).
+VIEWPORTS = {"assistant": {"viewport": {"width": 360, "height": 740}}}
 
 # Empty every field the way tests/test_form_errors_every_page._empty_submission does, and send
 # the form with its main button (by its position among the form's buttons) or with none.
@@ -101,7 +105,7 @@ def test_every_form_sent_empty_in_chromium(browser: Browser, browser_context_arg
     try:
         for name, role, url in form_pages(world):
             if role not in pages:
-                context = browser.new_context(**browser_context_args)
+                context = browser.new_context(**{**browser_context_args, **VIEWPORTS.get(role, {})})
                 trail = AuditTrail(base)
                 trail.start(context)
                 trails.append(trail)
