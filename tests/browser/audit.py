@@ -174,7 +174,7 @@ def family_id_of(obj: models.Model) -> int | None:
         return obj.pk
     if hasattr(obj, "family_id"):
         return obj.family_id
-    for parent in ("case", "request", "opinion"):
+    for parent in ("case", "request", "opinion", "procedure"):
         if hasattr(obj, parent):
             return family_id_of(getattr(obj, parent))
     return None

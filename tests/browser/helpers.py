@@ -44,14 +44,19 @@ def format_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def axe_check(page: Page) -> None:
-    """Run axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now: 0 violations."""
+def axe_violations(page: Page) -> list[dict]:
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as it is now."""
     page.wait_for_load_state("load")
     results = _axe.run(
         page,
         options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
     )
-    violations = results.response["violations"]
+    return results.response["violations"]
+
+
+def axe_check(page: Page) -> None:
+    """Run axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now: 0 violations."""
+    violations = axe_violations(page)
     if violations:
         report = format_violations(violations)
         print(f"axe on {page.url}:\n{report}")

@@ -1,6 +1,6 @@
 """Journey 7: the administrator starts from the "Do zrobienia" list: the centre's details the
 letterhead still lacks (completed from the item, which then leaves the list) and an account
-without a role (the item opens the account)."""
+without a role (the item opens the account, where the role is asked for)."""
 
 import re
 
@@ -43,5 +43,11 @@ def test_administrator_completes_the_centre_and_finds_the_account_without_a_role
     axe_check(page)
     todo_item(page, "Nadaj rolę: Jan Nowy").click()
     expect(page).to_have_url(re.compile(rf"/admin/asystent/user/{newcomer.pk}/change/$"))
+    # The role is asked for there; a manager confirms it (four eyes: asystent/role_changes.py).
+    page.get_by_role("checkbox", name="asystent rodziny").check()
+    page.get_by_role("button", name="Zapisz", exact=True).click()
+    awaits = "Zmiana ról oczekuje na zatwierdzenie przez kierownika."
+    expect(page.locator(".messagelist")).to_contain_text(awaits)
+    assert newcomer.role_change_requests.get().is_assistant
     centre.refresh_from_db()
     assert (centre.street, centre.city) == ("ul. Ratuszowa 1", "Zielona Dolina") and centre.logo

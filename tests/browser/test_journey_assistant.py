@@ -56,6 +56,8 @@ def test_assistant_consent_plan_visit_intervention_assessment(page, base, anna, 
     VisitFactory(case=case, author=anna, date=today - dt.timedelta(days=7), next_meeting=today)
 
     login(page, base, "anna")
+    # The day starts from the list: the visit agreed for today is on it (logged below, from it).
+    expect(todo_item(page, "Dzisiejsza wizyta: odnotuj ją: Bąkowscy")).to_be_visible()
     open_case(page, "Bąkowscy")
     shot(page, "3-assistant-case-awaiting-consent")
 
@@ -171,6 +173,10 @@ def test_assistant_consent_plan_visit_intervention_assessment(page, base, anna, 
     expect_message(page, "Przekazano ocenę kierownikowi. Powiadomiono: Katarzyna Kierownicka.")
     axe_check(page)
     shot(page, "3-assistant-assessment")
+    # Both done: the list no longer asks for them.
+    page.goto(f"{base}/")
+    expect(todo_item(page, "Dzisiejsza wizyta")).to_have_count(0)
+    expect(todo_item(page, "Dokończ szkic oceny okresowej")).to_have_count(0)
 
     visit = case.visits.get(status="final", date=today)
     assert (visit.start_time.isoformat(), visit.end_time.isoformat()) == ("10:00:00", "11:15:00")

@@ -9,7 +9,7 @@ from cases.enums import CaseStatus
 from referrals.enums import ReferralStatus
 from tests.factories import CaseFactory, ReferralFactory, UserFactory
 
-from .helpers import axe_check, expect_message, field, heading, login, shot, todo_item
+from .helpers import axe_check, expect_message, field, heading, login, nav_link, shot, todo_item
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,6 +53,9 @@ def test_manager_is_refused_an_assistant_at_the_limit_and_assigns_another(page, 
     expect_message(page, f"Powiadomiono: {told[0]}, {told[1]}.")
     axe_check(page)
     shot(page, "2-manager-case-opened")
+    # Decided: the list no longer asks for it.
+    nav_link(page, "Start").click()
+    expect(todo_item(page, "Wiśniewscy")).to_have_count(0)
 
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.ASSIGNED
