@@ -40,13 +40,10 @@ def prepare(*, assistants: int, social_workers: int, managers: int, opinions: in
         n = User.objects.filter(username__startswith=prefix).count()
         while len(found) < count:  # the city data set has 9 managers; a run wants 15
             n += 1
-            user = User.objects.create_user(
-                username=f"{prefix}{n}",
-                password=BENCH_PASSWORD,
-                first_name="Kierownik",
-                last_name=f"Nr {n}",
-                **{flag: True},
-            )
+            user = User(username=f"{prefix}{n}", first_name="Kierownik", last_name=f"Nr {n}")
+            setattr(user, flag, True)
+            user.set_password(BENCH_PASSWORD)
+            user.save()
             found.append(user)
         return found
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psutil
+import psutil  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parents[2]
 # The README's recommendation for 2 cores, as in docker-compose.yml: 3 sync workers (2 × cores − 1
@@ -200,8 +200,10 @@ class Stack:
             return None
 
     def restart_postgres(self) -> None:
-        """A fast restart (-m fast: open transactions are rolled back, connections dropped)."""
-        self._pg_ctl("-m", "fast", "restart")
+        """A fast restart (-m fast: open transactions are rolled back, connections dropped). As a
+        stop and a start, so that the new server writes to the log file and not to our pipe."""
+        self._pg_ctl("-m", "fast", "stop")
+        self._pg_ctl("-l", str(self.pgdir / "postgres.log"), "-o", self._pg_options(), "start")
 
     def stop_postgres(self) -> None:
         if self.postgres_pid() is not None:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from locust import HttpUser, between, task
+from locust import HttpUser, User, between, task
 from locust.exception import StopUser
 
 from . import pages
@@ -92,7 +92,7 @@ class Staff(HttpUser):
 
     def csrf(self, html: str) -> str:
         match = CSRF_RE.search(html)
-        return match.group(1) if match else self.client.cookies.get("csrftoken", "")
+        return match.group(1) if match else str(self.client.cookies.get("csrftoken") or "")
 
     def log_in(self) -> None:
         for attempt in range(3):
@@ -321,9 +321,9 @@ class Manager(Staff):
         self.page("/reports/manager/report/", "half-year report")
 
 
-def assign(actors: dict, counts: dict[str, int], low: float, high: float) -> list[type[Staff]]:
+def assign(actors: dict, counts: dict[str, int], low: float, high: float) -> list[type[User]]:
     """Give the classes their accounts, numbers and think times for this run."""
-    classes: list[type[Staff]] = []
+    classes: list[type[User]] = []
     for cls, key in ((Assistant, "assistants"), (SocialWorker, "social_workers"), (Manager, "managers")):
         cls.accounts = itertools.cycle(actors[key])
         cls.password = actors["password"]
