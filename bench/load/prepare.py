@@ -38,9 +38,11 @@ def prepare(*, assistants: int, social_workers: int, managers: int, opinions: in
     def people(flag: str, count: int, prefix: str) -> list[User]:
         found = list(User.objects.filter(**{flag: True, "is_active": True}).order_by("pk")[:count])
         n = User.objects.filter(username__startswith=prefix).count()
-        while len(found) < count:  # the city data set has 9 managers; a run wants 15
+        # The city data set has 9 managers and a run wants 15 (a smaller data set, more of each):
+        # the missing accounts are added, without cases.
+        while len(found) < count:
             n += 1
-            user = User(username=f"{prefix}{n}", first_name="Kierownik", last_name=f"Nr {n}")
+            user = User(username=f"{prefix}{n}", first_name="Osoba", last_name=f"Nr {n}")
             setattr(user, flag, True)
             user.set_password(BENCH_PASSWORD)
             user.save()
