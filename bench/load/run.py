@@ -68,10 +68,11 @@ def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     low, high = (float(x) for x in args.think.split(","))
     counts = report.counts_for(args.users)
-    stack = Stack(say=say, keep=args.keep or args.workdir is not None)
     if args.workdir is not None:
-        stack.workdir = args.workdir
         args.workdir.mkdir(parents=True, exist_ok=True)
+        stack = Stack(say=say, keep=True, workdir=args.workdir)
+    else:
+        stack = Stack(say=say, keep=args.keep)
     load_before = os.getloadavg()
     started = time.time()
 
