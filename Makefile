@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 # extras, pinned to the same runtime versions (-c), and is what install, run, test and lint use.
 LOCK_FLAGS := --universal --python-version 3.11 --quiet
 
-.PHONY: run test lint security messages compilemessages install lock bench clean
+.PHONY: run test lint security messages compilemessages install lock bench load clean
 
 # Tooling targets run in the embedded mode: with DEBUG off, settings refuse to load without a
 # production SECRET_KEY and ALLOWED_HOSTS, which compilemessages or makemigrations never need.
@@ -80,3 +80,10 @@ bench: $(STAMP)
 		echo "make bench needs DATABASE_URL=postgres://user@host:5432/name, a PostgreSQL database it may empty (e.g. .../asystent_bench)." >&2; \
 		exit 2;; esac
 	DATABASE_URL="$(DATABASE_URL)" $(BIN)/python -m bench.run --scale $(SCALE)
+
+# `make load [FAULTS=yes] [USERS=295] [DURATION=300] [SCALE=city]`: a city centre's working day
+# replayed by locust against a private production shape (its own PostgreSQL cluster, Redis,
+# gunicorn, Celery worker and beat, all stopped at the end); prints the targets, writes
+# bench/load.json (see README, "Load test").
+load: $(STAMP)
+	FAULTS="$(FAULTS)" USERS="$(USERS)" DURATION="$(DURATION)" SCALE="$(SCALE)" $(BIN)/python -m bench.load.run
