@@ -105,8 +105,9 @@ class ProcedureTerms(models.Model):
     """The "Niebieska Karta" deadlines in working days, set by the centre. Empty: not counted.
 
     The numbers were not verified against the text of the regulation of 6 September 2023
-    (Dz. U. 2023 poz. 1870, §§ 3-19 not read; see README, "Rules of the law"), so the application
-    ships none: the administrator enters those the centre's procedure sets."""
+    (Dz. U. 2023 poz. 1870, §§ 3-19 not read, searched again in session 7; secondary sources only,
+    listed in README, "Rules of the law"), so the application ships none: the administrator
+    enters those the centre's procedure sets."""
 
     form_to_team_days = models.PositiveSmallIntegerField(
         _("working days for the NK-A form to reach the interdisciplinary team"), null=True, blank=True
