@@ -142,6 +142,6 @@ def seed(say: Callable[[str], None]) -> None:
     # The school and the district centre took part in the first family's latest visit.
     visit = Visit.objects.filter(case=cases[0]).order_by("-date", "-pk").first()
     if visit is not None:
-        for kind in (InstitutionKind.SCHOOL, InstitutionKind.PCPR):
-            VisitInstitution.objects.create(visit=visit, institution=institutions[kind])
+        for taking_part in (InstitutionKind.SCHOOL, InstitutionKind.PCPR):
+            VisitInstitution.objects.create(visit=visit, institution=institutions[taking_part])
     say(_("Demo institutions, correspondence and a Niebieska Karta procedure created."))
