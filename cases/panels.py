@@ -12,6 +12,8 @@ rooms"). The slots and what each page passes to them:
 - "family-actions" (family): buttons of the family page, before its own;
 - "family-member" (member): links next to a member's name on the family page;
 - "family-sections" (family): sections of the family page after its cases;
+- "visit-sections" (visit, case, user): sections of a visit's page (visits, which uses these slots);
+- "plan-sections" (plan, case, user): sections of a work plan's page;
 - "removed-records" (request, user): sections of the manager's page of removed records; a
   panel records the access to each record it shows (`asystent.audit.log_accesses`).
 """

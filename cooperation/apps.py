@@ -14,7 +14,7 @@ class CooperationConfig(AppConfig):
         from documents.models import RenderedDocument
 
         from . import navigation, reminders, retention, week
-        from .panels import family_panel
+        from .panels import family_panel, plan_panel, visit_panel
 
         # The daily sweep: letters' replies, the procedure's deadlines, meetings and tasks.
         reminders.register()
@@ -24,6 +24,11 @@ class CooperationConfig(AppConfig):
         panels.register(
             "family-sections", template="cooperation/_family_section.html", context=family_panel, order=150
         )
+        # The institutions taking part in a visit and in a work plan, on their pages.
+        panels.register(
+            "visit-sections", template="cooperation/_visit_institutions.html", context=visit_panel
+        )
+        panels.register("plan-sections", template="cooperation/_plan_institutions.html", context=plan_panel)
         # The tasks given at meetings join the assistant's week (the visits app's "My week").
         week.register()
         # The letters the application prints are logged in the family's correspondence.

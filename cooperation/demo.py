@@ -1,7 +1,8 @@
 """Demo data of cooperation: the register of institutions, correspondence of asystent1's first
 family (a letter awaiting a reply, one sent) and, for another of their families, an open
-"Niebieska Karta" procedure with its group (asystent1 and pracownik1), a meeting and a task for
-asystent1 due this week. Idempotent: nothing is added once institutions exist."""
+"Niebieska Karta" procedure with its group (asystent1 and pracownik1), a meeting, a task for
+asystent1 due this week and the forms prepared so far; two institutions on a visit.
+Idempotent: nothing is added once institutions exist."""
 
 import datetime as dt
 from collections.abc import Callable
@@ -12,10 +13,11 @@ from django.utils.translation import gettext as _
 from asystent.models import User
 from cases.enums import CaseStatus
 from cases.models import Case
+from visits.models import Visit
 
 from . import services
-from .enums import InstitutionKind, LetterDirection, MeetingKind
-from .models import GroupMember, Institution, Letter, Meeting, Procedure, Task
+from .enums import CardFormKind, InstitutionKind, LetterDirection, MeetingKind
+from .models import CardForm, GroupMember, Institution, Letter, Meeting, Procedure, Task, VisitInstitution
 
 INSTITUTIONS = [
     (
@@ -125,4 +127,21 @@ def seed(say: Callable[[str], None]) -> None:
         description="Przekazać rodzinie informację o poradni specjalistycznej",
         due_on=today + dt.timedelta(days=1),
     )
+    for kind, days_ago, note in (
+        (CardFormKind.A, 14, "Wypełniony przez dzielnicowego podczas interwencji"),
+        (CardFormKind.B, 14, "Przekazany osobie doznającej przemocy"),
+        (CardFormKind.C, 7, "Wypełniony na posiedzeniu grupy"),
+    ):
+        CardForm.objects.create(
+            procedure=procedure,
+            kind=kind,
+            date=today - dt.timedelta(days=days_ago),
+            note=note,
+            recorded_by=assistant,
+        )
+    # The school and the district centre took part in the first family's latest visit.
+    visit = Visit.objects.filter(case=cases[0]).order_by("-date", "-pk").first()
+    if visit is not None:
+        for taking_part in (InstitutionKind.SCHOOL, InstitutionKind.PCPR):
+            VisitInstitution.objects.create(visit=visit, institution=institutions[taking_part])
     say(_("Demo institutions, correspondence and a Niebieska Karta procedure created."))

@@ -36,3 +36,14 @@ class ProcedureEnd(models.TextChoices):
     VIOLENCE_STOPPED = "stopped", _("the violence stopped and the help plan was carried out")
     UNFOUNDED = "unfounded", _("no grounds for action")
     OTHER = "other", _("other")
+
+
+class CardFormKind(models.TextChoices):
+    """The forms prepared within the procedure. "Niebieska Karta - A" is named in § 2 ust. 1 and 7
+    of the regulation of 6 September 2023 (Dz. U. 2023 poz. 1870); the names of B, C and D follow
+    the same pattern as centres publish them (the regulation's text beyond § 2 was not read)."""
+
+    A = "A", _("Niebieska Karta – A")
+    B = "B", _("Niebieska Karta – B")
+    C = "C", _("Niebieska Karta – C")
+    D = "D", _("Niebieska Karta – D")

@@ -7,13 +7,14 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from asystent import dates
 from asystent.models import User
 
-from .models import GroupMember, Institution, Letter, Meeting, Procedure, Task
+from .models import CardForm, GroupMember, Institution, Letter, Meeting, Procedure, Task
 
 
 def _date_input() -> forms.DateInput:
@@ -199,3 +200,44 @@ class DoneOnForm(forms.Form):
 
     def clean_on(self) -> dt.date:
         return self.cleaned_data.get("on") or timezone.localdate()
+
+
+class CardFormForm(_Form):
+    """A "Niebieska Karta" form prepared within the procedure, with its scan."""
+
+    class Meta:
+        model = CardForm
+        fields = ["kind", "date", "note", "scan"]
+        widgets = {"date": _date_input(), "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, procedure: Procedure, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+
+    def clean_date(self) -> dt.date | None:
+        day = self._not_future("date")
+        if day and day < self.procedure.started_on:
+            raise ValidationError(_("The form cannot be dated before the procedure started."))
+        return day
+
+
+class InstitutionsForm(forms.Form):
+    """The institutions taking part (a visit, a work plan): those in use, and any already named."""
+
+    institutions = forms.ModelMultipleChoiceField(
+        label=_("Institutions taking part"),
+        queryset=Institution.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, chosen: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("institutions", chosen)
+        field = self.fields["institutions"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = Institution.objects.filter(Q(is_active=True) | Q(pk__in=chosen)).order_by(
+            "name", "pk"
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from asystent import dates, limits
 from asystent.files import private_storage, validate_scan
 from asystent.limits import NOTE, REASON, limited
-from cases.models import Family
+from cases.models import Family, WorkPlan
 from documents.models import RenderedDocument
+from visits.models import Visit
 
-from .enums import InstitutionKind, LetterDirection, LetterSource, MeetingKind, ProcedureEnd
+from .enums import CardFormKind, InstitutionKind, LetterDirection, LetterSource, MeetingKind, ProcedureEnd
 
 
 class Institution(models.Model):
@@ -104,8 +105,9 @@ class ProcedureTerms(models.Model):
     """The "Niebieska Karta" deadlines in working days, set by the centre. Empty: not counted.
 
     The numbers were not verified against the text of the regulation of 6 September 2023
-    (Dz. U. 2023 poz. 1870, §§ 3-19 not read; see README, "Rules of the law"), so the application
-    ships none: the administrator enters those the centre's procedure sets."""
+    (Dz. U. 2023 poz. 1870, §§ 3-19 not read, searched again in session 7; secondary sources only,
+    listed in README, "Rules of the law"), so the application ships none: the administrator
+    enters those the centre's procedure sets."""
 
     form_to_team_days = models.PositiveSmallIntegerField(
         _("working days for the NK-A form to reach the interdisciplinary team"), null=True, blank=True
@@ -294,3 +296,72 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+
+class CardForm(models.Model):
+    """A "Niebieska Karta" form prepared within the procedure (NK-A to NK-D), by kind and date,
+    with its scan. Part of the procedure: seen only by its circle, never in what the family gets."""
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="card_forms", verbose_name=_("procedure")
+    )
+    kind = models.CharField(_("form"), max_length=1, choices=CardFormKind.choices)
+    date = models.DateField(_("date of the form"), validators=[dates.PAST])
+    note = models.TextField(_("note"), blank=True, **limited(REASON))
+    scan = models.FileField(
+        _("scan"),
+        storage=private_storage,
+        upload_to="blue-card/%Y/%m/",
+        blank=True,
+        validators=[validate_scan],
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Niebieska Karta form")
+        verbose_name_plural = _("Niebieska Karta forms")
+        ordering = ["date", "kind", "pk"]
+        constraints = [
+            *dates.range_constraints("card_form", "date"),
+            *dates.datetime_range_constraints("card_form", "created_at"),
+            *limits.length_constraints("card_form", note=REASON),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}, {self.date:%d.%m.%Y}"
+
+
+# The institutions taking part in a visit or named in a work plan. The link tables live here, not
+# in `visits` or `cases`: those apps are on lower floors and never name this one (README,
+# "Architecture"); their pages show the links through the panels this app registers.
+
+
+class VisitInstitution(models.Model):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="visit_links")
+
+    class Meta:
+        verbose_name = _("institution taking part in a visit")
+        verbose_name_plural = _("institutions taking part in visits")
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "institution"], name="visit_institution_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.institution)
+
+
+class PlanInstitution(models.Model):
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="+")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="plan_links")
+
+    class Meta:
+        verbose_name = _("institution taking part in a work plan")
+        verbose_name_plural = _("institutions taking part in work plans")
+        constraints = [models.UniqueConstraint(fields=["plan", "institution"], name="plan_institution_once")]
+
+    def __str__(self) -> str:
+        return str(self.institution)

@@ -15,7 +15,7 @@ from asystent.models import User
 from cases.agenda import AGENDA_STATUSES
 from cases.models import Case, Family
 
-from .models import Institution, Letter, Meeting, Procedure, Task
+from .models import CardForm, Institution, Letter, Meeting, PlanInstitution, Procedure, Task, VisitInstitution
 
 
 def procedures_visible_to(user: User) -> QuerySet[Procedure]:
@@ -100,3 +100,26 @@ def tasks_of_week(user: User, monday: dt.date) -> list[Task]:
         .select_related("meeting__procedure__family")
         .order_by("due_on", "pk")
     )
+
+
+def get_card_form_for(user: User, pk: int) -> CardForm:
+    """A form of a procedure `user` may see (else 404, as for the procedure)."""
+    return get_object_or_404(
+        CardForm.objects.filter(procedure__in=procedures_visible_to(user)).select_related(
+            "procedure__family"
+        ),
+        pk=pk,
+    )
+
+
+def visit_institutions(visit_id: int) -> list[Institution]:
+    """The institutions taking part in a visit (the caller has reached the visit through its
+    scoped selector: who may not see the visit never gets here)."""
+    links = VisitInstitution.objects.filter(visit_id=visit_id).values("institution_id")
+    return list(Institution.objects.filter(pk__in=links).order_by("name", "pk"))
+
+
+def plan_institutions(plan_id: int) -> list[Institution]:
+    """The institutions taking part in a work plan (reached through the plan's scoped selector)."""
+    links = PlanInstitution.objects.filter(plan_id=plan_id).values("institution_id")
+    return list(Institution.objects.filter(pk__in=links).order_by("name", "pk"))

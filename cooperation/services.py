@@ -11,14 +11,25 @@ from django.utils.translation import gettext as _
 from asystent.enums import Role
 from asystent.models import User
 from cases.agenda import AGENDA_STATUSES
-from cases.models import Case, Family
+from cases.models import Case, Family, WorkPlan
 from documents.enums import DocumentKind
 from documents.models import RenderedDocument
 from notifications.enums import NotificationKind
 from notifications.services import notify
+from visits.models import Visit
 
 from .enums import LetterDirection, LetterSource
-from .models import GroupMember, Letter, Meeting, Procedure, Task
+from .models import (
+    CardForm,
+    GroupMember,
+    Institution,
+    Letter,
+    Meeting,
+    PlanInstitution,
+    Procedure,
+    Task,
+    VisitInstitution,
+)
 
 # The letters the application prints to someone outside the centre, logged as sent.
 PRINTED_LETTERS = {
@@ -155,3 +166,29 @@ def end_procedure(*, procedure: Procedure, by: User) -> Procedure:
     procedure.full_clean()
     procedure.save()
     return procedure
+
+
+@transaction.atomic
+def record_card_form(*, card_form: CardForm, procedure: Procedure, by: User) -> CardForm:
+    """A "Niebieska Karta" form prepared within the procedure (kind, date, scan)."""
+    card_form.procedure = procedure
+    card_form.recorded_by = by
+    card_form.full_clean()
+    card_form.save()
+    return card_form
+
+
+@transaction.atomic
+def set_visit_institutions(*, visit: Visit, institutions: list[Institution], by: User) -> None:
+    """The institutions taking part in the visit: exactly those given."""
+    VisitInstitution.objects.filter(visit=visit).exclude(institution__in=institutions).delete()
+    for institution in institutions:
+        VisitInstitution.objects.get_or_create(visit=visit, institution=institution)
+
+
+@transaction.atomic
+def set_plan_institutions(*, plan: WorkPlan, institutions: list[Institution], by: User) -> None:
+    """The institutions taking part in the work plan: exactly those given."""
+    PlanInstitution.objects.filter(plan=plan).exclude(institution__in=institutions).delete()
+    for institution in institutions:
+        PlanInstitution.objects.get_or_create(plan=plan, institution=institution)

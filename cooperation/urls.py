@@ -21,4 +21,8 @@ urlpatterns = [
     path("blue-card/meetings/<int:meeting_pk>/tasks/new/", views.task_create, name="task-create"),
     path("blue-card/tasks/<int:pk>/done/", views.task_done, name="task-done"),
     path("blue-card/<int:pk>/end/", views.procedure_end, name="procedure-end"),
+    path("blue-card/<int:pk>/forms/new/", views.card_form_create, name="card-form-create"),
+    path("blue-card/forms/<int:pk>/scan/", views.card_form_scan, name="card-form-scan"),
+    path("visits/<int:pk>/institutions/", views.visit_institutions, name="visit-institutions"),
+    path("plans/<int:pk>/institutions/", views.plan_institutions, name="plan-institutions"),
 ]

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,14 +23,18 @@ from asystent.files import private_file_response
 from asystent.http import AuthenticatedHttpRequest
 from asystent.pagination import paginate
 from asystent.roles import role_required
+from cases.selectors import get_plan_for
+from visits.selectors import get_visit_for
 
 from . import deadlines, selectors, services
 from .enums import MeetingKind
 from .forms import (
+    CardFormForm,
     DoneOnForm,
     GroupMeetingForm,
     GroupMemberForm,
     InstitutionForm,
+    InstitutionsForm,
     LetterForm,
     MeetingTaskForm,
     ProcedureEndForm,
@@ -155,6 +160,7 @@ def procedure_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             procedure, ProcedureTerms.load(), min(group_meetings) if group_meetings else None
         ),
         "today": today,
+        "card_forms": list(procedure.card_forms.select_related("recorded_by")),
         "can_record": request.user.has_perm("cooperation.record_procedure", procedure),
     }
     return render(request, "cooperation/procedure_detail.html", context)
@@ -250,3 +256,79 @@ def procedure_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The end of the procedure has been recorded."))
         return redirect(procedure)
     return _procedure_form_page(request, procedure, form, _("The end of the procedure"), _("Record the end"))
+
+
+@require_http_methods(["GET", "POST"])
+def card_form_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record a "Niebieska Karta" form prepared within the procedure, with its scan."""
+    procedure = _procedure_to_record(request, pk)
+    form = CardFormForm(request.POST or None, request.FILES or None, procedure=procedure)
+    if request.method == "POST" and form.is_valid():
+        services.record_card_form(card_form=form.save(commit=False), procedure=procedure, by=request.user)
+        messages.success(request, _("The form has been recorded."))
+        return redirect(procedure)
+    return _procedure_form_page(
+        request, procedure, form, _("A form prepared within the procedure"), _("Record the form")
+    )
+
+
+@require_GET
+def card_form_scan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    """The scan of a form, to the procedure's circle only (404 for anybody else); recorded."""
+    card_form = selectors.get_card_form_for(request.user, pk)
+    return private_file_response(
+        request, card_form.scan or None, family_id=card_form.procedure.family_id, obj=card_form
+    )
+
+
+# --- institutions taking part in a visit or a work plan ----------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def visit_institutions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The institutions taking part in a visit: for the case's assistant (404 if the visit is
+    not seen, 403 for others who see it)."""
+    visit = get_visit_for(request.user, pk)
+    if not request.user.has_perm("visits.log_visit", visit.case):
+        raise PermissionDenied
+    chosen = [institution.pk for institution in selectors.visit_institutions(visit.pk)]
+    form = InstitutionsForm(request.POST or None, chosen=chosen)
+    if request.method == "POST" and form.is_valid():
+        services.set_visit_institutions(
+            visit=visit, institutions=list(form.cleaned_data["institutions"]), by=request.user
+        )
+        messages.success(request, _("The institutions taking part have been saved."))
+        return redirect(visit)
+    log_access(request, family_id=visit.case.family_id, obj=visit, action=AccessAction.VIEW)
+    context = {
+        "form": form,
+        "title": _("Institutions taking part in the visit"),
+        "back": visit.get_absolute_url(),
+    }
+    context["family"] = visit.case.family
+    return render(request, "cooperation/institutions_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_institutions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The institutions taking part in a work plan: for the case's assistant."""
+    plan = get_plan_for(request.user, pk)
+    if not request.user.has_perm("cases.edit_plan", plan.case):
+        raise PermissionDenied
+    chosen = [institution.pk for institution in selectors.plan_institutions(plan.pk)]
+    form = InstitutionsForm(request.POST or None, chosen=chosen)
+    if request.method == "POST" and form.is_valid():
+        services.set_plan_institutions(
+            plan=plan, institutions=list(form.cleaned_data["institutions"]), by=request.user
+        )
+        messages.success(request, _("The institutions taking part have been saved."))
+        return redirect("cases:plan-detail", plan.pk)
+    log_access(request, family_id=plan.case.family_id, obj=plan, action=AccessAction.VIEW)
+    back = reverse("cases:plan-detail", args=[plan.pk])
+    context = {
+        "form": form,
+        "title": _("Institutions taking part in the work plan"),
+        "back": back,
+        "family": plan.case.family,
+    }
+    return render(request, "cooperation/institutions_form.html", context)

@@ -334,7 +334,8 @@ def family_report(world: SimpleNamespace):  # noqa: ANN201
 
 def blue_card(world: SimpleNamespace):  # noqa: ANN201
     """A "Niebieska Karta" procedure of the Alfowscy, started by anna (their assistant); paulina,
-    their social worker, is not in its group. With a meeting and a task given to anna."""
+    their social worker, is not in its group. With a meeting, a task given to anna and the scan of
+    the NK-A form."""
     from cooperation.models import Meeting, Procedure, Task
     from cooperation.services import give_task, record_meeting, start_procedure
 
@@ -354,7 +355,14 @@ def blue_card(world: SimpleNamespace):  # noqa: ANN201
         meeting=meeting,
         by=world.users.assistant,
     )
-    return SimpleNamespace(procedure=procedure, meeting=meeting, task=task)
+    from cooperation.models import CardForm
+
+    card_form = CardForm(
+        procedure=procedure, kind="A", date=procedure.started_on, recorded_by=world.users.assistant
+    )
+    card_form.scan.save("nk-a.png", ContentFile(PNG), save=False)
+    card_form.save()
+    return SimpleNamespace(procedure=procedure, meeting=meeting, task=task, card_form=card_form)
 
 
 def letter(world: SimpleNamespace):  # noqa: ANN201

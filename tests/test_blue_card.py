@@ -9,12 +9,24 @@ import subprocess
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from asystent.models import AccessLog
 from cooperation import deadlines, services
-from cooperation.enums import LetterDirection, LetterSource, MeetingKind, ProcedureEnd
-from cooperation.models import GroupMember, Letter, Meeting, Procedure, ProcedureTerms, Task
+from cooperation.enums import CardFormKind, LetterDirection, LetterSource, MeetingKind, ProcedureEnd
+from cooperation.models import (
+    CardForm,
+    GroupMember,
+    Institution,
+    Letter,
+    Meeting,
+    PlanInstitution,
+    Procedure,
+    ProcedureTerms,
+    Task,
+    VisitInstitution,
+)
 from documents import services as document_services
 from documents.enums import DocumentKind, DocumentStatus
 from notifications.models import Notification
@@ -202,8 +214,12 @@ def test_a_letter_awaiting_a_reply_is_reminded_until_replied(world):
 # --- access ---------------------------------------------------------------------------------------
 
 
-def procedure_urls(procedure: Procedure, meeting: Meeting, task: Task) -> list[tuple[str, str]]:
+def procedure_urls(
+    procedure: Procedure, meeting: Meeting, task: Task, card_form: CardForm
+) -> list[tuple[str, str]]:
     return [
+        ("get", reverse("cooperation:card-form-create", args=[procedure.pk])),
+        ("get", reverse("cooperation:card-form-scan", args=[card_form.pk])),
         ("get", reverse("cooperation:procedure-detail", args=[procedure.pk])),
         ("get", reverse("cooperation:procedure-edit", args=[procedure.pk])),
         ("get", reverse("cooperation:member-add", args=[procedure.pk])),
@@ -227,7 +243,10 @@ def full(world):
         meeting=meeting,
         by=world.users.assistant,
     )
-    return procedure, meeting, task
+    card_form = CardForm(kind=CardFormKind.C, date=dt.date(2026, 4, 8), note=f"Formularz {MARK}")
+    card_form.scan.save("nk-c.png", ContentFile(route_world.PNG), save=False)
+    card_form = services.record_card_form(card_form=card_form, procedure=procedure, by=world.users.assistant)
+    return procedure, meeting, task, card_form
 
 
 @pytest.mark.parametrize("who", ["other_assistant", "other_social_worker", "social_worker", "administrator"])
@@ -392,4 +411,106 @@ def test_a_letter_is_logged_through_its_page_with_polish_errors(client, world):
     assert done.status_code == 302
     assert Letter.objects.get(subject="Pismo").recorded_by == world.users.assistant
     client.force_login(world.users.other_assistant)
+    assert client.get(url).status_code == 404
+
+
+# --- the forms prepared within the procedure -------------------------------------------------------
+
+
+def test_a_form_is_recorded_with_its_scan_and_the_scan_is_the_circles_alone(client, world, full):
+    procedure = full[0]
+    client.force_login(world.users.assistant)
+    url = reverse("cooperation:card-form-create", args=[procedure.pk])
+    # Before the procedure started (2.04.2026): refused, in Polish, with what was typed kept.
+    refused = client.post(
+        url, {"kind": CardFormKind.D, "date": "2026-03-30", "note": "Wezwanie"}, HTTP_ACCEPT_LANGUAGE="pl"
+    )
+    assert refused.status_code == 200
+    assert "wcześniejszej niż wszczęcie procedury" in refused.content.decode()
+    scan = ContentFile(route_world.PNG, name="nk-d.png")
+    done = client.post(url, {"kind": CardFormKind.D, "date": "2026-04-14", "note": "Wezwanie", "scan": scan})
+    assert done.status_code == 302
+    card_form = CardForm.objects.get(kind=CardFormKind.D)
+    assert (card_form.procedure, card_form.recorded_by) == (procedure, world.users.assistant)
+    page = client.get(reverse("cooperation:procedure-detail", args=[procedure.pk])).content.decode()
+    assert "Niebieska Karta – D" in page and "14.04.2026" in page
+    scan_url = reverse("cooperation:card-form-scan", args=[card_form.pk])
+    assert scan_url in page
+    for who in ("assistant", "manager", "member"):
+        user = getattr(world.users, who)
+        client.force_login(user)
+        response = client.get(scan_url)
+        assert response.status_code == 200, who
+        assert b"".join(response.streaming_content) == route_world.PNG
+        assert AccessLog.objects.filter(
+            user=user, family_id=world.a.family.pk, object_type="cardform", object_id=card_form.pk
+        ).exists(), who
+    # The family's own social worker, outside the group, and everybody else: as if it did not exist.
+    for who in ("social_worker", "other_assistant", "other_social_worker", "administrator"):
+        client.force_login(getattr(world.users, who))
+        assert client.get(scan_url).status_code == 404, who
+
+
+def test_the_forms_and_their_scans_go_with_the_family_at_erasure(
+    world, full, django_capture_on_commit_callbacks
+):
+    from cooperation.retention import anonymise
+
+    card_form = full[3]
+    storage, name = card_form.scan.storage, card_form.scan.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        anonymise([world.a.family.pk])
+    assert not CardForm.objects.exists() and not Procedure.objects.exists()
+    assert not storage.exists(name)
+
+
+# --- institutions taking part in a visit and in a work plan --------------------------------------
+
+
+def test_the_assistant_names_the_institutions_of_a_visit_and_those_who_see_it_read_them(client, world):
+    school = Institution.objects.create(kind="school", name="Szkoła Podstawowa nr 7")
+    police = Institution.objects.create(kind="police", name="Komisariat Policji")
+    retired = Institution.objects.create(kind="ngo", name="Stowarzyszenie Dawne", is_active=False)
+    visit = world.a.visit
+    url = reverse("cooperation:visit-institutions", args=[visit.pk])
+    client.force_login(world.users.assistant)
+    form = client.get(url).content.decode()
+    assert school.name in form and police.name in form and retired.name not in form
+    assert AccessLog.objects.filter(
+        user=world.users.assistant, object_type="visit", object_id=visit.pk
+    ).exists()
+    assert client.post(url, {"institutions": [school.pk, police.pk]}).status_code == 302
+    assert client.post(url, {"institutions": [school.pk]}).status_code == 302
+    assert set(VisitInstitution.objects.filter(visit=visit).values_list("institution__name", flat=True)) == {
+        school.name
+    }
+    bad = client.post(url, {"institutions": ["10000000"]}, HTTP_ACCEPT_LANGUAGE="pl")
+    assert bad.status_code == 200 and "Wybierz poprawną wartość" in bad.content.decode()
+    # The family's social worker sees the visit and its institutions, but does not change them.
+    client.force_login(world.users.social_worker)
+    page = client.get(visit.get_absolute_url()).content.decode()
+    assert school.name in page and url not in page
+    assert client.get(url).status_code == 403
+    # Whoever may not see the visit does not reach it.
+    client.force_login(world.users.other_assistant)
+    assert client.get(url).status_code == 404
+
+
+def test_the_assistant_names_the_institutions_of_the_work_plan(client, world):
+    curator = Institution.objects.create(kind="curator", name="Zespół Kuratorski")
+    plan = world.a.plan
+    url = reverse("cooperation:plan-institutions", args=[plan.pk])
+    client.force_login(world.users.assistant)
+    assert client.post(url, {"institutions": [curator.pk]}).status_code == 302
+    assert PlanInstitution.objects.filter(plan=plan, institution=curator).exists()
+    page = client.get(reverse("cases:plan-detail", args=[plan.pk])).content.decode()
+    assert curator.name in page and url in page
+    # An institution named stays choosable after it is retired from the register.
+    Institution.objects.filter(pk=curator.pk).update(is_active=False)
+    assert curator.name in client.get(url).content.decode()
+    client.force_login(world.users.manager)
+    assert curator.name in client.get(reverse("cases:plan-detail", args=[plan.pk])).content.decode()
+    assert client.get(url).status_code == 403
+    client.force_login(world.users.other_social_worker)
     assert client.get(url).status_code == 404

@@ -19,7 +19,7 @@ from cases import retention
 from cases.enums import CaseStatus, ClosureProposalStatus
 from cases.models import Case, ClosureProposal, DestructionProtocol, Family, FamilyMember
 from cooperation import services as cooperation_services
-from cooperation.models import GroupMember, Letter, Meeting, Procedure, Task
+from cooperation.models import CardForm, GroupMember, Letter, Meeting, Procedure, Task
 from courts import services as court_services
 from courts.models import CourtNotice, NonCooperation
 from documents import services as document_services
@@ -216,6 +216,14 @@ def _build_family(assistant, manager, django_capture_on_commit_callbacks):
         recorded_by=assistant,
     )
     Task.objects.create(meeting=meeting, assignee=assistant, description=SECRET, due_on=dt.date(2023, 3, 20))
+    CardForm.objects.create(
+        procedure=procedure,
+        kind="C",
+        date=dt.date(2023, 3, 8),
+        note=SECRET,
+        scan=_scan("nk-c.pdf"),
+        recorded_by=assistant,
+    )
     Letter.objects.create(
         family=family,
         direction="received",
@@ -356,6 +364,7 @@ def test_a_protocol_leaves_nothing_that_names_the_family_and_the_statistics_stay
         "cooperation_letter",
         "cooperation_groupmember",
         "cooperation_task",
+        "cooperation_cardform",
     ):
         assert any(row.startswith(f"{table}.") for row in before_rows), table
     assert _files_naming(needles)

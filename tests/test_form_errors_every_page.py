@@ -30,6 +30,8 @@ MAY_BE_EMPTY = {
     "timesheets:index",  # buttons: open the current month's time sheet or mileage log
     "timesheets:sheet",  # an empty day is a day without hours
     "timesheets:log",  # the button that fills the trips in from the month's visits
+    "cooperation:visit-institutions",  # no institution took part: none ticked
+    "cooperation:plan-institutions",  # no institution takes part in the plan: none ticked
 }
 TEXT_INPUTS = {
     "text",

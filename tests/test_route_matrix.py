@@ -349,6 +349,10 @@ ROUTES: dict[str, Expect] = {
     "cooperation:task-create": get(blue_card_url("cooperation:task-create", "meeting"), BLUE_CARD),
     "cooperation:task-done": post(blue_card_url("cooperation:task-done", "task"), BLUE_CARD_ACTION),
     "cooperation:procedure-end": get(blue_card_url("cooperation:procedure-end"), BLUE_CARD),
+    "cooperation:card-form-create": get(blue_card_url("cooperation:card-form-create"), BLUE_CARD),
+    "cooperation:card-form-scan": get(blue_card_url("cooperation:card-form-scan", "card_form"), BLUE_CARD),
+    "cooperation:visit-institutions": get("a.visit", OWN_ASSISTANT),
+    "cooperation:plan-institutions": get("a.plan", OWN_ASSISTANT),
     "documents:detail": get("a.document", SEEN),
     "documents:status": get("a.document", SEEN),  # the htmx fragment
     "documents:retry": post("a.document", ASSISTANT_OR_MANAGER),
