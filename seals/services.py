@@ -229,7 +229,7 @@ def _signer(current: SealCertificate) -> signers.SimpleSigner:
     return signers.SimpleSigner(
         signing_cert=asn1_x509.Certificate.load(bytes(current.certificate)),
         signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
-        cert_registry=SimpleCertificateStore.from_certs(chain),
+        cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]
     )
 
 
@@ -271,7 +271,8 @@ def seal_pdf(pdf: bytes) -> bytes:
                 "document was not sealed. Try again later."
             )
         ) from error
-    return output.getvalue()
+    sealed: bytes = output.getvalue()
+    return sealed
 
 
 def tsa_url() -> str:

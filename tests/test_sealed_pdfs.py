@@ -500,3 +500,36 @@ def test_an_unreachable_timestamping_authority_fails_the_rendering_clearly(
     document = RenderedDocument.objects.get(kind=DocumentKind.OPINION)
     assert document.status == DocumentStatus.FAILED
     assert "timestamping authority could not be reached" in document.error
+
+
+# --- the real Celery worker ----------------------------------------------------------------------
+
+
+@pytest.mark.redis("a real Celery worker")
+@pytest.mark.django_db(transaction=True)  # the worker thread must see committed rows
+def test_the_celery_worker_seals_the_opinion(
+    real_worker, client, admin_user, authority, court_request, manager
+):
+    import time
+
+    from asystent.celery import app as celery_app
+
+    assert upload(client, admin_user, authority.pkcs12()).status_code == 302
+    assistant = court_request.case.assistant
+    opinion = court_services.draft_opinion(request=court_request, by=assistant)
+    version = court_services.save_opinion(
+        opinion=opinion, by=assistant, sections={"attitude": "Tak.", "conclusions": "Kontynuacja."}
+    )
+    court_services.submit_opinion(version=version, by=assistant)
+    assert not celery_app.conf.task_always_eager
+    court_services.approve_opinion(version=version, by=manager)  # queued to the worker after the commit
+    document = RenderedDocument.objects.get(kind=DocumentKind.OPINION)
+    deadline = time.monotonic() + 60
+    while (
+        document.status not in (DocumentStatus.READY, DocumentStatus.FAILED) and time.monotonic() < deadline
+    ):
+        time.sleep(0.2)
+        document.refresh_from_db()
+    assert document.status == DocumentStatus.READY, document.error
+    status = authority.validate(pdf_of(document))
+    assert status.bottom_line and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
