@@ -62,7 +62,7 @@ lint: $(STAMP)
 
 # bandit at medium severity and above; each accepted finding is justified in place (# nosec BXXX).
 security: $(STAMP)
-	$(BIN)/bandit -r asystent notifications staff cases referrals visits documents courts reports api transfer timesheets cooperation -x '*/migrations/*' -ll -q
+	$(BIN)/bandit -r asystent notifications staff seals cases referrals visits documents courts reports api transfer timesheets cooperation -x '*/migrations/*' -ll -q
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l pl --ignore='.venv*' --ignore=tests --no-obsolete

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cooperation",
     "reports",
     "timesheets",
+    "seals",
     "api",
     "transfer",
     "rest_framework",
@@ -387,3 +388,11 @@ LOGGING = {
     "loggers": {"django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# The centre's electronic seal on the PDFs that leave the centre (seals/, README "Sealed PDFs").
+# The uploaded key is stored encrypted with a key derived from SEAL_ENCRYPTION_KEY. The embedded
+# mode (DEBUG) falls back to SECRET_KEY; production without SEAL_ENCRYPTION_KEY refuses to seal.
+SEAL_ENCRYPTION_KEY = env.str("SEAL_ENCRYPTION_KEY", default="")
+SEAL_KEY_FROM_SECRET_KEY = DEBUG and not SEAL_ENCRYPTION_KEY
+# A timestamping authority (RFC 3161) asked for the time of each seal (PAdES B-T); empty: none.
+SEAL_TSA_URL = env.str("SEAL_TSA_URL", default="")

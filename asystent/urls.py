@@ -40,6 +40,7 @@ urlpatterns = [
     path("timesheets/", include("timesheets.urls")),
     path("", include("api.urls")),
     path("transfer/", include("transfer.urls")),
+    path("seal/", include("seals.urls")),
     path("login/verify/", two_factor.verify, name="two-factor-verify"),
     path("account/two-factor/", two_factor.setup, name="two-factor-setup"),
     path("account/recovery-codes/", two_factor.recovery_codes, name="two-factor-recovery"),

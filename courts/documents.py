@@ -83,6 +83,7 @@ def register() -> None:
             _notice_context,
             case_of=_notice_case,
             back_url=_notice_back_url,
+            sealed=True,
         ),
     )
     register_kind(
@@ -95,5 +96,6 @@ def register() -> None:
             case_of=_case_of,
             refusal=_refusal,
             back_url=_back_url,
+            sealed=True,
         ),
     )

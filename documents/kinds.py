@@ -92,6 +92,9 @@ class KindSpec:
     # Whether this version is frozen, for a kind with frozen and live versions (a report as sent,
     # and its current figures); None: `frozen` decides for every version.
     version_frozen: Callable[[int], bool] | None = None
+    # Leaves the centre (to a court, an authority, a person): sealed with the centre's seal when
+    # rendered, if the administrator has put one in use (seals.services.seal_pdf).
+    sealed: bool = False
 
 
 def month_version(year: int, month: int) -> int:
@@ -247,7 +250,11 @@ KINDS: dict[str, KindSpec] = {
         "documents/pdf/monthly_visits.html", "dziennik-wizyt", False, _monthly_visits_context
     ),
     DocumentKind.ASSIGNMENT_LETTER: KindSpec(
-        "documents/pdf/assignment_letter.html", "pismo-przydzielajace", False, _assignment_letter_context
+        "documents/pdf/assignment_letter.html",
+        "pismo-przydzielajace",
+        False,
+        _assignment_letter_context,
+        sealed=True,
     ),
 }
 

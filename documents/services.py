@@ -20,6 +20,7 @@ from asystent.errors import InvalidTransition
 from asystent.files import private_storage
 from asystent.models import Centre, User
 from cases.models import Case
+from seals.services import SealingUnavailable, seal_marker, seal_pdf
 
 from .enums import DocumentStatus
 from .kinds import KINDS, build_html, is_frozen, key_for, key_of, may_prepare
@@ -84,7 +85,7 @@ def _needs_rendering(document: RenderedDocument) -> bool:
         return True
     if is_frozen(document):
         return False
-    return sha256_of(build_html(document, Centre.load()).encode()) != document.source_digest
+    return source_digest(document, build_html(document, Centre.load())) != document.source_digest
 
 
 def retry_document(*, document: RenderedDocument, by: User) -> RenderedDocument:
@@ -167,7 +168,13 @@ def render_stored_document(document_id: int) -> str:
             _record_failure(document_id, token, too_long_message(len(html)))
             return "failed"
         pdf = html_to_pdf(html, fetcher=InternalOnlyFetcher(centre), tagged=KINDS[document.kind].tagged)
+        if KINDS[document.kind].sealed:
+            # After WeasyPrint, before the file is stored: the stored file is the sealed one.
+            pdf = seal_pdf(pdf)
         part = write_part(final_path, token, pdf)
+    except SealingUnavailable as error:
+        _record_failure(document_id, token, str(error))
+        return "failed"
     except SoftTimeLimitExceeded:
         _record_failure(document_id, token, _("Preparing the document took too long."))
         return "failed"
@@ -180,7 +187,15 @@ def render_stored_document(document_id: int) -> str:
         )
         _record_failure(document_id, token, message)
         return "failed"
-    return _store(document_id, token, part, final_path, sha256_of(html.encode()))
+    return _store(document_id, token, part, final_path, source_digest(document, html))
+
+
+def source_digest(document: RenderedDocument, html: str) -> str:
+    """What the file was made from: the HTML, and for a sealed kind the seal in use (a live
+    document is rendered again after the certificate is put in use or replaced)."""
+    if not KINDS[document.kind].sealed or not (marker := seal_marker()):
+        return sha256_of(html.encode())
+    return sha256_of(html.encode() + b"\0seal:" + marker.encode())
 
 
 def too_long_message(length: int) -> str:

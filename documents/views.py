@@ -24,6 +24,7 @@ from asystent.pagination import paginate
 from cases.models import Assessment, Case, ClosureProposal, Family
 from cases.selectors import get_case_for
 from referrals.models import CatalogueHandover, FamilyReport, Referral
+from seals.selectors import SealCheck, check_seal
 
 from . import selectors, services
 from .enums import DocumentKind
@@ -103,7 +104,20 @@ def _status_context(request: AuthenticatedHttpRequest, document: RenderedDocumen
         "document": document,
         "stalled": services.is_stalled(document),
         "can_retry": may_prepare(request.user, key_of(document)),
+        "seal": _seal_of(document),
     }
+
+
+def _seal_of(document: RenderedDocument) -> SealCheck | None:
+    """The ready file's seal, checked now against the centre's certificates (None: not sealed)."""
+    if not document.is_ready:
+        return None
+    try:
+        with document.file.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    return check_seal(data)
 
 
 @require_GET

@@ -22,6 +22,7 @@ FLOORS = {
     "asystent": 0,
     "staff": 1,
     "notifications": 1,
+    "seals": 1,
     "cases": 2,
     "referrals": 3,
     "visits": 3,

@@ -55,6 +55,7 @@ MAIN = {
         "home",
         "cooperation:institution-list",
         "centre-edit",
+        "seals:certificate",
         "admin:index",
         "staff:list",
         "role-change-list",

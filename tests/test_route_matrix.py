@@ -401,6 +401,8 @@ ROUTES: dict[str, Expect] = {
     "reports:subject-access": get("a.adult", MANAGER_ONLY),
     "reports:subject-access-json": get("a.adult", MANAGER_ONLY),
     "reports:subject-access-pdf": post("a.adult", (403, 403, 403, 403, 302, 403)),
+    "seals:certificate": get(None, (403, 403, 403, 403, 403, 200)),
+    "seals:certificate-remove": post(None, (403, 403, 403, 403, 403, 302)),
 }
 # fmt: on
 

@@ -167,6 +167,7 @@ def register() -> None:
             object_id_of=period_code,
             # What was sent stays as it was sent; the current figures follow the data.
             version_frozen=lambda version: version != CURRENT,
+            sealed=True,
         ),
     )
     register_kind(
@@ -184,5 +185,6 @@ def register() -> None:
             describe=_annual_describe,
             centre_document=True,
             object_id_of=_year,
+            sealed=True,
         ),
     )
