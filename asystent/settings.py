@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a request the database could not answer gets "try again" (503), not a 500.
+    "asystent.error_pages.DatabaseUnavailableMiddleware",
     # First: what the later ones read of X-Forwarded-* comes only from a trusted proxy.
     "asystent.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -132,6 +134,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs more than it saves on the dashboard's aggregates (measured by make bench).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection that died (PostgreSQL restarted) is found before the request uses it and
+# replaced: the service recovers by itself (asystent.error_pages answers the requests meanwhile).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: broker and cache when REDIS_URL is set; otherwise in-process tasks and local memory.
