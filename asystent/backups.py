@@ -39,7 +39,7 @@ class BackupError(Exception):
 
 
 def default_folder() -> Path:
-    return Path(os.environ.get("BACKUP_DIR") or Path(settings.BASE_DIR) / "backups")
+    return Path(settings.BACKUP_DIR)
 
 
 def _pg_env() -> tuple[list[str], dict[str, str]]:
@@ -60,7 +60,7 @@ def _pg_env() -> tuple[list[str], dict[str, str]]:
 def _program(name: str) -> list[str]:
     """pg_dump or pg_restore, or the command that replaces it (PG_DUMP, PG_RESTORE), e.g. one
     of the same major version as the server."""
-    command = shlex.split(os.environ.get(name.upper(), name))
+    command = shlex.split(getattr(settings, name.upper()))
     if shutil.which(command[0]) is None:
         raise BackupError(
             _("%(program)s is not installed (the PostgreSQL client programs).") % {"program": command[0]}

@@ -241,6 +241,10 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 # Uploaded scans hold personal data: kept outside any public path and served only by views
 # that check who may see the family.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# `manage.py backup` and `restore` (asystent.backups): where archives go, and the PostgreSQL programs.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
+PG_DUMP = env.str("PG_DUMP", default="pg_dump")
+PG_RESTORE = env.str("PG_RESTORE", default="pg_restore")
 MEDIA_URL = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

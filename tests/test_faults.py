@@ -284,3 +284,77 @@ def _terminate(pid: int) -> None:
         autocommit=True,
     ) as other:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+# --- a gunicorn worker killed -------------------------------------------------------------------
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _get(url: str) -> int:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own server
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
+
+
+@pytest.mark.postgresql("gunicorn's workers read the test database")
+@pytest.mark.django_db(transaction=True)
+def test_after_a_gunicorn_worker_is_killed_the_next_request_works(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    from .own_services import database_url
+
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    env.update(DATABASE_URL=database_url(), DEBUG="true", MEDIA_ROOT=str(tmp_path / "media"))
+    with (tmp_path / "gunicorn.log").open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "asystent.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    login = base + reverse("login")
+    try:
+        assert wait_for(lambda: _get(login) == 200 and len(_children(server.pid)) == 2, 30), (
+            tmp_path / "gunicorn.log"
+        ).read_text()[-3000:]
+        victim = min(_children(server.pid))
+        os.kill(victim, signal.SIGKILL)
+        next_request = _get(login)
+        replaced = wait_for(lambda: len(_children(server.pid) - {victim}) == 2, 30)
+        later = [_get(login) for _ in range(4)]
+        assert (next_request, replaced, later) == (200, True, [200] * 4), (
+            tmp_path / "gunicorn.log"
+        ).read_text()[-3000:]
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
