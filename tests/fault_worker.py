@@ -38,7 +38,8 @@ def _holding(function: Any) -> Any:  # noqa: ANN401
     return held
 
 
-documents.html_to_pdf = _holding(documents.html_to_pdf)
+# documents.services calls html_to_pdf by the name it imported: that name is the one replaced.
+setattr(documents, "html_to_pdf", _holding(getattr(documents, "html_to_pdf")))  # noqa: B009, B010
 reminders.create_notifications = _holding(reminders.create_notifications)
 
 if __name__ == "__main__":
