@@ -358,3 +358,22 @@ def test_after_a_gunicorn_worker_is_killed_the_next_request_works(tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+# --- Redis stopped: the pages and the API keep answering ----------------------------------------
+
+
+def test_with_the_cache_unreachable_the_pages_and_the_api_answer(client, assistant, manager, settings):
+    from django.test import override_settings
+
+    from .conftest import DEAD_CACHE
+
+    CaseFactory(assistant=assistant)
+    with override_settings(CACHES=DEAD_CACHE):
+        assert client.get(reverse("login")).status_code == 200
+        client.force_login(assistant)
+        for url in (reverse("home"), reverse("cases:family-list"), "/api/v1/cases/", "/healthz"):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+        client.force_login(manager)
+        assert client.get(reverse("home")).status_code == 200
