@@ -1,9 +1,13 @@
 """Requests per token (per user for the session), counted in the cache."""
 
+import logging
+
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 from .models import AccessToken
+
+logger = logging.getLogger(__name__)
 
 
 class PerTokenThrottle(SimpleRateThrottle):
@@ -17,3 +21,12 @@ class PerTokenThrottle(SimpleRateThrottle):
         else:
             ident = self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def allow_request(self, request: Request, view: object) -> bool:
+        """With the cache unreachable (Redis down) the request is allowed and the failure logged:
+        the throttle is a guard, not a dependency of the API."""
+        try:
+            return super().allow_request(request, view)  # type: ignore[arg-type]  # DRF's APIView
+        except Exception:  # noqa: BLE001 - whatever the cache backend raises
+            logger.warning("API throttle: the cache is unreachable, request allowed")
+            return True

@@ -15,8 +15,10 @@ app.autodiscover_tasks()
 
 @worker_ready.connect
 def _catch_up_at_start(sender: Any = None, **kwargs: Any) -> None:
-    """A worker that starts after an outage catches up the day's missed daily jobs at once."""
+    """A worker that starts after an outage catches up the day's missed daily jobs at once, and
+    sends the tasks that waited in the outbox (asystent.outbox)."""
     app.send_task("asystent.catch_up_daily_jobs")
+    app.send_task("asystent.flush_outbox")
 
 
 @task_success.connect

@@ -436,3 +436,24 @@ class PendingDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class PendingTask(models.Model):
+    """A task to hand to the broker, written in the same transaction as the change that asks for
+    it (asystent.outbox): a task asked for while Redis is down is sent when it is back, never lost.
+    The row is deleted once the broker has the message."""
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    # The task and its arguments: the same task asked for twice before it is sent is sent once.
+    key = models.CharField(_("key"), max_length=255, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("pending task")
+        verbose_name_plural = _("pending tasks")
+        constraints = [*dates.datetime_range_constraints("pending_task", "created_at")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -30,6 +30,8 @@ DEFAULT_SCHEDULES: list[tuple[str, str, dict[str, str]]] = [
         "asystent.catch_up_daily_jobs",
         {"minute": "*/5", "hour": "*"},
     ),
+    # Sends the tasks asked for while the broker was down (asystent.outbox).
+    ("Wysyłka zadań czekających na kolejkę", "asystent.flush_outbox", {"minute": "*", "hour": "*"}),
 ]
 
 

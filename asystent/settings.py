@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a request the database could not answer gets "try again" (503), not a 500.
+    "asystent.error_pages.DatabaseUnavailableMiddleware",
     # First: what the later ones read of X-Forwarded-* comes only from a trusted proxy.
     "asystent.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -133,6 +135,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs more than it saves on the dashboard's aggregates (measured by make bench).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection that died (PostgreSQL restarted) is found before the request uses it and
+# replaced: the service recovers by itself (asystent.error_pages answers the requests meanwhile).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: broker and cache when REDIS_URL is set; otherwise in-process tasks and local memory.
@@ -237,6 +242,10 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 # Uploaded scans hold personal data: kept outside any public path and served only by views
 # that check who may see the family.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# `manage.py backup` and `restore` (asystent.backups): where archives go, and the PostgreSQL programs.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
+PG_DUMP = env.str("PG_DUMP", default="pg_dump")
+PG_RESTORE = env.str("PG_RESTORE", default="pg_restore")
 MEDIA_URL = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

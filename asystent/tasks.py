@@ -28,3 +28,12 @@ def purge_expired_drafts() -> int:
     from .drafts import purge_expired_drafts as purge
 
     return purge()
+
+
+@shared_task(name="asystent.flush_outbox")
+def flush_outbox() -> int:
+    """Every minute and at the worker's start: send the tasks that waited in the outbox while the
+    broker was down (asystent.outbox). Returns how many were sent."""
+    from .outbox import flush
+
+    return flush()

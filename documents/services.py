@@ -14,11 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 
 from asystent.errors import InvalidTransition
 from asystent.files import private_storage
 from asystent.models import Centre, User
+from asystent.outbox import send_after_commit
 from cases.models import Case
 from seals.services import SealingUnavailable, seal_marker, seal_pdf
 
@@ -113,23 +113,11 @@ def is_stalled(document: RenderedDocument, now: dt.datetime | None = None) -> bo
 
 
 def _queue_after_commit(document_id: int) -> None:
-    transaction.on_commit(lambda: queue_rendering(document_id), robust=True)
-
-
-def queue_rendering(document_id: int) -> None:
-    """Send the rendering to the worker (in the embedded mode: render now, in-process)."""
+    """The rendering goes through the outbox: written with the document's row, sent after the
+    commit, and sent later if the broker is down meanwhile (the document stays waiting)."""
     from .tasks import render_document
 
-    try:
-        render_document.delay(document_id)
-    except BrokerError:
-        logger.warning("Broker unreachable; document %s not queued", document_id)
-        with transaction.atomic():
-            RenderedDocument.objects.filter(pk=document_id, status=DocumentStatus.PENDING).update(
-                status=DocumentStatus.FAILED,
-                error=_("The service that prepares documents cannot be reached. Try again in a moment."),
-                updated_at=timezone.now(),
-            )
+    send_after_commit(render_document, document_id)
 
 
 def render_stored_document(document_id: int) -> str:

@@ -3,13 +3,10 @@ same day by the catch-up, exactly once; one that ran as scheduled is not run aga
 
 import datetime as dt
 import shutil
-import socket
-import subprocess
 import time
 import uuid
 
 import pytest
-import redis
 import time_machine
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_success
@@ -24,6 +21,8 @@ from asystent.daily_jobs import catch_up, daily_jobs
 from asystent.models import DailyJobRun
 from asystent.schedules import ensure_schedules
 from asystent.tasks import clear_expired_sessions
+
+from .own_services import OwnRedis
 
 pytestmark = pytest.mark.django_db
 
@@ -95,54 +94,6 @@ def test_the_check_runs_every_few_minutes():
 
 
 # --- Redis really stopped over the scheduled minute ----------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class OwnRedis:
-    """A redis-server of the test's own on a free port, which the test stops and starts again."""
-
-    def __init__(self) -> None:
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                if redis.Redis.from_url(self.url, socket_connect_timeout=0.2).ping():
-                    return
-            except redis.RedisError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
 
 
 @pytest.fixture

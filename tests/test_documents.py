@@ -260,9 +260,14 @@ def reset_connections():
     celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]  # private, as above
 
 
-def test_an_unreachable_broker_shows_as_a_failure(
+def test_an_unreachable_broker_leaves_the_rendering_waiting_in_the_outbox(
     case, assistant, this_month, django_capture_on_commit_callbacks
 ):
+    """Redis down: the request is answered, the document waits (never failed for it) and its
+    rendering waits in the outbox, sent by the next flush (tests/test_faults.py runs it)."""
+    from asystent import outbox
+    from asystent.models import PendingTask
+
     saved = {
         key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "broker_connection_timeout")
     }
@@ -273,11 +278,15 @@ def test_an_unreachable_broker_shows_as_a_failure(
     try:
         with django_capture_on_commit_callbacks(execute=True):
             document = monthly(case, this_month, assistant)
+        assert outbox.flush() == 0  # still down
     finally:
         celery_app.conf.update(saved)
         reset_connections()
+        outbox._paused_until = 0.0
     document.refresh_from_db()
-    assert document.status == DocumentStatus.FAILED and "cannot be reached" in document.error
+    assert document.status == DocumentStatus.PENDING and document.error == ""
+    waiting = PendingTask.objects.get()
+    assert (waiting.task, waiting.args, waiting.attempts) == ("documents.render_document", [document.pk], 2)
 
 
 def test_a_stalled_rendering_offers_a_retry(client, case, assistant, this_month):

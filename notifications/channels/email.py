@@ -27,10 +27,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from kombu.exceptions import OperationalError as BrokerError
 
 from asystent.enums import EmailNotifications
 from asystent.models import User
+from asystent.outbox import send_after_commit
 from asystent.site_url import site_url
 
 from ..enums import NotificationKind, kind_label
@@ -193,19 +193,13 @@ def send_digests(*, now: dt.datetime | None = None) -> int:
     return sent
 
 
-def _queue_pending_emails() -> None:
+def deliver_emails_after_commit() -> None:
+    """Ask for the immediate e-mails once the current transaction has committed (through the
+    outbox: with the broker down, the request is sent when it is back; the periodic run would
+    send them too)."""
     from ..tasks import send_pending_emails_task
 
-    try:
-        send_pending_emails_task.delay()
-    except BrokerError:
-        # The rows are committed and pending: the periodic run sends them when the broker is back.
-        logger.warning("Broker unreachable; pending notification e-mails wait for the periodic run")
-
-
-def deliver_emails_after_commit() -> None:
-    """Ask for the immediate e-mails once the current transaction has committed."""
-    transaction.on_commit(_queue_pending_emails, robust=True)
+    send_after_commit(send_pending_emails_task)
 
 
 class EmailChannel:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from asystent.audit import AccessAction, log_access
 from asystent.models import User
+from asystent.outbox import send_after_commit
 
 from ..models import KEPT_FOR, CentreExport, ExportStatus, ImportBatch, ImportStatus
 
@@ -248,7 +249,7 @@ def request_export(*, by: User, request: HttpRequest) -> CentreExport:
             return running
         export = CentreExport.objects.create(requested_by=by)
         log_access(request, family_id=None, obj=export, action=AccessAction.EXPORT)
-        transaction.on_commit(lambda: build_centre_export.delay(export.pk))
+        send_after_commit(build_centre_export, export.pk)  # sent after the commit (asystent.outbox)
     return export
 
 
