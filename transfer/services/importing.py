@@ -26,8 +26,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -425,11 +426,25 @@ def _check_families(sheet: reading.Sheet, problems: Problems) -> list[PlannedFam
                 planned.case_row = row
                 planned.case = _case(problems, row, cells, users) or {}
     # A person already on file (one query for the whole file).
-    on_file = set(FamilyMember.all_objects.filter(pesel__in=list(pesel_rows)).values_list("pesel", flat=True))
+    on_file = _pesels_on_file(list(pesel_rows))
     for pesel in sorted(on_file):
         problems.add(pesel_rows[pesel], "pesel", _("A person with this PESEL number is already on file."))
     _check_caseloads(families.values(), problems)
     return list(families.values())
+
+
+def _pesels_on_file(pesels: list[str]) -> set[str]:
+    """The numbers of `pesels` that a member on file has (removed members too), in one query. On
+    PostgreSQL the numbers are unnested and looked up one by one in the unique index: given as one
+    long IN list, they made the planner choose the trigram index of the search, which took 22 s
+    for 1,000 numbers and minutes for 10,000."""
+    members = FamilyMember.all_objects.exclude(pesel="").order_by()
+    if connection.vendor == "postgresql":
+        # A constant query; the numbers are a parameter.
+        members = members.filter(pesel__in=RawSQL("SELECT unnest(%s::varchar[])", (pesels,)))  # noqa: S611
+    else:
+        members = members.filter(pesel__in=pesels)
+    return set(members.values_list("pesel", flat=True))
 
 
 def _check_caseloads(families: Any, problems: Problems) -> None:
