@@ -178,7 +178,8 @@ def _families(count: int, assistants: list[str]) -> list[list[str]]:
     return rows
 
 
-def _queries(client, rows) -> tuple[int, int]:
+def _queries(client, rows) -> tuple[int, int, int]:
+    """The queries of the dry run, then of the confirmation: those that are not INSERTs, and the INSERTs."""
     with CaptureQueriesContext(connection) as checking:
         batch = upload(client, csv_file(rows))
     assert batch.can_confirm, batch.problems[:3]
@@ -186,7 +187,8 @@ def _queries(client, rows) -> tuple[int, int]:
         client.post(reverse("transfer:import-confirm", args=[batch.pk]))
     batch.refresh_from_db()
     assert batch.status == ImportStatus.IMPORTED
-    return len(checking), len(confirming)
+    inserts = sum(1 for query in confirming.captured_queries if query["sql"].startswith("INSERT"))
+    return len(checking), len(confirming) - inserts, inserts
 
 
 def test_the_dry_run_and_the_confirmation_take_as_many_queries_for_100_rows_as_for_10(client, manager):
@@ -196,7 +198,11 @@ def test_the_dry_run_and_the_confirmation_take_as_many_queries_for_100_rows_as_f
     small = _queries(client, _families(5, names[:1]))  # 10 rows
     large = _queries(client, _families(50, names[1:]))  # 100 rows, four assistants
     assert Family.objects.count() == 56
-    assert small == large
+    assert small[:2] == large[:2]
+    if connection.vendor == "postgresql":
+        assert small[2] == large[2]  # one INSERT per table and 1,000 rows
+    else:  # SQLite takes at most 999 parameters a statement: an INSERT per table and about 50 rows
+        assert small[2] < large[2] <= 2 * small[2]
 
 
 def test_the_caseload_is_counted_again_under_the_assistants_locks(manager, assistant):
