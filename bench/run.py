@@ -136,7 +136,8 @@ def table(results: dict) -> str:
         f"{sweep['repeat_created']} created",
         f"import of a {imported['rows']:,}-row spreadsheet ({imported['families']:,} families with their "
         f"cases): checked in {imported['check_seconds']:.1f} s, confirmed (checked again and written) in "
-        f"{imported['confirm_seconds']:.1f} s, {imported['seconds']:.1f} s in all",
+        f"{imported['confirm_seconds']:.1f} s, {imported['seconds']:.1f} s in all "
+        f"({imported['check_queries']} and {imported['confirm_queries']} queries)",
         f"throughput, {load['user']}'s family list (gunicorn, {load['workers']} workers, "
         f"{load['connections']} connections, {load['seconds']:.0f} s): {load['rps']:.1f} requests/s, "
         f"{load['errors']} errors, median {_n(load['median_ms'])} ms, p95 {_n(load['p95_ms'])} ms",

@@ -32,23 +32,23 @@ def check_digit(first_ten: str) -> int:
 
 def decode(pesel: str) -> PeselInfo:
     """The date of birth and sex encoded in a valid PESEL; ValidationError otherwise."""
-    if len(pesel) != 11 or not pesel.isdigit():
+    # stdnum's `validate` in its order (the check digit, then the date), each step once: an import
+    # decodes every row's number twice, and stdnum cleans the number again at every call.
+    if len(pesel) != 11 or not (pesel.isascii() and pesel.isdigit()):
         raise ValidationError(_("A PESEL number has exactly 11 digits."), code="pesel_length")
-    try:
-        stdnum_pesel.validate(pesel)
-    except stdnum_errors.InvalidChecksum:
+    if pesel[-1] != stdnum_pesel.calc_check_digit(pesel[:-1]):
         raise ValidationError(
             _("This PESEL number has a wrong check digit. Check for a typo."),
             code="pesel_checksum",
-        ) from None
+        )
+    try:
+        birth_date = stdnum_pesel.get_birth_date(pesel)
     except stdnum_errors.InvalidComponent:
         raise ValidationError(
             _("The date of birth encoded in this PESEL number does not exist."),
             code="pesel_date",
         ) from None
-    except stdnum_errors.ValidationError:  # format or length: already refused above
-        raise ValidationError(_("A PESEL number has exactly 11 digits."), code="pesel_length") from None
-    return PeselInfo(birth_date=stdnum_pesel.get_birth_date(pesel), sex=stdnum_pesel.get_gender(pesel))
+    return PeselInfo(birth_date=birth_date, sex=stdnum_pesel.get_gender(pesel))
 
 
 def validate_pesel(value: str) -> None:

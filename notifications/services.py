@@ -1,7 +1,7 @@
 """Sending notifications, idempotently (one per recipient and key): the row is the in-application
 notification; the registered channels (`notifications.channels`) carry it further."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db.models import QuerySet
 
@@ -36,6 +36,17 @@ def notify(
     if created:
         channels.announce_created()
     return created
+
+
+def notify_each(notifications: Sequence[Notification], *, batch_size: int = 1000) -> None:
+    """`notify` for many notifications at once, each with its own recipient and key (a loader's
+    rows): created unless one with the same recipient and key exists, in batches, inside the
+    caller's transaction; the channels are told as `notify` tells them."""
+    if not notifications:
+        return
+    told.record(n.recipient for n in notifications)
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=batch_size)
+    channels.announce_created()
 
 
 def managers() -> QuerySet[User]:

@@ -24,6 +24,7 @@ from asystent.errors import CaseloadFull, InvalidTransition
 from asystent.history import attribute_change
 from asystent.models import Centre, User, caseload_limit_of
 from notifications.enums import NotificationKind
+from notifications.models import Notification
 from notifications.services import notify
 
 from ..enums import CaseStatus, ClosureReason, ConsentDecision, LegalBasis
@@ -67,23 +68,26 @@ def _ensure_capacity(assistant: User, centre: Centre) -> None:
     limit = caseload_limit_of(locked.personal_caseload_limit if locked else None, centre.caseload_limit)
     load = Case.objects.filter(assistant=assistant, status__in=caseload_statuses(centre)).count()
     if load >= limit:
-        if limit < centre.caseload_limit:
-            message = _(
-                "%(assistant)s already works with %(load)d families; their personal limit is "
-                "%(limit)d. Choose another assistant."
-            )
-        else:
-            message = _(
-                "%(assistant)s already works with %(load)d families; the limit is %(limit)d "
-                "(art. 15 ust. 4 of the Act). Choose another assistant."
-            )
-        raise CaseloadFull(
-            message % {"assistant": assistant, "load": load, "limit": limit},
-            code="caseload_full",
+        raise caseload_full(assistant, load=load, limit=limit, centre=centre)
+
+
+def caseload_full(assistant: User, *, load: int, limit: int, centre: Centre) -> CaseloadFull:
+    """The refusal of one more family for `assistant`, who already works with `load`."""
+    if limit < centre.caseload_limit:
+        message = _(
+            "%(assistant)s already works with %(load)d families; their personal limit is "
+            "%(limit)d. Choose another assistant."
         )
+    else:
+        message = _(
+            "%(assistant)s already works with %(load)d families; the limit is %(limit)d "
+            "(art. 15 ust. 4 of the Act). Choose another assistant."
+        )
+    values = {"assistant": assistant, "load": load, "limit": limit}
+    return CaseloadFull(message % values, code="caseload_full")
 
 
-def _check_assistant(assistant: User) -> None:
+def check_assistant(assistant: User) -> None:
     if not (assistant.is_active and assistant.is_assistant):
         raise InvalidTransition(_("The chosen person is not an active family assistant."))
 
@@ -103,26 +107,51 @@ def open_case(
     voluntary ones wait for the family's consent (art. 8 ust. 3). A "Za życiem" case starts
     active too: the assistant is given at the person's own request (art. 8 of the "Za życiem"
     Act), and that request is the family's expressed will to work with the assistant."""
-    on = on or timezone.localdate()
     with transaction.atomic():
-        _check_assistant(assistant)
+        check_assistant(assistant)
         _ensure_capacity(assistant, Centre.load())
-        starts_active = legal_basis in (LegalBasis.COURT_ORDER, LegalBasis.MINOR_PARENT, LegalBasis.ZA_ZYCIEM)
-        case = Case.objects.create(
+        case, assignment, period = case_opening(
             family=family,
             assistant=assistant,
             social_worker=social_worker,
             legal_basis=legal_basis,
-            status=CaseStatus.ACTIVE if starts_active else CaseStatus.AWAITING_CONSENT,
-            opened_on=on,
-            started_on=on if starts_active else None,
+            by=by,
+            on=on or timezone.localdate(),
+            source=source,
         )
-        Assignment.objects.create(case=case, assistant=assistant, started_on=on, assigned_by=by)
-        LegalBasisPeriod.objects.create(
-            case=case, basis=legal_basis, started_on=on, source=source, recorded_by=by
-        )
+        case.save(force_insert=True)
+        assignment.save(force_insert=True)
+        period.save(force_insert=True)
         _notify_assignment(case, assistant=assistant, previous=None, by=by)
     return case
+
+
+def case_opening(
+    *,
+    family: Family,
+    assistant: User,
+    social_worker: User | None,
+    legal_basis: str,
+    by: User,
+    on: dt.date,
+    source: str,
+) -> tuple[Case, Assignment, LegalBasisPeriod]:
+    """What opening a case writes, unsaved: the case, its first assignment and the first period of
+    its legal basis (saved by `open_case`, or in bulk by a loader that checks the caseloads and
+    sends `opening_notices` itself)."""
+    starts_active = legal_basis in (LegalBasis.COURT_ORDER, LegalBasis.MINOR_PARENT, LegalBasis.ZA_ZYCIEM)
+    case = Case(
+        family=family,
+        assistant=assistant,
+        social_worker=social_worker,
+        legal_basis=legal_basis,
+        status=CaseStatus.ACTIVE if starts_active else CaseStatus.AWAITING_CONSENT,
+        opened_on=on,
+        started_on=on if starts_active else None,
+    )
+    assignment = Assignment(case=case, assistant=assistant, started_on=on, assigned_by=by)
+    period = LegalBasisPeriod(case=case, basis=legal_basis, started_on=on, source=source, recorded_by=by)
+    return case, assignment, period
 
 
 def _notify_assignment(case: Case, *, assistant: User, previous: User | None, by: User) -> None:
@@ -130,18 +159,10 @@ def _notify_assignment(case: Case, *, assistant: User, previous: User | None, by
     that the family went to another; both in the transaction of the change."""
     with translation.override(settings.LANGUAGE_CODE):
         values = {"family": case.family.label, "assistant": assistant.get_full_name() or assistant.username}
-        assigned = _("Family %(family)s has been assigned to you.") % values
         handed = _("Family %(family)s has been handed to %(assistant)s.") % values
     number = case.assignments.count()
     if assistant.pk != by.pk:
-        notify(
-            [assistant],
-            rule=NotificationKind.CASE_ASSIGNED,
-            key=f"case-assigned:{case.pk}:{number}",
-            message=assigned,
-            url=case.get_absolute_url(),
-            family_id=case.family_id,
-        )
+        notify([assistant], **_assigned_notice(case, number))
     if previous is not None and previous.is_active and previous.pk != by.pk:
         # The previous assistant no longer sees the family: the message carries no link to it.
         notify(
@@ -150,6 +171,29 @@ def _notify_assignment(case: Case, *, assistant: User, previous: User | None, by
             key=f"case-handed-over:{case.pk}:{number}",
             message=handed,
         )
+
+
+def _assigned_notice(case: Case, number: int) -> dict[str, Any]:
+    """What the assistant given the family is told: the `number`th assignment of the case."""
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("Family %(family)s has been assigned to you.") % {"family": case.family.label}
+    return {
+        "rule": NotificationKind.CASE_ASSIGNED,
+        "key": f"case-assigned:{case.pk}:{number}",
+        "message": message,
+        "url": case.get_absolute_url(),
+        "family_id": case.family_id,
+    }
+
+
+def opening_notices(cases: Iterable[Case], *, by: User) -> list[Notification]:
+    """The notifications `open_case` sends for these new cases (their first assignment), unsaved:
+    for loaders that open many cases at once (`notifications.services.notify_each`)."""
+    return [
+        Notification(recipient=case.assistant, **_assigned_notice(case, 1))
+        for case in cases
+        if case.assistant_id != by.pk
+    ]
 
 
 def reassign_case(
@@ -177,7 +221,7 @@ def reassign_case(
             raise InvalidTransition(_("Only a case in progress can be reassigned."))
         if assistant.pk == case.assistant_id:
             raise InvalidTransition(_("The case is already assigned to this assistant."))
-        _check_assistant(assistant)
+        check_assistant(assistant)
         _ensure_capacity(assistant, Centre.load())
         Assignment.objects.filter(case=case, ended_on__isnull=True).update(ended_on=today)
         Assignment.objects.create(
