@@ -81,7 +81,7 @@ def register() -> None:
             "zawiadomienie-sad",
             True,
             _notice_context,
-            case_of=_notice_case,
+            owner_of=_notice_case,
             back_url=_notice_back_url,
         ),
     )
@@ -92,7 +92,7 @@ def register() -> None:
             "opinia",
             True,
             _opinion_context,
-            case_of=_case_of,
+            owner_of=_case_of,
             refusal=_refusal,
             back_url=_back_url,
         ),

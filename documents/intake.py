@@ -10,7 +10,7 @@ from asystent.permissions import is_manager
 from cases.models import Case, Family
 from referrals.models import CatalogueHandover, FamilyReport
 
-from .enums import DocumentKind
+from .enums import DocumentKind, Owner
 from .kinds import Key, KindSpec, register_kind
 from .models import RenderedDocument
 
@@ -70,7 +70,7 @@ def register() -> None:
             "katalog-wsparcia",
             True,
             _catalogue_context,
-            case_of=_handover_case,
+            owner_of=_handover_case,
             tagged=True,  # handed to the family: read by a screen reader in order
         ),
     )
@@ -81,7 +81,8 @@ def register() -> None:
             "odpowiedz-na-zgloszenie",
             True,
             _answer_context,
-            family_of=_answer_family,
+            owner=Owner.FAMILY,
+            owner_of=_answer_family,
             may_prepare=_may_prepare_answer,
         ),
     )

@@ -23,7 +23,7 @@ from cooperation.models import GroupMember, Letter, Meeting, Procedure, Task
 from courts import services as court_services
 from courts.models import CourtNotice, NonCooperation
 from documents import services as document_services
-from documents.enums import DocumentKind, DocumentStatus
+from documents.enums import DocumentKind, DocumentStatus, Owner
 from documents.file_documents import period_version
 from documents.kinds import KINDS, month_version
 from documents.models import RenderedDocument
@@ -328,7 +328,7 @@ def test_a_protocol_leaves_nothing_that_names_the_family_and_the_statistics_stay
     documents = list(
         RenderedDocument.objects.filter(Q(family=family) | Q(mentioned_families=family)).distinct()
     )
-    centre_kinds = {kind for kind, spec in KINDS.items() if spec.centre_document}
+    centre_kinds = {kind for kind, spec in KINDS.items() if spec.owner == Owner.CENTRE}
     assert centre_kinds == {DocumentKind.SEMIANNUAL_REPORT, DocumentKind.ANNUAL_REPORT}
     assert {d.kind for d in documents} == set(DocumentKind.values) - centre_kinds - STAFF_KINDS
     staff_documents = list(RenderedDocument.objects.filter(kind__in=STAFF_KINDS))
