@@ -24,6 +24,7 @@ class DocumentKind(models.TextChoices):
     REFERRAL = "referral", _("referral for an assistant")
     SEMIANNUAL_REPORT = "semiannual_report", _("semi-annual report")
     ANNUAL_REPORT = "annual_report", _("annual report to the gmina council")
+    ZA_ZYCIEM_AUTHORISATION = "za_zyciem_authorisation", _("written authorisation (“Za życiem”)")
 
 
 class Owner(models.TextChoices):
