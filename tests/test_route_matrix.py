@@ -146,10 +146,6 @@ def catalogue_handover_url(world: World) -> str:
     return reverse("documents:support-catalogue-pdf", args=[route_world.catalogue_handover(world).pk])
 
 
-def za_zyciem_case_url(world: World) -> str:
-    return reverse("documents:za-zyciem-authorisation-pdf", args=[route_world.za_zyciem_case(world).pk])
-
-
 def family_report_url(world: World) -> str:
     return reverse("documents:report-answer-pdf", args=[route_world.family_report(world).pk])
 
@@ -401,7 +397,9 @@ ROUTES: dict[str, Expect] = {
     "reports:subject-access": get("a.adult", MANAGER_ONLY),
     "reports:subject-access-json": get("a.adult", MANAGER_ONLY),
     "reports:subject-access-pdf": post("a.adult", (403, 403, 403, 403, 302, 403)),
-    "documents:za-zyciem-authorisation-pdf": post(za_zyciem_case_url, ASSISTANT_OR_MANAGER),
+    "documents:za-zyciem-authorisation-pdf": post(
+        za_zyciem_case_url("documents:za-zyciem-authorisation-pdf"), ASSISTANT_OR_MANAGER
+    ),
 }
 # fmt: on
 
