@@ -59,7 +59,7 @@ class RenderedDocument(models.Model):
     family = models.ForeignKey(
         Family, on_delete=models.PROTECT, related_name="rendered_documents", null=True, blank=True
     )
-    # The worker a worker's document is about (the assistant of a monthly report).
+    # The worker a worker's document belongs to (`Owner.WORKER`: monthly report, time sheet, mileage log).
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

@@ -3,6 +3,7 @@ visibility rule of `RenderedDocumentQuerySet.visible_to`, by the document's owne
 
 import rules
 
+from asystent.models import User
 from asystent.permissions import is_manager
 from cases.permissions import is_case_assistant
 
@@ -12,7 +13,7 @@ may_prepare_documents = is_case_assistant | is_manager
 
 
 @rules.predicate
-def may_view_document(user, document: RenderedDocument) -> bool:  # noqa: ANN001
+def may_view_document(user: User, document: RenderedDocument) -> bool:
     """The same rule as the lists: the document is among those `visible_to` the user."""
     return RenderedDocument.objects.visible_to(user).filter(pk=document.pk).exists()
 

@@ -146,4 +146,4 @@ def test_a_centre_document_must_name_its_readers():
     from documents.kinds import KindSpec
 
     with pytest.raises(ValueError, match="names the roles"):
-        KindSpec("x.html", "x", False, dict, owner=Owner.CENTRE)
+        KindSpec("x.html", "x", False, lambda document: {}, owner=Owner.CENTRE)
