@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from cases import retention
-from cases.enums import CaseStatus, ClosureProposalStatus
+from cases.enums import CaseStatus, ClosureProposalStatus, LegalBasis
 from cases.models import Case, ClosureProposal, DestructionProtocol, Family, FamilyMember
 from cooperation import services as cooperation_services
 from cooperation.models import GroupMember, Letter, Meeting, Procedure, Task
@@ -29,7 +29,8 @@ from documents.kinds import KINDS, month_version
 from documents.models import RenderedDocument
 from notifications.models import Notification
 from notifications.services import notify
-from referrals.models import CatalogueHandover, FamilyReport
+from referrals.enums import ReferralStatus, ZaZyciemEligibility
+from referrals.models import CatalogueHandover, FamilyReport, ZaZyciemRequest
 from reports.statistics import Period
 from visits.models import Visit
 
@@ -177,6 +178,20 @@ def _build_family(assistant, manager, django_capture_on_commit_callbacks):
         )
         document_services.request_document(
             kind=DocumentKind.SUPPORT_CATALOGUE, obj=handover, version=1, by=assistant
+        )
+        # The "Za życiem" authorisation for signing, printed from the request the case came from.
+        za_request = ZaZyciemRequest.objects.create(
+            family=family,
+            referral=ReferralFactory(
+                family=family, legal_basis=LegalBasis.ZA_ZYCIEM, status=ReferralStatus.ASSIGNED, case=case
+            ),
+            requested_on=dt.date(2023, 2, 25),
+            requested_by="matka",
+            eligibility=ZaZyciemEligibility.PREGNANCY,
+            recorded_by=family.registered_by,
+        )
+        document_services.request_document(
+            kind=DocumentKind.ZA_ZYCIEM_AUTHORISATION, obj=za_request, version=1, by=assistant
         )
         # The documents of the file (issue 17), and the assistant's monthly report naming the family.
         for kind, obj, version_number, by in (
