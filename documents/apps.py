@@ -14,6 +14,12 @@ def referral_documents_panel(**page: object) -> dict | None:
     return referral_documents(**page)
 
 
+def za_zyciem_documents_panel(**page: object) -> dict | None:
+    from .intake import za_zyciem_documents
+
+    return za_zyciem_documents(**page)  # type: ignore[arg-type]
+
+
 class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("Printed documents")
@@ -51,7 +57,12 @@ class DocumentsConfig(AppConfig):
             context=referral_documents_panel,
             order=112,
         )
-        panels.register("case-sections", template="documents/_za_zyciem_documents.html", order=60)
+        panels.register(
+            "case-sections",
+            template="documents/_za_zyciem_documents.html",
+            context=za_zyciem_documents_panel,
+            order=60,
+        )
         panels.register(
             "family-sections",
             template="documents/_report_answers.html",

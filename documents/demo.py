@@ -1,7 +1,8 @@
 """Demo documents of the family's file (issue 17), one of each, rendered here synchronously: the
 consent with its information clause, a submitted assessment, a work card, the closure report of a
-closed case (its approved closure recorded), its monitoring note, a referral as filed and
-asystent1's monthly report. Runs after referrals.demo and visits.demo; idempotent (a kind already
+closed case (its approved closure recorded), its monitoring note, a referral as filed,
+asystent1's monthly report, and for the "Za życiem" family the catalogue handed over and the
+written authorisation. Runs after referrals.demo and visits.demo; idempotent (a kind already
 printed is left alone)."""
 
 import datetime as dt
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from asystent.models import Centre, User
 from cases.enums import AssessmentStatus, CaseStatus, ClosureProposalStatus
 from cases.models import Assessment, Case, ClosureProposal
-from referrals.models import Referral
+from referrals.models import CatalogueHandover, Referral, ZaZyciemRequest
 
 from .enums import DocumentKind
 from .file_documents import period_version
@@ -29,6 +30,8 @@ FILE_KINDS = (
     DocumentKind.MONITORING_NOTE,
     DocumentKind.REFERRAL,
     DocumentKind.MONTHLY_REPORT,
+    DocumentKind.SUPPORT_CATALOGUE,
+    DocumentKind.ZA_ZYCIEM_AUTHORISATION,
 )
 
 
@@ -84,6 +87,12 @@ def seed(say: Callable[[str], None]) -> None:
     referral = Referral.objects.filter(submitted_at__isnull=False).order_by("submitted_at", "pk").first()
     if referral is not None:
         wanted.append((DocumentKind.REFERRAL, referral, 1, manager))
+    handover = CatalogueHandover.objects.filter(case__assistant=assistant).order_by("handed_on", "pk").first()
+    if handover is not None:
+        wanted.append((DocumentKind.SUPPORT_CATALOGUE, handover, 1, assistant))
+    za_request = ZaZyciemRequest.objects.filter(referral__case__assistant=assistant).order_by("pk").first()
+    if za_request is not None:
+        wanted.append((DocumentKind.ZA_ZYCIEM_AUTHORISATION, za_request, 1, assistant))
     wanted.append((DocumentKind.MONTHLY_REPORT, assistant, month_version(today.year, today.month), assistant))
 
     from .monthly_report import prepare_monthly_report

@@ -24,6 +24,19 @@ class DocumentKind(models.TextChoices):
     REFERRAL = "referral", _("referral for an assistant")
     SEMIANNUAL_REPORT = "semiannual_report", _("semi-annual report")
     ANNUAL_REPORT = "annual_report", _("annual report to the gmina council")
+    ZA_ZYCIEM_AUTHORISATION = "za_zyciem_authorisation", _("written authorisation (“Za życiem”)")
+
+
+class Owner(models.TextChoices):
+    """Whom a printed document belongs to, which decides who sees it: a case's document whoever
+    sees the case; a family's (without a case) whoever sees the family; a worker's (a time sheet,
+    a monthly report) the worker and the managers; the centre's (its reports) only the roles the
+    kind names as its readers."""
+
+    CASE = "case", _("case")
+    FAMILY = "family", _("family")
+    WORKER = "worker", _("worker")
+    CENTRE = "centre", _("centre")
 
 
 class DocumentStatus(models.TextChoices):

@@ -29,7 +29,7 @@ from referrals.models import Referral
 from visits.enums import VisitKind, VisitStatus
 from visits.models import Intervention, Visit
 
-from .enums import DocumentKind
+from .enums import DocumentKind, Owner
 from .kinds import Key, KindSpec, register_kind
 from .models import RenderedDocument
 
@@ -323,7 +323,7 @@ def register() -> None:
             "ocena-okresowa",
             True,
             _assessment_context,
-            case_of=_assessment_case,
+            owner_of=_assessment_case,
             refusal=_assessment_refusal,
             back_url=_assessment_back,
             describe=_assessment_describe,
@@ -347,7 +347,7 @@ def register() -> None:
             "sprawozdanie-z-zakonczenia",
             True,
             _closure_context,
-            case_of=_proposal_case,
+            owner_of=_proposal_case,
             refusal=_closure_refusal,
             back_url=_closure_back,
         ),
@@ -371,7 +371,8 @@ def register() -> None:
             _referral_context,
             refusal=_referral_refusal,
             back_url=_referral_back,
-            family_of=_referral_family,
+            owner=Owner.FAMILY,
+            owner_of=_referral_family,
             may_prepare=_referral_may_prepare,
             file_name=_referral_file_name,
         ),

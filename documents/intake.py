@@ -1,5 +1,6 @@
-"""The documents of intake: the catalogue of available support handed to a "Za życiem" family and
-the answer to whoever reported a family. Registered with the kinds in `DocumentsConfig.ready()`."""
+"""The documents of intake: the catalogue of available support handed to a "Za życiem" family, the
+family's written authorisation for its assistant (for signing), and the answer to whoever reported
+a family. Registered with the kinds in `DocumentsConfig.ready()`."""
 
 from typing import cast
 
@@ -7,10 +8,11 @@ from django.utils import timezone
 
 from asystent.models import User
 from asystent.permissions import is_manager
+from cases.enums import LegalBasis, Relation
 from cases.models import Case, Family
-from referrals.models import CatalogueHandover, FamilyReport
+from referrals.models import CatalogueHandover, FamilyReport, ZaZyciemRequest
 
-from .enums import DocumentKind
+from .enums import DocumentKind, Owner
 from .kinds import Key, KindSpec, register_kind
 from .models import RenderedDocument
 
@@ -30,6 +32,40 @@ def _catalogue_context(document: RenderedDocument) -> dict:
 
 def _handover_case(handover: CatalogueHandover) -> Case:
     return handover.case
+
+
+def _authorisation_context(document: RenderedDocument) -> dict:
+    za_request = ZaZyciemRequest.objects.select_related("referral__case__assistant", "family").get(
+        pk=document.object_id
+    )
+    case = za_request.referral.case
+    assert case is not None
+    adults = [m for m in case.family.members.order_by("birth_date", "pk") if m.relation != Relation.CHILD]
+    return {
+        "za_request": za_request,
+        "case": case,
+        "family": case.family,
+        "assistant": case.assistant,
+        "adults": adults,
+        # A form recorded as signed carries its date; a blank one the day it was first printed.
+        "issued_on": za_request.authorisation_date or timezone.localdate(document.created_at),
+    }
+
+
+def _request_case(za_request: ZaZyciemRequest) -> Case:
+    case = za_request.referral.case
+    assert case is not None, "a request is printed from its case"
+    return case
+
+
+def za_zyciem_documents(*, case: Case, user: User, **page: object) -> dict | None:
+    """The case page's "Za życiem" documents: the printed catalogues and the authorisation form."""
+    if case.legal_basis != LegalBasis.ZA_ZYCIEM or not user.has_perm("documents.prepare_documents", case):
+        return None
+    return {
+        "handovers": list(case.catalogue_handovers.order_by("-handed_on", "-pk")),
+        "za_request": ZaZyciemRequest.objects.filter(referral__case=case).first(),
+    }
 
 
 def case_taking_up(report: FamilyReport) -> Case | None:
@@ -70,7 +106,19 @@ def register() -> None:
             "katalog-wsparcia",
             True,
             _catalogue_context,
-            case_of=_handover_case,
+            owner_of=_handover_case,
+            tagged=True,  # handed to the family: read by a screen reader in order
+        ),
+    )
+    register_kind(
+        DocumentKind.ZA_ZYCIEM_AUTHORISATION,
+        KindSpec(
+            "documents/pdf/za_zyciem_authorisation.html",
+            "upowaznienie-za-zyciem",
+            # Live: printed blank for signing, then with the date and scope once recorded.
+            False,
+            _authorisation_context,
+            owner_of=_request_case,
             tagged=True,  # handed to the family: read by a screen reader in order
         ),
     )
@@ -81,7 +129,8 @@ def register() -> None:
             "odpowiedz-na-zgloszenie",
             True,
             _answer_context,
-            family_of=_answer_family,
+            owner=Owner.FAMILY,
+            owner_of=_answer_family,
             may_prepare=_may_prepare_answer,
         ),
     )

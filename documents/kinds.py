@@ -24,12 +24,13 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from asystent.enums import Role
 from asystent.models import Centre, User
 from cases.enums import LegalBasis, Relation
 from cases.models import Case, Family, WorkPlan
 from visits.enums import VisitStatus
 
-from .enums import DocumentKind
+from .enums import DocumentKind, Owner
 from .models import RenderedDocument
 from .pdf import LOGO_URL
 
@@ -59,34 +60,29 @@ class KindSpec:
     # file is what was sent. Live documents are rendered again when their data has changed.
     frozen: bool
     context: Callable[[RenderedDocument], dict]
-    # The case a document about `obj` belongs to (access checks); by default `obj` is the case.
-    case_of: Callable[[Any], Case] | None = None
+    # Whom the document belongs to (a case, a family, a worker or the centre): with `readers`, the
+    # one thing that decides who sees it (`RenderedDocumentQuerySet.visible_to`).
+    owner: Owner = Owner.CASE
+    # The case, family or worker (by `owner`) the kind's object belongs to; None: the object is
+    # the owner itself (a case, a worker). A centre's document has no owner object.
+    owner_of: Callable[[Any], Case | Family | User] | None = None
+    # The roles that may see it, narrowing the owner's rule (None: whoever the owner's rule lets
+    # in). A centre's document is seen by its readers only, so it must name them.
+    readers: tuple[Role, ...] | None = None
     # Why (object id, version) may not be printed now, or None when it may (`request_document`).
     refusal: Callable[[int, int], str | None] | None = None
     # Where the document's page links back to (None: the case).
     back_url: Callable[[RenderedDocument], str | None] | None = None
-    # A kind that belongs to no case: the family its object belongs to (`case_of` is not given).
-    family_of: Callable[[object], Family] | None = None
     # Who may ask for it, given the key (None: `documents.prepare_documents` on the case).
     may_prepare: Callable[[User, Key], bool] | None = None
-    # Who may see it besides seeing the family (None: whoever sees the case).
-    may_view: Callable[[User], bool] | None = None
     # The downloaded file's name (None: <stem>-<family>-v<version>.pdf).
     file_name: Callable[[RenderedDocument], str] | None = None
     # What the document's page says under its title (None: "Version N").
     describe: Callable[[RenderedDocument], str] | None = None
-    # A document about a member of staff (no case, no family): who may see this one (required).
-    may_view_document: Callable[[User, RenderedDocument], bool] | None = None
-    # A worker's document (about no one family): the worker its object is (or belongs to).
-    worker_of: Callable[[object], User] | None = None
     # The families a worker's document names (erasing one of them deletes it).
     mentions: Callable[[Key], list[Family]] | None = None
     # Handed to the family: a tagged PDF (PDF/UA-style structure, language set) for screen readers.
     tagged: bool = False
-    # A document of the centre that names no family (the reports' figures): its key has neither a
-    # case nor a family, and `may_prepare` and `may_view` alone decide who asks for it and sees
-    # it (without `may_view`, nobody sees it).
-    centre_document: bool = False
     # The object's id in the key (None: `obj.pk`), for an object that is not a model (a period).
     object_id_of: Callable[[Any], int] | None = None
     # Whether this version is frozen, for a kind with frozen and live versions (a report as sent,
@@ -95,6 +91,10 @@ class KindSpec:
     # Leaves the centre (to a court, an authority, a person): sealed with the centre's seal when
     # rendered, if the administrator has put one in use (seals.services.seal_pdf).
     sealed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.owner == Owner.CENTRE and not self.readers:
+            raise ValueError(f"A centre's document ({self.template}) names the roles that read it.")
 
 
 def month_version(year: int, month: int) -> int:
@@ -106,22 +106,21 @@ def month_of(version: int) -> tuple[int, int]:
 
 
 def key_for(*, kind: str, obj: object, version: int) -> Key:
-    """The key of the document of `kind` about `obj` (the registered kind's object, or a Case)."""
+    """The key of the document of `kind` about `obj` (the registered kind's object, or a Case),
+    with its owner: the case (and its family), the family, the worker, or none for the centre."""
     spec = KINDS[kind]
-    if spec.centre_document:
-        object_id = spec.object_id_of(obj) if spec.object_id_of is not None else obj.pk  # type: ignore[attr-defined]
+    object_id = spec.object_id_of(obj) if spec.object_id_of is not None else obj.pk  # type: ignore[attr-defined]
+    if spec.owner == Owner.CENTRE:
         return Key(kind, object_id, version, None, None)
-    if spec.may_view_document is not None:
-        return Key(kind, obj.pk, version, None, None)  # type: ignore[attr-defined]
-    if spec.worker_of is not None:
-        return Key(kind, obj.pk, version, None, None, spec.worker_of(obj))  # type: ignore[attr-defined]
-    if spec.family_of is not None:
-        return Key(kind, obj.pk, version, None, spec.family_of(obj))  # type: ignore[attr-defined]
-    if spec.case_of is not None:
-        case = spec.case_of(obj)
-        return Key(kind, obj.pk, version, case, case.family)  # type: ignore[attr-defined]
-    assert isinstance(obj, Case)
-    return Key(kind, obj.pk, version, obj, obj.family)
+    owner = spec.owner_of(obj) if spec.owner_of is not None else obj
+    if spec.owner == Owner.WORKER:
+        assert isinstance(owner, User)
+        return Key(kind, object_id, version, None, None, owner)
+    if spec.owner == Owner.FAMILY:
+        assert isinstance(owner, Family)
+        return Key(kind, object_id, version, None, owner)
+    assert isinstance(owner, Case)
+    return Key(kind, object_id, version, owner, owner.family)
 
 
 def may_prepare(user: User, key: Key) -> bool:
@@ -138,16 +137,19 @@ def key_of(document: RenderedDocument) -> Key:
     )
 
 
-def may_view(user: User, document: RenderedDocument) -> bool:
-    """Beyond seeing the family or case (the selectors' scope), what the kind asks of the user."""
-    spec = KINDS.get(document.kind)
-    if spec is None:
-        return False
-    if spec.may_view_document is not None:
-        return spec.may_view_document(user, document)
-    if spec.may_view is None:
-        return not spec.centre_document
-    return spec.may_view(user)
+def readable_kinds(user: User) -> list[str]:
+    """The kinds whose readers include one of the user's roles (every kind without readers but a
+    centre's): the narrowing half of the visibility rule (`RenderedDocumentQuerySet.visible_to`)."""
+    return [
+        kind
+        for kind, spec in KINDS.items()
+        if (spec.readers is None and spec.owner != Owner.CENTRE)
+        or (spec.readers is not None and user.has_role(*spec.readers))
+    ]
+
+
+def kinds_owned_by(owner: Owner) -> list[str]:
+    return [kind for kind, spec in KINDS.items() if spec.owner == owner]
 
 
 def is_frozen(document: RenderedDocument) -> bool:

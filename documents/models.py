@@ -12,25 +12,28 @@ from asystent import dates
 from asystent.files import private_storage
 from cases.models import Case, Family
 
-from .enums import DocumentKind, DocumentStatus
+from .enums import DocumentKind, DocumentStatus, Owner
 
 
 class RenderedDocumentQuerySet(models.QuerySet["RenderedDocument"]):
     def visible_to(self, user) -> "RenderedDocumentQuerySet":  # noqa: ANN001
-        """A case's documents follow the case's visibility; a document about the family without a
-        case (a person's copy of their data) follows the family's; a worker's document (a monthly
-        report) is seen by the worker and the managers. The kind may narrow it further
-        (`documents.kinds.KindSpec.may_view`)."""
-        workers = Q(case__isnull=True, family__isnull=True, worker__isnull=False)
-        if not getattr(user, "is_manager", False):
-            workers &= Q(worker=user)
-        return self.filter(
-            Q(case__in=Case.objects.visible_to(user))
-            | Q(case__isnull=True, family__in=Family.objects.visible_to(user))
-            | workers
-            # Staff documents (time sheets, mileage logs): their kind decides.
-            | Q(case__isnull=True, family__isnull=True, worker__isnull=True)
+        """The one rule of who sees a printed document, by its kind's owner
+        (`documents.enums.Owner`, declared by `documents.kinds.KindSpec.owner`): a case's document
+        whoever sees the case; a family's whoever sees the family; a worker's the worker and the
+        managers; the centre's nobody but its readers. The kind's `readers` (roles) narrow it."""
+        # The registry of kinds is filled by the apps above, once they are loaded.
+        from .kinds import kinds_owned_by, readable_kinds
+
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        worker = Q(worker__isnull=False) if user.is_manager else Q(worker=user)
+        owned = (
+            Q(kind__in=kinds_owned_by(Owner.CASE), case__in=Case.objects.visible_to(user))
+            | Q(kind__in=kinds_owned_by(Owner.FAMILY), family__in=Family.objects.visible_to(user))
+            | (Q(kind__in=kinds_owned_by(Owner.WORKER)) & worker)
+            | Q(kind__in=kinds_owned_by(Owner.CENTRE))
         )
+        return self.filter(owned, kind__in=readable_kinds(user))
 
 
 class RenderedDocument(models.Model):
@@ -56,7 +59,7 @@ class RenderedDocument(models.Model):
     family = models.ForeignKey(
         Family, on_delete=models.PROTECT, related_name="rendered_documents", null=True, blank=True
     )
-    # The worker a worker's document is about (the assistant of a monthly report).
+    # The worker a worker's document belongs to (`Owner.WORKER`: monthly report, time sheet, mileage log).
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

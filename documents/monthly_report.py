@@ -10,7 +10,6 @@ family (`RenderedDocument.worker`); the families it names are recorded
 
 import calendar
 import datetime as dt
-from typing import cast
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -26,7 +25,7 @@ from notifications.services import notify
 from visits.enums import VisitStatus
 
 from . import services
-from .enums import DocumentKind
+from .enums import DocumentKind, Owner
 from .file_documents import areas_worked_on, contacts_by_kind, plan_progress
 from .kinds import Key, KindSpec, month_of, month_version, register_kind
 from .models import RenderedDocument
@@ -84,10 +83,6 @@ def _context(document: RenderedDocument) -> dict:
     }
 
 
-def _worker_of(user: object) -> User:
-    return cast(User, user)
-
-
 def _mentions(key: Key) -> list[Family]:
     assistant = User.objects.get(pk=key.object_id)
     first, last = month_bounds(key.version)
@@ -130,7 +125,7 @@ def register() -> None:
             may_prepare=_may_prepare,
             file_name=_file_name,
             describe=_describe,
-            worker_of=_worker_of,
+            owner=Owner.WORKER,
             mentions=_mentions,
         ),
     )
@@ -169,7 +164,5 @@ def prepare_monthly_report(*, assistant: User, year: int, month: int, by: User) 
 
 def reports_for(user: User) -> QuerySet[RenderedDocument]:
     """The monthly reports the user sees: a manager all of them, an assistant their own."""
-    documents = RenderedDocument.objects.filter(kind=DocumentKind.MONTHLY_REPORT).select_related("worker")
-    if not is_manager(user):
-        documents = documents.filter(worker=user)
-    return documents.order_by("-version", "worker__last_name", "pk")
+    documents = RenderedDocument.objects.visible_to(user).filter(kind=DocumentKind.MONTHLY_REPORT)
+    return documents.select_related("worker").order_by("-version", "worker__last_name", "pk")

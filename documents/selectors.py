@@ -2,25 +2,20 @@
 visibility decides)."""
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from asystent.models import User
 from cases.models import Case
 
-from .kinds import may_view
 from .models import RenderedDocument
 
 
 def get_document_for(user: User, pk: int) -> RenderedDocument:
-    """The document if `user` sees its case (or, without a case, its family) and its kind lets
-    them see it; 404 otherwise."""
-    document = get_object_or_404(
-        RenderedDocument.objects.visible_to(user).select_related("case", "family"), pk=pk
+    """The document if `user` sees it (`RenderedDocumentQuerySet.visible_to`: its owner and its
+    kind's readers decide); 404 otherwise."""
+    return get_object_or_404(
+        RenderedDocument.objects.visible_to(user).select_related("case", "family", "worker"), pk=pk
     )
-    if not may_view(user, document):
-        raise Http404
-    return document
 
 
 def documents_of_case(case: Case) -> QuerySet[RenderedDocument]:

@@ -13,6 +13,11 @@ urlpatterns = [
         "cases/<int:case_pk>/assignment-letter.pdf", views.assignment_letter_pdf, name="assignment-letter-pdf"
     ),
     path("catalogues/<int:handover_pk>.pdf", views.support_catalogue_pdf, name="support-catalogue-pdf"),
+    path(
+        "cases/<int:case_pk>/za-zyciem-authorisation.pdf",
+        views.za_zyciem_authorisation_pdf,
+        name="za-zyciem-authorisation-pdf",
+    ),
     path("report-answers/<int:report_pk>.pdf", views.report_answer_pdf, name="report-answer-pdf"),
     path("cases/<int:case_pk>/consent-form.pdf", views.consent_form_pdf, name="consent-form-pdf"),
     path("cases/<int:case_pk>/work-card/", views.work_card, name="work-card"),

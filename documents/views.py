@@ -23,7 +23,7 @@ from asystent.http import AuthenticatedHttpRequest
 from asystent.pagination import paginate
 from cases.models import Assessment, Case, ClosureProposal, Family
 from cases.selectors import get_case_for
-from referrals.models import CatalogueHandover, FamilyReport, Referral
+from referrals.models import CatalogueHandover, FamilyReport, Referral, ZaZyciemRequest
 from seals.selectors import SealCheck, check_seal
 
 from . import selectors, services
@@ -201,6 +201,18 @@ def report_answer_pdf(request: AuthenticatedHttpRequest, report_pk: int) -> Http
     )
     document = services.request_document(
         kind=DocumentKind.REPORT_ANSWER, obj=report, version=1, by=request.user
+    )
+    return redirect(document)
+
+
+@require_POST
+def za_zyciem_authorisation_pdf(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
+    """The family's written authorisation for its assistant ("Za życiem"), for signing: blank
+    until the authorisation is recorded, then with its date and scope."""
+    case = _case_for_documents(request, case_pk)
+    za_request = get_object_or_404(ZaZyciemRequest, referral__case=case)
+    document = services.request_document(
+        kind=DocumentKind.ZA_ZYCIEM_AUTHORISATION, obj=za_request, version=1, by=request.user
     )
     return redirect(document)
 

@@ -16,20 +16,21 @@ from django.db.models import Q
 from django.urls import reverse
 
 from cases import retention
-from cases.enums import CaseStatus, ClosureProposalStatus
+from cases.enums import CaseStatus, ClosureProposalStatus, LegalBasis
 from cases.models import Case, ClosureProposal, DestructionProtocol, Family, FamilyMember
 from cooperation import services as cooperation_services
 from cooperation.models import CardForm, GroupMember, Letter, Meeting, Procedure, Task
 from courts import services as court_services
 from courts.models import CourtNotice, NonCooperation
 from documents import services as document_services
-from documents.enums import DocumentKind, DocumentStatus
+from documents.enums import DocumentKind, DocumentStatus, Owner
 from documents.file_documents import period_version
 from documents.kinds import KINDS, month_version
 from documents.models import RenderedDocument
 from notifications.models import Notification
 from notifications.services import notify
-from referrals.models import CatalogueHandover, FamilyReport
+from referrals.enums import ReferralStatus, ZaZyciemEligibility
+from referrals.models import CatalogueHandover, FamilyReport, ZaZyciemRequest
 from reports.statistics import Period
 from visits.models import Visit
 
@@ -177,6 +178,20 @@ def _build_family(assistant, manager, django_capture_on_commit_callbacks):
         )
         document_services.request_document(
             kind=DocumentKind.SUPPORT_CATALOGUE, obj=handover, version=1, by=assistant
+        )
+        # The "Za życiem" authorisation for signing, printed from the request the case came from.
+        za_request = ZaZyciemRequest.objects.create(
+            family=family,
+            referral=ReferralFactory(
+                family=family, legal_basis=LegalBasis.ZA_ZYCIEM, status=ReferralStatus.ASSIGNED, case=case
+            ),
+            requested_on=dt.date(2023, 2, 25),
+            requested_by="matka",
+            eligibility=ZaZyciemEligibility.PREGNANCY,
+            recorded_by=family.registered_by,
+        )
+        document_services.request_document(
+            kind=DocumentKind.ZA_ZYCIEM_AUTHORISATION, obj=za_request, version=1, by=assistant
         )
         # The documents of the file (issue 17), and the assistant's monthly report naming the family.
         for kind, obj, version_number, by in (
@@ -336,7 +351,7 @@ def test_a_protocol_leaves_nothing_that_names_the_family_and_the_statistics_stay
     documents = list(
         RenderedDocument.objects.filter(Q(family=family) | Q(mentioned_families=family)).distinct()
     )
-    centre_kinds = {kind for kind, spec in KINDS.items() if spec.centre_document}
+    centre_kinds = {kind for kind, spec in KINDS.items() if spec.owner == Owner.CENTRE}
     assert centre_kinds == {DocumentKind.SEMIANNUAL_REPORT, DocumentKind.ANNUAL_REPORT}
     assert {d.kind for d in documents} == set(DocumentKind.values) - centre_kinds - STAFF_KINDS
     staff_documents = list(RenderedDocument.objects.filter(kind__in=STAFF_KINDS))

@@ -403,6 +403,9 @@ ROUTES: dict[str, Expect] = {
     "reports:subject-access-pdf": post("a.adult", (403, 403, 403, 403, 302, 403)),
     "seals:certificate": get(None, (403, 403, 403, 403, 403, 200)),
     "seals:certificate-remove": post(None, (403, 403, 403, 403, 403, 302)),
+    "documents:za-zyciem-authorisation-pdf": post(
+        za_zyciem_case_url("documents:za-zyciem-authorisation-pdf"), ASSISTANT_OR_MANAGER
+    ),
 }
 # fmt: on
 

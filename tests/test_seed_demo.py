@@ -71,11 +71,29 @@ def test_seed_demo_is_idempotent(settings):
     assert first["asystent.Centre"] == 1
     # One of each document of the family's file (issue 17), printed.
     from documents.demo import FILE_KINDS
-    from documents.enums import DocumentStatus
+    from documents.enums import DocumentKind, DocumentStatus
     from documents.models import RenderedDocument
 
     printed = RenderedDocument.objects.filter(kind__in=FILE_KINDS, status=DocumentStatus.READY)
     assert sorted(set(printed.values_list("kind", flat=True))) == sorted(FILE_KINDS)
+    # Every document issue 17 lists, the notice to the court and the approved month's PDFs included.
+    listed = {
+        DocumentKind.CONSENT_FORM,
+        DocumentKind.ASSESSMENT,
+        DocumentKind.MONTHLY_REPORT,
+        DocumentKind.WORK_CARD,
+        DocumentKind.CLOSURE_REPORT,
+        DocumentKind.MONITORING_NOTE,
+        DocumentKind.COURT_NOTICE,
+        DocumentKind.REFERRAL,
+        DocumentKind.SUPPORT_CATALOGUE,
+        DocumentKind.ZA_ZYCIEM_AUTHORISATION,
+        DocumentKind.TIMESHEET,
+        DocumentKind.MILEAGE_LOG,
+        DocumentKind.OPINION,
+    }
+    ready = RenderedDocument.objects.filter(status=DocumentStatus.READY)
+    assert listed <= set(ready.values_list("kind", flat=True))
 
 
 @pytest.mark.django_db

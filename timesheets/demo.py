@@ -1,6 +1,6 @@
 """The demo's monthly records: each demo assistant's rate per kilometre and monthly limit, and for
 the last full month asystent1's time sheet and mileage log (filled in from the visits, approved by
-the manager) and asystent2's time sheet waiting for the manager's decision; idempotent."""
+the manager, both printed) and asystent2's time sheet waiting for the manager's decision; idempotent."""
 
 import datetime as dt
 from collections.abc import Callable
@@ -10,10 +10,13 @@ from django.utils import timezone
 
 from asystent import dates
 from asystent.models import User
+from documents.enums import DocumentKind
+from documents.models import RenderedDocument
+from documents.services import render_stored_document, request_document
 
 from . import services
 from .enums import MonthStatus, Vehicle
-from .models import MileageAllowance, Timesheet
+from .models import MileageAllowance, MileageLog, Timesheet
 
 
 def _last_month() -> tuple[int, int]:
@@ -76,4 +79,21 @@ def seed(say: Callable[[str], None]) -> None:
             trip.save()
         services.submit_mileage_log(log=log, by=assistant)
         services.approve(record=log, by=manager)
+    # Read again: the services approved their own locked copies.
+    _print_approved(
+        services.open_timesheet(assistant=assistant, year=year, month=month),
+        services.open_mileage_log(assistant=assistant, year=year, month=month),
+        manager,
+    )
     say(f"Time sheets and mileage logs of {month:02d}.{year}.")
+
+
+def _print_approved(sheet: Timesheet, log: MileageLog, by: User) -> None:
+    """The approved month's PDFs for the personnel file, as the manager prints them (once)."""
+    for kind, record in ((DocumentKind.TIMESHEET, sheet), (DocumentKind.MILEAGE_LOG, log)):
+        if not record.is_approved:
+            continue
+        if RenderedDocument.objects.filter(kind=kind, object_id=record.pk, version=record.revision).exists():
+            continue
+        document = request_document(kind=kind, obj=record, version=record.revision, by=by)
+        render_stored_document(document.pk)

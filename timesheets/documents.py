@@ -3,8 +3,8 @@ with the documents' kinds (`documents.kinds.register_kind`) from `TimesheetsConf
 worker renders them like every other PDF (idempotent per month and submission, PDF/A).
 
 They belong to no family: the key is the month's record and its submission (`revision`); an
-approved month is frozen, so its file is never rendered again. The assistant sees their own, the
-managers all; only an approved month is printed.
+approved month is frozen, so its file is never rendered again. They are the assistant's documents
+(`Owner.WORKER`): the assistant sees their own, the managers all; only an approved month is printed.
 """
 
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from asystent import dates
 from asystent.models import User
-from documents.enums import DocumentKind
+from documents.enums import DocumentKind, Owner
 from documents.kinds import Key, KindSpec, register_kind
 from documents.models import RenderedDocument
 
@@ -26,10 +26,9 @@ def _record(document: RenderedDocument) -> MonthlyRecord:
     return model.objects.select_related("assistant", "decided_by").get(pk=document.object_id)
 
 
-def _may_see(user: User, document: RenderedDocument) -> bool:
-    model = Timesheet if document.kind == DocumentKind.TIMESHEET else MileageLog
-    record = model.objects.filter(pk=document.object_id).first()
-    return bool(record and user.has_perm("timesheets.view_month", record))
+def _assistant(record: object) -> User:
+    assert isinstance(record, MonthlyRecord)
+    return record.assistant
 
 
 def _may_prepare(user: User, key: Key) -> bool:
@@ -107,7 +106,8 @@ def register() -> None:
             may_prepare=_may_prepare,
             file_name=_file_name("karta-czasu-pracy"),
             describe=_describe,
-            may_view_document=_may_see,
+            owner=Owner.WORKER,
+            owner_of=_assistant,
         ),
     )
     register_kind(
@@ -122,6 +122,7 @@ def register() -> None:
             may_prepare=_may_prepare,
             file_name=_file_name("ewidencja-przebiegu"),
             describe=_describe,
-            may_view_document=_may_see,
+            owner=Owner.WORKER,
+            owner_of=_assistant,
         ),
     )

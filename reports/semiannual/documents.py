@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from asystent.enums import Role
 from asystent.models import User
 from asystent.permissions import is_administrator, is_manager
-from documents.enums import DocumentKind
+from documents.enums import DocumentKind, Owner
 from documents.kinds import Key, KindSpec, register_kind
 from documents.models import RenderedDocument
 
@@ -160,10 +161,10 @@ def register() -> None:
             refusal=_semiannual_refusal,
             back_url=_semiannual_back,
             may_prepare=_figures_reader,
-            may_view=_figures_reader,
+            owner=Owner.CENTRE,
+            readers=(Role.MANAGER, Role.ADMINISTRATOR),
             file_name=_semiannual_file_name,
             describe=_semiannual_describe,
-            centre_document=True,
             object_id_of=period_code,
             # What was sent stays as it was sent; the current figures follow the data.
             version_frozen=lambda version: version != CURRENT,
@@ -180,10 +181,10 @@ def register() -> None:
             refusal=_annual_refusal,
             back_url=_annual_back,
             may_prepare=_manager,
-            may_view=_manager,
+            owner=Owner.CENTRE,
+            readers=(Role.MANAGER,),
             file_name=_annual_file_name,
             describe=_annual_describe,
-            centre_document=True,
             object_id_of=_year,
             sealed=True,
         ),

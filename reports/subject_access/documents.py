@@ -12,10 +12,11 @@ from typing import cast
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from asystent.enums import Role
 from asystent.models import User
 from asystent.permissions import is_manager
 from cases.models import Family, FamilyMember
-from documents.enums import DocumentKind
+from documents.enums import DocumentKind, Owner
 from documents.kinds import Key, KindSpec, register_kind
 from documents.models import RenderedDocument
 
@@ -46,10 +47,6 @@ def _may_prepare(user: User, key: Key) -> bool:
     return bool(is_manager(user))
 
 
-def _may_view(user: User) -> bool:
-    return bool(is_manager(user))
-
-
 def _file_name(document: RenderedDocument) -> str:
     # No name or PESEL: the file may end up in a download folder or an e-mail.
     return f"dostep-do-danych-{document.object_id}-{document.version}.pdf"
@@ -72,9 +69,10 @@ def register() -> None:
             False,
             _context,
             back_url=_back_url,
-            family_of=_family_of,
+            owner=Owner.FAMILY,
+            owner_of=_family_of,
             may_prepare=_may_prepare,
-            may_view=_may_view,
+            readers=(Role.MANAGER,),
             file_name=_file_name,
             describe=_describe,
             tagged=True,  # handed to the person: read by a screen reader in order
