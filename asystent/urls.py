@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import access_log, two_factor, views
+from . import access_log, pwa, two_factor, views
 from .forms import OwnPasswordChangeForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("manifest.webmanifest", pwa.manifest, name="web-manifest"),
     path("centre/", views.centre_edit, name="centre-edit"),
     path("account/assistants/<int:pk>/limit/", views.assistant_limit, name="assistant-limit"),
     path(
@@ -18,7 +20,7 @@ urlpatterns = [
         name="login",
     ),
     path("session/keepalive/", views.session_keepalive, name="session-keepalive"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(form_class=OwnPasswordChangeForm),

@@ -181,6 +181,8 @@ ROUTES: dict[str, Expect] = {
     "login": get(None, ALL_302, anonymous=200),
     "logout": post(None, ALL_302),
     "session-keepalive": post(None, ALL_200),
+    "service-worker": get(None, ALL_200, anonymous=200),
+    "web-manifest": get(None, ALL_200, anonymous=200),
     "password_change": get(None, ALL_200),
     "password_change_done": get(None, ALL_200),
     "two-factor-verify": get(None, ALL_302),  # no device: on to the set-up
@@ -294,6 +296,8 @@ ROUTES: dict[str, Expect] = {
     "visits:intervention-detail": get("a.intervention", SEEN),
     "visits:visit-remove": get("a.visit", OWN_ASSISTANT),
     "visits:visit-restore": post("a.removed_visit", (403, 403, 403, 403, 302, 403)),
+    "visits:offline": get(None, (403, 403, 200, 200, 403, 403)),
+    "visits:offline-cases": get(None, (403, 403, 200, 200, 403, 403)),
     # --- courts: court requests and opinions; documents: the printed documents
     "courts:court-request-list": get(None, (403, 403, 200, 200, 200, 403)),
     "courts:court-request-create": get("a.case", (403, 404, 200, 404, 200, 404)),
