@@ -72,8 +72,12 @@ def manifest(request: HttpRequest) -> JsonResponse:
         "background_color": "#ffffff",
         "theme_color": "#0d6efd",
         "icons": [
-            {"src": static(f"icons/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png",
-             "purpose": "any maskable"}
+            {
+                "src": static(f"icons/icon-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "any maskable",
+            }
             for size in ICON_SIZES
         ],
     }

@@ -130,7 +130,9 @@ def test_each_case_sent_to_the_phone_is_audited(anna, cases):
 def send(client: Client, token: str, key: str, case_pk: int, topics: str = "Rozmowa o budżecie"):  # noqa: ANN201
     return client.post(
         reverse("api:visit-list"),
-        data=json.dumps({"case": case_pk, "date": "2026-12-01", "kind": "home_visit", "place": "home", "topics": topics}),
+        data=json.dumps(
+            {"case": case_pk, "date": "2026-12-01", "kind": "home_visit", "place": "home", "topics": topics}
+        ),
         content_type="application/json",
         headers={"X-CSRFToken": token, "Idempotency-Key": key},
     )

@@ -163,7 +163,7 @@
   }
 
   function format(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_, name) { return values[name]; });
+    return template.replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
   }
 
   function showBanner() { banner.hidden = navigator.onLine; }

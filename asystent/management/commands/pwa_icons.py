@@ -20,8 +20,15 @@ def draw_icon(size: int) -> Image.Image:
     draw = ImageDraw.Draw(image)
     # A letter "A" drawn as a polygon (no font needed), within the central 60 % (maskable safe zone).
     s = size / 100
-    outer = [(50 * s, 22 * s), (76 * s, 78 * s), (64 * s, 78 * s), (58 * s, 64 * s), (42 * s, 64 * s),
-             (36 * s, 78 * s), (24 * s, 78 * s)]
+    outer = [
+        (50 * s, 22 * s),
+        (76 * s, 78 * s),
+        (64 * s, 78 * s),
+        (58 * s, 64 * s),
+        (42 * s, 64 * s),
+        (36 * s, 78 * s),
+        (24 * s, 78 * s),
+    ]
     draw.polygon(outer, fill=WHITE)
     draw.polygon([(50 * s, 40 * s), (55 * s, 54 * s), (45 * s, 54 * s)], fill=BLUE)
     return image
