@@ -3,13 +3,15 @@ connection (the service worker's shell), sent once each when the connection retu
 (the case closed meanwhile) shown with its reason and sent again; nothing readable kept on the
 phone (IndexedDB and Cache Storage read back), and everything gone after logging out."""
 
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.enums import CaseStatus
-from tests.factories import CaseFactory, FamilyFactory, FamilyMemberFactory, UserFactory
+from tests.factories import TEST_PASSWORD, CaseFactory, FamilyFactory, FamilyMemberFactory, UserFactory
 from visits.models import Visit
 
 from .helpers import axe_check, field, heading, login, shot
@@ -43,7 +45,9 @@ DUMP = """async () => {
   const records = [];
   for (const info of await indexedDB.databases()) {
     const db = await new Promise((ok, no) => {
-      const req = indexedDB.open(info.name); req.onsuccess = () => ok(req.result); req.onerror = () => no(req.error);
+      const req = indexedDB.open(info.name);
+      req.onsuccess = () => ok(req.result);
+      req.onerror = () => no(req.error);
     });
     for (const name of db.objectStoreNames) {
       const values = await new Promise((ok) => {
@@ -128,10 +132,25 @@ def test_visits_recorded_offline_are_sent_once_and_nothing_is_readable_on_the_ph
     kept = page.evaluate(DUMP)
     assert kept["keys"] == [{"extractable": False, "algorithm": "AES-GCM"}]
     assert len(kept["records"]) >= 4  # the key, the state, the cases, two visits
-    assert {item["url"].removeprefix(base) for item in kept["cached"]} >= {"/visits/offline/", "/static/js/offline.js"}
-    assert not [item["url"] for item in kept["cached"] if "/families/" in item["url"] or "/case/" in item["url"]]
+    assert {item["url"].removeprefix(base) for item in kept["cached"]} >= {
+        "/visits/offline/",
+        "/static/js/offline.js",
+    }
+    assert not [
+        item["url"] for item in kept["cached"] if "/families/" in item["url"] or "/case/" in item["url"]
+    ]
     everything = "\n".join(kept["records"] + [item["url"] + item["body"] for item in kept["cached"]])
-    for secret in ("Bąkowscy", "Bąkowska", "Żaneta", "Cichońscy", "Kuba", zaneta.pesel, FIRST, SECOND, "rachunkach"):
+    for secret in (
+        "Bąkowscy",
+        "Bąkowska",
+        "Żaneta",
+        "Cichońscy",
+        "Kuba",
+        zaneta.pesel,
+        FIRST,
+        SECOND,
+        "rachunkach",
+    ):
         assert secret not in everything, secret
 
     # The second case is closed meanwhile; the connection returns: the first visit is sent, the
@@ -163,7 +182,9 @@ def test_visits_recorded_offline_are_sent_once_and_nothing_is_readable_on_the_ph
     conflict.get_by_role("button", name="Wyślij ponownie").click()
     expect(pending).to_have_count(0)
     expect(page.locator("#pending-empty")).to_be_visible()
-    assert sorted(Visit.objects.values_list("case_id", "topics")) == sorted([(first.pk, FIRST), (second.pk, SECOND)])
+    assert sorted(Visit.objects.values_list("case_id", "topics")) == sorted(
+        [(first.pk, FIRST), (second.pk, SECOND)]
+    )
     assert set(Visit.objects.values_list("author", flat=True)) == {anna.pk}
 
     # Logging out wipes everything the phone kept.
@@ -193,3 +214,58 @@ def test_a_visit_to_a_case_handed_over_meanwhile_can_be_discarded(page, base, an
     expect(page.locator("#pending-list > li")).to_have_count(0)
     expect(page.locator("#offline-status")).to_contain_text("Odrzucono wizytę")
     assert not Visit.objects.exists()
+
+
+def kept_visit(page, base, case) -> None:  # noqa: ANN001
+    page.goto(f"{base}/visits/offline/")
+    expect(page.locator("#offline-app[data-ready='1']")).to_have_count(1)
+    page.context.set_offline(True)
+    record(page, case, "09:00", FIRST)
+    assert page.evaluate(DUMP)["databases"] == ["asystent-offline"]
+
+
+def test_another_person_logging_in_finds_nothing_kept(page, base, anna, families):
+    first, _second, _zaneta = families
+    UserFactory(username="beata", assistant=True)
+    login(page, base, "anna")
+    kept_visit(page, base, first)
+    page.context.set_offline(False)
+    # Anna's session ends without a logout (the phone is left on a desk); Beata logs in.
+    page.context.clear_cookies(name="sessionid")
+    page.goto(f"{base}/login/")
+    page.get_by_label("Nazwa użytkownika").fill("beata")
+    page.get_by_label("Hasło").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Zaloguj się").click()
+    expect(heading(page)).to_contain_text("Witamy")
+    page.wait_for_timeout(500)
+    gone = page.evaluate(DUMP)
+    assert "asystent-offline" not in gone["databases"] and not gone["records"], gone
+    assert not [item for item in gone["cached"] if FIRST in item["body"]]
+
+
+def test_seventy_two_hours_without_a_login_wipe_the_phone(page, base, anna, families):
+    first, _second, _zaneta = families
+    login(page, base, "anna")
+    kept_visit(page, base, first)
+    # The last login was 73 hours ago (as if the phone had lain unused): the next page wipes.
+    long_ago = timezone.now() - dt.timedelta(hours=73)
+    type(anna).objects.filter(pk=anna.pk).update(last_login=long_ago)
+    page.evaluate(
+        """(when) => new Promise((ok) => {
+          const req = indexedDB.open("asystent-offline");
+          req.onsuccess = () => {
+            const db = req.result, tx = db.transaction("meta", "readwrite"), store = tx.objectStore("meta");
+            store.get("state").onsuccess = (event) => {
+              const state = event.target.result; state.lastLogin = when; store.put(state, "state");
+            };
+            tx.oncomplete = () => { db.close(); ok(); };
+          };
+        })""",
+        long_ago.timestamp() * 1000,
+    )
+    page.context.set_offline(False)
+    page.goto(f"{base}/")
+    page.wait_for_function(
+        "indexedDB.databases().then((list) => !list.some((d) => d.name === 'asystent-offline'))"
+    )
+    assert page.evaluate(DUMP)["records"] == []
