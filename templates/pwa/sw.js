@@ -1,7 +1,7 @@
 /* Asystent's service worker (asystent/pwa.py serves it from /sw.js). It keeps only the static
    files and the shell of the offline visit form; the shell holds no family's data (the case list
-   comes encrypted from IndexedDB, static/js/offline.js). Every other request goes to the network
-   and is never stored: no page of a family's file is cached. */
+   comes encrypted from IndexedDB, static/js/offline.js). Every other request is left alone (it
+   goes to the network and is never stored): no page of a family's file is cached. */
 "use strict";
 
 var CACHE = "asystent-shell-{{ version }}";
@@ -65,10 +65,5 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(caches.match(url.pathname).then(function (kept) { return kept || fetch(request); }));
     return;
   }
-  if (request.mode === "navigate") {
-    /* Any other page: from the network only; without a connection, the offline visit form. */
-    event.respondWith(fetch(request).catch(function () {
-      return caches.match(SHELL).then(function (kept) { return kept || Response.error(); });
-    }));
-  }
+  /* Anything else is not touched: it goes to the network as if there were no worker. */
 });
