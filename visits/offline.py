@@ -29,7 +29,8 @@ WIPE_AFTER_HOURS = 72  # the phone forgets everything 72 hours after the last su
 @require_GET
 @never_cache
 def offline_visit(request: AuthenticatedHttpRequest):  # noqa: ANN201
-    return render(request, "visits/offline.html", {"kinds": VisitKind.choices, "places": VisitPlace.choices})
+    context = {"kinds": VisitKind.choices, "places": VisitPlace.choices, "register_worker": True}
+    return render(request, "visits/offline.html", context)
 
 
 @role_required(Role.ASSISTANT)

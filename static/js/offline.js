@@ -96,7 +96,7 @@
       .then(function (plain) { return JSON.parse(new TextDecoder().decode(plain)); });
   }
 
-  /* --- On every page: the worker, and the wipes ---------------------------------------------- */
+  /* --- On every page: the wipes; on the offline form: the worker ----------------------------- */
 
   function staleFor(meta) {
     var user = meta.user;
@@ -105,8 +105,8 @@
     return Date.now() - login > WIPE_AFTER_MS;
   }
 
+  /* On every page, the login page too: another user's data, or 72 hours since the last login. */
   function checkKept() {
-    if (!currentUser) return Promise.resolve();
     return dbExists().then(function (exists) {
       if (!exists) return null;
       return openDb().then(function (db) {
