@@ -4,14 +4,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import access_log, pwa, two_factor, views
+from . import access_log, two_factor, views
 from .forms import OwnPasswordChangeForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("sw.js", pwa.service_worker, name="service-worker"),
-    path("manifest.webmanifest", pwa.manifest, name="web-manifest"),
     path("centre/", views.centre_edit, name="centre-edit"),
     path("account/assistants/<int:pk>/limit/", views.assistant_limit, name="assistant-limit"),
     path(

@@ -54,7 +54,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):  # noqa: ANN001, ANN201
         previous = last_user_id(self.request)
         response = super().form_valid(form)
-        if previous is not None and previous != form.get_user().pk:
+        if previous is not None and previous != getattr(self.request.user, "pk", None):
             # Another person logs in on this browser: what the previous one kept for offline use
             # (static/js/offline.js) is wiped by the browser itself.
             response["Clear-Site-Data"] = CLEAR_SITE_DATA

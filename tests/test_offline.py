@@ -1,4 +1,4 @@
-"""The application on a phone (asystent.pwa, visits.offline): the manifest and the service worker
+"""The application on a phone (api.pwa, api.offline): the manifest and the service worker
 served from the site root with the right headers, the offline form's shell without any family's
 data, the assistant's own open cases with only what choosing a case needs (each read audited),
 visits sent with an Idempotency-Key created once, the refusals the phone shows as conflicts, and
@@ -14,10 +14,10 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from api.pwa import PRECACHED_STATIC
 from asystent.audit import AccessAction
 from asystent.drafts import LAST_USER_COOKIE, LAST_USER_SALT
 from asystent.models import AccessLog
-from asystent.pwa import PRECACHED_STATIC
 from cases.enums import CaseStatus
 from tests.factories import TEST_PASSWORD, CaseFactory, FamilyFactory, FamilyMemberFactory, UserFactory
 from visits.models import Visit
@@ -55,7 +55,7 @@ def test_the_service_worker_is_served_from_the_root_with_its_headers(client):
     assert response["Cache-Control"] == "no-cache"
     assert "script-src 'self'" in response["Content-Security-Policy"]
     body = response.content.decode()
-    assert f'var SHELL = "{reverse("visits:offline")}";' in body
+    assert f'var SHELL = "{reverse("api:offline")}";' in body
     for name in PRECACHED_STATIC:
         assert finders.find(name), name  # every file it keeps exists
         assert name in body
@@ -68,7 +68,7 @@ def test_the_manifest_names_the_offline_form_and_real_icons(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/manifest+json"
     data = json.loads(response.content)
-    assert data["start_url"] == reverse("visits:offline") and data["scope"] == "/"
+    assert data["start_url"] == reverse("api:offline") and data["scope"] == "/"
     assert data["display"] == "standalone"
     for icon in data["icons"]:
         name = icon["src"].removeprefix("/static/")
@@ -83,11 +83,11 @@ def test_every_page_links_the_manifest_and_the_offline_form_registers_the_worker
     assert 'rel="manifest" href="/manifest.webmanifest"' in page
     assert f'data-offline-user="{anna.pk}"' in page  # every page checks what the phone kept
     assert "data-offline-worker" not in page  # installed from the offline form only
-    assert 'data-offline-worker="/sw.js"' in client.get(reverse("visits:offline")).content.decode()
+    assert 'data-offline-worker="/sw.js"' in client.get(reverse("api:offline")).content.decode()
 
 
 def test_the_shell_holds_no_familys_data(anna, cases):
-    response = logged_in(anna).get(reverse("visits:offline"))
+    response = logged_in(anna).get(reverse("api:offline"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Czeka na wysłanie" in page and "Zapisz na telefonie" in page
@@ -99,12 +99,12 @@ def test_the_shell_holds_no_familys_data(anna, cases):
 @pytest.mark.parametrize("role", ["social_worker", "manager", "administrator"])
 def test_only_assistants_open_the_offline_form(role):
     client = logged_in(UserFactory(**{role: True}))
-    assert client.get(reverse("visits:offline")).status_code == 403
-    assert client.get(reverse("visits:offline-cases")).status_code == 403
+    assert client.get(reverse("api:offline")).status_code == 403
+    assert client.get(reverse("api:offline-cases")).status_code == 403
 
 
 def test_the_case_list_gives_only_own_open_cases_and_only_first_names(anna, cases):
-    response = logged_in(anna).get(reverse("visits:offline-cases"))
+    response = logged_in(anna).get(reverse("api:offline-cases"))
     assert response.status_code == 200
     assert "no-cache" in response["Cache-Control"]
     data = response.json()
@@ -121,7 +121,7 @@ def test_the_case_list_gives_only_own_open_cases_and_only_first_names(anna, case
 
 
 def test_each_case_sent_to_the_phone_is_audited(anna, cases):
-    logged_in(anna).get(reverse("visits:offline-cases"))
+    logged_in(anna).get(reverse("api:offline-cases"))
     rows = AccessLog.objects.filter(user=anna)
     assert sorted((row.family_id, row.object_type, row.object_id, row.action) for row in rows) == sorted(
         (case.family_id, "case", case.pk, AccessAction.VIEW) for case in (cases["own"], cases["awaiting"])
@@ -142,7 +142,7 @@ def send(client: Client, token: str, key: str, case_pk: int, topics: str = "Rozm
 def test_a_visit_sent_twice_with_its_key_is_created_once(anna, cases):
     client = Client(enforce_csrf_checks=True)
     client.force_login(anna)
-    token = client.get(reverse("visits:offline-cases")).json()["csrf_token"]
+    token = client.get(reverse("api:offline-cases")).json()["csrf_token"]
     key = str(uuid.uuid4())
     first = send(client, token, key, cases["own"].pk)
     again = send(client, token, key, cases["own"].pk)
@@ -154,7 +154,7 @@ def test_a_visit_sent_twice_with_its_key_is_created_once(anna, cases):
 
 def test_a_closed_or_reassigned_case_is_refused_with_a_reason(anna, cases):
     client = logged_in(anna)
-    token = client.get(reverse("visits:offline-cases")).json()["csrf_token"]
+    token = client.get(reverse("api:offline-cases")).json()["csrf_token"]
     closed = send(client, token, str(uuid.uuid4()), cases["closed"].pk)
     assert closed.status_code == 400
     assert "zamknięta" in json.dumps(closed.json(), ensure_ascii=False)

@@ -181,8 +181,6 @@ ROUTES: dict[str, Expect] = {
     "login": get(None, ALL_302, anonymous=200),
     "logout": post(None, ALL_302),
     "session-keepalive": post(None, ALL_200),
-    "service-worker": get(None, ALL_200, anonymous=200),
-    "web-manifest": get(None, ALL_200, anonymous=200),
     "password_change": get(None, ALL_200),
     "password_change_done": get(None, ALL_200),
     "two-factor-verify": get(None, ALL_302),  # no device: on to the set-up
@@ -218,6 +216,10 @@ ROUTES: dict[str, Expect] = {
     "api:token-revoke": post(lambda w: reverse("api:token-revoke", args=[10**9]), (404,) * 6),
     "api:feed-regenerate": post(None, ALL_200),
     "api:calendar-feed": get(lambda w: reverse("api:calendar-feed", args=["x"]), (404,) * 6, anonymous=404),
+    "api:service-worker": get(None, ALL_200, anonymous=200),
+    "api:web-manifest": get(None, ALL_200, anonymous=200),
+    "api:offline": get(None, (403, 403, 200, 200, 403, 403)),
+    "api:offline-cases": get(None, (403, 403, 200, 200, 403, 403)),
     # --- transfer: import (managers families, the administrator users) and the centre's export
     "transfer:import": get(None, FIGURES),
     "transfer:import-template": get(lambda w: reverse("transfer:import-template", args=["families", "csv"]),
@@ -296,8 +298,6 @@ ROUTES: dict[str, Expect] = {
     "visits:intervention-detail": get("a.intervention", SEEN),
     "visits:visit-remove": get("a.visit", OWN_ASSISTANT),
     "visits:visit-restore": post("a.removed_visit", (403, 403, 403, 403, 302, 403)),
-    "visits:offline": get(None, (403, 403, 200, 200, 403, 403)),
-    "visits:offline-cases": get(None, (403, 403, 200, 200, 403, 403)),
     # --- courts: court requests and opinions; documents: the printed documents
     "courts:court-request-list": get(None, (403, 403, 200, 200, 200, 403)),
     "courts:court-request-create": get("a.case", (403, 404, 200, 404, 200, 404)),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import offline, views
+from . import views
 
 app_name = "visits"
 
@@ -16,6 +16,4 @@ urlpatterns = [
     path("interventions/<int:pk>/", views.intervention_detail, name="intervention-detail"),
     path("<int:pk>/remove/", views.visit_remove, name="visit-remove"),
     path("<int:pk>/restore/", views.visit_restore, name="visit-restore"),
-    path("offline/", offline.offline_visit, name="offline"),
-    path("offline/cases.json", offline.offline_cases, name="offline-cases"),
 ]

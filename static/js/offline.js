@@ -1,4 +1,4 @@
-/* Visits recorded without a connection (templates/visits/offline.html, visits/offline.py).
+/* Visits recorded without a connection (templates/api/offline.html, api/offline.py).
 
    What the phone keeps lives in one IndexedDB database, "asystent-offline":
    - meta: the AES-GCM key (a non-extractable CryptoKey made by Web Crypto: no script, this one

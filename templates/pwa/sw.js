@@ -1,4 +1,4 @@
-/* Asystent's service worker (asystent/pwa.py serves it from /sw.js). It keeps only the static
+/* Asystent's service worker (api/pwa.py serves it from /sw.js). It keeps only the static
    files and the shell of the offline visit form; the shell holds no family's data (the case list
    comes encrypted from IndexedDB, static/js/offline.js). Every other request is left alone (it
    goes to the network and is never stored): no page of a family's file is cached. */

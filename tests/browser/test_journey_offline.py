@@ -98,7 +98,7 @@ def test_visits_recorded_offline_are_sent_once_and_nothing_is_readable_on_the_ph
     first, second, zaneta = families
     login(page, base, "anna")
     page.set_viewport_size(PHONE)
-    page.goto(f"{base}/visits/offline/")
+    page.goto(f"{base}/offline/")
     expect(heading(page)).to_have_text("Wizyty bez zasięgu")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
     expect(page.locator("#offline-app[data-ready='1']")).to_have_count(1)
@@ -133,7 +133,7 @@ def test_visits_recorded_offline_are_sent_once_and_nothing_is_readable_on_the_ph
     assert kept["keys"] == [{"extractable": False, "algorithm": "AES-GCM"}]
     assert len(kept["records"]) >= 4  # the key, the state, the cases, two visits
     assert {item["url"].removeprefix(base) for item in kept["cached"]} >= {
-        "/visits/offline/",
+        "/offline/",
         "/static/js/offline.js",
     }
     assert not [
@@ -201,7 +201,7 @@ def test_visits_recorded_offline_are_sent_once_and_nothing_is_readable_on_the_ph
 def test_a_visit_to_a_case_handed_over_meanwhile_can_be_discarded(page, base, anna, families):
     first, _second, _zaneta = families
     login(page, base, "anna")
-    page.goto(f"{base}/visits/offline/")
+    page.goto(f"{base}/offline/")
     expect(page.locator("#offline-app[data-ready='1']")).to_have_count(1)
     page.context.set_offline(True)
     record(page, first, "09:00", FIRST)
@@ -219,7 +219,7 @@ def test_a_visit_to_a_case_handed_over_meanwhile_can_be_discarded(page, base, an
 
 
 def kept_visit(page, base, case) -> None:  # noqa: ANN001
-    page.goto(f"{base}/visits/offline/")
+    page.goto(f"{base}/offline/")
     expect(page.locator("#offline-app[data-ready='1']")).to_have_count(1)
     page.context.set_offline(True)
     record(page, case, "09:00", FIRST)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from PIL import Image, ImageDraw
 
-from asystent.pwa import ICON_SIZES
+from api.pwa import ICON_SIZES
 
 BLUE = (13, 110, 253)
 WHITE = (255, 255, 255)

@@ -1,4 +1,4 @@
-"""The visit form for use without a connection (a progressive web app, asystent.pwa).
+"""The visit form for use without a connection (a progressive web app, api.pwa).
 
 `offline_visit` is the shell: a page without any family's data, which the service worker keeps so
 that it opens without a connection. `offline_cases` gives the assistant's own open cases with
@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -19,8 +20,7 @@ from asystent.enums import Role
 from asystent.http import AuthenticatedHttpRequest
 from asystent.roles import role_required
 from cases.models import Case, FamilyMember
-
-from .enums import VisitKind, VisitPlace
+from visits.enums import VisitKind, VisitPlace
 
 WIPE_AFTER_HOURS = 72  # the phone forgets everything 72 hours after the last successful login
 
@@ -29,8 +29,12 @@ WIPE_AFTER_HOURS = 72  # the phone forgets everything 72 hours after the last su
 @require_GET
 @never_cache
 def offline_visit(request: AuthenticatedHttpRequest):  # noqa: ANN201
-    context = {"kinds": VisitKind.choices, "places": VisitPlace.choices, "register_worker": True}
-    return render(request, "visits/offline.html", context)
+    context = {
+        "kinds": VisitKind.choices,
+        "places": VisitPlace.choices,
+        "register_worker": reverse("api:service-worker"),
+    }
+    return render(request, "api/offline.html", context)
 
 
 @role_required(Role.ASSISTANT)

@@ -3,7 +3,7 @@
 The service worker (templates/pwa/sw.js) is served from the site root, so that its scope is the
 whole site, with `Service-Worker-Allowed: /`, as JavaScript, and `Cache-Control: no-cache`, so a
 new version reaches the phones at their next visit. It keeps only the static files and the shell
-of the offline visit form (visits.offline): no page of a family's file is ever cached. Neither
+of the offline visit form (api.offline): no page of a family's file is ever cached. Neither
 answer holds personal data, so both are served without a login (the browser fetches them itself).
 """
 
@@ -32,7 +32,7 @@ ICON_SIZES = (192, 512)
 
 
 def shell_url() -> str:
-    return reverse("visits:offline")
+    return reverse("api:offline")
 
 
 @login_not_required
