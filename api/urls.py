@@ -9,7 +9,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.views import APIView
 
-from . import account, views
+from . import account, offline, pwa, views
 
 app_name = "api"
 
@@ -46,4 +46,9 @@ urlpatterns = [
     path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token-revoke"),
     path("account/calendar/", account.feed_regenerate, name="feed-regenerate"),
     path("calendar/<str:secret>.ics", account.calendar_feed, name="calendar-feed"),
+    # The app on a phone: the worker and the manifest at the site root, the offline visit form.
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("manifest.webmanifest", pwa.manifest, name="web-manifest"),
+    path("offline/", offline.offline_visit, name="offline"),
+    path("offline/cases.json", offline.offline_cases, name="offline-cases"),
 ]

@@ -18,7 +18,7 @@ urlpatterns = [
         name="login",
     ),
     path("session/keepalive/", views.session_keepalive, name="session-keepalive"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(form_class=OwnPasswordChangeForm),

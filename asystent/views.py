@@ -51,6 +51,29 @@ class LoginView(auth_views.LoginView):
         context["session_expired"] = last_user_id(self.request) is not None
         return context
 
+    def form_valid(self, form):  # noqa: ANN001, ANN201
+        previous = last_user_id(self.request)
+        response = super().form_valid(form)
+        if previous is not None and previous != getattr(self.request.user, "pk", None):
+            # Another person logs in on this browser: what the previous one kept for offline use
+            # (static/js/offline.js) is wiped by the browser itself.
+            response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
+
+
+# What a browser wipes when told (the offline visit form's IndexedDB, the service worker and its
+# cache): at logout and when another person logs in. The page's script wipes too (offline.js).
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout, which also wipes what the phone kept for offline use."""
+
+    def post(self, request, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
+
 
 @require_POST
 @never_cache

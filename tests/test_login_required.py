@@ -28,6 +28,8 @@ PUBLIC = {
     "login": "the login page itself",
     "healthz": "probed by the load balancer and monitoring, no personal data",
     "admin:login": "Django admin's own login form (the admin is open only to administrators)",
+    "api:service-worker": "the phone's service worker script (api/pwa.py), no personal data",
+    "api:web-manifest": "the web app manifest (api/pwa.py), no personal data",
 }
 # The REST API authenticates each request itself (a token or the session): without credentials it
 # answers 401 (403 for a POST-only route, which refuses the method first), never a login page;

@@ -216,6 +216,10 @@ ROUTES: dict[str, Expect] = {
     "api:token-revoke": post(lambda w: reverse("api:token-revoke", args=[10**9]), (404,) * 6),
     "api:feed-regenerate": post(None, ALL_200),
     "api:calendar-feed": get(lambda w: reverse("api:calendar-feed", args=["x"]), (404,) * 6, anonymous=404),
+    "api:service-worker": get(None, ALL_200, anonymous=200),
+    "api:web-manifest": get(None, ALL_200, anonymous=200),
+    "api:offline": get(None, (403, 403, 200, 200, 403, 403)),
+    "api:offline-cases": get(None, (403, 403, 200, 200, 403, 403)),
     # --- transfer: import (managers families, the administrator users) and the centre's export
     "transfer:import": get(None, FIGURES),
     "transfer:import-template": get(lambda w: reverse("transfer:import-template", args=["families", "csv"]),

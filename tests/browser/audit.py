@@ -147,6 +147,7 @@ NOT_CHECKED = {
     "cases:removed-records": "one row per removed person shown",
     "cases:retention": "one row per case past retention shown",
     "cases:retention-protocol": "one row per case on the protocol",
+    "api:offline-cases": "one row per own open case sent to the phone; tests/test_offline.py",
     "cases:closure-return": "POST only: a return without its comment shows the proposal again",
     "transfer:export-download": "the whole centre's export, no family's page; tests/test_transfer_export.py "
     "checks its download row",
