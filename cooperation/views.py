@@ -6,9 +6,11 @@ outside its circle (the family's assistant, the managers, the social workers in 
 page of it and of the correspondence records the read in the access log, as the family's file does.
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_stubs_ext import StrOrPromise
 
 from asystent.audit import AccessAction, log_access
 from asystent.enums import Role
@@ -23,6 +26,7 @@ from asystent.files import private_file_response
 from asystent.http import AuthenticatedHttpRequest
 from asystent.pagination import paginate
 from asystent.roles import role_required
+from cases.models import Family
 from cases.selectors import get_plan_for
 from visits.selectors import get_visit_for
 
@@ -284,6 +288,27 @@ def card_form_scan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBa
 # --- institutions taking part in a visit or a work plan ----------------------------------------
 
 
+def _institutions_page(
+    request: AuthenticatedHttpRequest,
+    *,
+    record: Model,
+    family: Family,
+    chosen: list[int],
+    save: Callable[[list[Institution]], None],
+    title: StrOrPromise,
+    back: str,
+) -> HttpResponse:
+    """The page that chooses the institutions taking part in `record` (a visit or a work plan)."""
+    form = InstitutionsForm(request.POST or None, chosen=chosen)
+    if request.method == "POST" and form.is_valid():
+        save(list(form.cleaned_data["institutions"]))
+        messages.success(request, _("The institutions taking part have been saved."))
+        return redirect(back)
+    log_access(request, family_id=family.pk, obj=record, action=AccessAction.VIEW)
+    context = {"form": form, "title": title, "back": back, "family": family}
+    return render(request, "cooperation/institutions_form.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def visit_institutions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The institutions taking part in a visit: for the case's assistant (404 if the visit is
@@ -291,22 +316,17 @@ def visit_institutions(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     visit = get_visit_for(request.user, pk)
     if not request.user.has_perm("visits.log_visit", visit.case):
         raise PermissionDenied
-    chosen = [institution.pk for institution in selectors.visit_institutions(visit.pk)]
-    form = InstitutionsForm(request.POST or None, chosen=chosen)
-    if request.method == "POST" and form.is_valid():
-        services.set_visit_institutions(
-            visit=visit, institutions=list(form.cleaned_data["institutions"]), by=request.user
-        )
-        messages.success(request, _("The institutions taking part have been saved."))
-        return redirect(visit)
-    log_access(request, family_id=visit.case.family_id, obj=visit, action=AccessAction.VIEW)
-    context = {
-        "form": form,
-        "title": _("Institutions taking part in the visit"),
-        "back": visit.get_absolute_url(),
-    }
-    context["family"] = visit.case.family
-    return render(request, "cooperation/institutions_form.html", context)
+    return _institutions_page(
+        request,
+        record=visit,
+        family=visit.case.family,
+        chosen=[institution.pk for institution in selectors.visit_institutions(visit.pk)],
+        save=lambda chosen: services.set_visit_institutions(
+            visit=visit, institutions=chosen, by=request.user
+        ),
+        title=_("Institutions taking part in the visit"),
+        back=visit.get_absolute_url(),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -315,20 +335,12 @@ def plan_institutions(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     plan = get_plan_for(request.user, pk)
     if not request.user.has_perm("cases.edit_plan", plan.case):
         raise PermissionDenied
-    chosen = [institution.pk for institution in selectors.plan_institutions(plan.pk)]
-    form = InstitutionsForm(request.POST or None, chosen=chosen)
-    if request.method == "POST" and form.is_valid():
-        services.set_plan_institutions(
-            plan=plan, institutions=list(form.cleaned_data["institutions"]), by=request.user
-        )
-        messages.success(request, _("The institutions taking part have been saved."))
-        return redirect("cases:plan-detail", plan.pk)
-    log_access(request, family_id=plan.case.family_id, obj=plan, action=AccessAction.VIEW)
-    back = reverse("cases:plan-detail", args=[plan.pk])
-    context = {
-        "form": form,
-        "title": _("Institutions taking part in the work plan"),
-        "back": back,
-        "family": plan.case.family,
-    }
-    return render(request, "cooperation/institutions_form.html", context)
+    return _institutions_page(
+        request,
+        record=plan,
+        family=plan.case.family,
+        chosen=[institution.pk for institution in selectors.plan_institutions(plan.pk)],
+        save=lambda chosen: services.set_plan_institutions(plan=plan, institutions=chosen, by=request.user),
+        title=_("Institutions taking part in the work plan"),
+        back=reverse("cases:plan-detail", args=[plan.pk]),
+    )
