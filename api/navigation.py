@@ -3,6 +3,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from asystent.enums import Role
 from asystent.navigation import register_link
 
 
@@ -13,4 +14,12 @@ def register() -> None:
         url_name="api:account",
         order=40,
         highlight=False,
+    )
+    # The visit form that works without a connection, for the assistant in the field.
+    register_link(
+        "main",
+        label=_("Visits without a connection"),
+        url_name="api:offline",
+        roles=(Role.ASSISTANT,),
+        order=55,
     )

@@ -39,6 +39,7 @@ MAIN = {
         "home",
         "cases:family-list",
         "visits:my-week",
+        "api:offline",
         "courts:court-request-list",
         "documents:monthly-reports",
         "timesheets:index",
