@@ -120,6 +120,7 @@ FORM_KWARGS = {
     "GroupMeetingForm": lambda w: {},
     "MeetingTaskForm": lambda w: {"procedure": _procedure(w)},
     "DoneOnForm": lambda w: {},
+    "CardFormForm": lambda w: {"procedure": _procedure(w)},
 }
 
 
