@@ -95,7 +95,8 @@ def test_blue_card_procedure_from_start_to_end_and_hidden_from_outsiders(page, b
     ):
         meetings.get_by_role("link", name="Dodaj zadanie").click()
         expect(heading(page)).to_have_text(f"Zadanie z posiedzenia z {today:%d.%m.%Y}")
-        axe_check(page)
+        if due == first_due:
+            axe_check(page)
         field(page, "Osoba odpowiedzialna").select_option(label="Anna Wspierająca")
         field(page, "Zadanie").fill(description)
         field(page, "Termin").fill(due.isoformat())
@@ -155,14 +156,13 @@ def test_blue_card_procedure_from_start_to_end_and_hidden_from_outsiders(page, b
     _open_procedure(page)
     page.get_by_role("link", name="Zakończ procedurę").click()
     expect(heading(page)).to_have_text("Zakończenie procedury")
-    field(page, "Data zakończenia sprawy").fill(today.isoformat())
+    field(page, "Data zakończenia procedury").fill(today.isoformat())
     field(page, "Powód zakończenia").select_option(value="stopped")
     page.get_by_role("button", name="Zapisz zakończenie").click()
     expect_message(page, "Zakończenie procedury zostało odnotowane.")
     expect(page.locator("#procedure-status")).to_contain_text(f"zakończona {today:%d.%m.%Y}")
     # An ended procedure is read, not changed: its page offers nothing to record.
     expect(page.get_by_role("link", name="Odnotuj posiedzenie")).to_have_count(0)
-    axe_check(page)
     page.get_by_role("navigation", name="Ścieżka nawigacji").get_by_role("link", name=FAMILY).click()
     expect(heading(page)).to_have_text(f"Rodzina {FAMILY}")
     link = page.get_by_role("link", name=re.compile(r"^Procedura „Niebieskie Karty” z "))
