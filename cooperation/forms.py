@@ -118,6 +118,8 @@ class ProcedureEndForm(_Form):
         model = Procedure
         fields = ["ended_on", "end_reason", "end_note"]
         widgets = {"ended_on": _date_input(), "end_note": forms.Textarea(attrs={"rows": 3})}
+        # The model's "ended on" shares its msgid with the case's ("data zakończenia sprawy").
+        labels = {"ended_on": _("Date the procedure ended")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
