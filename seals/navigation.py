@@ -8,7 +8,7 @@ from asystent.navigation import register_link
 
 def register() -> None:
     register_link(
-        "main",
+        "administration",
         label=_("Electronic seal"),
         url_name="seals:certificate",
         roles=(Role.ADMINISTRATOR,),

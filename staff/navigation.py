@@ -13,7 +13,7 @@ def register() -> None:
         "management", label=_("Staff records"), url_name="staff:list", roles=(Role.MANAGER,), order=35
     )
     register_link(
-        "main",
+        "administration",
         label=_("Staff records"),
         url_name="staff:list",
         roles=(Role.ADMINISTRATOR,),

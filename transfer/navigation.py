@@ -20,7 +20,7 @@ def register() -> None:
         order=95,
     )
     register_link(
-        "main",
+        "administration",
         label=_("Import"),
         url_name="transfer:import",
         roles=(Role.ADMINISTRATOR,),
@@ -29,7 +29,7 @@ def register() -> None:
         highlight=False,
     )
     register_link(
-        "main",
+        "administration",
         label=_("Export of the centre's data"),
         url_name="transfer:export",
         roles=(Role.ADMINISTRATOR,),
