@@ -55,7 +55,9 @@ def test_the_transfer_app_registered_its_links(manager, admin_user):
         "transfer:import",
         "transfer:export",
     ]
-    assert {"transfer:import", "transfer:export"} <= {link.url_name for link in links_for("main", admin_user)}
+    assert {"transfer:import", "transfer:export"} <= {
+        link.url_name for link in links_for("administration", admin_user)
+    }
 
 
 def test_the_social_worker_sees_the_families_referred_through_the_registry(social_worker, assistant):
