@@ -44,7 +44,8 @@ def write_per_row(families: list[importing.PlannedFamily], by: Any) -> dict[str,
 def _models() -> list[type[models.Model]]:
     # The login sessions are the test client's, not the import's: re-signed (with the time) on
     # each request, they differ whenever the two imports straddle a second.
-    return [model for model in [*exported_models(), ImportBatch] if model is not Session]
+    models_: list[type[models.Model]] = [*exported_models(), ImportBatch]
+    return [model for model in models_ if model is not Session]
 
 
 def _state(before_tokens: dict[tuple[str, Any], Any]) -> dict[str, list[tuple]]:
