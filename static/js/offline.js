@@ -121,13 +121,27 @@
     });
   }
 
+  /* How many visits wait on this phone to be sent (0 when nothing is kept). */
+  function waitingCount() {
+    return dbExists().then(function (exists) {
+      if (!exists) return 0;
+      return openDb().then(function (db) {
+        return all(db, "drafts").then(function (drafts) { db.close(); return drafts.length; });
+      });
+    }).catch(function () { return 0; });
+  }
+
+  /* Logging out wipes the phone; visits not yet sent are wiped only when the person says so. */
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches("form[data-logout]") || form.dataset.wiped) return;
     event.preventDefault();
-    wipe(null).catch(function () {}).then(function () {
-      form.dataset.wiped = "1";
-      form.submit();
+    waitingCount().then(function (count) {
+      if (count && !window.confirm(form.dataset.logoutWaiting.replace("{count}", count))) return null;
+      return wipe(null).catch(function () {}).then(function () {
+        form.dataset.wiped = "1";
+        form.submit();
+      });
     });
   });
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect
+from playwright.sync_api import Dialog, expect
 
 from cases.enums import CaseStatus
 from tests.factories import TEST_PASSWORD, CaseFactory, FamilyFactory, FamilyMemberFactory, UserFactory
@@ -275,3 +275,51 @@ def test_seventy_two_hours_without_a_login_wipe_the_phone(page, base, anna, fami
         page.wait_for_timeout(200)
     assert page.evaluate(DUMP)["records"] == []
     page.close()
+
+
+def test_logging_out_with_visits_not_yet_sent_asks_first(page, base, anna, families):
+    first, _second, _zaneta = families
+    login(page, base, "anna")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base}/offline/")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
+    expect(page.locator("#offline-app[data-ready='1']")).to_have_count(1)
+    page.context.set_offline(True)
+    record(page, first, "09:00", FIRST)
+
+    def log_out(answer: str) -> list[str]:
+        asked: list[str] = []
+
+        def reply(dialog: Dialog) -> None:
+            asked.append(dialog.message)
+            getattr(dialog, answer)()
+
+        page.once("dialog", reply)
+        nav = page.get_by_role("navigation", name="Nawigacja główna")
+        account = nav.get_by_role("button", name=re.compile("Anna Wspierająca"))
+        logout = nav.get_by_role("button", name="Wyloguj")
+        if not logout.is_visible():  # the phone's folded menu, still open after a "no"
+            if not account.is_visible():
+                nav.get_by_role("button", name="Pokaż menu").click()
+            account.click()
+        logout.click(no_wait_after=True)
+        for _ in range(100):  # the question comes once the phone's store is read
+            if asked:
+                break
+            page.wait_for_timeout(100)
+        return asked
+
+    # Asked, and cancelled: still logged in, the visit still waits on the phone.
+    question = "Niewysłane wizyty na tym telefonie: 1. Wylogowanie je usunie. Wylogować mimo to?"
+    assert log_out("dismiss") == [question]
+    expect(heading(page)).to_have_text("Wizyty bez zasięgu")
+    expect(page.locator("#pending-list > li")).to_have_count(1)
+    assert any("drafts" in record for record in page.evaluate(DUMP)["records"])
+    # Asked again, and confirmed: everything the phone kept is wiped, the visit never sent.
+    assert log_out("accept") == [question]
+    page.wait_for_url(re.compile("^chrome-error:"))  # wiped, then the logout sent (no connection)
+    page.context.set_offline(False)
+    page.goto(f"{base}/login/")
+    gone = page.evaluate(DUMP)
+    assert gone["databases"] == [] and gone["cached"] == [] and gone["workers"] == 0, gone
+    assert not Visit.objects.exists()
