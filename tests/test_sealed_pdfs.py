@@ -192,8 +192,15 @@ def court_request(assistant, social_worker):
 
 
 def approved_opinion(court_request, manager, django_capture_on_commit_callbacks):
-    """Drafted, submitted and approved through the services; approval asks for the PDF, rendered
-    after the commit by the render task (in-process here, as in the embedded mode)."""
+    """Drafted, submitted and approved through the services: its PDF, rendered and sealed."""
+    document = approve_an_opinion(court_request, manager, django_capture_on_commit_callbacks)
+    assert document.status == DocumentStatus.READY, document.error
+    return document
+
+
+def approve_an_opinion(court_request, manager, capture_on_commit):  # noqa: ANN001, ANN201
+    """Draft, submit and approve an opinion through the services; approval asks for the PDF,
+    rendered after the commit by the render task (in-process here, as in the embedded mode)."""
     assistant = court_request.case.assistant
     opinion = court_services.draft_opinion(request=court_request, by=assistant)
     version = court_services.save_opinion(
@@ -202,11 +209,9 @@ def approved_opinion(court_request, manager, django_capture_on_commit_callbacks)
         sections={"attitude": "Rodzina współpracuje chętnie.", "conclusions": "Wnioskuję o kontynuację."},
     )
     court_services.submit_opinion(version=version, by=assistant)
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture_on_commit(execute=True):
         court_services.approve_opinion(version=version, by=manager)
-    document = RenderedDocument.objects.get(kind=DocumentKind.OPINION)
-    assert document.status == DocumentStatus.READY, document.error
-    return document
+    return RenderedDocument.objects.get(kind=DocumentKind.OPINION)
 
 
 def pdf_of(document):
@@ -410,15 +415,7 @@ def test_a_changed_encryption_key_fails_the_rendering_clearly(
     sealing, settings, court_request, manager, django_capture_on_commit_callbacks
 ):
     settings.SEAL_ENCRYPTION_KEY = "another-key-set-after-the-upload-0123456789"
-    assistant = court_request.case.assistant
-    opinion = court_services.draft_opinion(request=court_request, by=assistant)
-    version = court_services.save_opinion(
-        opinion=opinion, by=assistant, sections={"attitude": "Tak.", "conclusions": "Kontynuacja."}
-    )
-    court_services.submit_opinion(version=version, by=assistant)
-    with django_capture_on_commit_callbacks(execute=True):
-        court_services.approve_opinion(version=version, by=manager)
-    document = RenderedDocument.objects.get(kind=DocumentKind.OPINION)
+    document = approve_an_opinion(court_request, manager, django_capture_on_commit_callbacks)
     assert document.status == DocumentStatus.FAILED
     assert "SEAL_ENCRYPTION_KEY has changed" in document.error
     assert not os.path.exists(private_storage.path(document.storage_name))
@@ -489,15 +486,7 @@ def test_an_unreachable_timestamping_authority_fails_the_rendering_clearly(
     sealing, settings, court_request, manager, django_capture_on_commit_callbacks
 ):
     settings.SEAL_TSA_URL = "http://127.0.0.1:9/"  # the discard port: nothing answers
-    assistant = court_request.case.assistant
-    opinion = court_services.draft_opinion(request=court_request, by=assistant)
-    version = court_services.save_opinion(
-        opinion=opinion, by=assistant, sections={"attitude": "Tak.", "conclusions": "Kontynuacja."}
-    )
-    court_services.submit_opinion(version=version, by=assistant)
-    with django_capture_on_commit_callbacks(execute=True):
-        court_services.approve_opinion(version=version, by=manager)
-    document = RenderedDocument.objects.get(kind=DocumentKind.OPINION)
+    document = approve_an_opinion(court_request, manager, django_capture_on_commit_callbacks)
     assert document.status == DocumentStatus.FAILED
     assert "timestamping authority could not be reached" in document.error
 
