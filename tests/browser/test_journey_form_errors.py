@@ -8,6 +8,7 @@ colours Chromium applies), and a link of the summary puts the focus in its field
 folded section."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -66,7 +67,8 @@ def case(anna):
 
 def _summary_checks(page: Page, name: str) -> None:
     """The page after a form was sent with errors."""
-    assert page.title().startswith("Błąd:"), page.title()
+    # The answer may still be loading after the click: wait for its title.
+    expect(page).to_have_title(re.compile(r"^Błąd:"))
     summary = page.locator("[data-form-errors]")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
