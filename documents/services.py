@@ -11,7 +11,7 @@ import uuid
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -166,6 +166,9 @@ def render_stored_document(document_id: int) -> str:
     except SoftTimeLimitExceeded:
         _record_failure(document_id, token, _("Preparing the document took too long."))
         return "failed"
+    except (OperationalError, InterfaceError):
+        # The database went away mid-render: the task tries again when it is back (its retry).
+        raise
     except Exception as error:
         # The details go to the log only: an exception's text may name data or the system's insides.
         logger.exception("Rendering document %s failed: %s", document_id, type(error).__name__)

@@ -3,6 +3,7 @@
 from typing import Any
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from .services import RENDER_SOFT_TIME_LIMIT, RENDER_TIME_LIMIT, render_stored_document
 
@@ -12,6 +13,13 @@ _RENDER_OPTIONS: dict[str, Any] = {
     "reject_on_worker_lost": True,
     "soft_time_limit": RENDER_SOFT_TIME_LIMIT,
     "time_limit": RENDER_TIME_LIMIT,
+    # The database unreachable (restarted, failed over) is not the document's fault: the task is
+    # sent again after 1, 2, 4 … 60 s instead of leaving the document "being prepared" for ever.
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 1,
+    "retry_backoff_max": 60,
+    "retry_jitter": False,
+    "max_retries": 12,
 }
 
 

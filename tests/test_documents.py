@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 import time_machine
+from django.db import InterfaceError, OperationalError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -195,6 +196,37 @@ def test_a_rendering_interrupted_again_and_again_stops(case, assistant, this_mon
     assert render_document(document.pk) == "failed"
     document.refresh_from_db()
     assert document.status == DocumentStatus.FAILED and "interrupted 3 times" in document.error
+
+
+def test_the_database_gone_mid_render_is_tried_again_not_left_being_prepared(
+    case, assistant, this_month, monkeypatch
+):
+    """PostgreSQL restarted while a PDF was rendered (seen in the load run's fault): the task is
+    sent again, the document ends ready, and the outage is not shown as the document's error."""
+    document = monthly(case, this_month, assistant)
+    real_build = document_services.build_html
+    calls = []
+
+    def build_once_unreachable(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("the database system is shutting down")
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(document_services, "build_html", build_once_unreachable)
+    # throw=False: the eager run hands the Retry on to its next run, as a worker would.
+    result = render_document.apply(args=[document.pk], throw=False)
+    assert len(calls) == 2
+    assert result.get() == "rendered"
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.READY and document.error == ""
+    assert "Dziennik wizyt" in text_of(document)
+
+
+def test_the_database_retries_are_bounded_and_back_off():
+    assert set(render_document.autoretry_for) == {OperationalError, InterfaceError}
+    assert render_document.max_retries == 12
+    assert render_document.retry_backoff == 1 and render_document.retry_backoff_max == 60
 
 
 def test_a_deleted_document_is_not_an_error():
