@@ -98,6 +98,22 @@ def test_an_assistant_logs_in_with_both_steps_and_logs_a_visit_then_finishes_it(
     assert visit.status == VisitStatus.FINAL and visit.participants.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("now", "day"),
+    [
+        (dt.datetime(2026, 12, 8, 0, 14, tzinfo=pages.WARSAW), "2026-12-07"),  # after midnight
+        (dt.datetime(2026, 12, 8, 9, 59, tzinfo=pages.WARSAW), "2026-12-07"),  # 9:00-10:00 not over
+        (dt.datetime(2026, 12, 8, 10, 0, tzinfo=pages.WARSAW), "2026-12-08"),
+        (dt.datetime(2026, 12, 8, 16, 30, tzinfo=pages.WARSAW), "2026-12-08"),
+    ],
+)
+def test_a_visit_is_logged_on_a_day_it_is_over_whatever_the_hour_of_the_run(now, day):
+    """A run after midnight logged 9:00 visits for today and could not finish one of them."""
+    form = pages.Form(action="", method="post", values={"date": ["2026-12-08"]})
+    data = pages.visit_draft(form, 9, now=now)
+    assert data["date"] == [day] and data["start_time"] == ["09:00"] and data["end_time"] == ["10:00"]
+
+
 def test_a_social_worker_registers_a_family_and_files_a_referral(client, social_worker, settings):
     log_in(client, social_worker, settings)
     form = pages.form_with(client.get("/families/new/").content.decode(), "name")

@@ -8,8 +8,11 @@ import re
 import struct
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
+
+WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 @dataclass
@@ -141,9 +144,14 @@ def first_choice(form: Form, name: str) -> list[str]:
     return [c for c in form.choices.get(name, []) if c][:1]
 
 
-def visit_draft(form: Form, hour: int) -> dict[str, list[str]]:
-    """A visit logged from the case, saved as a draft (its date is the form's: today)."""
+def visit_draft(form: Form, hour: int, now: datetime | None = None) -> dict[str, list[str]]:
+    """A visit logged from the case, saved as a draft: today's from `hour` to the next hour when
+    that hour is over in the centre's time (a visit cannot be finished before it began),
+    otherwise yesterday's."""
+    now = now or datetime.now(WARSAW)
+    day = now.date() if hour + 1 <= now.hour else now.date() - timedelta(days=1)
     return form.data(
+        date=day.isoformat(),
         start_time=f"{hour:02d}:00",
         end_time=f"{hour + 1:02d}:00",
         participants=first_choice(form, "participants"),
