@@ -116,7 +116,7 @@ def profile_pages(actors: dict, repeat: int) -> list[dict]:
             times.append((time.perf_counter() - started) * 1000)
         queries: list[float] = []
 
-        def timed(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+        def timed(execute, sql, params, many, context, queries=queries):  # noqa: ANN001, ANN202
             started = time.perf_counter()
             try:
                 return execute(sql, params, many, context)
