@@ -204,7 +204,7 @@ def test_the_database_gone_mid_render_is_tried_again_not_left_being_prepared(
     """PostgreSQL restarted while a PDF was rendered (seen in the load run's fault): the task is
     sent again, the document ends ready, and the outage is not shown as the document's error."""
     document = monthly(case, this_month, assistant)
-    real_build = document_services.build_html
+    real_build = document_services.build_html  # type: ignore[attr-defined]
     calls = []
 
     def build_once_unreachable(*args, **kwargs):
