@@ -189,6 +189,21 @@ def test_the_figures_and_the_targets():
     assert not met["PDF ready ≤ 10 s at p95"]  # no PDF measured is not a PDF met
 
 
+def test_the_day_minute_by_minute_tells_the_login_minute_from_the_rest():
+    timeline = Timeline()
+    start = 1_000.0
+    timeline.add("login: password", 900.0, at=start + 10)  # not a page: left out of the p95
+    for ms in (400.0, 500.0):
+        timeline.add("assistant: my week", ms, at=start + 30)
+    timeline.add("assistant: case page", 40.0, at=start + 70, error="503")
+    timeline.add("assistant: case page", 60.0, at=start + 119.9)
+    minutes = timeline.by_minute(start, skip={"login: password"})
+    assert minutes == [
+        {"minute": 1, "requests": 3, "errors": 0, "page_median_ms": 400.0, "page_p95_ms": 500.0},
+        {"minute": 2, "requests": 2, "errors": 1, "page_median_ms": 40.0, "page_p95_ms": 60.0},
+    ]
+
+
 def test_the_cpu_sampler_counts_a_child_born_during_the_run():
     sampler = CpuSampler()
     child = subprocess.Popen(  # noqa: S603

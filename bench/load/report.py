@@ -4,6 +4,7 @@ the faults, the records lost, and the targets met or not."""
 import math
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import psutil  # type: ignore[import-untyped]
@@ -60,6 +61,28 @@ class Timeline:
                 "max_ms": _round(max(times)),
                 "first_errors": sorted(set(errors))[:3],
             }
+        return out
+
+    def by_minute(self, start: float, skip: Iterable[str] = ()) -> list[dict]:
+        """Minute by minute of the day (from `start`): the requests ended in it, their errors, and
+        the median and p95 of its pages (the kinds in `skip` are not pages)."""
+        skipped = set(skip)
+        groups: dict[int, list[tuple[str, float, str]]] = defaultdict(list)
+        for at, kind, ms, error in self.rows:
+            groups[max(0, int((at - start) // 60))].append((kind, ms, error))
+        out = []
+        for minute in sorted(groups):
+            rows = groups[minute]
+            pages = [ms for kind, ms, _ in rows if kind not in skipped]
+            out.append(
+                {
+                    "minute": minute + 1,
+                    "requests": len(rows),
+                    "errors": sum(1 for _, _, error in rows if error),
+                    "page_median_ms": _round(percentile(pages, 50)),
+                    "page_p95_ms": _round(percentile(pages, 95)),
+                }
+            )
         return out
 
     def between(self, start: float, end: float) -> list[tuple[float, str, float, str]]:
@@ -144,6 +167,13 @@ def table(result: dict) -> str:
             f"{_ms(row['median_ms'])} {_ms(row['p95_ms'])} {_ms(row['p99_ms'])}"
         )
     lines.append("(* not judged against the page target: " + "; ".join(result["not_pages"].values()) + ")")
+    if result.get("by_minute"):
+        lines += ["", f"{'minute':<20} {'requests':>8} {'errors':>6} {'page median':>11} {'page p95':>9}"]
+        lines += [
+            f"{row['minute']:<20} {row['requests']:>8} {row['errors']:>6} "
+            f"{_ms(row['page_median_ms']):>11} {_ms(row['page_p95_ms']):>9}"
+            for row in result["by_minute"]
+        ]
     lines += [
         "",
         "CPU: "

@@ -206,6 +206,7 @@ def replay(
         "think_s": [low, high],
         "gunicorn_workers": GUNICORN_WORKERS,
         "requests": timeline.by_kind(),
+        "by_minute": timeline.by_minute(replay_started, skip=NOT_PAGES),
         "not_pages": NOT_PAGES,
         "cpu": cpu.report(),
         "documents": documents,
