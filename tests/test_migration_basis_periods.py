@@ -29,6 +29,7 @@ def _migrate(targets):  # noqa: ANN001, ANN202
     return executor.loader.project_state(targets).apps
 
 
+@pytest.mark.migrations
 @pytest.mark.django_db(transaction=True)
 def test_every_existing_case_gets_one_period_and_each_order_names_its_own():
     family, other = FamilyFactory(), FamilyFactory()

@@ -36,6 +36,7 @@ def _latest() -> list[tuple[str, str]]:
     return executor.loader.graph.leaf_nodes()
 
 
+@pytest.mark.migrations
 @pytest.mark.django_db(transaction=True)
 def test_the_moved_rows_keep_their_ids_and_content_types():
     case = CaseFactory()
