@@ -116,8 +116,9 @@ def test_assistant_consent_plan_visit_intervention_assessment(page, base, anna, 
     assert scroll_width <= PHONE["width"], f"the visit form scrolls sideways on a phone: {scroll_width}px"
     axe_check(page)
     shot(page, "3-assistant-visit-form-phone")
-    field(page, "Godzina rozpoczęcia").fill("10:00")
-    field(page, "Godzina zakończenia").fill("11:15")
+    # Midnight: a visit saved as held must have begun, whatever the hour this test runs at.
+    field(page, "Godzina rozpoczęcia").fill("00:00")
+    field(page, "Godzina zakończenia").fill("01:15")
     page.get_by_role("checkbox", name="Żaneta Bąkowska (rodzic)").check()
     page.get_by_role("checkbox", name="Prowadzenie gospodarstwa domowego", exact=True).check()
     page.get_by_role(
@@ -179,7 +180,7 @@ def test_assistant_consent_plan_visit_intervention_assessment(page, base, anna, 
     expect(todo_item(page, "Dokończ szkic oceny okresowej")).to_have_count(0)
 
     visit = case.visits.get(status="final", date=today)
-    assert (visit.start_time.isoformat(), visit.end_time.isoformat()) == ("10:00:00", "11:15:00")
+    assert (visit.start_time.isoformat(), visit.end_time.isoformat()) == ("00:00:00", "01:15:00")
     assert visit.goals.get().description == "Rodzina płaci rachunki na czas."
     assert case.interventions.count() == 1
     assert case.assessments.get().status == "submitted"
